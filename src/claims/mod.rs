@@ -1,0 +1,195 @@
+//! The registry of claims that `gan-theory verify` checks.
+//!
+//! Each [`Claim`] has an id from the catalogue (A1, B2, ...), a one-line
+//! statement, the path of its written proof in `proofs/`, and a check that
+//! computes real numbers and compares them with what the theorem says. A check
+//! returns one or more [`Measurement`]s; the claim passes when all of them do.
+//!
+//! Later claims are added by writing a check function and listing it in
+//! [`all`]; the CLI, the report and the tests pick it up from there.
+
+mod continuous;
+mod divergence;
+mod fit;
+mod game;
+
+use crate::error::Error;
+use serde::Serialize;
+
+/// Everything a check may depend on: the seed of its random draws.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// Seed for every random number a check draws; the same seed gives the same numbers.
+    pub seed: u64,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Self { seed: 2014 }
+    }
+}
+
+/// One number a check measured, what the theory says it should be, and how
+/// far apart the two may be.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measurement {
+    /// What was measured, in a few words ("max |C(G) - (-ln 4 + 2 JSD)| over 1000 pairs").
+    pub quantity: String,
+    /// The measured value (`+inf` is serialised as the string "inf").
+    #[serde(serialize_with = "serialize_f64")]
+    pub measured: f64,
+    /// The value the claim predicts.
+    #[serde(serialize_with = "serialize_f64")]
+    pub expected: f64,
+    /// The largest accepted |measured - expected|, or the bound measured must
+    /// stay below, as [`Comparison`] says.
+    #[serde(serialize_with = "serialize_f64")]
+    pub tolerance: f64,
+    /// How measured is compared with expected.
+    pub comparison: Comparison,
+    /// Whether the comparison holds.
+    pub passed: bool,
+}
+
+/// How a [`Measurement`] is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// `|measured - expected| <= tolerance` (equal infinities pass).
+    Within,
+    /// `measured <= expected + tolerance`.
+    AtMost,
+    /// `measured >= expected - tolerance`.
+    AtLeast,
+}
+
+impl Measurement {
+    fn judged(
+        quantity: impl Into<String>,
+        measured: f64,
+        expected: f64,
+        tolerance: f64,
+        comparison: Comparison,
+    ) -> Self {
+        let passed = !measured.is_nan()
+            && match comparison {
+                Comparison::Within => {
+                    (measured.is_infinite() && measured == expected)
+                        || (measured - expected).abs() <= tolerance
+                }
+                Comparison::AtMost => measured <= expected + tolerance,
+                Comparison::AtLeast => measured >= expected - tolerance,
+            };
+        Self {
+            quantity: quantity.into(),
+            measured,
+            expected,
+            tolerance,
+            comparison,
+            passed,
+        }
+    }
+
+    /// `|measured - expected| <= tolerance`.
+    pub fn within(
+        quantity: impl Into<String>,
+        measured: f64,
+        expected: f64,
+        tolerance: f64,
+    ) -> Self {
+        Self::judged(quantity, measured, expected, tolerance, Comparison::Within)
+    }
+
+    /// `measured <= bound + tolerance`.
+    pub fn at_most(quantity: impl Into<String>, measured: f64, bound: f64, tolerance: f64) -> Self {
+        Self::judged(quantity, measured, bound, tolerance, Comparison::AtMost)
+    }
+
+    /// `measured >= bound - tolerance`.
+    pub fn at_least(
+        quantity: impl Into<String>,
+        measured: f64,
+        bound: f64,
+        tolerance: f64,
+    ) -> Self {
+        Self::judged(quantity, measured, bound, tolerance, Comparison::AtLeast)
+    }
+}
+
+fn serialize_f64<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    crate::claims::json_number(*x).serialize(s)
+}
+
+/// A JSON value for an `f64`: a number when finite, the strings `"inf"`,
+/// `"-inf"` or `"nan"` otherwise (JSON has no such numbers).
+pub fn json_number(x: f64) -> serde_json::Value {
+    if x.is_finite() {
+        serde_json::json!(x)
+    } else if x.is_nan() {
+        serde_json::json!("nan")
+    } else if x > 0.0 {
+        serde_json::json!("inf")
+    } else {
+        serde_json::json!("-inf")
+    }
+}
+
+/// A claim of the catalogue with its check.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim {
+    /// Catalogue id: "A1", "B5", ...
+    pub id: &'static str,
+    /// The statement in one line.
+    pub statement: &'static str,
+    /// Path of the written proof, relative to the crate root.
+    pub proof: &'static str,
+    /// Computes the measurements.
+    pub check: fn(&Context) -> Result<Vec<Measurement>, Error>,
+}
+
+/// The outcome of running one claim's check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// Catalogue id.
+    pub id: &'static str,
+    /// The statement in one line.
+    pub claim: &'static str,
+    /// Path of the written proof.
+    pub proof: &'static str,
+    /// What was measured; empty when the check itself failed.
+    pub measurements: Vec<Measurement>,
+    /// The error that stopped the check, if any.
+    pub error: Option<String>,
+    /// True when the check ran and every measurement passed.
+    pub passed: bool,
+}
+
+impl Claim {
+    /// Runs the check. A check that returns an error, or no measurement, fails.
+    pub fn run(&self, context: &Context) -> Outcome {
+        let (measurements, error) = match (self.check)(context) {
+            Ok(m) => (m, None),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        };
+        let passed =
+            error.is_none() && !measurements.is_empty() && measurements.iter().all(|m| m.passed);
+        Outcome {
+            id: self.id,
+            claim: self.statement,
+            proof: self.proof,
+            measurements,
+            error,
+            passed,
+        }
+    }
+}
+
+/// Every registered claim, in catalogue order.
+pub fn all() -> Vec<Claim> {
+    let mut claims = Vec::new();
+    claims.extend(game::claims());
+    claims.extend(divergence::claims());
+    claims.extend(fit::claims());
+    claims.extend(continuous::claims());
+    claims
+}

@@ -1,0 +1,1 @@
+//! One-dimensional continuous densities and divergences by quadrature (stub).

@@ -1,0 +1,282 @@
+//! Divergences between discrete distributions, in nats unless said otherwise.
+//!
+//! | function | formula | range |
+//! |---|---|---|
+//! | [`entropy`] | H(p) = -sum p ln p | [0, ln n] |
+//! | [`cross_entropy`] | H(p, q) = -sum p ln q | [H(p), +inf] |
+//! | [`kl`] | KL(p ‖ q) = sum p ln(p / q) | [0, +inf] |
+//! | [`js`] | JSD(p ‖ q) = ½ KL(p ‖ m) + ½ KL(q ‖ m), m = (p + q)/2 | [0, ln 2] |
+//! | [`js_bits`] | JSD / ln 2 | [0, 1] |
+//! | [`js_distance`] | sqrt(JSD), a metric | [0, sqrt(ln 2)] |
+//! | [`total_variation`] | ½ sum abs(p - q) | [0, 1] |
+//! | [`chi2`] | Pearson chi2(p ‖ q) = sum (p - q)² / q | [0, +inf] |
+//! | [`hellinger2`] | squared Hellinger ½ sum (sqrt p - sqrt q)² | [0, 1] |
+//!
+//! Conventions: `0 ln 0 = 0` and `0 ln(0/q) = 0`; KL, cross-entropy and chi2
+//! are `+inf` when p puts mass where q has none (that is their true value,
+//! returned as such, not a failure). JS is computed term by term from a form
+//! whose every term is non-negative, so it is never negative, never NaN, and
+//! stays exact for tiny and subnormal entries such as `5e-324`, where the
+//! textbook form through m = (p + q)/2 underflows m to 0 and returns inf or NaN
+//! (scipy's `jensenshannon` does).
+//!
+//! Each function checks only that both distributions have the same length;
+//! their entries were validated when the [`Discrete`] values were built.
+
+use crate::error::Result;
+use crate::measure::{Discrete, same_len};
+use crate::numeric::{self, CompensatedSum, x_ln_x, x_ln_x_over_y};
+use std::f64::consts::LN_2;
+
+/// Shannon entropy `H(p) = -sum_i p_i ln p_i` in nats, with `0 ln 0 = 0`.
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::entropy};
+/// let p = Discrete::uniform(4)?;
+/// assert!((entropy(&p) - 4f64.ln()).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+pub fn entropy(p: &Discrete) -> f64 {
+    // Each -p ln p is >= 0 for p in [0, 1]; the sum is non-negative.
+    numeric::sum(p.as_slice().iter().map(|&x| -x_ln_x(x))).max(0.0)
+}
+
+/// Cross-entropy `H(p, q) = -sum_i p_i ln q_i` in nats; `+inf` when some
+/// `p_i > 0` has `q_i = 0`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::{cross_entropy, entropy, kl}};
+/// let p = Discrete::new(vec![0.25, 0.75])?;
+/// let q = Discrete::new(vec![0.5, 0.5])?;
+/// // H(p, q) = H(p) + KL(p || q)
+/// let lhs = cross_entropy(&p, &q)?;
+/// assert!((lhs - entropy(&p) - kl(&p, &q)?).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+pub fn cross_entropy(p: &Discrete, q: &Discrete) -> Result<f64> {
+    same_len(p, q)?;
+    let mut s = CompensatedSum::new();
+    for (&a, &b) in p.as_slice().iter().zip(q.as_slice()) {
+        if a > 0.0 {
+            if b == 0.0 {
+                return Ok(f64::INFINITY);
+            }
+            s.add(-a * b.ln());
+        }
+    }
+    Ok(s.value())
+}
+
+/// Kullback-Leibler divergence `KL(p || q) = sum_i p_i ln(p_i / q_i)` in nats.
+///
+/// `+inf` exactly when some `p_i > 0` has `q_i = 0`; otherwise finite and
+/// `>= 0`, with 0 only for `p = q`. Each term is taken in the form
+/// `p ln(p/q) - p + q`, which is non-negative, so terms of opposite sign do
+/// not cancel when p is close to q; the sum of the added `q - p` (zero up to
+/// the inputs' rounding) is subtracted again at the end.
+///
+/// # Errors
+/// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::kl};
+/// let p = Discrete::new(vec![0.5, 0.5])?;
+/// let q = Discrete::new(vec![1.0, 0.0])?;
+/// assert_eq!(kl(&p, &q)?, f64::INFINITY);               // p has mass where q has none
+/// assert!((kl(&q, &p)? - std::f64::consts::LN_2).abs() < 1e-16);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+pub fn kl(p: &Discrete, q: &Discrete) -> Result<f64> {
+    same_len(p, q)?;
+    Ok(kl_slices(p.as_slice(), q.as_slice()))
+}
+
+/// KL on raw slices of equal length whose entries are valid probabilities.
+fn kl_slices(p: &[f64], q: &[f64]) -> f64 {
+    let mut terms = CompensatedSum::new();
+    // sum q - sum p: zero for exactly normalised inputs; subtracting it makes
+    // the result sum p ln(p/q) itself, whatever rounding the inputs carry.
+    let mut mass_difference = CompensatedSum::new();
+    for (&a, &b) in p.iter().zip(q) {
+        if a > 0.0 && b == 0.0 {
+            return f64::INFINITY;
+        }
+        terms.add(kl_term(a, b));
+        mass_difference.add(b);
+        mass_difference.add(-a);
+    }
+    (terms.value() - mass_difference.value()).max(0.0)
+}
+
+/// `a ln(a/b) - a + b >= 0`, the generalised KL term, with `0 ln 0 = 0`.
+#[inline]
+fn kl_term(a: f64, b: f64) -> f64 {
+    if a == 0.0 {
+        return b;
+    }
+    let r = a / b;
+    if r.is_normal() && r.is_finite() {
+        // b (r ln r - r + 1); for r near 1 use u = r - 1 (exact by Sterbenz)
+        // and ln(1 + u) to keep the small result accurate.
+        let u = r - 1.0;
+        let phi = if (0.5..=2.0).contains(&r) {
+            (1.0 + u) * u.ln_1p() - u
+        } else {
+            r * r.ln() - u
+        };
+        (b * phi).max(0.0)
+    } else {
+        // Ratio overflowed or went subnormal: logs first.
+        (x_ln_x_over_y(a, b) - a + b).max(0.0)
+    }
+}
+
+/// Jensen-Shannon divergence `JSD(p || q) = ½ KL(p || m) + ½ KL(q || m)`,
+/// `m = (p + q) / 2`, in nats: symmetric, in `[0, ln 2]`, 0 iff `p = q`,
+/// `ln 2` iff the supports are disjoint.
+///
+/// Never NaN, never negative, finite for every valid input including
+/// subnormal entries.
+///
+/// # Errors
+/// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::js};
+/// // The worked example of Theorem 1: JSD = (ln 2)/2.
+/// let p_data = Discrete::new(vec![0.5, 0.5, 0.0])?;
+/// let p_g = Discrete::new(vec![0.0, 0.5, 0.5])?;
+/// assert!((js(&p_data, &p_g)? - std::f64::consts::LN_2 / 2.0).abs() < 1e-16);
+/// // Subnormal entries: scipy's jensenshannon gives inf here.
+/// let p = Discrete::new(vec![5e-324, 1.0])?;
+/// let q = Discrete::new(vec![0.0, 1.0])?;
+/// let d = js(&p, &q)?;
+/// assert!(d.is_finite() && d >= 0.0 && d < 1e-320);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+pub fn js(p: &Discrete, q: &Discrete) -> Result<f64> {
+    same_len(p, q)?;
+    Ok(js_slices(p.as_slice(), q.as_slice()))
+}
+
+/// JSD on raw slices of equal length whose entries are valid probabilities.
+fn js_slices(p: &[f64], q: &[f64]) -> f64 {
+    let mut s = CompensatedSum::new();
+    for (&a, &b) in p.iter().zip(q) {
+        s.add(js_term(a, b));
+    }
+    (0.5 * s.value()).clamp(0.0, LN_2)
+}
+
+/// `a ln(2a/(a+b)) + b ln(2b/(a+b)) >= 0` for `a, b >= 0`.
+///
+/// Written with the larger entry as `x` and `r = y/x` in `[0, 1]`:
+/// `x ln(2/(1+r)) + y ln(2r/(1+r))`, where each logarithm is taken in the form
+/// that keeps its relative accuracy (`ln_1p` near 1, logs of the entries when
+/// `r` is subnormal). The term equals `(a+b)(ln 2 - h(a/(a+b)))` with h the
+/// binary entropy, so it is non-negative; rounding can push it a few ulps
+/// below 0 when `a` and `b` are nearly equal, and it is clamped there.
+#[inline]
+pub(crate) fn js_term(a: f64, b: f64) -> f64 {
+    let (x, y) = if a >= b { (a, b) } else { (b, a) };
+    if x == 0.0 {
+        return 0.0;
+    }
+    if y == 0.0 {
+        return x * LN_2;
+    }
+    let r = y / x;
+    // ln(2x/(x+y)) = ln(2/(1+r)) = -ln(1 + (r-1)/2); r - 1 is exact for r >= 1/2.
+    let ln_big = -(0.5 * (r - 1.0)).ln_1p();
+    // ln(2y/(x+y)) = ln(2r/(1+r)).
+    let ln_small = if r >= 0.5 {
+        ((r - 1.0) / (1.0 + r)).ln_1p()
+    } else if r >= f64::MIN_POSITIVE {
+        (2.0 * r).ln() - r.ln_1p()
+    } else {
+        // r is subnormal (or would be): ln(2y/(x+y)) = ln 2 + ln y - ln(x+y).
+        LN_2 + y.ln() - (x + y).ln()
+    };
+    (x * ln_big + y * ln_small).max(0.0)
+}
+
+/// Jensen-Shannon divergence in bits: `JSD / ln 2`, in `[0, 1]`.
+///
+/// Seed 003 says "JS is in [0, 1]": that holds in bits; in nats the range is `[0, ln 2]`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+pub fn js_bits(p: &Discrete, q: &Discrete) -> Result<f64> {
+    Ok((js(p, q)? / LN_2).min(1.0))
+}
+
+/// The Jensen-Shannon distance `sqrt(JSD)` (nats), a metric on distributions
+/// (Endres and Schindelin 2003). This is what scipy's `jensenshannon` returns.
+///
+/// # Errors
+/// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+pub fn js_distance(p: &Discrete, q: &Discrete) -> Result<f64> {
+    Ok(js(p, q)?.sqrt())
+}
+
+/// Total variation distance `½ sum_i |p_i - q_i|`, in `[0, 1]`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+pub fn total_variation(p: &Discrete, q: &Discrete) -> Result<f64> {
+    same_len(p, q)?;
+    let s = numeric::sum(
+        p.as_slice()
+            .iter()
+            .zip(q.as_slice())
+            .map(|(a, b)| (a - b).abs()),
+    );
+    Ok((0.5 * s).min(1.0))
+}
+
+/// Pearson chi-squared divergence `chi2(p || q) = sum_i (p_i - q_i)² / q_i`.
+///
+/// Terms with `p_i = q_i = 0` are 0; `+inf` when some `p_i > 0` has `q_i = 0`.
+/// A term whose true value exceeds `f64::MAX` (q tinier than about 1e-308
+/// against p of order 1) is `+inf` as well: the result overflows `f64`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+pub fn chi2(p: &Discrete, q: &Discrete) -> Result<f64> {
+    same_len(p, q)?;
+    let mut s = CompensatedSum::new();
+    for (&a, &b) in p.as_slice().iter().zip(q.as_slice()) {
+        if b == 0.0 {
+            if a > 0.0 {
+                return Ok(f64::INFINITY);
+            }
+            continue;
+        }
+        let d = a - b;
+        // d * (d / b) rather than d*d / b: d*d can underflow to 0 for tiny d.
+        s.add(d * (d / b));
+    }
+    Ok(s.value().max(0.0))
+}
+
+/// Squared Hellinger distance `½ sum_i (sqrt p_i - sqrt q_i)²`, in `[0, 1]`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+pub fn hellinger2(p: &Discrete, q: &Discrete) -> Result<f64> {
+    same_len(p, q)?;
+    let s = numeric::sum(
+        p.as_slice()
+            .iter()
+            .zip(q.as_slice())
+            .map(|(a, b)| (a.sqrt() - b.sqrt()).powi(2)),
+    );
+    Ok((0.5 * s).min(1.0))
+}

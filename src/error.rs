@@ -1,0 +1,135 @@
+//! The crate's one error type.
+//!
+//! Constructors validate and return these errors; evaluation on validated
+//! values does not fail (apart from the cheap shape check that two vectors
+//! have the same length). Every variant that concerns one entry of a vector
+//! names its index (0-based), so a caller can point at the bad entry.
+
+use std::fmt;
+
+/// Why an input was refused.
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, Error};
+/// let err = Discrete::new(vec![0.5, -0.25, 0.75]).unwrap_err();
+/// assert_eq!(err, Error::Negative { index: 1, value: -0.25 });
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The vector has no entries.
+    Empty,
+    /// Entry `index` is NaN.
+    NotANumber {
+        /// 0-based position of the entry.
+        index: usize,
+    },
+    /// Entry `index` is +inf or -inf.
+    Infinite {
+        /// 0-based position of the entry.
+        index: usize,
+        /// The infinite value.
+        value: f64,
+    },
+    /// Entry `index` is negative.
+    Negative {
+        /// 0-based position of the entry.
+        index: usize,
+        /// The negative value.
+        value: f64,
+    },
+    /// Entry `index` lies outside the closed interval `[low, high]`.
+    OutOfRange {
+        /// 0-based position of the entry.
+        index: usize,
+        /// The value found.
+        value: f64,
+        /// Lower end of the allowed interval.
+        low: f64,
+        /// Upper end of the allowed interval.
+        high: f64,
+    },
+    /// A probability vector does not sum to 1 within `tolerance`.
+    SumNotOne {
+        /// The (compensated) sum of the entries.
+        sum: f64,
+        /// The largest accepted |sum - 1| for a vector of this length.
+        tolerance: f64,
+    },
+    /// Weights to be normalised are all zero.
+    ZeroTotal,
+    /// Two vectors that must have the same length do not.
+    LengthMismatch {
+        /// Length of the first vector.
+        left: usize,
+        /// Length of the second vector.
+        right: usize,
+    },
+    /// A scalar parameter is invalid (for example a non-positive standard deviation).
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What it must satisfy.
+        requirement: &'static str,
+    },
+    /// A numerical procedure did not reach its accuracy target.
+    NotConverged {
+        /// What did not converge.
+        what: &'static str,
+        /// Details: the accuracy reached, the budget spent.
+        detail: String,
+    },
+}
+
+impl Error {
+    /// The 0-based index of the offending entry, when the error concerns one entry.
+    pub fn index(&self) -> Option<usize> {
+        match *self {
+            Error::NotANumber { index }
+            | Error::Infinite { index, .. }
+            | Error::Negative { index, .. }
+            | Error::OutOfRange { index, .. } => Some(index),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Empty => write!(f, "no entries"),
+            Error::NotANumber { index } => write!(f, "entry {index} is NaN"),
+            Error::Infinite { index, value } => write!(f, "entry {index} is infinite ({value})"),
+            Error::Negative { index, value } => write!(f, "entry {index} is negative ({value})"),
+            Error::OutOfRange {
+                index,
+                value,
+                low,
+                high,
+            } => write!(f, "entry {index} is {value}, outside [{low}, {high}]"),
+            Error::SumNotOne { sum, tolerance } => write!(
+                f,
+                "entries sum to {sum}, off from 1 by {:e} (tolerance {tolerance:e})",
+                sum - 1.0
+            ),
+            Error::ZeroTotal => write!(f, "all weights are zero, nothing to normalise"),
+            Error::LengthMismatch { left, right } => {
+                write!(f, "lengths differ: {left} entries against {right}")
+            }
+            Error::InvalidParameter {
+                name,
+                value,
+                requirement,
+            } => write!(f, "parameter {name} = {value} is invalid: {requirement}"),
+            Error::NotConverged { what, detail } => write!(f, "{what} did not converge: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for `Result<T, gan_theory::Error>`.
+pub type Result<T> = std::result::Result<T, Error>;

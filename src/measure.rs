@@ -1,0 +1,258 @@
+//! Probability distributions on a finite support `{0, 1, ..., n-1}`.
+//!
+//! [`Discrete`] is a validated probability vector: every entry finite and
+//! non-negative, the entries summing to 1 within [`tol::sum_tolerance`]`(n)`.
+//! It is built either from probabilities, which must already be normalised
+//! ([`Discrete::new`]), or from non-negative weights or counts that are
+//! normalised on request ([`Discrete::from_weights`]). Nothing is rescaled
+//! silently.
+
+use crate::error::{Error, Result};
+use crate::numeric::{self, CompensatedSum};
+use crate::tol;
+use rand::{Rng, RngExt};
+
+/// A probability vector on the finite support `{0, ..., n-1}`.
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// // Seed 003's 45 balls numbered 1..9, as counts:
+/// let q = Discrete::from_weights(&[2.0, 4.0, 6.0, 8.0, 9.0, 7.0, 5.0, 3.0, 1.0])?;
+/// assert_eq!(q.len(), 9);
+/// assert!((q[4] - 9.0 / 45.0).abs() < 1e-16);
+/// // Probabilities that do not sum to 1 are refused, not rescaled:
+/// assert!(Discrete::new(vec![0.5, 0.4]).is_err());
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discrete {
+    probabilities: Vec<f64>,
+}
+
+/// Checks that every entry is finite and non-negative; returns the first offence.
+pub(crate) fn check_non_negative(values: &[f64]) -> Result<()> {
+    if values.is_empty() {
+        return Err(Error::Empty);
+    }
+    for (index, &value) in values.iter().enumerate() {
+        if value.is_nan() {
+            return Err(Error::NotANumber { index });
+        }
+        if value.is_infinite() {
+            return Err(Error::Infinite { index, value });
+        }
+        if value < 0.0 {
+            return Err(Error::Negative { index, value });
+        }
+    }
+    Ok(())
+}
+
+impl Discrete {
+    /// Validates `probabilities`: non-empty, every entry finite and `>= 0`
+    /// (`-0.0` is accepted as zero), and `|sum - 1| <= tol::sum_tolerance(n)`.
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`],
+    /// [`Error::Negative`] (naming the first bad index), or [`Error::SumNotOne`].
+    pub fn new(probabilities: Vec<f64>) -> Result<Self> {
+        check_non_negative(&probabilities)?;
+        let sum = numeric::sum(probabilities.iter().copied());
+        let tolerance = tol::sum_tolerance(probabilities.len());
+        if (sum - 1.0).abs() > tolerance {
+            return Err(Error::SumNotOne { sum, tolerance });
+        }
+        Ok(Self {
+            probabilities: probabilities.into_iter().map(|p| p + 0.0).collect(),
+        })
+    }
+
+    /// Normalises non-negative weights (or counts) to a probability vector:
+    /// `p_i = w_i / sum_j w_j`.
+    ///
+    /// Weights as large as `f64::MAX` are fine: they are scaled by their
+    /// maximum before summing, so the total cannot overflow.
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`],
+    /// [`Error::Negative`], or [`Error::ZeroTotal`] when every weight is 0.
+    pub fn from_weights(weights: &[f64]) -> Result<Self> {
+        check_non_negative(weights)?;
+        let max = weights.iter().copied().fold(0.0, f64::max);
+        if max == 0.0 {
+            return Err(Error::ZeroTotal);
+        }
+        let total = numeric::sum(weights.iter().map(|w| w / max));
+        let probabilities = weights.iter().map(|w| (w / max) / total).collect();
+        Ok(Self { probabilities })
+    }
+
+    /// The uniform distribution on `n` points.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] when `n = 0`.
+    pub fn uniform(n: usize) -> Result<Self> {
+        if n == 0 {
+            return Err(Error::Empty);
+        }
+        Ok(Self {
+            probabilities: vec![1.0 / n as f64; n],
+        })
+    }
+
+    /// The point mass on `index` in a support of size `n`.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] when `n = 0`, [`Error::OutOfRange`] when `index >= n`.
+    pub fn point_mass(n: usize, index: usize) -> Result<Self> {
+        if n == 0 {
+            return Err(Error::Empty);
+        }
+        if index >= n {
+            return Err(Error::OutOfRange {
+                index: 0,
+                value: index as f64,
+                low: 0.0,
+                high: (n - 1) as f64,
+            });
+        }
+        let mut probabilities = vec![0.0; n];
+        probabilities[index] = 1.0;
+        Ok(Self { probabilities })
+    }
+
+    /// The mixture `(1 - t) self + t other`, for `t` in `[0, 1]`.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`], or [`Error::InvalidParameter`] when `t` is
+    /// not in `[0, 1]`.
+    pub fn mix(&self, other: &Discrete, t: f64) -> Result<Self> {
+        same_len(self, other)?;
+        if !(0.0..=1.0).contains(&t) {
+            return Err(Error::InvalidParameter {
+                name: "t",
+                value: t,
+                requirement: "must lie in [0, 1]",
+            });
+        }
+        Ok(Self {
+            probabilities: self
+                .probabilities
+                .iter()
+                .zip(&other.probabilities)
+                .map(|(a, b)| (1.0 - t) * a + t * b)
+                .collect(),
+        })
+    }
+
+    /// Number of support points.
+    pub fn len(&self) -> usize {
+        self.probabilities.len()
+    }
+
+    /// Always false: a distribution has at least one support point.
+    pub fn is_empty(&self) -> bool {
+        self.probabilities.is_empty()
+    }
+
+    /// The probabilities as a slice.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.probabilities
+    }
+
+    /// Consumes the distribution, returning its probabilities.
+    pub fn into_vec(self) -> Vec<f64> {
+        self.probabilities
+    }
+
+    /// Indices with positive probability.
+    pub fn support(&self) -> impl Iterator<Item = usize> + '_ {
+        self.probabilities
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p > 0.0)
+            .map(|(i, _)| i)
+    }
+
+    /// `E_p[f(i)] = sum_i p_i f(i)`, compensated; terms with `p_i = 0` are
+    /// skipped, so `f` may be infinite off the support.
+    pub fn expect(&self, mut f: impl FnMut(usize) -> f64) -> f64 {
+        let mut s = CompensatedSum::new();
+        for (i, &p) in self.probabilities.iter().enumerate() {
+            if p > 0.0 {
+                s.add(p * f(i));
+            }
+        }
+        s.value()
+    }
+
+    /// A sampler by inverse CDF (binary search on the cumulative sums).
+    pub fn sampler(&self) -> Sampler {
+        let mut acc = CompensatedSum::new();
+        let mut cumulative = Vec::with_capacity(self.len());
+        for &p in &self.probabilities {
+            acc.add(p);
+            cumulative.push(acc.value());
+        }
+        let last_positive = self
+            .probabilities
+            .iter()
+            .rposition(|&p| p > 0.0)
+            .expect("a distribution has positive mass somewhere");
+        Sampler {
+            cumulative,
+            last_positive,
+        }
+    }
+}
+
+impl std::ops::Index<usize> for Discrete {
+    type Output = f64;
+    fn index(&self, i: usize) -> &f64 {
+        &self.probabilities[i]
+    }
+}
+
+/// Draws indices from a [`Discrete`] distribution by inverse CDF.
+///
+/// Deterministic for a seeded generator: the same seed gives the same indices.
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use rand::{SeedableRng, rngs::StdRng};
+/// let p = Discrete::new(vec![0.0, 1.0, 0.0])?;
+/// let mut rng = StdRng::seed_from_u64(7);
+/// assert_eq!(p.sampler().sample(&mut rng), 1);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Sampler {
+    cumulative: Vec<f64>,
+    last_positive: usize,
+}
+
+impl Sampler {
+    /// One index `i` with probability `p_i`. Never returns an index of zero mass.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
+        let total = *self.cumulative.last().expect("non-empty by construction");
+        let u: f64 = rng.random::<f64>() * total;
+        // First index whose cumulative sum exceeds u; indices of zero mass
+        // share their predecessor's cumulative value and are never chosen.
+        let i = self.cumulative.partition_point(|&c| c <= u);
+        // u * total can round up to total itself; fall back on the last index with mass.
+        i.min(self.last_positive)
+    }
+}
+
+/// Returns `Err(LengthMismatch)` unless both distributions have the same support size.
+pub(crate) fn same_len(p: &Discrete, q: &Discrete) -> Result<()> {
+    if p.len() != q.len() {
+        return Err(Error::LengthMismatch {
+            left: p.len(),
+            right: q.len(),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! The written proofs, one module per claim, rendered from `proofs/*.md` (stub).

@@ -1,0 +1,1 @@
+//! The training layer: the only part of the crate that uses argmin (stub).
