@@ -193,3 +193,30 @@ pub fn all() -> Vec<Claim> {
     claims.extend(continuous::claims());
     claims
 }
+
+/// A random distribution on `n` points for the checks: about a third of the
+/// entries exactly 0, at least one positive.
+pub(crate) fn random_distribution<R: rand::Rng + ?Sized>(rng: &mut R, n: usize) -> crate::Discrete {
+    use rand::RngExt;
+    loop {
+        let w: Vec<f64> = (0..n)
+            .map(|_| {
+                if rng.random::<f64>() < 1.0 / 3.0 {
+                    0.0
+                } else {
+                    rng.random::<f64>()
+                }
+            })
+            .collect();
+        if let Ok(p) = crate::Discrete::from_weights(&w) {
+            return p;
+        }
+    }
+}
+
+/// Seeded generator for a check: the context's seed mixed with a per-claim salt,
+/// so that claims draw independent numbers.
+pub(crate) fn rng_for(context: &Context, salt: u64) -> rand::rngs::StdRng {
+    use rand::SeedableRng;
+    rand::rngs::StdRng::seed_from_u64(context.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}

@@ -1,0 +1,57 @@
+//! Shared test support: proptest strategies for distributions and exact moments.
+#![allow(dead_code)]
+
+use gan_theory::{Discrete, Discriminator};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+
+/// Property tests run with a fixed seed, so every run checks the same cases.
+pub fn config(cases: u32) -> Config {
+    Config {
+        cases,
+        rng_seed: RngSeed::Fixed(2014),
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
+/// Weights on `n` points of which about a third are exactly 0, at least one positive.
+fn weights(n: usize) -> impl Strategy<Value = Vec<f64>> {
+    proptest::collection::vec(prop_oneof![1 => Just(0.0), 2 => 1e-3f64..1.0], n)
+        .prop_filter("some mass", |w| w.iter().any(|&x| x > 0.0))
+}
+
+/// A distribution on `n` points, with zeros.
+pub fn distribution(n: usize) -> impl Strategy<Value = Discrete> {
+    weights(n).prop_map(|w| Discrete::from_weights(&w).unwrap())
+}
+
+/// Two distributions on the same support of 1 to 12 points, with zeros.
+pub fn pair() -> impl Strategy<Value = (Discrete, Discrete)> {
+    (1usize..=12).prop_flat_map(|n| (distribution(n), distribution(n)))
+}
+
+/// Three distributions on the same support of 1 to 12 points, with zeros.
+pub fn triple() -> impl Strategy<Value = (Discrete, Discrete, Discrete)> {
+    (1usize..=12).prop_flat_map(|n| (distribution(n), distribution(n), distribution(n)))
+}
+
+/// Two distributions and a discriminator strictly inside (0, 1) on 1 to 12 points.
+pub fn game() -> impl Strategy<Value = (Discrete, Discrete, Discriminator)> {
+    (1usize..=12).prop_flat_map(|n| {
+        (
+            distribution(n),
+            distribution(n),
+            proptest::collection::vec(0.01f64..0.99, n)
+                .prop_map(|d| Discriminator::from_probabilities(d).unwrap()),
+        )
+    })
+}
+
+/// Exact `(mean, variance, fourth cumulant)` of `f(i)` for `i ~ p`.
+pub fn cumulants(p: &Discrete, f: impl Fn(usize) -> f64) -> (f64, f64, f64) {
+    let mean = p.expect(&f);
+    let m2 = p.expect(|i| (f(i) - mean).powi(2));
+    let m4 = p.expect(|i| (f(i) - mean).powi(4));
+    (mean, m2, m4 - 3.0 * m2 * m2)
+}

@@ -1,0 +1,121 @@
+//! Every claim has its three parts: a proof in proofs/, tests that exist, and
+//! an entry in the `verify` registry.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+/// The claims this crate states so far (catalogue ids).
+const CLAIMS: [&str; 9] = ["A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4", "B5"];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The proof files, by claim id (the file name starts with the id and a dash).
+fn proofs() -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(root().join("proofs")).expect("proofs/ exists") {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if let Some(id) = name.strip_suffix(".md").and_then(|s| s.split('-').next()) {
+            out.push((
+                id.to_string(),
+                name.clone(),
+                fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+/// `tests/<file>.rs::<function>` references in the proof's "## Tests" section.
+fn named_tests(text: &str) -> Vec<(String, String)> {
+    let section = text.split("## Tests").nth(1).unwrap_or("");
+    let mut out = Vec::new();
+    for piece in section.split("tests/").skip(1) {
+        let Some((file, rest)) = piece.split_once(".rs::") else {
+            continue;
+        };
+        let function: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        out.push((file.to_string(), function));
+    }
+    out
+}
+
+#[test]
+fn every_claim_has_a_proof_that_names_existing_tests() {
+    let proofs = proofs();
+    for id in CLAIMS {
+        let (_, name, text) = proofs
+            .iter()
+            .find(|(pid, _, _)| pid == id)
+            .unwrap_or_else(|| panic!("claim {id} has no proof in proofs/"));
+        for heading in ["**Statement.**", "**Source.**", "## Derivation", "## Tests"] {
+            assert!(text.contains(heading), "{name} lacks {heading}");
+        }
+        let tests = named_tests(text);
+        assert!(!tests.is_empty(), "{name} names no test");
+        for (file, function) in tests {
+            let path = root().join("tests").join(format!("{file}.rs"));
+            let source = fs::read_to_string(&path)
+                .unwrap_or_else(|_| panic!("{name} names tests/{file}.rs, which does not exist"));
+            assert!(
+                source.contains(&format!("fn {function}(")),
+                "{name} names {file}.rs::{function}, which does not exist"
+            );
+        }
+        assert!(
+            text.contains(&format!("entry `{id}`")),
+            "{name} does not name its verify entry"
+        );
+    }
+}
+
+#[test]
+fn every_claim_is_registered_with_its_proof() {
+    let registered: BTreeSet<&str> = gan_theory::claims::all().iter().map(|c| c.id).collect();
+    for id in CLAIMS {
+        assert!(
+            registered.contains(id),
+            "claim {id} is not in the verify registry"
+        );
+    }
+    for claim in gan_theory::claims::all() {
+        assert!(
+            root().join(claim.proof).is_file(),
+            "{} points at {}, which does not exist",
+            claim.id,
+            claim.proof
+        );
+        assert!(
+            claim.proof.starts_with(&format!("proofs/{}-", claim.id)),
+            "{}'s proof file {} is not named after it",
+            claim.id,
+            claim.proof
+        );
+    }
+}
+
+#[test]
+fn every_registered_claim_passes() {
+    let context = gan_theory::claims::Context::default();
+    for claim in gan_theory::claims::all() {
+        let outcome = claim.run(&context);
+        assert!(outcome.passed, "{} failed: {:#?}", claim.id, outcome);
+    }
+}
+
+#[test]
+fn every_proof_is_rendered_in_the_docs() {
+    let docs = fs::read_to_string(root().join("src/proofs.rs")).unwrap();
+    for (_, name, _) in proofs() {
+        assert!(
+            docs.contains(&format!("include_str!(\"../proofs/{name}\")")),
+            "src/proofs.rs does not include proofs/{name}"
+        );
+    }
+}
