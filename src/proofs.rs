@@ -1,1 +1,48 @@
-//! The written proofs, one module per claim, rendered from `proofs/*.md` (stub).
+//! The written proofs of the claims, one module per claim.
+//!
+//! Each proof lives in `proofs/<ID>-<slug>.md` at the crate root, where it
+//! reads as plain Markdown (GitHub renders its math), and is included here
+//! as the documentation of one module, so that `cargo doc` renders it with
+//! the rest of the API. The formulas are typeset by KaTeX, loaded from a CDN
+//! by the crate's `katex-header.html`:
+//!
+//! ```text
+//! RUSTDOCFLAGS="--html-in-header $(pwd)/katex-header.html" cargo doc --no-deps --lib
+//! ```
+//!
+//! docs.rs passes the same header (see `[package.metadata.docs.rs]` in
+//! `Cargo.toml`). Without it, the formulas show as their LaTeX source.
+//!
+//! Every proof has the same parts: the statement with its domains and
+//! conventions, the sources (the paper, and what the user's seed notes say
+//! or get wrong), the derivation step by step, and the tests that check the
+//! claim numerically, including its entry in `gan-theory verify`. Rust code
+//! blocks in a proof run as doctests.
+
+pub mod a1_value_function {
+    #![doc = include_str!("../proofs/A1-value-function.md")]
+}
+
+pub mod a2_pointwise_lemma {
+    #![doc = include_str!("../proofs/A2-pointwise-lemma.md")]
+}
+
+pub mod a3_optimal_discriminator {
+    #![doc = include_str!("../proofs/A3-optimal-discriminator.md")]
+}
+
+pub mod a4_global_optimum {
+    #![doc = include_str!("../proofs/A4-global-optimum.md")]
+}
+
+pub mod b1_kl_divergence {
+    #![doc = include_str!("../proofs/B1-kl-divergence.md")]
+}
+
+pub mod b2_js_divergence {
+    #![doc = include_str!("../proofs/B2-js-divergence.md")]
+}
+
+pub mod b3_js_identity {
+    #![doc = include_str!("../proofs/B3-js-identity.md")]
+}
