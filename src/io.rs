@@ -1,1 +1,803 @@
-//! Reading vectors and matrices from text files, with positions for error messages (stub).
+//! Reading vectors from text, keeping where every entry was written so that
+//! an error message can point at it.
+//!
+//! A vector file holds numbers in one of two forms:
+//!
+//! - **plain text**: numbers separated by commas, whitespace or newlines
+//!   (`0.1, 0.2, 0.7`, `0.1 0.2 0.7`, one number per line, or a mixture).
+//!   A comma must stand between two numbers: `1,,2`, a leading and a
+//!   trailing comma are refused as an empty entry.
+//! - **JSON**: one array of numbers, `[0.1, 0.2, 0.7]`, possibly over several
+//!   lines. Nested arrays are refused (a vector is flat). A number may be
+//!   written as a JSON string: that is how this crate writes non-finite
+//!   values (`"inf"`, `"-inf"`, `"nan"`, see [`crate::claims::json_number`]),
+//!   so its own output reads back.
+//!
+//! A number is anything Rust's `f64` parser accepts: decimal or scientific
+//! notation (`0.25`, `2.5e-1`, `.5`), `inf`, `-inf`, `infinity` and `nan` in
+//! any case. Non-finite and negative values are *read*, not refused: the
+//! validation that follows (for example [`Discrete::new`](crate::Discrete::new))
+//! refuses them with the index of the entry, and [`Entries::position`] turns
+//! that index into a line and column. A number too large for `f64`
+//! (`1e400`) reads as infinity and is refused the same way.
+//!
+//! Text is UTF-8, with or without a byte-order mark; UTF-16 with a byte-order
+//! mark (what Windows PowerShell's `>` writes) is decoded as well. Windows
+//! line endings are fine. Lines and columns count from 1, columns in
+//! characters.
+//!
+//! Reading is one pass over the text, linear in its length, so files of
+//! millions of numbers are fine. The scanner that splits plain text keeps the
+//! line of every number, and the JSON reader reads one array at a time, so a
+//! matrix reader (one row per line, or a JSON array of arrays) can be built
+//! here from the same parts.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Where an entry was written: its number in the vector, its line and its
+/// column, all counted from 1.
+///
+/// `entry` is the 0-based index of [`crate::Error::index`] plus one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// The entry's number in the vector, from 1.
+    pub entry: usize,
+    /// The line it starts on, from 1.
+    pub line: usize,
+    /// The column (in characters) it starts at, from 1.
+    pub column: usize,
+}
+
+impl Position {
+    fn new(entry: usize, at: LineColumn) -> Self {
+        Self {
+            entry,
+            line: at.line,
+            column: at.column,
+        }
+    }
+}
+
+impl fmt::Display for Position {
+    /// `entry 3 (line 2, column 5)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "entry {} (line {}, column {})",
+            self.entry, self.line, self.column
+        )
+    }
+}
+
+/// A place in a text that is not (or not yet) an entry, such as a stray
+/// bracket in JSON: line and column, counted from 1, the column in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineColumn {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub column: usize,
+}
+
+impl LineColumn {
+    /// The start of a text.
+    const START: Self = Self { line: 1, column: 1 };
+
+    /// Moves past one byte of UTF-8 text: a newline starts a new line, and
+    /// the column advances once per character (on its first byte).
+    #[inline]
+    fn advance(&mut self, byte: u8) {
+        if byte == b'\n' {
+            self.line += 1;
+            self.column = 1;
+        } else if byte & 0xC0 != 0x80 {
+            self.column += 1;
+        }
+    }
+}
+
+impl fmt::Display for LineColumn {
+    /// `line 2, column 5`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
+/// Why a text could not be read as a vector.
+///
+/// `Display` gives the position (when there is one) and the problem, as in
+/// `entry 3 (line 2, column 5): "0.2x" is not a number`; a caller puts the
+/// file's name in front.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The file (or standard input) could not be read.
+    Unreadable {
+        /// Why, in a few words ("no such file", "is a directory", ...).
+        reason: String,
+    },
+    /// The bytes are not text in a supported encoding.
+    NotText {
+        /// Where the first offending byte is.
+        at: LineColumn,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The text holds no number at all (empty, blank, or `[]`).
+    Empty,
+    /// A token is not a number.
+    NotANumber {
+        /// The entry the token would have been.
+        at: Position,
+        /// The token, shortened to its first [`TOKEN_SHOWN`] characters.
+        token: String,
+    },
+    /// Nothing between two commas, or a comma before the first or after the last number.
+    EmptyEntry {
+        /// The empty entry's number and the place of the comma that ends (or begins) it.
+        at: Position,
+    },
+    /// The text starts like JSON but is not a well-formed array of numbers.
+    MalformedJson {
+        /// Where the problem was noticed.
+        at: LineColumn,
+        /// What was expected and what was found.
+        problem: String,
+    },
+    /// A JSON array inside the array: a vector is one flat array.
+    NestedArray {
+        /// The entry the inner array stands in place of.
+        at: Position,
+    },
+}
+
+/// How many characters of a bad token an error message repeats.
+pub const TOKEN_SHOWN: usize = 40;
+
+impl ParseError {
+    /// Where the problem is, as text (`entry 2 (line 1, column 3)` or
+    /// `line 4, column 1`); `None` when it concerns the whole input.
+    pub fn position(&self) -> Option<String> {
+        match self {
+            ParseError::Unreadable { .. } | ParseError::Empty => None,
+            ParseError::NotText { at, .. } | ParseError::MalformedJson { at, .. } => {
+                Some(at.to_string())
+            }
+            ParseError::NotANumber { at, .. }
+            | ParseError::EmptyEntry { at }
+            | ParseError::NestedArray { at } => Some(at.to_string()),
+        }
+    }
+
+    /// The problem without its position.
+    pub fn problem(&self) -> String {
+        match self {
+            ParseError::Unreadable { reason } => format!("cannot read: {reason}"),
+            ParseError::NotText { detail, .. } => format!("not text: {detail}"),
+            ParseError::Empty => "no numbers (the input is empty)".to_string(),
+            ParseError::NotANumber { token, .. } if token.contains(';') => format!(
+                "{token:?} is not a number (separate numbers by commas, whitespace or newlines)"
+            ),
+            ParseError::NotANumber { token, .. } => format!("{token:?} is not a number"),
+            ParseError::EmptyEntry { .. } => {
+                "empty entry: a comma must stand between two numbers".to_string()
+            }
+            ParseError::MalformedJson { problem, .. } => format!("malformed JSON: {problem}"),
+            ParseError::NestedArray { .. } => {
+                "nested array: a vector is one flat array of numbers".to_string()
+            }
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position() {
+            Some(position) => write!(f, "{position}: {}", self.problem()),
+            None => f.write_str(&self.problem()),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// The numbers of a vector as read, each with the place it was written.
+///
+/// # Example
+/// ```
+/// use gan_theory::io::{parse_vector, Position};
+/// let entries = parse_vector("0.25 0.25\n0.5")?;
+/// assert_eq!(entries.values(), &[0.25, 0.25, 0.5]);
+/// assert_eq!(entries.position(2), Some(Position { entry: 3, line: 2, column: 1 }));
+/// # Ok::<(), gan_theory::io::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Entries {
+    values: Vec<f64>,
+    starts: Vec<LineColumn>,
+}
+
+impl Entries {
+    fn push(&mut self, value: f64, at: Position) {
+        self.values.push(value);
+        self.starts.push(LineColumn {
+            line: at.line,
+            column: at.column,
+        });
+    }
+
+    /// The numbers, in order.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Consumes the entries, returning the numbers.
+    pub fn into_values(self) -> Vec<f64> {
+        self.values
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// True when there is no entry (never the case for a successful parse).
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Where the entry of 0-based `index` (as in [`crate::Error::index`]) was
+    /// written; `None` when there is no such entry.
+    pub fn position(&self, index: usize) -> Option<Position> {
+        self.starts
+            .get(index)
+            .map(|&at| Position::new(index + 1, at))
+    }
+}
+
+/// Reads a vector from text: plain numbers separated by commas, whitespace or
+/// newlines, or one JSON array (when the first character other than
+/// whitespace is `[` or `{`). A leading byte-order mark is skipped.
+///
+/// # Errors
+/// [`ParseError::Empty`], [`ParseError::NotANumber`],
+/// [`ParseError::EmptyEntry`], [`ParseError::MalformedJson`],
+/// [`ParseError::NestedArray`].
+///
+/// # Example
+/// ```
+/// use gan_theory::io::{parse_vector, ParseError, Position};
+/// let plain = parse_vector("0.1, 0.2\n0.7\n")?;
+/// let json = parse_vector("[0.1,\n 0.2, 0.7]")?;
+/// assert_eq!(plain.values(), json.values());
+///
+/// // inf and nan are read, so that validation can name the entry:
+/// assert!(parse_vector("0.5 nan")?.values()[1].is_nan());
+///
+/// let err = parse_vector("0.5\n0.2x 0.3").unwrap_err();
+/// assert_eq!(err.to_string(), r#"entry 2 (line 2, column 1): "0.2x" is not a number"#);
+/// assert!(matches!(parse_vector("1,,2"), Err(ParseError::EmptyEntry { .. })));
+/// assert!(matches!(parse_vector("[[1], [2]]"), Err(ParseError::NestedArray { .. })));
+/// assert_eq!(parse_vector(" \n"), Err(ParseError::Empty));
+/// # Ok::<(), ParseError>(())
+/// ```
+pub fn parse_vector(text: &str) -> Result<Entries, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut cursor = Cursor::new(text);
+    cursor.skip_whitespace();
+    let entries = match cursor.peek() {
+        Some(b'[' | b'{') => json_vector(&mut cursor)?,
+        _ => plain_vector(text)?,
+    };
+    if entries.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    Ok(entries)
+}
+
+/// Reads a vector from a file, or from standard input when the path is `-`
+/// (see [`Source`] and [`parse_vector`]).
+///
+/// # Errors
+/// [`ParseError::Unreadable`], [`ParseError::NotText`], and the errors of
+/// [`parse_vector`].
+///
+/// # Example
+/// ```
+/// use gan_theory::io::{read_vector, ParseError};
+/// let path = std::env::temp_dir().join(format!("gan-theory-io-doc-{}.txt", std::process::id()));
+/// std::fs::write(&path, "0.5\r\n0.5\r\n")?;
+/// assert_eq!(read_vector(&path)?.values(), &[0.5, 0.5]);
+/// std::fs::remove_file(&path)?;
+/// assert!(matches!(read_vector(&path), Err(ParseError::Unreadable { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_vector(path_or_dash: impl AsRef<Path>) -> Result<Entries, ParseError> {
+    parse_vector(&Source::from_arg(path_or_dash).read_text()?)
+}
+
+/// Where input comes from: a file, or standard input (written `-` on the
+/// command line). `Display` gives the name to show in messages: the path, or
+/// `<stdin>`.
+///
+/// # Example
+/// ```
+/// use gan_theory::io::Source;
+/// assert_eq!(Source::from_arg("-"), Source::Stdin);
+/// assert_eq!(Source::from_arg("-").to_string(), "<stdin>");
+/// assert_eq!(Source::from_arg("p.txt").to_string(), "p.txt");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input.
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Source {
+    /// `-` means standard input, anything else a file path (`./-` is a file named `-`).
+    pub fn from_arg(arg: impl AsRef<Path>) -> Self {
+        let path = arg.as_ref();
+        if path == Path::new("-") {
+            Source::Stdin
+        } else {
+            Source::File(path.to_path_buf())
+        }
+    }
+
+    /// Reads the whole input and decodes it to text: UTF-8 (a byte-order
+    /// mark is dropped) or UTF-16 with a byte-order mark.
+    ///
+    /// # Errors
+    /// [`ParseError::Unreadable`] when reading fails, [`ParseError::NotText`]
+    /// when the bytes are not text (invalid UTF-8, a NUL byte, broken UTF-16).
+    pub fn read_text(&self) -> Result<String, ParseError> {
+        let bytes = match self {
+            Source::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .lock()
+                    .read_to_end(&mut bytes)
+                    .map_err(unreadable)?;
+                bytes
+            }
+            Source::File(path) => std::fs::read(path).map_err(unreadable)?,
+        };
+        decode(bytes)
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Stdin => f.write_str("<stdin>"),
+            Source::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// The reason of an I/O error in the words a user expects.
+fn unreadable(error: std::io::Error) -> ParseError {
+    use std::io::ErrorKind;
+    let reason = match error.kind() {
+        ErrorKind::NotFound => "no such file".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::IsADirectory => "is a directory, not a file".to_string(),
+        _ => error.to_string(),
+    };
+    ParseError::Unreadable { reason }
+}
+
+/// Bytes to text: UTF-16 when a UTF-16 byte-order mark says so, else UTF-8.
+fn decode(bytes: Vec<u8>) -> Result<String, ParseError> {
+    match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, u16::from_be_bytes),
+        [0xEF, 0xBB, 0xBF, ..] => {
+            let mut bytes = bytes;
+            bytes.drain(..3);
+            decode_utf8(bytes)
+        }
+        _ => decode_utf8(bytes),
+    }
+}
+
+fn decode_utf8(bytes: Vec<u8>) -> Result<String, ParseError> {
+    // A NUL is valid UTF-8 but never part of a number file; it is the mark of
+    // binary data or of UTF-16 written without a byte-order mark.
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err(ParseError::NotText {
+            at: line_column_after(&bytes[..nul]),
+            detail: "NUL byte (binary data, or UTF-16 without a byte-order mark?)".to_string(),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid = e.utf8_error().valid_up_to();
+        ParseError::NotText {
+            at: line_column_after(&bytes[..valid]),
+            detail: format!("invalid UTF-8 (byte 0x{:02x})", bytes[valid]),
+        }
+    })
+}
+
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ParseError> {
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut at = LineColumn::START;
+    for decoded in char::decode_utf16(units) {
+        let c = decoded.map_err(|e| ParseError::NotText {
+            at,
+            detail: format!("unpaired UTF-16 surrogate 0x{:04x}", e.unpaired_surrogate()),
+        })?;
+        if c == '\0' {
+            return Err(ParseError::NotText {
+                at,
+                detail: "NUL character".to_string(),
+            });
+        }
+        let mut buf = [0u8; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            at.advance(b);
+        }
+        text.push(c);
+    }
+    if bytes.len() % 2 == 1 {
+        return Err(ParseError::NotText {
+            at,
+            detail: "UTF-16 text with an odd number of bytes".to_string(),
+        });
+    }
+    Ok(text)
+}
+
+/// The line and column just after `valid_utf8_prefix`.
+fn line_column_after(valid_utf8_prefix: &[u8]) -> LineColumn {
+    let mut at = LineColumn::START;
+    for &b in valid_utf8_prefix {
+        at.advance(b);
+    }
+    at
+}
+
+/// A position in a text, moved forward byte by byte, tracking line and column.
+///
+/// Tokens end only at ASCII bytes, so every slice it hands out starts and
+/// ends on character boundaries.
+struct Cursor<'a> {
+    text: &'a str,
+    offset: usize,
+    at: LineColumn,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            offset: 0,
+            at: LineColumn::START,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.offset).copied()
+    }
+
+    fn bump(&mut self) {
+        if let Some(b) = self.peek() {
+            self.at.advance(b);
+            self.offset += 1;
+        }
+    }
+
+    fn skip_whitespace(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.bump();
+        }
+    }
+
+    /// The longest run of bytes from here that `keep` accepts (`keep` must
+    /// refuse every non-ASCII byte or accept all of them).
+    fn take_while(&mut self, keep: impl Fn(u8) -> bool) -> &'a str {
+        let start = self.offset;
+        while self.peek().is_some_and(&keep) {
+            self.bump();
+        }
+        &self.text[start..self.offset]
+    }
+
+    /// The next character, quoted, or "the end of the input", for messages.
+    fn describe_next(&self) -> String {
+        match self.text[self.offset..].chars().next() {
+            Some(c) => format!("{c:?}"),
+            None => "the end of the input".to_string(),
+        }
+    }
+}
+
+/// Reads `token` as a number, or names it in the error.
+fn number(token: &str, at: Position) -> Result<f64, ParseError> {
+    token.parse::<f64>().map_err(|_| {
+        let mut shown: String = token.chars().take(TOKEN_SHOWN).collect();
+        if shown.len() < token.len() {
+            shown.push('…');
+        }
+        ParseError::NotANumber { at, token: shown }
+    })
+}
+
+/// Splits plain text into tokens separated by whitespace or single commas and
+/// hands each to `on_token` with its entry number (from 1) and place.
+/// Returns the number of tokens.
+fn plain_tokens(
+    text: &str,
+    mut on_token: impl FnMut(&str, Position) -> Result<(), ParseError>,
+) -> Result<usize, ParseError> {
+    let mut cursor = Cursor::new(text);
+    let mut count = 0;
+    // The comma seen since the last token, if any: a second one, or one
+    // before the first token or at the end, leaves an entry empty.
+    let mut pending_comma: Option<LineColumn> = None;
+    loop {
+        cursor.skip_whitespace();
+        match cursor.peek() {
+            None => {
+                return match pending_comma {
+                    Some(at) => Err(ParseError::EmptyEntry {
+                        at: Position::new(count + 1, at),
+                    }),
+                    None => Ok(count),
+                };
+            }
+            Some(b',') => {
+                if count == 0 || pending_comma.is_some() {
+                    return Err(ParseError::EmptyEntry {
+                        at: Position::new(count + 1, cursor.at),
+                    });
+                }
+                pending_comma = Some(cursor.at);
+                cursor.bump();
+            }
+            Some(_) => {
+                let at = Position::new(count + 1, cursor.at);
+                let token = cursor.take_while(|b| b != b',' && !b.is_ascii_whitespace());
+                count += 1;
+                pending_comma = None;
+                on_token(token, at)?;
+            }
+        }
+    }
+}
+
+fn plain_vector(text: &str) -> Result<Entries, ParseError> {
+    let mut entries = Entries::default();
+    plain_tokens(text, |token, at| {
+        entries.push(number(token, at)?, at);
+        Ok(())
+    })?;
+    Ok(entries)
+}
+
+fn malformed(at: LineColumn, problem: impl Into<String>) -> ParseError {
+    ParseError::MalformedJson {
+        at,
+        problem: problem.into(),
+    }
+}
+
+/// A whole JSON text that must be one array of numbers.
+fn json_vector(cursor: &mut Cursor<'_>) -> Result<Entries, ParseError> {
+    if cursor.peek() == Some(b'{') {
+        return Err(malformed(
+            cursor.at,
+            "found an object; a vector is a JSON array of numbers",
+        ));
+    }
+    let mut entries = Entries::default();
+    json_numbers(cursor, |value, at| entries.push(value, at))?;
+    cursor.skip_whitespace();
+    if cursor.peek().is_some() {
+        return Err(malformed(
+            cursor.at,
+            format!(
+                "unexpected {} after the closing ']'",
+                cursor.describe_next()
+            ),
+        ));
+    }
+    Ok(entries)
+}
+
+/// Bytes that end a bare JSON token.
+fn ends_json_token(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b',' | b'[' | b']' | b'{' | b'}' | b'"' | b':')
+}
+
+/// Reads one JSON array of numbers, the cursor on its `[`, and hands each
+/// number to `on_number` with its entry number (from 1) within this array.
+fn json_numbers(
+    cursor: &mut Cursor<'_>,
+    mut on_number: impl FnMut(f64, Position),
+) -> Result<(), ParseError> {
+    const UNCLOSED: &str = "the input ends inside the array (missing ']')";
+    cursor.bump(); // the '['
+    cursor.skip_whitespace();
+    if cursor.peek() == Some(b']') {
+        cursor.bump();
+        return Ok(());
+    }
+    let mut count = 0;
+    loop {
+        cursor.skip_whitespace();
+        let at = Position::new(count + 1, cursor.at);
+        let value = match cursor.peek() {
+            None => return Err(malformed(cursor.at, UNCLOSED)),
+            Some(b'[') => return Err(ParseError::NestedArray { at }),
+            Some(b'"') => number(json_string(cursor)?, at)?,
+            Some(b',' | b']' | b'{' | b'}' | b':') => {
+                return Err(malformed(
+                    cursor.at,
+                    format!("expected a number, found {}", cursor.describe_next()),
+                ));
+            }
+            Some(_) => number(cursor.take_while(|b| !ends_json_token(b)), at)?,
+        };
+        count += 1;
+        on_number(value, at);
+        cursor.skip_whitespace();
+        match cursor.peek() {
+            Some(b',') => cursor.bump(),
+            Some(b']') => {
+                cursor.bump();
+                return Ok(());
+            }
+            None => return Err(malformed(cursor.at, UNCLOSED)),
+            Some(_) => {
+                return Err(malformed(
+                    cursor.at,
+                    format!(
+                        "expected ',' or ']' after entry {count}, found {}",
+                        cursor.describe_next()
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A JSON string, the cursor on its opening quote; returns its raw contents
+/// (escapes are skipped, not decoded: a number never contains one).
+fn json_string<'a>(cursor: &mut Cursor<'a>) -> Result<&'a str, ParseError> {
+    let open = cursor.at;
+    cursor.bump();
+    let start = cursor.offset;
+    loop {
+        match cursor.peek() {
+            None => return Err(malformed(open, "string not closed")),
+            Some(b'"') => {
+                let contents = &cursor.text[start..cursor.offset];
+                cursor.bump();
+                return Ok(contents);
+            }
+            Some(b'\\') => {
+                cursor.bump();
+                cursor.bump();
+            }
+            Some(_) => cursor.bump(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(entry: usize, line: usize, column: usize) -> Position {
+        Position {
+            entry,
+            line,
+            column,
+        }
+    }
+
+    #[test]
+    fn positions_count_characters_and_lines() {
+        let e = parse_vector("  0.5,\t0.25\r\n\n é").unwrap_err();
+        assert_eq!(
+            e,
+            ParseError::NotANumber {
+                at: at(3, 3, 2),
+                token: "é".into()
+            }
+        );
+        let e = parse_vector("[0.5,\n  0.5 0]").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line 2, column 7: malformed JSON: expected ',' or ']' after entry 2, found '0'"
+        );
+    }
+
+    #[test]
+    fn commas_must_separate_numbers() {
+        for (text, position) in [
+            ("1,,2", at(2, 1, 3)),
+            (",1", at(1, 1, 1)),
+            ("1, 2,\n", at(3, 1, 5)),
+            ("1 , , 2", at(2, 1, 5)),
+        ] {
+            assert_eq!(
+                parse_vector(text),
+                Err(ParseError::EmptyEntry { at: position }),
+                "{text:?}"
+            );
+        }
+        assert_eq!(parse_vector("1 ,2\n,3").unwrap().values(), &[1.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn json_forms() {
+        let v = parse_vector("\u{feff} [ \"inf\", \"-inf\", 1e-3, -0 ]\n").unwrap();
+        assert_eq!(v.values()[..3], [f64::INFINITY, f64::NEG_INFINITY, 1e-3]);
+        assert_eq!(v.position(3), Some(at(4, 1, 25)));
+        assert_eq!(parse_vector("[]"), Err(ParseError::Empty));
+        assert!(matches!(
+            parse_vector("[1, 2,]"),
+            Err(ParseError::MalformedJson { .. })
+        ));
+        assert!(matches!(
+            parse_vector("[1, 2] x"),
+            Err(ParseError::MalformedJson { .. })
+        ));
+        assert!(matches!(
+            parse_vector("{\"p\": [1]}"),
+            Err(ParseError::MalformedJson { .. })
+        ));
+        assert!(matches!(
+            parse_vector("[1, \"a"),
+            Err(ParseError::MalformedJson { .. })
+        ));
+        assert!(matches!(
+            parse_vector("[1, null]"),
+            Err(ParseError::NotANumber { .. })
+        ));
+        assert_eq!(
+            parse_vector("[1, [2]]"),
+            Err(ParseError::NestedArray { at: at(2, 1, 5) })
+        );
+    }
+
+    #[test]
+    fn long_tokens_are_shortened() {
+        let token = "x".repeat(1000);
+        match parse_vector(&token) {
+            Err(ParseError::NotANumber { token, .. }) => {
+                assert_eq!(token.chars().count(), TOKEN_SHOWN + 1)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn decoding() {
+        assert_eq!(decode(b"\xEF\xBB\xBF1 2".to_vec()).unwrap(), "1 2");
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("0.5\r\n0.5".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(utf16).unwrap(), "0.5\r\n0.5");
+        assert_eq!(
+            decode(b"0.5\n0.\xff5".to_vec()),
+            Err(ParseError::NotText {
+                at: LineColumn { line: 2, column: 3 },
+                detail: "invalid UTF-8 (byte 0xff)".into()
+            })
+        );
+        assert!(matches!(
+            decode(b"0\x00.5".to_vec()),
+            Err(ParseError::NotText { .. })
+        ));
+    }
+}

@@ -1,1 +1,600 @@
-fn main() {}
+//! `gan-theory`: the divergences and the GAN quantities of two distributions
+//! read from files, and the verification of every registered claim.
+//!
+//! ```text
+//! gan-theory divergence --p FILE --q FILE [--normalize] [--json]
+//! gan-theory verify [--json] [--seed N]
+//! gan-theory                      (same as `gan-theory verify`)
+//! ```
+//!
+//! Exit codes: 0 success (for `verify`: every claim passed), 1 a claim failed
+//! or the output could not be written, 2 bad input or usage. Bad input gives
+//! one line on stderr, `gan-theory: <file>: <position>: <problem>`, and
+//! nothing on stdout.
+
+use clap::{Args, Parser, Subcommand};
+use gan_theory::claims::{self, Claim, Comparison, Context, Outcome};
+use gan_theory::io::{Entries, Source, parse_vector};
+use gan_theory::{Discrete, Error, divergence, game};
+use serde::{Serialize, Serializer};
+use std::io::{self, BufWriter, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "gan-theory",
+    version,
+    about = "States, proves and numerically verifies the theory of GANs. \
+             Without a command, runs `verify`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// KL, JSD, total variation, chi2, Hellinger, C(G) and D* of two distributions p and q.
+    Divergence(DivergenceArgs),
+    /// Runs the check of every registered claim and reports each measurement (the default command).
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct DivergenceArgs {
+    /// File with p (the data distribution): numbers separated by commas,
+    /// whitespace or newlines, or one JSON array; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    p: PathBuf,
+    /// File with q (the generator's distribution), in the same form as p.
+    #[arg(long, value_name = "FILE")]
+    q: PathBuf,
+    /// Rescale non-negative weights or counts to sum to 1 (without it the
+    /// entries must already sum to 1).
+    #[arg(long)]
+    normalize: bool,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// Print a JSON array with one object per measurement instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Seed of every random draw the checks make.
+    #[arg(long, value_name = "N", default_value_t = Context::default().seed)]
+    seed: u64,
+}
+
+impl Default for VerifyArgs {
+    fn default() -> Self {
+        Self {
+            json: false,
+            seed: Context::default().seed,
+        }
+    }
+}
+
+/// Why a command stopped.
+enum Failure {
+    /// Bad input: one line on stderr, exit code 2.
+    Input(String),
+    /// Writing the output failed for another reason than a closed pipe.
+    Output(io::Error),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Verify(VerifyArgs::default()));
+    let mut out = BufWriter::new(io::stdout().lock());
+    let result = match command {
+        Command::Divergence(args) => run_divergence(&args, &mut out),
+        Command::Verify(args) => run_verify(&args, &mut out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Input(message)) => {
+            // If stderr itself is gone there is nobody left to tell.
+            let _ = writeln!(io::stderr(), "gan-theory: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Output(error)) => {
+            let _ = writeln!(io::stderr(), "gan-theory: cannot write the output: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes the output with `write` and flushes it. A reader that closed the
+/// pipe early (`gan-theory verify | head -1`) is not an error: the command
+/// ends quietly with the exit code it had earned.
+fn emit<W: Write>(
+    out: &mut W,
+    code: ExitCode,
+    write: impl FnOnce(&mut W) -> io::Result<()>,
+) -> Result<ExitCode, Failure> {
+    match write(out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(code),
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(code),
+        Err(error) => Err(Failure::Output(error)),
+    }
+}
+
+// ---------------------------------------------------------------- divergence
+
+fn run_divergence(args: &DivergenceArgs, out: &mut impl Write) -> Result<ExitCode, Failure> {
+    let p_source = Source::from_arg(&args.p);
+    let q_source = Source::from_arg(&args.q);
+    if p_source == Source::Stdin && q_source == Source::Stdin {
+        return Err(Failure::Input(
+            "--p and --q cannot both be '-': standard input can be read only once".to_string(),
+        ));
+    }
+    let p = load(&p_source, args.normalize)?;
+    let q = load(&q_source, args.normalize)?;
+    if p.len() != q.len() {
+        return Err(Failure::Input(format!(
+            "{p_source} has {} entries but {q_source} has {}: p and q must have the same length",
+            p.len(),
+            q.len()
+        )));
+    }
+    // The lengths agree, so no library call below can fail; should one
+    // anyway, it is reported like bad input rather than unwrapped.
+    let report = Divergences::compute(&p, &q).map_err(|e| Failure::Input(e.to_string()))?;
+    let names = (p_source.to_string(), q_source.to_string());
+    emit(out, ExitCode::SUCCESS, |out| {
+        if args.json {
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)
+        } else {
+            report.write_table(out, &names)
+        }
+    })
+}
+
+/// Reads, parses and validates one distribution; every error names the source
+/// and, when it concerns one entry, the entry's line and column.
+fn load(source: &Source, normalize: bool) -> Result<Discrete, Failure> {
+    let entries = source
+        .read_text()
+        .and_then(|text| parse_vector(&text))
+        .map_err(|e| Failure::Input(format!("{source}: {e}")))?;
+    let validated = if normalize {
+        Discrete::from_weights(entries.values())
+    } else {
+        Discrete::new(entries.values().to_vec())
+    };
+    validated.map_err(|e| Failure::Input(format!("{source}: {}", invalid(&e, &entries))))
+}
+
+/// The message for a vector the library refused, with 1-based positions.
+fn invalid(error: &Error, entries: &Entries) -> String {
+    let position = error.index().and_then(|i| entries.position(i));
+    match (position, error) {
+        (Some(at), Error::NotANumber { .. }) => format!("{at}: NaN is not allowed"),
+        (Some(at), Error::Infinite { value, .. }) => {
+            format!("{at}: infinite value ({value}) is not allowed")
+        }
+        (Some(at), Error::Negative { value, .. }) => {
+            format!("{at}: negative value ({value}) is not allowed")
+        }
+        (Some(at), other) => format!("{at}: {other}"),
+        (None, Error::SumNotOne { .. }) => format!("{error}; pass --normalize to rescale"),
+        (None, other) => other.to_string(),
+    }
+}
+
+/// Everything `divergence` reports, in the order (and with the JSON keys) it is printed.
+#[derive(Serialize)]
+struct Divergences {
+    #[serde(serialize_with = "number")]
+    kl_pq: f64,
+    #[serde(serialize_with = "number")]
+    kl_qp: f64,
+    #[serde(serialize_with = "number")]
+    js: f64,
+    #[serde(serialize_with = "number")]
+    js_bits: f64,
+    #[serde(serialize_with = "number")]
+    tv: f64,
+    #[serde(serialize_with = "number")]
+    chi2: f64,
+    #[serde(serialize_with = "number")]
+    hellinger: f64,
+    #[serde(serialize_with = "number")]
+    c_g: f64,
+    #[serde(serialize_with = "numbers_or_null")]
+    d_star: Vec<Option<f64>>,
+}
+
+/// How many D* values the table lists before it summarises them instead.
+const D_STAR_LISTED: usize = 12;
+
+impl Divergences {
+    fn compute(p: &Discrete, q: &Discrete) -> gan_theory::Result<Self> {
+        Ok(Self {
+            kl_pq: divergence::kl(p, q)?,
+            kl_qp: divergence::kl(q, p)?,
+            js: divergence::js(p, q)?,
+            js_bits: divergence::js_bits(p, q)?,
+            tv: divergence::total_variation(p, q)?,
+            chi2: divergence::chi2(p, q)?,
+            hellinger: divergence::hellinger2(p, q)?,
+            c_g: game::c_of_g(p, q)?,
+            d_star: game::d_star(p, q)?,
+        })
+    }
+
+    fn write_table(&self, out: &mut impl Write, (p, q): &(String, String)) -> io::Result<()> {
+        writeln!(
+            out,
+            "p = {p}, q = {q}, {} entries (p plays p_data, q plays p_g)",
+            self.d_star.len()
+        )?;
+        writeln!(out)?;
+        let rows = [
+            (
+                "KL(p || q)",
+                self.kl_pq,
+                "Kullback-Leibler divergence, nats",
+            ),
+            ("KL(q || p)", self.kl_qp, "the same, reversed"),
+            (
+                "JSD (nats)",
+                self.js,
+                "Jensen-Shannon divergence, in [0, ln 2]",
+            ),
+            ("JSD (bits)", self.js_bits, "JSD / ln 2, in [0, 1]"),
+            ("TV", self.tv, "total variation, 1/2 sum |p - q|"),
+            (
+                "chi2(p || q)",
+                self.chi2,
+                "Pearson chi-squared, sum (p - q)^2 / q",
+            ),
+            ("Hellinger^2", self.hellinger, "1/2 sum (sqrt p - sqrt q)^2"),
+            ("C(G)", self.c_g, "max_D V(D, G) = -ln 4 + 2 JSD"),
+        ];
+        let mut table: Vec<[String; 3]> = rows
+            .iter()
+            .map(|(name, value, meaning)| {
+                [name.to_string(), value.to_string(), meaning.to_string()]
+            })
+            .collect();
+        table.push(self.d_star_row());
+        write_table(out, &["quantity", "value", "meaning"], &[None; 3], &table)
+    }
+
+    /// D* = p / (p + q): every value for short vectors, a summary for long ones.
+    fn d_star_row(&self) -> [String; 3] {
+        let determined: Vec<f64> = self.d_star.iter().flatten().copied().collect();
+        let undetermined = self.d_star.len() - determined.len();
+        let listing = |values: &[Option<f64>]| -> String {
+            let shown: Vec<String> = values
+                .iter()
+                .map(|d| d.map_or("-".to_string(), |x| x.to_string()))
+                .collect();
+            shown.join(" ")
+        };
+        if self.d_star.len() <= D_STAR_LISTED {
+            let meaning = if undetermined > 0 {
+                "p / (p + q) per entry; - where p = q = 0"
+            } else {
+                "p / (p + q) per entry"
+            };
+            ["D*".to_string(), listing(&self.d_star), meaning.to_string()]
+        } else {
+            let low = determined.iter().copied().fold(f64::INFINITY, f64::min);
+            let high = determined.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            [
+                "D*".to_string(),
+                format!("{low} .. {high}"),
+                format!(
+                    "range of p / (p + q) over {} entries ({undetermined} undetermined, p = q = 0); --json lists each",
+                    self.d_star.len()
+                ),
+            ]
+        }
+    }
+}
+
+/// An `f64` as JSON: a number, or "inf", "-inf", "nan".
+fn number<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    claims::json_number(*x).serialize(s)
+}
+
+/// Numbers as JSON, `null` for `None`.
+fn numbers_or_null<S: Serializer>(values: &[Option<f64>], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(values.iter().map(|v| v.map(claims::json_number)))
+}
+
+/// `Some(x)` as a JSON number (see [`number`]), `None` as `null`.
+fn optional_number<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    x.map(claims::json_number).serialize(s)
+}
+
+// ---------------------------------------------------------------- verify
+
+fn run_verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, Failure> {
+    let context = Context { seed: args.seed };
+    let outcomes: Vec<Outcome> = claims::all()
+        .iter()
+        .map(|claim| run_claim(claim, &context))
+        .collect();
+    let rows = rows(&outcomes);
+    let all_passed = outcomes.iter().all(|o| o.passed);
+    let code = if all_passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    };
+    emit(out, code, |out| {
+        if args.json {
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)
+        } else {
+            write_verify_table(out, &rows)?;
+            write_summary(out, &outcomes)
+        }
+    })
+}
+
+/// Runs one check; a check that panics fails with the panic's message
+/// instead of taking the whole report down.
+fn run_claim(claim: &Claim, context: &Context) -> Outcome {
+    panic::catch_unwind(AssertUnwindSafe(|| claim.run(context))).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Outcome {
+            id: claim.id,
+            claim: claim.statement,
+            proof: claim.proof,
+            measurements: Vec::new(),
+            error: Some(format!("the check panicked: {message}")),
+            passed: false,
+        }
+    })
+}
+
+/// One line of the verify report: one measurement, or the error that stopped a check.
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    claim: &'a str,
+    proof: &'a str,
+    quantity: Option<&'a str>,
+    #[serde(serialize_with = "optional_number")]
+    measured: Option<f64>,
+    #[serde(serialize_with = "optional_number")]
+    expected: Option<f64>,
+    #[serde(serialize_with = "optional_number")]
+    tolerance: Option<f64>,
+    comparison: Option<Comparison>,
+    passed: bool,
+    error: Option<&'a str>,
+}
+
+fn rows(outcomes: &[Outcome]) -> Vec<Row<'_>> {
+    let mut rows = Vec::new();
+    for outcome in outcomes {
+        if outcome.error.is_some() || outcome.measurements.is_empty() {
+            rows.push(Row {
+                id: outcome.id,
+                claim: outcome.claim,
+                proof: outcome.proof,
+                quantity: None,
+                measured: None,
+                expected: None,
+                tolerance: None,
+                comparison: None,
+                passed: false,
+                error: Some(
+                    outcome
+                        .error
+                        .as_deref()
+                        .unwrap_or("the check returned no measurement"),
+                ),
+            });
+            continue;
+        }
+        for m in &outcome.measurements {
+            rows.push(Row {
+                id: outcome.id,
+                claim: outcome.claim,
+                proof: outcome.proof,
+                quantity: Some(&m.quantity),
+                measured: Some(m.measured),
+                expected: Some(m.expected),
+                tolerance: Some(m.tolerance),
+                comparison: Some(m.comparison),
+                passed: m.passed,
+                error: None,
+            });
+        }
+    }
+    rows
+}
+
+/// Widths at which the verify table wraps a claim's statement and a quantity,
+/// so that a row fits a wide terminal.
+const CLAIM_WIDTH: usize = 36;
+const QUANTITY_WIDTH: usize = 44;
+
+fn write_verify_table(out: &mut impl Write, rows: &[Row<'_>]) -> io::Result<()> {
+    if rows.is_empty() {
+        return writeln!(out, "No claim is registered yet.");
+    }
+    let mut table = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        // A claim's id and statement head its first row only.
+        let first_of_claim = i == 0 || rows[i - 1].id != row.id;
+        if first_of_claim && i > 0 {
+            table.push(Default::default()); // a blank line between claims
+        }
+        let (id, claim) = if first_of_claim {
+            (row.id, row.claim)
+        } else {
+            ("", "")
+        };
+        let show = |x: Option<f64>| x.map_or("-".to_string(), short);
+        let expected = match (row.comparison, row.expected) {
+            (Some(c), Some(e)) => format!("{} {}", comparison_sign(c), short(e)),
+            _ => "-".to_string(),
+        };
+        let quantity = match (row.quantity, row.error) {
+            (Some(q), _) => q.to_string(),
+            (None, Some(e)) => format!("error: {e}"),
+            (None, None) => "-".to_string(),
+        };
+        table.push([
+            id.to_string(),
+            claim.to_string(),
+            quantity,
+            show(row.measured),
+            expected,
+            show(row.tolerance),
+            if row.passed { "ok" } else { "FAIL" }.to_string(),
+        ]);
+    }
+    write_table(
+        out,
+        &[
+            "id",
+            "claim",
+            "quantity",
+            "measured",
+            "expected",
+            "tolerance",
+            "pass",
+        ],
+        &[
+            None,
+            Some(CLAIM_WIDTH),
+            Some(QUANTITY_WIDTH),
+            None,
+            None,
+            None,
+            None,
+        ],
+        &table,
+    )
+}
+
+fn write_summary(out: &mut impl Write, outcomes: &[Outcome]) -> io::Result<()> {
+    let failed: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| !o.passed)
+        .map(|o| o.id)
+        .collect();
+    let passed = outcomes.len() - failed.len();
+    write!(out, "{passed} of {} claims passed", outcomes.len())?;
+    if !failed.is_empty() {
+        write!(out, "; failed: {}", failed.join(", "))?;
+    }
+    writeln!(out)
+}
+
+fn comparison_sign(comparison: Comparison) -> &'static str {
+    match comparison {
+        Comparison::Within => "=",
+        Comparison::AtMost => "<=",
+        Comparison::AtLeast => ">=",
+    }
+}
+
+/// A number in a few significant digits for the verify table (the JSON
+/// output carries every digit).
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    if (1e-3..1e5).contains(&x.abs()) {
+        let fixed = format!("{:.*}", significant_decimals(x), x);
+        let trimmed = fixed.trim_end_matches('0').trim_end_matches('.');
+        trimmed.to_string()
+    } else {
+        // 4 significant digits, without trailing zeros: 5e-5, 2.653e-5.
+        let scientific = format!("{x:.3e}");
+        let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        format!("{mantissa}e{exponent}")
+    }
+}
+
+/// Decimals that give `x` (with 1e-3 <= |x| < 1e5) six significant digits.
+fn significant_decimals(x: f64) -> usize {
+    let magnitude = x.abs().log10().floor() as i32; // -3 ..= 4
+    (5 - magnitude).max(0) as usize
+}
+
+// ---------------------------------------------------------------- tables
+
+/// Writes `rows` under `header` in left-aligned columns two spaces apart.
+/// A cell longer than its column's entry in `max_widths` is wrapped at
+/// spaces onto further lines of the same row.
+fn write_table<const N: usize>(
+    out: &mut impl Write,
+    header: &[&str; N],
+    max_widths: &[Option<usize>; N],
+    rows: &[[String; N]],
+) -> io::Result<()> {
+    let header = header.map(str::to_string);
+    let wrapped: Vec<[Vec<&str>; N]> = std::iter::once(&header)
+        .chain(rows)
+        .map(|row| std::array::from_fn(|c| wrap(&row[c], max_widths[c])))
+        .collect();
+    let mut widths = [0; N];
+    for row in &wrapped {
+        for (width, lines) in widths.iter_mut().zip(row) {
+            for line in lines {
+                *width = (*width).max(line.chars().count());
+            }
+        }
+    }
+    for row in &wrapped {
+        let height = row.iter().map(Vec::len).max().unwrap_or(1);
+        for i in 0..height {
+            let mut line = String::new();
+            for (lines, width) in row.iter().zip(widths) {
+                let cell = lines.get(i).copied().unwrap_or("");
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', width + 2 - cell.chars().count()));
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+    }
+    Ok(())
+}
+
+/// Splits `text` into lines of at most `max_width` characters, breaking at
+/// spaces (a single word longer than that stays whole on its own line).
+fn wrap(text: &str, max_width: Option<usize>) -> Vec<&str> {
+    let Some(max_width) = max_width else {
+        return vec![text];
+    };
+    let mut lines = Vec::new();
+    let mut rest = text.trim();
+    while rest.chars().count() > max_width {
+        // The last space within the first max_width + 1 characters, else the first space at all.
+        let limit = rest
+            .char_indices()
+            .nth(max_width + 1)
+            .map_or(rest.len(), |(i, _)| i);
+        let Some(cut) = rest[..limit].rfind(' ').or_else(|| rest.find(' ')) else {
+            break;
+        };
+        lines.push(rest[..cut].trim_end());
+        rest = rest[cut..].trim_start();
+    }
+    lines.push(rest);
+    lines
+}

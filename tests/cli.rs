@@ -1,0 +1,625 @@
+//! The `gan-theory` binary, run as a user runs it: `divergence` against the
+//! library's functions, every input format, every kind of bad input, and
+//! `verify` (whatever claims are registered).
+
+use gan_theory::claims;
+use gan_theory::{Discrete, divergence, game, tol};
+use serde_json::Value;
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A file under the temp directory, unique to this process, test and label,
+/// removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(test: &str, label: &str, contents: impl AsRef<[u8]>) -> Self {
+        let name = format!("gan-theory-cli-{}-{test}-{label}", std::process::id());
+        let path = std::env::temp_dir().join(name);
+        std::fs::write(&path, contents).expect("cannot write a temp file");
+        Self(path)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// The name the binary shows in messages: the path as given.
+    fn name(&self) -> String {
+        self.0.display().to_string()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
+    run_with_stdin(args, b"")
+}
+
+fn run_with_stdin<S: AsRef<OsStr>>(args: &[S], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gan-theory"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start gan-theory");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    // The binary may refuse its input before reading all of it; a closed pipe here is fine.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("gan-theory did not finish")
+}
+
+fn divergence_json(p: &Path, q: &Path, extra: &[&str]) -> Output {
+    let mut args: Vec<&OsStr> = vec![
+        "divergence".as_ref(),
+        "--p".as_ref(),
+        p.as_os_str(),
+        "--q".as_ref(),
+        q.as_os_str(),
+        "--json".as_ref(),
+    ];
+    args.extend(extra.iter().map(|a| OsStr::new(*a)));
+    run(&args)
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is not JSON")
+}
+
+/// A JSON value written by `claims::json_number`: a number, or "inf", "-inf", "nan".
+fn number(value: &Value) -> f64 {
+    match value {
+        Value::String(s) if s == "inf" => f64::INFINITY,
+        Value::String(s) if s == "-inf" => f64::NEG_INFINITY,
+        Value::String(s) if s == "nan" => f64::NAN,
+        other => other
+            .as_f64()
+            .unwrap_or_else(|| panic!("{other} is not a number")),
+    }
+}
+
+/// Bad input: exit code 2, nothing on stdout, exactly one line on stderr,
+/// in the form `gan-theory: ...`, containing every one of `needles`.
+fn assert_refused(output: &Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert!(
+        output.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(
+        stderr.ends_with('\n') && stderr.matches('\n').count() == 1,
+        "not exactly one line: {stderr:?}"
+    );
+    assert!(stderr.starts_with("gan-theory: "), "{stderr:?}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{stderr:?} lacks {needle:?}");
+    }
+}
+
+fn assert_matches_library(report: &Value, p: &Discrete, q: &Discrete) {
+    let expected = [
+        ("kl_pq", divergence::kl(p, q).unwrap()),
+        ("kl_qp", divergence::kl(q, p).unwrap()),
+        ("js", divergence::js(p, q).unwrap()),
+        ("js_bits", divergence::js_bits(p, q).unwrap()),
+        ("tv", divergence::total_variation(p, q).unwrap()),
+        ("chi2", divergence::chi2(p, q).unwrap()),
+        ("hellinger", divergence::hellinger2(p, q).unwrap()),
+        ("c_g", game::c_of_g(p, q).unwrap()),
+    ];
+    let object = report.as_object().expect("one JSON object");
+    let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut wanted: Vec<&str> = expected.iter().map(|(k, _)| *k).chain(["d_star"]).collect();
+    wanted.sort_unstable();
+    assert_eq!(keys, wanted);
+    for (key, value) in expected {
+        let got = number(&report[key]);
+        assert!(tol::close(got, value), "{key}: {got} against {value}");
+    }
+    let d_star = report["d_star"].as_array().expect("d_star is an array");
+    let library = game::d_star(p, q).unwrap();
+    assert_eq!(d_star.len(), library.len());
+    for (got, want) in d_star.iter().zip(library) {
+        match want {
+            None => assert!(got.is_null(), "{got} where D* is undetermined"),
+            Some(w) => assert!(tol::close(number(got), w), "D*: {got} against {w}"),
+        }
+    }
+}
+
+#[test]
+fn cli_divergence_json_matches_library() {
+    let p = TempFile::new("json", "p", "0.1 0.2 0.3 0.4");
+    let q = TempFile::new("json", "q", "0.25, 0.25, 0.4, 0.1");
+    let report = stdout_json(&divergence_json(p.path(), q.path(), &[]));
+    let p = Discrete::new(vec![0.1, 0.2, 0.3, 0.4]).unwrap();
+    let q = Discrete::new(vec![0.25, 0.25, 0.4, 0.1]).unwrap();
+    assert_matches_library(&report, &p, &q);
+}
+
+#[test]
+fn cli_divergence_json_writes_inf_and_null() {
+    // p has mass where q has none (KL(p||q), chi2 infinite), q where p has
+    // none (KL(q||p) infinite), and the last point has no mass at all.
+    let p = TempFile::new("inf", "p", "0.5 0.5 0 0");
+    let q = TempFile::new("inf", "q", "0 0.5 0.5 0");
+    let report = stdout_json(&divergence_json(p.path(), q.path(), &[]));
+    assert_eq!(report["kl_pq"], "inf");
+    assert_eq!(report["kl_qp"], "inf");
+    assert_eq!(report["chi2"], "inf");
+    assert!(report["d_star"][3].is_null());
+    let p = Discrete::new(vec![0.5, 0.5, 0.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.0, 0.5, 0.5, 0.0]).unwrap();
+    assert_matches_library(&report, &p, &q);
+}
+
+#[test]
+fn cli_divergence_reads_every_format() {
+    let q = TempFile::new("formats", "q", "0.5 0.25 0.125 0.125");
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "0.25\r\n0.25\r\n0.25\r\n0.25\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let forms: [(&str, Vec<u8>); 10] = [
+        ("spaces", b"0.25 0.25 0.25 0.25".to_vec()),
+        ("commas", b"0.25,0.25,0.25,0.25".to_vec()),
+        ("lines", b"0.25\n0.25\n0.25\n0.25\n".to_vec()),
+        ("mixed", b"  0.25, 0.25\t\n\n2.5e-1 ,25e-2\n".to_vec()),
+        ("crlf", b"0.25\r\n0.25\r\n0.25\r\n0.25\r\n".to_vec()),
+        ("bom", b"\xEF\xBB\xBF0.25 0.25 0.25 0.25".to_vec()),
+        ("json", b"[0.25, 0.25, 0.25, 0.25]".to_vec()),
+        (
+            "json-lines",
+            b"[\n  0.25,\n  0.25,\n  0.25,\n  0.25\n]\n".to_vec(),
+        ),
+        (
+            "json-bom-crlf",
+            b"\xEF\xBB\xBF[0.25,\r\n0.25,0.25,0.25]\r\n".to_vec(),
+        ),
+        ("utf16", utf16),
+    ];
+    let p = Discrete::uniform(4).unwrap();
+    let q_dist = Discrete::new(vec![0.5, 0.25, 0.125, 0.125]).unwrap();
+    let mut outputs = Vec::new();
+    for (label, bytes) in forms {
+        let file = TempFile::new("formats", label, bytes);
+        let output = divergence_json(file.path(), q.path(), &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{label}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_matches_library(&stdout_json(&output), &p, &q_dist);
+        outputs.push((label, output.stdout));
+    }
+    for (label, stdout) in &outputs {
+        assert_eq!(
+            stdout, &outputs[0].1,
+            "{label} differs from {}",
+            outputs[0].0
+        );
+    }
+}
+
+#[test]
+fn cli_divergence_reads_stdin_dash() {
+    let q = TempFile::new("stdin", "q", "0.3 0.3 0.4");
+    let from_stdin = run_with_stdin(
+        &[
+            OsStr::new("divergence"),
+            "--p".as_ref(),
+            "-".as_ref(),
+            "--q".as_ref(),
+            q.path().as_os_str(),
+            "--json".as_ref(),
+        ],
+        b"0.1\n0.2\n0.7\n",
+    );
+    let p = Discrete::new(vec![0.1, 0.2, 0.7]).unwrap();
+    let q_dist = Discrete::new(vec![0.3, 0.3, 0.4]).unwrap();
+    assert_matches_library(&stdout_json(&from_stdin), &p, &q_dist);
+
+    // q from stdin, in JSON, gives the same numbers as from a file.
+    let p_file = TempFile::new("stdin", "p", "0.1 0.2 0.7");
+    let q_from_stdin = run_with_stdin(
+        &[
+            OsStr::new("divergence"),
+            "--p".as_ref(),
+            p_file.path().as_os_str(),
+            "--q".as_ref(),
+            "-".as_ref(),
+            "--json".as_ref(),
+        ],
+        b"[0.3, 0.3, 0.4]",
+    );
+    assert_eq!(q_from_stdin.stdout, from_stdin.stdout);
+
+    let bad = run_with_stdin(
+        &[
+            OsStr::new("divergence"),
+            "--p".as_ref(),
+            "-".as_ref(),
+            "--q".as_ref(),
+            q.path().as_os_str(),
+        ],
+        b"0.1 0.2\n0.7 oops",
+    );
+    assert_refused(&bad, &["<stdin>", "entry 4 (line 2, column 5)", "oops"]);
+}
+
+#[test]
+fn cli_divergence_refuses_stdin_twice() {
+    let output = run(&["divergence", "--p", "-", "--q", "-"]);
+    assert_refused(&output, &["--p", "--q", "'-'"]);
+}
+
+#[test]
+fn cli_divergence_normalize_counts() {
+    // Seed 003's 45 balls numbered 1..9, and a uniform urn, as counts.
+    let counts = [2.0, 4.0, 6.0, 8.0, 9.0, 7.0, 5.0, 3.0, 1.0];
+    let p = TempFile::new("normalize", "p", "2 4 6 8 9 7 5 3 1");
+    let q = TempFile::new("normalize", "q", "[5, 5, 5, 5, 5, 5, 5, 5, 5]");
+    let report = stdout_json(&divergence_json(p.path(), q.path(), &["--normalize"]));
+    let p_dist = Discrete::from_weights(&counts).unwrap();
+    let q_dist = Discrete::uniform(9).unwrap();
+    assert_matches_library(&report, &p_dist, &q_dist);
+
+    let without = divergence_json(p.path(), q.path(), &[]);
+    assert_refused(&without, &[&p.name(), "sum to 45", "--normalize"]);
+
+    let zeros = TempFile::new("normalize", "zeros", "0 0 0 0 0 0 0 0 0");
+    let output = divergence_json(zeros.path(), q.path(), &["--normalize"]);
+    assert_refused(&output, &[&zeros.name(), "zero"]);
+}
+
+#[test]
+fn cli_bad_entries_name_file_and_position() {
+    let q = TempFile::new("entries", "q", "0.25 0.25 0.25 0.25");
+    let cases: [(&str, &str, &[&str]); 11] = [
+        (
+            "nan",
+            "0.25 0.25\n0.25 nan",
+            &["entry 4 (line 2, column 6)", "NaN"],
+        ),
+        (
+            "negative",
+            "0.5 -0.25 0.5 0.25",
+            &["entry 2 (line 1, column 5)", "negative", "-0.25"],
+        ),
+        (
+            "inf",
+            "0.25,inf,0.25,0.25",
+            &["entry 2 (line 1, column 6)", "infinite"],
+        ),
+        (
+            "minus-inf",
+            "0.25 0.25\n\n  -inf 0.25",
+            &["entry 3 (line 3, column 3)", "infinite"],
+        ),
+        (
+            "overflow",
+            "0.25 0.25 0.25 1e400",
+            &["entry 4 (line 1, column 16)", "infinite"],
+        ),
+        (
+            "word",
+            "0.25\n0.25\nabc\n0.25",
+            &["entry 3 (line 3, column 1)", "\"abc\" is not a number"],
+        ),
+        (
+            "double-comma",
+            "0.25,,0.25",
+            &["entry 2 (line 1, column 6)", "empty entry"],
+        ),
+        (
+            "trailing-comma",
+            "0.25, 0.25, 0.25, 0.25,",
+            &["entry 5 (line 1, column 23)", "empty entry"],
+        ),
+        (
+            "json-nested",
+            "[0.25, [0.25], 0.25, 0.25]",
+            &["entry 2 (line 1, column 8)", "nested array"],
+        ),
+        (
+            "json-null",
+            "[0.25, 0.25, null, 0.25]",
+            &["entry 3 (line 1, column 14)", "\"null\" is not a number"],
+        ),
+        (
+            "json-nan",
+            "[0.25,\n 0.25,\n NaN,\n 0.25]",
+            &["entry 3 (line 3, column 2)", "NaN"],
+        ),
+    ];
+    for (label, text, needles) in cases {
+        let p = TempFile::new("entries", label, text);
+        let output = divergence_json(p.path(), q.path(), &[]);
+        let mut all = vec![p.name()];
+        all.extend(needles.iter().map(|s| s.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        assert_refused(&output, &all);
+        // --normalize refuses the same entries.
+        let output = divergence_json(p.path(), q.path(), &["--normalize"]);
+        assert_refused(&output, &all);
+    }
+}
+
+#[test]
+fn cli_bad_files_name_file_and_problem() {
+    let q = TempFile::new("files", "q", "0.5 0.5");
+    let cases: [(&str, &[u8], &[&str]); 9] = [
+        ("empty", b"", &["no numbers"]),
+        ("blank", b" \r\n\t\n", &["no numbers"]),
+        ("json-empty", b"[ ]", &["no numbers"]),
+        (
+            "sum",
+            b"0.333 0.666\n",
+            &["sum to", "off from 1", "--normalize"],
+        ),
+        (
+            "json-unclosed",
+            b"[0.5,\n 0.5",
+            &["line 2, column 5", "malformed JSON", "']'"],
+        ),
+        (
+            "json-missing-comma",
+            b"[0.5 0.5]",
+            &["line 1, column 6", "malformed JSON"],
+        ),
+        (
+            "json-object",
+            b"{\"p\": [0.5, 0.5]}",
+            &["line 1, column 1", "malformed JSON"],
+        ),
+        ("not-utf8", b"0.5 0.\xff5", &["line 1, column 7", "UTF-8"]),
+        ("binary", b"0.5\x00\x00\x01", &["line 1, column 4", "NUL"]),
+    ];
+    for (label, bytes, needles) in cases {
+        let p = TempFile::new("files", label, bytes);
+        let output = divergence_json(p.path(), q.path(), &[]);
+        let mut all = vec![p.name()];
+        all.extend(needles.iter().map(|s| s.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        assert_refused(&output, &all);
+    }
+
+    let missing =
+        std::env::temp_dir().join(format!("gan-theory-cli-{}-missing", std::process::id()));
+    let output = divergence_json(&missing, q.path(), &[]);
+    assert_refused(&output, &[&missing.display().to_string(), "no such file"]);
+
+    let directory = std::env::temp_dir();
+    let output = divergence_json(&directory, q.path(), &[]);
+    assert_refused(&output, &[&directory.display().to_string(), "directory"]);
+}
+
+#[test]
+fn cli_length_mismatch_names_both_files() {
+    let p = TempFile::new("lengths", "p", "0.2 0.3 0.5");
+    let q = TempFile::new("lengths", "q", "0.5 0.5");
+    let output = divergence_json(p.path(), q.path(), &[]);
+    assert_refused(
+        &output,
+        &[
+            &format!("{} has 3 entries", p.name()),
+            &format!("{} has 2", q.name()),
+        ],
+    );
+}
+
+#[test]
+fn cli_subnormal_js_is_finite_and_non_negative() {
+    let p = TempFile::new("subnormal", "p", "5e-324 1");
+    let q = TempFile::new("subnormal", "q", "0 1");
+    let report = stdout_json(&divergence_json(p.path(), q.path(), &[]));
+    let js = report["js"].as_f64().expect("js is a finite number");
+    assert!(js >= 0.0);
+    assert_eq!(report["kl_pq"], "inf"); // p has mass (5e-324) where q has none
+    assert_eq!(report["d_star"][0].as_f64(), Some(1.0));
+    let p = Discrete::new(vec![5e-324, 1.0]).unwrap();
+    let q = Discrete::new(vec![0.0, 1.0]).unwrap();
+    assert_matches_library(&report, &p, &q);
+}
+
+#[test]
+fn cli_divergence_table_shows_library_values() {
+    let p = TempFile::new("table", "p", "0.1 0.2 0.7");
+    let q = TempFile::new("table", "q", "0.3 0.3 0.4");
+    let output = run(&[
+        OsStr::new("divergence"),
+        "--p".as_ref(),
+        p.path().as_os_str(),
+        "--q".as_ref(),
+        q.path().as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let p = Discrete::new(vec![0.1, 0.2, 0.7]).unwrap();
+    let q = Discrete::new(vec![0.3, 0.3, 0.4]).unwrap();
+    let rows = [
+        ("KL(p || q)", divergence::kl(&p, &q).unwrap()),
+        ("KL(q || p)", divergence::kl(&q, &p).unwrap()),
+        ("JSD (nats)", divergence::js(&p, &q).unwrap()),
+        ("JSD (bits)", divergence::js_bits(&p, &q).unwrap()),
+        ("TV", divergence::total_variation(&p, &q).unwrap()),
+        ("chi2(p || q)", divergence::chi2(&p, &q).unwrap()),
+        ("Hellinger^2", divergence::hellinger2(&p, &q).unwrap()),
+        ("C(G)", game::c_of_g(&p, &q).unwrap()),
+    ];
+    for (name, value) in rows {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no row {name} in\n{text}"));
+        let shown: f64 = line[name.len()..]
+            .split_whitespace()
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no value in {line:?}"));
+        assert!(tol::close(shown, value), "{name}: {shown} against {value}");
+    }
+    assert!(text.lines().any(|l| l.starts_with("D* ")), "{text}");
+}
+
+/// Whether a verify row's `passed` agrees with its numbers and comparison.
+fn recomputed_pass(row: &Value) -> bool {
+    let measured = number(&row["measured"]);
+    let expected = number(&row["expected"]);
+    let tolerance = number(&row["tolerance"]);
+    !measured.is_nan()
+        && match row["comparison"].as_str() {
+            Some("within") => {
+                (measured.is_infinite() && measured == expected)
+                    || (measured - expected).abs() <= tolerance
+            }
+            Some("at_most") => measured <= expected + tolerance,
+            Some("at_least") => measured >= expected - tolerance,
+            other => panic!("unknown comparison {other:?}"),
+        }
+}
+
+#[test]
+fn cli_verify_json_rows_and_exit_code() {
+    let output = run(&["verify", "--json"]);
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("verify --json is JSON");
+    let rows = report.as_array().expect("verify --json is an array");
+    for row in rows {
+        for key in [
+            "id",
+            "claim",
+            "proof",
+            "quantity",
+            "measured",
+            "expected",
+            "tolerance",
+            "comparison",
+            "passed",
+            "error",
+        ] {
+            assert!(row.get(key).is_some(), "row without {key}: {row}");
+        }
+        let passed = row["passed"].as_bool().expect("passed is a boolean");
+        if row["error"].is_null() {
+            assert_eq!(passed, recomputed_pass(row), "{row}");
+        } else {
+            assert!(row["error"].is_string() && !passed, "{row}");
+        }
+    }
+    // Every registered claim has at least one row, and nothing else has one.
+    let registered: Vec<&str> = claims::all().iter().map(|c| c.id).collect();
+    let mut reported: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    reported.dedup();
+    assert_eq!(reported, registered);
+
+    let all_passed = rows.iter().all(|r| r["passed"] == true);
+    assert_eq!(output.status.code(), Some(if all_passed { 0 } else { 1 }));
+}
+
+#[test]
+fn cli_verify_table_summary_counts_claims() {
+    let output = run(&["verify", "--seed", "7"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    let summary = text.lines().last().expect("a summary line");
+    let json = run(&["verify", "--seed", "7", "--json"]);
+    let rows: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
+    let registered = claims::all();
+    let passed = registered
+        .iter()
+        .filter(|c| {
+            rows.iter()
+                .filter(|r| r["id"] == c.id)
+                .all(|r| r["passed"] == true)
+        })
+        .count();
+    assert!(
+        summary.starts_with(&format!("{passed} of {} claims passed", registered.len())),
+        "{summary:?}"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(if passed == registered.len() { 0 } else { 1 })
+    );
+    assert_eq!(output.status.code(), json.status.code());
+}
+
+#[test]
+fn cli_no_argument_runs_verify() {
+    let bare = run::<&str>(&[]);
+    let verify = run(&["verify"]);
+    assert_eq!(bare.status.code(), verify.status.code());
+    assert_eq!(bare.stdout, verify.stdout);
+    assert!(String::from_utf8_lossy(&bare.stdout).contains("claims passed"));
+}
+
+#[test]
+fn cli_closed_stdout_is_quiet() {
+    // D* alone is about 2 MB of JSON: far more than a pipe holds, so the
+    // binary writes into a pipe whose reader has gone.
+    const ENTRIES: usize = 100_000;
+    let uniform = vec!["1e-5"; ENTRIES].join("\n");
+    let p = TempFile::new("pipe", "p", &uniform);
+    let q = TempFile::new("pipe", "q", &uniform);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gan-theory"))
+        .args([
+            OsStr::new("divergence"),
+            "--p".as_ref(),
+            p.path().as_os_str(),
+            "--q".as_ref(),
+            q.path().as_os_str(),
+            "--json".as_ref(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn cli_usage_errors_exit_2() {
+    for args in [
+        &["divergence", "--p", "x.txt"][..],
+        &["divergenc", "--p", "x.txt", "--q", "y.txt"],
+        &["verify", "--seed", "x"],
+    ] {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+    }
+}
