@@ -233,10 +233,11 @@ impl Divergences {
     }
 
     fn write_table(&self, out: &mut impl Write, (p, q): &(String, String)) -> io::Result<()> {
+        let n = self.d_star.len();
+        let entries = if n == 1 { "entry" } else { "entries" };
         writeln!(
             out,
-            "p = {p}, q = {q}, {} entries (p plays p_data, q plays p_g)",
-            self.d_star.len()
+            "p = {p}, q = {q}, {n} {entries} (p plays p_data, q plays p_g)"
         )?;
         writeln!(out)?;
         let rows = [
@@ -296,8 +297,13 @@ impl Divergences {
                 "D*".to_string(),
                 format!("{low} .. {high}"),
                 format!(
-                    "range of p / (p + q) over {} entries ({undetermined} undetermined, p = q = 0); --json lists each",
-                    self.d_star.len()
+                    "range of p / (p + q) over {} entries{}; --json lists each",
+                    self.d_star.len(),
+                    if undetermined > 0 {
+                        format!(", {undetermined} undetermined (p = q = 0)")
+                    } else {
+                        String::new()
+                    }
                 ),
             ]
         }
