@@ -308,10 +308,12 @@ pub fn pointwise_argmax(a: f64, b: f64) -> Result<f64> {
             requirement: "a and b must not both be 0",
         });
     }
+    // Ratios in [0, 1] rather than a / (a + b): a + b can overflow.
     Ok(if a >= b {
         1.0 / (1.0 + b / a)
     } else {
-        a / (a + b)
+        let r = a / b;
+        r / (1.0 + r)
     })
 }
 

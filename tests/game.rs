@@ -230,6 +230,14 @@ proptest! {
 }
 
 #[test]
+fn a2_pointwise_maximiser_for_huge_weights() {
+    // a + b overflows f64 here; the maximiser a/(a+b) = 1/2.7 does not.
+    let y = pointwise_argmax(1e308, 1.7e308).unwrap();
+    assert!((y - 1.0 / 2.7).abs() <= 2.0 * tol::EPS, "{y}");
+    assert!((pointwise_argmax(1.7e308, 1e308).unwrap() - 1.7 / 2.7).abs() <= 2.0 * tol::EPS);
+}
+
+#[test]
 fn a4_worked_example() {
     // p_data = (1/2, 1/2, 0), p_g = (0, 1/2, 1/2): JSD = (ln 2)/2, C(G) = -ln 4 + ln 2 = -ln 2.
     let p_data = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
