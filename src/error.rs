@@ -101,15 +101,15 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Empty => write!(f, "no entries"),
-            Error::NotANumber { index } => write!(f, "entry {index} is NaN"),
-            Error::Infinite { index, value } => write!(f, "entry {index} is infinite ({value})"),
-            Error::Negative { index, value } => write!(f, "entry {index} is negative ({value})"),
+            Error::NotANumber { index } => write!(f, "index {index} is NaN"),
+            Error::Infinite { index, value } => write!(f, "index {index} is infinite ({value})"),
+            Error::Negative { index, value } => write!(f, "index {index} is negative ({value})"),
             Error::OutOfRange {
                 index,
                 value,
                 low,
                 high,
-            } => write!(f, "entry {index} is {value}, outside [{low}, {high}]"),
+            } => write!(f, "index {index} is {value}, outside [{low}, {high}]"),
             Error::SumNotOne { sum, tolerance } => write!(
                 f,
                 "entries sum to {sum}, off from 1 by {:e} (tolerance {tolerance:e})",
