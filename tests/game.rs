@@ -238,6 +238,8 @@ fn a2_pointwise_maximiser_for_huge_weights() {
 }
 
 #[test]
+// The reference values are written out in decimal on purpose, beside LN_2.
+#[allow(clippy::approx_constant)]
 fn a4_worked_example() {
     // p_data = (1/2, 1/2, 0), p_g = (0, 1/2, 1/2): JSD = (ln 2)/2, C(G) = -ln 4 + ln 2 = -ln 2.
     let p_data = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
