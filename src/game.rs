@@ -220,8 +220,8 @@ pub fn optimal_discriminator(p_data: &Discrete, p_g: &Discrete) -> Result<Discri
 /// `D*(x) = p_data(x) / (p_data(x) + p_g(x))` per point, `None` where both are 0
 /// (D* is undetermined there).
 ///
-/// Computed as `exp(ln_share)` so that subnormal masses give the right value
-/// (for `p_data = 5e-324`, `p_g = 0` it is 1, not `0/0`).
+/// Computed through ratios in `[0, 1]`, so that subnormal masses give the right
+/// value (for `p_data = 5e-324`, `p_g = 0` it is 1, not `0/0`) to a few ulps.
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
@@ -232,10 +232,8 @@ pub fn d_star(p_data: &Discrete, p_g: &Discrete) -> Result<Vec<Option<f64>>> {
         .iter()
         .zip(p_g.as_slice())
         .map(|(&a, &b)| {
-            if a > 0.0 {
-                Some(ln_share(a, b).exp())
-            } else if b > 0.0 {
-                Some(0.0)
+            if a > 0.0 || b > 0.0 {
+                Some(share(a, b))
             } else {
                 None
             }
@@ -308,13 +306,18 @@ pub fn pointwise_argmax(a: f64, b: f64) -> Result<f64> {
             requirement: "a and b must not both be 0",
         });
     }
-    // Ratios in [0, 1] rather than a / (a + b): a + b can overflow.
-    Ok(if a >= b {
+    Ok(share(a, b))
+}
+
+/// `a / (a + b)` for `a, b >= 0` not both 0, through ratios in `[0, 1]`:
+/// `a + b` can overflow, and a subnormal `a` beside `b = 0` must give 1.
+fn share(a: f64, b: f64) -> f64 {
+    if a >= b {
         1.0 / (1.0 + b / a)
     } else {
         let r = a / b;
         r / (1.0 + r)
-    })
+    }
 }
 
 /// The saturating generator loss `ln(1 - D(G(z)))` (which G minimises), as a
