@@ -1,0 +1,465 @@
+//! Claim B4: maximum likelihood is minimum KL (seed 003's 45 balls).
+
+use gan_theory::divergence::{entropy, kl, total_variation};
+use gan_theory::train::fit::{
+    L2_GRADIENT_TARGET, ML_GRADIENT_TARGET, MOMENT_ROUNDING, NORMAL_EQUATIONS_ROUNDING,
+    NegativeLogLikelihood, QuadraticExponentialFamily, SEED_003_BALL_COUNTS, SEED_003_THETA,
+    SEED_QUADRATIC_GRADIENT_TARGET, SeedQuadraticSquaredError, SquaredError, fit_least_squares,
+    fit_maximum_likelihood, fit_seed_quadratic, seed_003_balls, seed_quadratic_normal_equations,
+    seed_quadratic_values,
+};
+use gan_theory::{Discrete, Error, tol};
+use nalgebra::{Matrix3, SVector, Vector2, Vector3};
+use proptest::prelude::*;
+
+/// Step of the central finite differences.
+///
+/// Reason: a central difference errs by about `h^2/6 |f'''|` (truncation)
+/// plus `EPS |f| / h` (rounding); h = 1e-5 keeps both small for the sizes
+/// met here.
+const FD_STEP: f64 = 1e-5;
+
+/// Truncation allowance of a central difference.
+///
+/// Reason: on the parameter ranges tested, the third derivatives of the
+/// objectives (and the fourth, for Hessian columns) stay below about 6000:
+/// for the exponential family a derivative of `p_x` of order k is at most
+/// `k! 2^k p_x`, which bounds the L2 loss's fourth derivative by about 1600
+/// and the NLL's (cumulants of a statistic in `[-1, 1]`) by 16; the seed
+/// quadratic's loss is quadratic in `theta1` and `theta3` and has small
+/// higher derivatives in `theta2`. So `h^2/6 * 6000 = 1e-7`. A formula error
+/// (a lost factor 2, a dropped term) shows at 1e-4 or more.
+const FD_TRUNCATION: f64 = 1e-7;
+
+/// Central difference of `f` along coordinate `k`, with its rounding bound
+/// `4 EPS (|f(theta + h)| + |f(theta - h)|) / (2h)`.
+fn central_difference<const D: usize>(
+    f: impl Fn(&SVector<f64, D>) -> f64,
+    theta: &SVector<f64, D>,
+    k: usize,
+) -> (f64, f64) {
+    let mut plus = *theta;
+    let mut minus = *theta;
+    plus[k] += FD_STEP;
+    minus[k] -= FD_STEP;
+    let (high, low) = (f(&plus), f(&minus));
+    let rounding = 4.0 * tol::EPS * (high.abs() + low.abs()) / (2.0 * FD_STEP);
+    ((high - low) / (2.0 * FD_STEP), rounding)
+}
+
+fn assert_fd(analytic: f64, (numeric, rounding): (f64, f64), what: &str) {
+    assert!(
+        (analytic - numeric).abs() <= FD_TRUNCATION + rounding,
+        "{what}: analytic {analytic:e}, finite difference {numeric:e}"
+    );
+}
+
+/// Size of the parameter perturbations around a fit.
+///
+/// Reason: the objective then rises by about `lambda_min delta^2 / 2`, at
+/// least 6e-9 for the smallest Hessian eigenvalue met here (0.012), while the
+/// first-order term `|g| delta` stays below 1e-15 and rounding of the
+/// objective below 1e-15: a rise is measurable, a fall would be a real defect.
+const PERTURBATION: f64 = 1e-3;
+
+/// The fits must differ by this many times the optimiser's uncertainty.
+const FITS_DIFFER_FACTOR: f64 = 1e3;
+
+/// Eight directions of length `PERTURBATION` in the plane.
+fn perturbations() -> Vec<Vector2<f64>> {
+    (0..8)
+        .map(|k| {
+            let angle = k as f64 * std::f64::consts::FRAC_PI_4;
+            PERTURBATION * Vector2::new(angle.cos(), angle.sin())
+        })
+        .collect()
+}
+
+/// Mean of the label `x = i + 1` and of its square under `p`, from the labels themselves.
+fn label_moments(p: &Discrete) -> (f64, f64) {
+    let x = |i: usize| i as f64 + 1.0;
+    (p.expect(x), p.expect(|i| x(i) * x(i)))
+}
+
+/// Random weights on 3..12 labels, some of them exactly zero, not all zero.
+fn weights_with_zeros() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(prop_oneof![Just(0.0), 0.0..1.0f64], 3..12)
+        .prop_filter("not all zero", |w| w.iter().any(|&x| x > 0.0))
+}
+
+/// Random positive weights on 3..12 labels (the ML estimate then exists).
+fn positive_weights() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(0.01..1.0f64, 3..12)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// KL(q || p_theta) = -E_q ln p_theta - H(q), the step from argmax to argmin.
+    #[test]
+    fn b4_kl_equals_cross_entropy_minus_entropy(
+        weights in weights_with_zeros(),
+        t1 in -20.0..20.0f64,
+        t2 in -20.0..20.0f64,
+    ) {
+        let q = Discrete::from_weights(&weights).unwrap();
+        let family = QuadraticExponentialFamily::new(q.len()).unwrap();
+        let theta = Vector2::new(t1, t2);
+        let p = family.distribution(&theta).unwrap();
+        let nll = NegativeLogLikelihood::new(family, &q).unwrap().value(&theta).unwrap();
+        let divergence = kl(&q, &p).unwrap();
+        prop_assert!(
+            tol::close(divergence, nll - entropy(&q)),
+            "KL {divergence:e} against NLL - H {:e}", nll - entropy(&q)
+        );
+    }
+
+    /// The NLL's gradient E_p[T] - E_q[T] and Hessian Cov_p(T) against finite differences.
+    #[test]
+    fn b4_nll_gradient_and_hessian_match_finite_differences(
+        weights in weights_with_zeros(),
+        t1 in -3.0..3.0f64,
+        t2 in -3.0..3.0f64,
+    ) {
+        let q = Discrete::from_weights(&weights).unwrap();
+        let family = QuadraticExponentialFamily::new(q.len()).unwrap();
+        let nll = NegativeLogLikelihood::new(family, &q).unwrap();
+        let theta = Vector2::new(t1, t2);
+        let gradient = nll.gradient_at(&theta).unwrap();
+        let hessian = nll.hessian_at(&theta).unwrap();
+        for k in 0..2 {
+            assert_fd(gradient[k], central_difference(|t| nll.value(t).unwrap(), &theta, k), "NLL gradient");
+            for j in 0..2 {
+                let column = central_difference(|t| nll.gradient_at(t).unwrap()[j], &theta, k);
+                assert_fd(hessian[(j, k)], column, "NLL Hessian");
+            }
+        }
+    }
+
+    /// The L2 loss's gradient (softmax Jacobian) and Hessian against finite differences.
+    #[test]
+    fn b4_l2_gradient_and_hessian_match_finite_differences(
+        weights in weights_with_zeros(),
+        t1 in -3.0..3.0f64,
+        t2 in -3.0..3.0f64,
+    ) {
+        let q = Discrete::from_weights(&weights).unwrap();
+        let family = QuadraticExponentialFamily::new(q.len()).unwrap();
+        let loss = SquaredError::new(family, &q).unwrap();
+        let theta = Vector2::new(t1, t2);
+        let gradient = loss.gradient_at(&theta).unwrap();
+        let hessian = loss.hessian_at(&theta).unwrap();
+        for k in 0..2 {
+            assert_fd(gradient[k], central_difference(|t| loss.value(t).unwrap(), &theta, k), "L2 gradient");
+            for j in 0..2 {
+                let column = central_difference(|t| loss.gradient_at(t).unwrap()[j], &theta, k);
+                assert_fd(hessian[(j, k)], column, "L2 Hessian");
+            }
+        }
+    }
+
+    /// The seed quadratic's L2 gradient and Hessian against finite differences,
+    /// around the seed's example theta.
+    #[test]
+    fn b4_seed_quadratic_gradient_and_hessian_match_finite_differences(
+        d1 in -0.02..0.02f64,
+        d2 in -2.0..2.0f64,
+        d3 in -0.2..0.2f64,
+    ) {
+        let loss = SeedQuadraticSquaredError::new(&seed_003_balls());
+        let theta = Vector3::from(SEED_003_THETA) + Vector3::new(d1, d2, d3);
+        let gradient = loss.gradient_at(&theta).unwrap();
+        let hessian = loss.hessian_at(&theta).unwrap();
+        for k in 0..3 {
+            assert_fd(gradient[k], central_difference(|t| loss.value(t).unwrap(), &theta, k), "gradient");
+            for j in 0..3 {
+                let column = central_difference(|t| loss.gradient_at(t).unwrap()[j], &theta, k);
+                assert_fd(hessian[(j, k)], column, "Hessian");
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// For any q with full support the ML fit matches the first two moments.
+    #[test]
+    fn b4_ml_fit_matches_moments_for_random_q(weights in positive_weights()) {
+        let q = Discrete::from_weights(&weights).unwrap();
+        let family = QuadraticExponentialFamily::new(q.len()).unwrap();
+        let fit = fit_maximum_likelihood(&q).unwrap();
+        let (mean_bound, square_bound) = family.moment_mismatch_bounds(ML_GRADIENT_TARGET);
+        let (fit_mean, fit_square) = label_moments(&fit.distribution);
+        let (data_mean, data_square) = label_moments(&q);
+        prop_assert!((fit_mean - data_mean).abs() <= mean_bound + MOMENT_ROUNDING);
+        prop_assert!((fit_square - data_square).abs() <= square_bound + MOMENT_ROUNDING);
+    }
+
+    /// For any q with full support the ML fit beats the L2 fit in KL and loses in L2.
+    #[test]
+    fn b4_ml_and_l2_fits_rank_for_random_q(weights in positive_weights()) {
+        let q = Discrete::from_weights(&weights).unwrap();
+        let family = QuadraticExponentialFamily::new(q.len()).unwrap();
+        let ml = fit_maximum_likelihood(&q).unwrap();
+        let l2 = fit_least_squares(&q).unwrap();
+        // KL and the L2 loss are sums of at most 11 terms below a few units,
+        // each computed with a few EPS of error: 1e-14 covers the rounding
+        // when the two fits nearly coincide (q almost in the family).
+        const ROUNDING: f64 = 1e-14;
+        prop_assert!(kl(&q, &ml.distribution).unwrap() <= kl(&q, &l2.distribution).unwrap() + ROUNDING);
+        let loss = SquaredError::new(family, &q).unwrap();
+        prop_assert!(l2.objective <= loss.value(&ml.theta).unwrap() + ROUNDING);
+    }
+}
+
+#[test]
+fn b4_seed_balls_are_counts_over_45() {
+    let q = seed_003_balls();
+    assert_eq!(SEED_003_BALL_COUNTS.iter().sum::<f64>(), 45.0);
+    for (i, &count) in SEED_003_BALL_COUNTS.iter().enumerate() {
+        // from_weights divides by the maximum and then by the scaled total: 2 roundings.
+        assert!(tol::close_with(q[i], count / 45.0, 4.0 * tol::EPS, 0.0));
+    }
+}
+
+/// The exponential family's ML fit is characterised by E_p[x] = E_q[x] and
+/// E_p[x^2] = E_q[x^2]; on the 45 balls E_q[x] = 215/45 and E_q[x^2] = 1195/45.
+#[test]
+fn b4_ml_fit_matches_moments() {
+    let q = seed_003_balls();
+    let family = QuadraticExponentialFamily::new(9).unwrap();
+    let fit = fit_maximum_likelihood(&q).unwrap();
+    assert!(fit.gradient_norm <= ML_GRADIENT_TARGET);
+    let (mean_bound, square_bound) = family.moment_mismatch_bounds(ML_GRADIENT_TARGET);
+    let (fit_mean, fit_square) = label_moments(&fit.distribution);
+    // sum x count_x = 215 and sum x^2 count_x = 1195, by hand from the counts.
+    assert!((fit_mean - 215.0 / 45.0).abs() <= mean_bound + MOMENT_ROUNDING);
+    assert!((fit_square - 1195.0 / 45.0).abs() <= square_bound + MOMENT_ROUNDING);
+}
+
+/// Root of an increasing function on `[low, high]` by bisection, to the last bit.
+fn bisect(f: impl Fn(f64) -> f64, mut low: f64, mut high: f64) -> f64 {
+    loop {
+        let middle = 0.5 * (low + high);
+        if middle <= low || middle >= high {
+            return middle;
+        }
+        if f(middle) < 0.0 {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+}
+
+/// Solves the moment equations `E_p[u] = m1`, `E_p[u^2] = m2` by nested
+/// bisection, using no derivative and no optimiser. For fixed `theta2`,
+/// `E_p[u]` increases in `theta1` (its derivative is `Var(u) > 0`); along the
+/// resulting curve `E_p[u^2]` increases in `theta2` (its derivative is the
+/// Schur complement `Var(u^2) - Cov(u, u^2)^2 / Var(u) > 0`).
+fn moment_matching_by_bisection(
+    family: &QuadraticExponentialFamily,
+    m: Vector2<f64>,
+) -> Vector2<f64> {
+    const BRACKET: f64 = 100.0;
+    let mean = |t1: f64, t2: f64| family.mean_statistic(&Vector2::new(t1, t2)).unwrap();
+    let theta1_for = |t2: f64| bisect(|t1| mean(t1, t2)[0] - m[0], -BRACKET, BRACKET);
+    let theta2 = bisect(|t2| mean(theta1_for(t2), t2)[1] - m[1], -BRACKET, BRACKET);
+    Vector2::new(theta1_for(theta2), theta2)
+}
+
+/// Solving the moment equations E_p[T] = E_q[T] by nested bisection, without
+/// argmin, lands on the argmin ML fit.
+#[test]
+fn b4_ml_fit_equals_moment_matching_by_bisection() {
+    let q = seed_003_balls();
+    let family = QuadraticExponentialFamily::new(9).unwrap();
+    let target = family.mean_statistic_of(&q).unwrap();
+    let theta = moment_matching_by_bisection(&family, target);
+    // The bisection's own residual: rounding of the moments, a few EPS.
+    const BISECTION_RESIDUAL: f64 = 1e-14;
+    assert!((family.mean_statistic(&theta).unwrap() - target).norm() <= BISECTION_RESIDUAL);
+    let fit = fit_maximum_likelihood(&q).unwrap();
+    // Near the optimum |theta - theta*| <= |g| / lambda_min(Hessian) for each
+    // of the two points; the factor 2 covers the Hessian's change over the
+    // tiny segment between them.
+    let lambda_min = family
+        .covariance(&theta)
+        .unwrap()
+        .symmetric_eigenvalues()
+        .min();
+    let bound = 2.0 * (ML_GRADIENT_TARGET + BISECTION_RESIDUAL) / lambda_min;
+    let distance = (fit.theta - theta).norm();
+    assert!(distance <= bound, "distance {distance:e}, bound {bound:e}");
+}
+
+/// The ML fit has the smallest KL(q || p) among the L2 fit and nearby parameters.
+#[test]
+fn b4_ml_fit_minimises_kl() {
+    let q = seed_003_balls();
+    let family = QuadraticExponentialFamily::new(9).unwrap();
+    let ml = fit_maximum_likelihood(&q).unwrap();
+    let l2 = fit_least_squares(&q).unwrap();
+    let kl_ml = kl(&q, &ml.distribution).unwrap();
+    assert!(kl_ml < kl(&q, &l2.distribution).unwrap());
+    for delta in perturbations() {
+        let nearby = family.distribution(&(ml.theta + delta)).unwrap();
+        assert!(
+            kl_ml < kl(&q, &nearby).unwrap(),
+            "beaten at delta {delta:?}"
+        );
+    }
+    // And it is the NLL minimiser: KL and NLL differ by the constant H(q).
+    assert!(tol::close(kl_ml, ml.objective - entropy(&q)));
+}
+
+/// The L2 fit has the smallest L2 loss among the ML fit and nearby parameters.
+#[test]
+fn b4_l2_fit_minimises_l2_loss() {
+    let q = seed_003_balls();
+    let family = QuadraticExponentialFamily::new(9).unwrap();
+    let loss = SquaredError::new(family, &q).unwrap();
+    let ml = fit_maximum_likelihood(&q).unwrap();
+    let l2 = fit_least_squares(&q).unwrap();
+    assert!(l2.gradient_norm <= L2_GRADIENT_TARGET);
+    assert_eq!(l2.objective, loss.value(&l2.theta).unwrap());
+    assert!(l2.objective < loss.value(&ml.theta).unwrap());
+    for delta in perturbations() {
+        let nearby = loss.value(&(l2.theta + delta)).unwrap();
+        assert!(l2.objective < nearby, "beaten at delta {delta:?}");
+    }
+}
+
+/// The two estimators give different answers: their distance is far above
+/// what the optimiser leaves uncertain.
+#[test]
+fn b4_fits_differ() {
+    let q = seed_003_balls();
+    let family = QuadraticExponentialFamily::new(9).unwrap();
+    let ml = fit_maximum_likelihood(&q).unwrap();
+    let l2 = fit_least_squares(&q).unwrap();
+    // Each fit is within target / lambda_min(Hessian) of its exact optimiser
+    // (to first order; factor 2 for the rest).
+    let ml_hessian = NegativeLogLikelihood::new(family, &q)
+        .unwrap()
+        .hessian_at(&ml.theta);
+    let l2_hessian = SquaredError::new(family, &q).unwrap().hessian_at(&l2.theta);
+    let uncertainty = 2.0
+        * (ML_GRADIENT_TARGET / ml_hessian.unwrap().symmetric_eigenvalues().min()
+            + L2_GRADIENT_TARGET / l2_hessian.unwrap().symmetric_eigenvalues().min());
+    let distance = (ml.theta - l2.theta).norm();
+    assert!(
+        distance >= FITS_DIFFER_FACTOR * uncertainty,
+        "{distance:e} vs {uncertainty:e}"
+    );
+    // |dp/dtheta|_1 <= max |T - E_p T| <= sqrt(2^2 + 1^2), so TV moves by at
+    // most sqrt(5)/2 per unit of theta.
+    let tv = total_variation(&ml.distribution, &l2.distribution).unwrap();
+    assert!(tv >= FITS_DIFFER_FACTOR * 5f64.sqrt() / 2.0 * uncertainty);
+}
+
+/// Same input, same output, bit for bit.
+#[test]
+fn b4_fits_are_reproducible() {
+    let q = seed_003_balls();
+    for fit in [fit_maximum_likelihood, fit_least_squares] {
+        let (a, b) = (fit(&q).unwrap(), fit(&q).unwrap());
+        assert_eq!(a.theta[0].to_bits(), b.theta[0].to_bits());
+        assert_eq!(a.theta[1].to_bits(), b.theta[1].to_bits());
+        assert_eq!(a.objective.to_bits(), b.objective.to_bits());
+        assert_eq!(a.iterations, b.iterations);
+        assert_eq!(a, b);
+    }
+    let start = Vector3::from(SEED_003_THETA);
+    assert_eq!(
+        fit_seed_quadratic(&q, &start).unwrap(),
+        fit_seed_quadratic(&q, &start).unwrap()
+    );
+}
+
+/// argmin's L2 fit of theta1 (x + theta2)^2 + theta3 agrees with the normal
+/// equations of the equivalent linear least-squares problem.
+#[test]
+fn b4_seed_quadratic_fit_matches_normal_equations() {
+    let q = seed_003_balls();
+    let fit = fit_seed_quadratic(&q, &Vector3::from(SEED_003_THETA)).unwrap();
+    let exact = seed_quadratic_normal_equations(&q).unwrap();
+    // argmin's point is within target / lambda_min(Hessian) of the exact
+    // minimiser to first order (factor 2 for the rest); the normal equations
+    // carry their own rounding.
+    let loss = SeedQuadraticSquaredError::new(&q);
+    let hessian: Matrix3<f64> = loss.hessian_at(&exact).unwrap();
+    let lambda_min = hessian.symmetric_eigenvalues().min();
+    assert!(lambda_min > 0.0, "the exact optimum is a strict minimum");
+    let bound = 2.0 * SEED_QUADRATIC_GRADIENT_TARGET / lambda_min + NORMAL_EQUATIONS_ROUNDING;
+    let distance = (fit.theta - exact).norm();
+    assert!(distance <= bound, "distance {distance:e}, bound {bound:e}");
+    // No parameter beats the exact optimum: with the loss near 1.7e-3 and a
+    // relative rounding error of a few EPS, 1e-17 absolute is ample.
+    const LOSS_ROUNDING: f64 = 1e-17;
+    let exact_loss = loss.value(&exact).unwrap();
+    assert!(fit.loss >= exact_loss - LOSS_ROUNDING);
+    // ... and the seed's own example theta is well above it.
+    assert!(loss.value(&Vector3::from(SEED_003_THETA)).unwrap() > 4.0 * exact_loss);
+}
+
+/// The exact L2 optimum of the seed's quadratic, solved by hand in rationals:
+/// `theta = (-13/1386, -1873/390, 2821729/16216200)`, loss `32/18711`; the
+/// seed's example loses `479/67500`.
+#[test]
+fn b4_seed_quadratic_exact_optimum() {
+    let q = seed_003_balls();
+    let exact = Vector3::new(-13.0 / 1386.0, -1873.0 / 390.0, 2_821_729.0 / 16_216_200.0);
+    let solved = seed_quadratic_normal_equations(&q).unwrap();
+    assert!((solved - exact).norm() <= NORMAL_EQUATIONS_ROUNDING);
+    // A loss near 1.7e-3 summed from nine squares carries a few EPS of
+    // relative error: 1e-17 absolute is ample.
+    const LOSS_ROUNDING: f64 = 1e-17;
+    let fit = fit_seed_quadratic(&q, &Vector3::from(SEED_003_THETA)).unwrap();
+    assert!((fit.loss - 32.0 / 18711.0).abs() <= LOSS_ROUNDING);
+    let loss = SeedQuadraticSquaredError::new(&q);
+    let seed_loss = loss.value(&Vector3::from(SEED_003_THETA)).unwrap();
+    assert!((seed_loss - 479.0 / 67500.0).abs() <= LOSS_ROUNDING);
+}
+
+/// The seed's quadratic is not a probability family.
+#[test]
+fn b4_seed_quadratic_is_not_a_distribution() {
+    // The seed's example sums to 9 * 0.2 - 0.01 * (16 + 9 + 4 + 1 + 0 + 1 + 4 + 9 + 16) = 1.2.
+    let values = seed_quadratic_values(&Vector3::from(SEED_003_THETA), 9).unwrap();
+    assert!((values.iter().sum::<f64>() - 1.2).abs() <= 9.0 * tol::EPS);
+    // Its L2 fit to a point mass at label 5 goes negative at some labels.
+    let spike = Discrete::point_mass(9, 4).unwrap();
+    let fit = fit_seed_quadratic(&spike, &Vector3::from(SEED_003_THETA)).unwrap();
+    assert!(fit.values.iter().any(|&v| v < 0.0), "{:?}", fit.values);
+    // The L2 fit does sum to 1: the constant theta3 makes the residuals sum to 0.
+    let balls = fit_seed_quadratic(&seed_003_balls(), &Vector3::from(SEED_003_THETA)).unwrap();
+    let sum: f64 = balls.values.iter().sum();
+    // |sum r| = |de/dtheta3| / 2 <= gradient target / 2, plus rounding of nine values.
+    assert!((sum - 1.0).abs() <= balls.gradient_norm / 2.0 + 16.0 * tol::EPS);
+}
+
+/// Without an interior mean there is no ML estimate, and the fit says so.
+#[test]
+fn b4_ml_refuses_q_on_the_boundary() {
+    for weights in [
+        [0.0, 0.0, 1.0, 0.0, 0.0],
+        [0.0, 1.0, 1.0, 0.0, 0.0],
+        [1.0, 0.0, 0.0, 0.0, 3.0],
+    ] {
+        let q = Discrete::from_weights(&weights).unwrap();
+        assert!(matches!(
+            fit_maximum_likelihood(&q),
+            Err(Error::InvalidParameter { .. })
+        ));
+    }
+    // Two labels apart, not the two ends: interior, so the fit exists and matches moments.
+    let q = Discrete::from_weights(&[1.0, 0.0, 1.0, 0.0, 0.0]).unwrap();
+    let family = QuadraticExponentialFamily::new(5).unwrap();
+    let fit = fit_maximum_likelihood(&q).unwrap();
+    let (mean_bound, _) = family.moment_mismatch_bounds(ML_GRADIENT_TARGET);
+    assert!((label_moments(&fit.distribution).0 - 2.0).abs() <= mean_bound + MOMENT_ROUNDING);
+    // Too few labels for two parameters.
+    assert!(fit_maximum_likelihood(&Discrete::uniform(2).unwrap()).is_err());
+}
