@@ -1,1 +1,0 @@
-//! One-dimensional continuous densities and divergences by quadrature (stub).
