@@ -28,10 +28,13 @@
 //!    least squares in disguise, solved independently by
 //!    [`seed_quadratic_normal_equations`].
 //!
-//! Every fit runs argmin's L-BFGS with a More-Thuente line search from a
-//! fixed start, so it is deterministic, and returns
-//! [`Error::NotConverged`] unless the gradient norm at the returned point is
-//! below the fit's target.
+//! Every fit runs argmin from a fixed start: L-BFGS with a More-Thuente line
+//! search until the gradient norm is below [`LBFGS_HANDOVER`], then a few
+//! steps of argmin's Newton method with the analytic Hessian (a line search
+//! cannot go much further, see [`LBFGS_HANDOVER`]). The result is
+//! deterministic, and a fit returns [`Error::NotConverged`] unless the
+//! gradient norm at the returned point is below its target and the Hessian
+//! there is positive definite.
 //!
 //! # Example
 //! ```
@@ -91,11 +94,13 @@ pub const SEED_QUADRATIC_GRADIENT_TARGET: f64 = 1e-12;
 /// Rounding allowance for a moment `E[x]` or `E[x^2]` of a fit, over and above
 /// the optimiser's share.
 ///
-/// Reason: the moments are compensated sums of at most a few dozen terms of
-/// size up to `n^2` (81 for the balls) and are computed through `exp` and
-/// `ln`; their error is a few hundred `EPS` times 81, about 1e-13; 1e-12
-/// leaves a factor ten.
-pub const MOMENT_ROUNDING: f64 = 1e-12;
+/// Reason: each fitted `p_x = exp(theta . T(x) - A(theta))` carries a
+/// relative error of about `EPS (|theta1| + |theta2| + |A| + 4)`, at most
+/// `64 EPS` for `|theta| <= 30` (the fits met here have `|theta| < 10`); a
+/// moment `sum p_x x^2` then errs by at most `64 EPS E[x^2] <= 64 EPS 121`
+/// (n <= 11), about 1.7e-12, and the data's moment by a few `EPS` times
+/// that size. 1e-11 leaves a factor 5.
+pub const MOMENT_ROUNDING: f64 = 1e-11;
 
 /// Rounding allowance for `theta` from [`seed_quadratic_normal_equations`].
 ///
@@ -106,8 +111,9 @@ pub const MOMENT_ROUNDING: f64 = 1e-12;
 /// covers it with a factor 2.5.
 pub const NORMAL_EQUATIONS_ROUNDING: f64 = 1e-11;
 
-/// Iteration budget of every fit; L-BFGS needs a few dozen on these
-/// two- and three-parameter problems, so running out means a real failure.
+/// Iteration budget of the L-BFGS phase of every fit; it needs at most a
+/// few dozen on these two- and three-parameter problems, so running out
+/// means a real failure.
 pub const MAX_ITERATIONS: u64 = 500;
 
 /// Gradient norm at which L-BFGS hands over to Newton's method.
@@ -122,7 +128,7 @@ pub const LBFGS_HANDOVER: f64 = 1e-6;
 /// headroom for a slower start.
 pub const NEWTON_STEPS: u64 = 5;
 
-/// Number of correction pairs L-BFGS keeps (more than the dimension is useless).
+/// Number of correction pairs L-BFGS keeps (a handful suffices for two or three parameters).
 const LBFGS_MEMORY: usize = 5;
 
 /// Seed 003's 45 balls as a distribution, `q = SEED_003_BALL_COUNTS / 45`.
@@ -569,10 +575,10 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
         objective.clone(),
         Vector2::zeros(),
         ML_GRADIENT_TARGET,
-        "maximum-likelihood fit (L-BFGS)",
+        "maximum-likelihood fit",
     )?;
     let hessian = objective.hessian_at(&minimum.theta)?;
-    finish(family, minimum, hessian, "maximum-likelihood fit (L-BFGS)")
+    finish(family, minimum, hessian, "maximum-likelihood fit")
 }
 
 /// Fits [`QuadraticExponentialFamily`] to `q` by seed 003's L2 loss
@@ -581,7 +587,10 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels;
 /// [`Error::NotConverged`] when [`L2_GRADIENT_TARGET`] is not reached or the
-/// Hessian at the end point is not positive definite (not a strict local minimum).
+/// Hessian at the end point is not positive definite (not a strict local
+/// minimum). The L2 loss is not convex in `theta`; when `q` has zeros it can
+/// lack a strict minimiser (it may keep falling as `|theta| -> inf`), and
+/// then this error is what comes back.
 pub fn fit_least_squares(q: &Discrete) -> Result<Fit> {
     let family = QuadraticExponentialFamily::new(q.len())?;
     let objective = SquaredError::new(family, q)?;
@@ -589,10 +598,10 @@ pub fn fit_least_squares(q: &Discrete) -> Result<Fit> {
         objective.clone(),
         Vector2::zeros(),
         L2_GRADIENT_TARGET,
-        "least-squares fit (L-BFGS)",
+        "least-squares fit",
     )?;
     let hessian = objective.hessian_at(&minimum.theta)?;
-    finish(family, minimum, hessian, "least-squares fit (L-BFGS)")
+    finish(family, minimum, hessian, "least-squares fit")
 }
 
 /// The ML estimate exists iff `E_q[T]` is interior to the convex hull of the
@@ -816,7 +825,7 @@ pub struct QuadraticFit {
 /// [`SEED_QUADRATIC_GRADIENT_TARGET`] is not reached or the Hessian there is
 /// not positive definite.
 pub fn fit_seed_quadratic(q: &Discrete, start: &Vector3<f64>) -> Result<QuadraticFit> {
-    const WHAT: &str = "least-squares fit of the seed's quadratic (L-BFGS)";
+    const WHAT: &str = "least-squares fit of the seed's quadratic";
     check_at_least_three(q)?;
     check_finite(start.as_slice())?;
     let objective = SeedQuadraticSquaredError::new(q);
@@ -861,9 +870,14 @@ pub fn seed_quadratic_normal_equations(q: &Discrete) -> Result<Vector3<f64>> {
         gram += row * row.transpose();
         moment += qi * row;
     }
+    // Three or more distinct labels make X^T X positive definite; the check
+    // stays for an input the argument above does not foresee.
     let beta = gram
         .cholesky()
-        .expect("three or more distinct labels make X^T X positive definite")
+        .ok_or(Error::NotConverged {
+            what: "Cholesky factorisation of the normal equations",
+            detail: "X^T X is not numerically positive definite".to_string(),
+        })?
         .solve(&moment);
     let (a, b, g) = (beta[0], beta[1], beta[2]);
     if g == 0.0 {
