@@ -47,7 +47,6 @@ pub mod b3_js_identity {
     #![doc = include_str!("../proofs/B3-js-identity.md")]
 }
 
-/// B4: maximum likelihood is minimum KL; the ML and L2 fits to seed 003's balls.
 pub mod b4_maximum_likelihood {
     #![doc = include_str!("../proofs/B4-maximum-likelihood.md")]
 }

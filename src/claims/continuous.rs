@@ -1,8 +1,160 @@
-//! Claim checks (stub, filled in by its owner).
+//! Claim B5: quadrature of divergences between statrs densities converges to
+//! their closed forms, within the error estimate it reports.
+//!
+//! For a few fixed pairs of normals and a few drawn from the context's seed,
+//! the check integrates KL, squared Hellinger, Pearson χ² and total variation
+//! by adaptive Gauss-Kronrod quadrature and compares each with its closed form
+//! (tolerance: the quadrature's own error estimate plus the closed form's
+//! rounding, [`closed_form_rounding`]); it checks that every error estimate
+//! meets the requested target, that the error falls with the target, and the
+//! infinite and bounded cases (KL of a normal against a uniform, χ² of a
+//! too-wide normal, JSD of far-apart normals, the mass of a mixture).
 
-use super::Claim;
+use super::{Claim, Context, Measurement, rng_for};
+use crate::continuous::{
+    Estimate, Normal, NormalMixture, Quadrature, Uniform, chi2, chi2_normals,
+    closed_form_rounding, hellinger2, hellinger2_normals, js, kl, kl_normals, kl_uniform_normal,
+    mass, total_variation, tv_normals,
+};
+use crate::error::Result;
+use rand::RngExt;
+use std::f64::consts::LN_2;
+
+/// Pairs of normals drawn from the seed, besides the fixed ones.
+const RANDOM_PAIRS: usize = 4;
+
+/// Requested relative tolerances of the convergence measurements: each
+/// tightening must bring the quadrature within the new target.
+const CONVERGENCE_TOLERANCES: [f64; 3] = [1e-4, 1e-8, 1e-12];
 
 /// The claims of this family.
 pub(super) fn claims() -> Vec<Claim> {
-    Vec::new()
+    vec![Claim {
+        id: "B5",
+        statement: "KL(N(m1, s1^2) || N(m2, s2^2)) = ln(s2/s1) + (s1^2 + (m1 - m2)^2)/(2 s2^2) - 1/2; \
+                    quadrature of KL, Hellinger, chi2 and TV on statrs densities converges to the \
+                    closed forms within its own error estimate",
+        proof: "proofs/B5-continuous-references.md",
+        check: check_b5,
+    }]
+}
+
+/// `N(m, s^2)` as text.
+fn label(n: &Normal) -> String {
+    format!("N({:.3}, {:.3}^2)", n.mean(), n.sd())
+}
+
+/// Quadrature against a closed form: within the estimate plus the rounding.
+fn against_closed_form(what: String, est: &Estimate, closed: f64) -> Measurement {
+    Measurement::within(
+        what,
+        est.value,
+        closed,
+        est.error_estimate + closed_form_rounding(closed),
+    )
+}
+
+fn check_b5(context: &Context) -> Result<Vec<Measurement>> {
+    let quadrature = Quadrature::default();
+    let mut pairs = vec![
+        (Normal::new(0.0, 1.0)?, Normal::new(1.0, 2.0)?),
+        (Normal::new(0.5, 0.3)?, Normal::new(-1.0, 1.5)?),
+        (Normal::new(2.0, 1.2)?, Normal::new(0.0, 1.0)?),
+    ];
+    let mut rng = rng_for(context, 15);
+    for _ in 0..RANDOM_PAIRS {
+        let p = Normal::new(rng.random_range(-2.0..2.0), rng.random_range(0.5..2.0))?;
+        let q = Normal::new(rng.random_range(-2.0..2.0), rng.random_range(0.5..2.0))?;
+        pairs.push((p, q));
+    }
+
+    let mut measurements = Vec::new();
+    // The largest ratio error estimate / target over every quadrature.
+    let mut worst_estimate_ratio: f64 = 0.0;
+    for (p, q) in &pairs {
+        let names = format!("{} || {}", label(p), label(q));
+        let results = [
+            ("KL", kl(p, q, &quadrature)?, kl_normals(p, q)),
+            ("H^2", hellinger2(p, q, &quadrature)?, hellinger2_normals(p, q)),
+            ("chi2", chi2(p, q, &quadrature)?, chi2_normals(p, q)),
+            ("TV", total_variation(p, q, &quadrature)?, tv_normals(p, q)),
+        ];
+        for (what, est, closed) in results {
+            if est.value.is_finite() {
+                worst_estimate_ratio =
+                    worst_estimate_ratio.max(est.error_estimate / quadrature.target(est.value));
+            }
+            measurements.push(against_closed_form(
+                format!("{what}({names}): quadrature vs closed form"),
+                &est,
+                closed,
+            ));
+        }
+    }
+    measurements.push(Measurement::at_most(
+        "max over the pairs of error estimate / requested target (abs 1e-14, rel 1e-10)",
+        worst_estimate_ratio,
+        1.0,
+        0.0,
+    ));
+
+    // Convergence: tighter targets bring the quadrature closer.
+    let (p, q) = (Normal::new(0.3, 0.7)?, Normal::new(-1.1, 1.6)?);
+    let exact = kl_normals(&p, &q);
+    for rel_tol in CONVERGENCE_TOLERANCES {
+        let tight = Quadrature::new(0.0, rel_tol, 4000)?;
+        let est = kl(&p, &q, &tight)?;
+        measurements.push(Measurement::at_most(
+            format!(
+                "|KL quadrature - closed form| for {} || {} at rel_tol {rel_tol:e}",
+                label(&p),
+                label(&q)
+            ),
+            (est.value - exact).abs(),
+            tight.target(est.value) + closed_form_rounding(exact),
+            0.0,
+        ));
+    }
+
+    // Infinite and bounded cases.
+    let standard = Normal::standard();
+    let uniform = Uniform::new(-50.0, 50.0)?;
+    measurements.push(Measurement::within(
+        "KL(N(0, 1) || U(-50, 50)): the normal has mass where the uniform has none",
+        kl(&standard, &uniform, &quadrature)?.value,
+        f64::INFINITY,
+        0.0,
+    ));
+    let short = Uniform::new(-1.0, 2.0)?;
+    measurements.push(against_closed_form(
+        "KL(U(-1, 2) || N(0, 1)): quadrature vs closed form".to_string(),
+        &kl(&short, &standard, &quadrature)?,
+        kl_uniform_normal(&short, &standard),
+    ));
+    measurements.push(Measurement::within(
+        "chi2(N(0, 2^2) || N(0, 1)): s1^2 >= 2 s2^2, so p^2/q does not decay",
+        chi2(&Normal::new(0.0, 2.0)?, &standard, &quadrature)?.value,
+        f64::INFINITY,
+        0.0,
+    ));
+    let far = js(&standard, &Normal::new(80.0, 1.0)?, &quadrature)?;
+    measurements.push(against_closed_form(
+        "JSD(N(0, 1) || N(80, 1)) in nats: overlap below e^-800, so ln 2".to_string(),
+        &far,
+        LN_2,
+    ));
+    let mixture = NormalMixture::from_weights(
+        &[2.0, 1.0, 5.0],
+        vec![
+            Normal::new(-4.0, 0.05)?,
+            Normal::new(0.0, 1.0)?,
+            Normal::new(30.0, 6.0)?,
+        ],
+    )?;
+    measurements.push(against_closed_form(
+        "mass of a three-component normal mixture".to_string(),
+        &mass(&mixture, &quadrature)?,
+        1.0,
+    ));
+    Ok(measurements)
 }
