@@ -11,10 +11,11 @@
 //! too-wide normal, JSD of far-apart normals, the mass of a mixture).
 
 use super::{Claim, Context, Measurement, rng_for};
+use crate::continuous::divergence::kl_integrand;
 use crate::continuous::{
-    Estimate, Normal, NormalMixture, Quadrature, Uniform, chi2, chi2_normals,
-    closed_form_rounding, hellinger2, hellinger2_normals, js, kl, kl_normals, kl_uniform_normal,
-    mass, total_variation, tv_normals,
+    Density, Estimate, Normal, NormalMixture, Quadrature, Uniform, chi2, chi2_normals,
+    closed_form_rounding, gauss_kronrod_15, hellinger2, hellinger2_normals, js, kl, kl_normals,
+    kl_uniform_normal, mass, total_variation, tv_normals,
 };
 use crate::error::Result;
 use rand::RngExt;
@@ -23,9 +24,9 @@ use std::f64::consts::LN_2;
 /// Pairs of normals drawn from the seed, besides the fixed ones.
 const RANDOM_PAIRS: usize = 4;
 
-/// Requested relative tolerances of the convergence measurements: each
-/// tightening must bring the quadrature within the new target.
-const CONVERGENCE_TOLERANCES: [f64; 3] = [1e-4, 1e-8, 1e-12];
+/// Numbers of equal pieces of the fixed composite rule whose errors must fall
+/// towards the closed form (the error is 1e-2 with 2 pieces, 2e-11 with 16).
+const COMPOSITE_PIECES: [usize; 5] = [2, 4, 8, 16, 32];
 
 /// The claims of this family.
 pub(super) fn claims() -> Vec<Claim> {
@@ -75,7 +76,11 @@ fn check_b5(context: &Context) -> Result<Vec<Measurement>> {
         let names = format!("{} || {}", label(p), label(q));
         let results = [
             ("KL", kl(p, q, &quadrature)?, kl_normals(p, q)),
-            ("H^2", hellinger2(p, q, &quadrature)?, hellinger2_normals(p, q)),
+            (
+                "H^2",
+                hellinger2(p, q, &quadrature)?,
+                hellinger2_normals(p, q),
+            ),
             ("chi2", chi2(p, q, &quadrature)?, chi2_normals(p, q)),
             ("TV", total_variation(p, q, &quadrature)?, tv_normals(p, q)),
         ];
@@ -98,23 +103,55 @@ fn check_b5(context: &Context) -> Result<Vec<Measurement>> {
         0.0,
     ));
 
-    // Convergence: tighter targets bring the quadrature closer.
+    // Convergence: a fixed composite Gauss-Kronrod rule on n equal pieces of
+    // [-30, 30] (all but 1e-60 of both masses) approaches the closed form as
+    // n doubles, down to rounding.
     let (p, q) = (Normal::new(0.3, 0.7)?, Normal::new(-1.1, 1.6)?);
     let exact = kl_normals(&p, &q);
-    for rel_tol in CONVERGENCE_TOLERANCES {
-        let tight = Quadrature::new(0.0, rel_tol, 4000)?;
-        let est = kl(&p, &q, &tight)?;
+    let composite_error = |n: usize| {
+        let h = 60.0 / n as f64;
+        let sum: f64 = (0..n)
+            .map(|i| {
+                let a = -30.0 + i as f64 * h;
+                gauss_kronrod_15(|x| kl_integrand(p.ln_pdf(x), q.ln_pdf(x)), a, a + h).kronrod
+            })
+            .sum();
+        (sum - exact).abs()
+    };
+    let mut previous = composite_error(COMPOSITE_PIECES[0]);
+    for &n in &COMPOSITE_PIECES[1..] {
+        let error = composite_error(n);
         measurements.push(Measurement::at_most(
             format!(
-                "|KL quadrature - closed form| for {} || {} at rel_tol {rel_tol:e}",
+                "|KL composite rule - closed form| for {} || {} with {n} pieces \
+                 (at most the error with {} pieces, or rounding)",
                 label(&p),
-                label(&q)
+                label(&q),
+                n / 2
             ),
-            (est.value - exact).abs(),
-            tight.target(est.value) + closed_form_rounding(exact),
+            error,
+            previous.max(closed_form_rounding(exact)),
             0.0,
         ));
+        previous = error;
     }
+    measurements.push(Measurement::at_most(
+        format!(
+            "|KL composite rule - closed form| with {} pieces: down to rounding",
+            COMPOSITE_PIECES[COMPOSITE_PIECES.len() - 1]
+        ),
+        previous,
+        closed_form_rounding(exact),
+        0.0,
+    ));
+    let tight = Quadrature::new(0.0, 1e-12, 4000)?;
+    let est = kl(&p, &q, &tight)?;
+    measurements.push(Measurement::at_most(
+        "adaptive KL at rel_tol 1e-12: |quadrature - closed form|",
+        (est.value - exact).abs(),
+        tight.target(est.value) + closed_form_rounding(exact),
+        0.0,
+    ));
 
     // Infinite and bounded cases.
     let standard = Normal::standard();
