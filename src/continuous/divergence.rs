@@ -33,7 +33,6 @@ use super::density::{Density, Tail};
 use super::quadrature::{Estimate, Piece, Quadrature};
 use crate::error::Result;
 use std::f64::consts::LN_2;
-use std::f64::{INFINITY, NEG_INFINITY};
 
 /// The pieces on which functionals of `p` and `q` are integrated.
 ///
@@ -354,7 +353,7 @@ where
         || pearson_tail_diverges(p.right_tail(), q.right_tail())
     {
         return Ok(Estimate {
-            value: INFINITY,
+            value: f64::INFINITY,
             error_estimate: 0.0,
             intervals: 0,
             evaluations: 0,
@@ -384,7 +383,7 @@ fn clamped(mut estimate: Estimate, high: f64) -> Estimate {
 /// through logarithms when `e^ln_scale` alone would underflow or overflow.
 #[inline]
 fn scaled(ln_scale: f64, factor: f64) -> f64 {
-    if factor == 0.0 || ln_scale == NEG_INFINITY {
+    if factor == 0.0 || ln_scale == f64::NEG_INFINITY {
         return 0.0;
     }
     let scale = ln_scale.exp();
@@ -428,11 +427,11 @@ pub fn kl_integrand(ln_p: f64, ln_q: f64) -> f64 {
     if ln_p.is_nan() || ln_q.is_nan() {
         return f64::NAN;
     }
-    if ln_p == NEG_INFINITY {
+    if ln_p == f64::NEG_INFINITY {
         return ln_q.exp();
     }
-    if ln_q == NEG_INFINITY || ln_p == INFINITY || ln_q == INFINITY {
-        return INFINITY;
+    if ln_q == f64::NEG_INFINITY || ln_p == f64::INFINITY || ln_q == f64::INFINITY {
+        return f64::INFINITY;
     }
     let d = ln_p - ln_q;
     if d.abs() <= 0.5 {
@@ -450,14 +449,14 @@ pub fn cross_entropy_integrand(ln_p: f64, ln_q: f64) -> f64 {
     if ln_p.is_nan() || ln_q.is_nan() {
         return f64::NAN;
     }
-    if ln_p == NEG_INFINITY {
+    if ln_p == f64::NEG_INFINITY {
         return 0.0;
     }
-    if ln_q == NEG_INFINITY {
-        return INFINITY;
+    if ln_q == f64::NEG_INFINITY {
+        return f64::INFINITY;
     }
-    if ln_q == INFINITY {
-        return NEG_INFINITY;
+    if ln_q == f64::INFINITY {
+        return f64::NEG_INFINITY;
     }
     -ln_q.signum() * scaled(ln_p, ln_q.abs())
 }
@@ -465,8 +464,8 @@ pub fn cross_entropy_integrand(ln_p: f64, ln_q: f64) -> f64 {
 /// Integrand of [`entropy`]: `-p ln p`, 0 where `p = 0`. Never NaN for a
 /// non-NaN argument.
 pub fn entropy_integrand(ln_p: f64) -> f64 {
-    if ln_p == INFINITY {
-        return NEG_INFINITY;
+    if ln_p == f64::INFINITY {
+        return f64::NEG_INFINITY;
     }
     -ln_p.signum() * scaled(ln_p, ln_p.abs())
 }
@@ -492,11 +491,11 @@ pub fn js_integrand(ln_p: f64, ln_q: f64) -> f64 {
     let Some((high, low)) = ordered(ln_p, ln_q) else {
         return f64::NAN;
     };
-    if high == NEG_INFINITY {
+    if high == f64::NEG_INFINITY {
         return 0.0;
     }
-    if high == INFINITY {
-        return INFINITY;
+    if high == f64::INFINITY {
+        return f64::INFINITY;
     }
     let delta = high - low;
     let r = (-delta).exp();
@@ -518,11 +517,11 @@ pub fn tv_integrand(ln_p: f64, ln_q: f64) -> f64 {
     let Some((high, low)) = ordered(ln_p, ln_q) else {
         return f64::NAN;
     };
-    if high == NEG_INFINITY {
+    if high == f64::NEG_INFINITY {
         return 0.0;
     }
-    if high == INFINITY {
-        return INFINITY;
+    if high == f64::INFINITY {
+        return f64::INFINITY;
     }
     scaled(high, -0.5 * (low - high).exp_m1())
 }
@@ -533,11 +532,11 @@ pub fn hellinger2_integrand(ln_p: f64, ln_q: f64) -> f64 {
     let Some((high, low)) = ordered(ln_p, ln_q) else {
         return f64::NAN;
     };
-    if high == NEG_INFINITY {
+    if high == f64::NEG_INFINITY {
         return 0.0;
     }
-    if high == INFINITY {
-        return INFINITY;
+    if high == f64::INFINITY {
+        return f64::INFINITY;
     }
     scaled(high, 0.5 * (0.5 * (low - high)).exp_m1().powi(2))
 }
@@ -550,14 +549,18 @@ pub fn chi2_integrand(ln_p: f64, ln_q: f64) -> f64 {
     if ln_p.is_nan() || ln_q.is_nan() {
         return f64::NAN;
     }
-    if ln_q == NEG_INFINITY {
-        return if ln_p == NEG_INFINITY { 0.0 } else { INFINITY };
+    if ln_q == f64::NEG_INFINITY {
+        return if ln_p == f64::NEG_INFINITY {
+            0.0
+        } else {
+            f64::INFINITY
+        };
     }
-    if ln_p == NEG_INFINITY {
+    if ln_p == f64::NEG_INFINITY {
         return ln_q.exp();
     }
-    if ln_p == INFINITY || ln_q == INFINITY {
-        return INFINITY;
+    if ln_p == f64::INFINITY || ln_q == f64::INFINITY {
+        return f64::INFINITY;
     }
     let d = ln_p - ln_q;
     if d <= 1.0 {
