@@ -26,6 +26,8 @@
 use crate::error::{Error, Result};
 use crate::numeric::CompensatedSum;
 use crate::tol::EPS;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 /// The 8 non-negative Gauss-Kronrod 15-point nodes on `[-1, 1]`, largest
 /// first; the rule uses them and their negatives. Entries 1, 3, 5 and 7
@@ -388,6 +390,14 @@ impl Quadrature {
                 intervals.push(Interval::new(&mut f, &mut watch, chart, t0, t1));
             }
         }
+        let mut queue: BinaryHeap<Ranked> = intervals
+            .iter()
+            .enumerate()
+            .map(|(index, interval)| Ranked::new(index, interval))
+            .collect();
+        // Running sums steer the loop; the result always comes from exact
+        // (compensated) sums, recomputed when the running ones say "done".
+        let (mut running_value, mut running_error) = plain_sums(&intervals);
         loop {
             if let Some(infinite) = watch.verdict()? {
                 return Ok(Estimate {
@@ -397,35 +407,32 @@ impl Quadrature {
                     evaluations: watch.evaluations,
                 });
             }
-            let mut value = CompensatedSum::new();
-            let mut error = CompensatedSum::new();
-            for interval in &intervals {
-                value.add(interval.value);
-                error.add(interval.error);
+            if running_error <= self.target(running_value) {
+                let estimate = exact_estimate(&intervals, watch.evaluations);
+                if estimate.error_estimate <= self.target(estimate.value) {
+                    return Ok(estimate);
+                }
+                (running_value, running_error) = (estimate.value, estimate.error_estimate);
             }
-            let (value, error) = (value.value(), error.value());
-            let estimate = Estimate {
-                value,
-                error_estimate: error,
-                intervals: intervals.len(),
-                evaluations: watch.evaluations,
+            let worst = if intervals.len() < self.max_intervals {
+                pop_splittable(&mut queue, &intervals)
+            } else {
+                None
             };
-            if error <= self.target(value) {
-                return Ok(estimate);
-            }
-            let worst = intervals
-                .iter()
-                .enumerate()
-                .filter(|(_, iv)| iv.splittable())
-                .max_by(|(_, a), (_, b)| a.error.total_cmp(&b.error))
-                .map(|(index, _)| index);
-            let (Some(worst), true) = (worst, intervals.len() < self.max_intervals) else {
+            let Some(worst) = worst else {
+                let estimate = exact_estimate(&intervals, watch.evaluations);
                 return Err(self.not_converged(&estimate));
             };
-            let old = intervals.swap_remove(worst);
+            let old = intervals[worst];
             let middle = 0.5 * (old.t0 + old.t1);
-            intervals.push(Interval::new(&mut f, &mut watch, old.chart, old.t0, middle));
-            intervals.push(Interval::new(&mut f, &mut watch, old.chart, middle, old.t1));
+            let left = Interval::new(&mut f, &mut watch, old.chart, old.t0, middle);
+            let right = Interval::new(&mut f, &mut watch, old.chart, middle, old.t1);
+            running_value += left.value + right.value - old.value;
+            running_error += left.error + right.error - old.error;
+            intervals[worst] = left;
+            queue.push(Ranked::new(worst, &left));
+            queue.push(Ranked::new(intervals.len(), &right));
+            intervals.push(right);
         }
     }
 
@@ -443,6 +450,78 @@ impl Quadrature {
                 estimate.value
             ),
         }
+    }
+}
+
+/// Plain sums of the intervals' values and error estimates.
+fn plain_sums(intervals: &[Interval]) -> (f64, f64) {
+    intervals
+        .iter()
+        .fold((0.0, 0.0), |(v, e), iv| (v + iv.value, e + iv.error))
+}
+
+/// The estimate from compensated sums over the intervals.
+fn exact_estimate(intervals: &[Interval], evaluations: usize) -> Estimate {
+    let mut value = CompensatedSum::new();
+    let mut error = CompensatedSum::new();
+    for interval in intervals {
+        value.add(interval.value);
+        error.add(interval.error);
+    }
+    Estimate {
+        value: value.value(),
+        error_estimate: error.value(),
+        intervals: intervals.len(),
+        evaluations,
+    }
+}
+
+/// The index of the interval with the largest error estimate that can still
+/// be bisected; intervals too narrow to split leave the queue for good.
+fn pop_splittable(queue: &mut BinaryHeap<Ranked>, intervals: &[Interval]) -> Option<usize> {
+    while let Some(ranked) = queue.pop() {
+        if intervals[ranked.index].splittable() {
+            return Some(ranked.index);
+        }
+    }
+    None
+}
+
+/// An interval's index, ordered by its error estimate.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    error: f64,
+    index: usize,
+}
+
+impl Ranked {
+    fn new(index: usize, interval: &Interval) -> Self {
+        Self {
+            error: interval.error,
+            index,
+        }
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.error
+            .total_cmp(&other.error)
+            .then(other.index.cmp(&self.index))
     }
 }
 
