@@ -50,3 +50,7 @@ pub mod b3_js_identity {
 pub mod b4_maximum_likelihood {
     #![doc = include_str!("../proofs/B4-maximum-likelihood.md")]
 }
+
+pub mod b5_continuous_references {
+    #![doc = include_str!("../proofs/B5-continuous-references.md")]
+}
