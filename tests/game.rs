@@ -260,3 +260,47 @@ fn a4_worked_example() {
         vec![Some(1.0), Some(0.5), Some(0.0)]
     );
 }
+
+/// Step and tolerance for the loss derivatives: |f'''| <= 1/4 for softplus, so
+/// central differences with h = 1e-5 have truncation error below 1e-11, and
+/// rounding of losses up to 40 in size adds about 40 EPS / h < 1e-9.
+const LOSS_FD_STEP: f64 = 1e-5;
+const LOSS_FD_TOL: f64 = 2e-9;
+
+proptest! {
+    #![proptest_config(common::config(256))]
+
+    #[test]
+    fn generator_loss_gradients_match_finite_differences(logit in -40.0f64..40.0) {
+        use gan_theory::game::{non_saturating_loss, non_saturating_loss_grad, saturating_loss, saturating_loss_grad};
+        let fd = |f: fn(f64) -> f64| (f(logit + LOSS_FD_STEP) - f(logit - LOSS_FD_STEP)) / (2.0 * LOSS_FD_STEP);
+        prop_assert!((fd(saturating_loss) - saturating_loss_grad(logit)).abs() <= LOSS_FD_TOL);
+        prop_assert!((fd(non_saturating_loss) - non_saturating_loss_grad(logit)).abs() <= LOSS_FD_TOL);
+        // The losses are ln(1 - D) and -ln D with D = sigma(logit); the naive forms
+        // are accurate only where their argument does not cancel (D <= 1/2 for
+        // ln(1 - D), D >= 1/2 for ln D), so each is compared there.
+        let d = sigmoid(logit);
+        prop_assert!(d > 0.5 || tol::close(saturating_loss(logit), (1.0 - d).ln()));
+        prop_assert!(d < 0.5 || tol::close(non_saturating_loss(logit), -d.ln()));
+    }
+}
+
+#[test]
+fn generator_losses_as_d_of_g_goes_to_zero() {
+    use gan_theory::game::{
+        non_saturating_loss, non_saturating_loss_grad, saturating_loss, saturating_loss_grad,
+    };
+    // D(G(z)) = sigma(l) -> 0 as l -> -inf: the saturating gradient -sigma(l)
+    // vanishes like D itself, the non-saturating one -sigma(-l) tends to -1.
+    for l in [-5.0, -20.0, -100.0, -800.0, f64::NEG_INFINITY] {
+        let d = sigmoid(l);
+        assert!(saturating_loss_grad(l) <= 0.0 && saturating_loss_grad(l) >= -d * (1.0 + tol::EPS));
+        assert!((non_saturating_loss_grad(l) + 1.0).abs() <= d + tol::EPS);
+        assert!(saturating_loss(l) <= 0.0 && !saturating_loss(l).is_nan());
+        assert!(!non_saturating_loss(l).is_nan());
+    }
+    // At a logit of -800, -ln D = 800 exactly (no ln 0), and the losses stay finite.
+    assert_eq!(non_saturating_loss(-800.0), 800.0);
+    assert_eq!(saturating_loss(-800.0), -0.0);
+    assert_eq!(non_saturating_loss(f64::NEG_INFINITY), f64::INFINITY);
+}
