@@ -340,6 +340,40 @@ impl QuadraticExponentialFamily {
     }
 }
 
+/// Implements argmin's [`CostFunction`], [`Gradient`] and [`Hessian`] for an
+/// objective through its own `value`, `gradient_at` and `hessian_at` (whose
+/// errors argmin passes on).
+macro_rules! impl_argmin_objective {
+    ($objective:ty, $param:ty, $hessian:ty) => {
+        impl CostFunction for $objective {
+            type Param = $param;
+            type Output = f64;
+            fn cost(&self, theta: &$param) -> std::result::Result<f64, argmin::core::Error> {
+                Ok(self.value(theta)?)
+            }
+        }
+
+        impl Gradient for $objective {
+            type Param = $param;
+            type Gradient = $param;
+            fn gradient(&self, theta: &$param) -> std::result::Result<$param, argmin::core::Error> {
+                Ok(self.gradient_at(theta)?)
+            }
+        }
+
+        impl Hessian for $objective {
+            type Param = $param;
+            type Hessian = $hessian;
+            fn hessian(
+                &self,
+                theta: &$param,
+            ) -> std::result::Result<$hessian, argmin::core::Error> {
+                Ok(self.hessian_at(theta)?)
+            }
+        }
+    };
+}
+
 /// The negative log-likelihood per ball, `L(theta) = -E_q ln p_theta(x)`,
 /// the cross-entropy `H(q, p_theta) = KL(q || p_theta) + H(q)`.
 ///
@@ -392,35 +426,7 @@ impl NegativeLogLikelihood {
     }
 }
 
-impl CostFunction for NegativeLogLikelihood {
-    type Param = Vector2<f64>;
-    type Output = f64;
-    fn cost(&self, theta: &Vector2<f64>) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(self.value(theta)?)
-    }
-}
-
-impl Gradient for NegativeLogLikelihood {
-    type Param = Vector2<f64>;
-    type Gradient = Vector2<f64>;
-    fn gradient(
-        &self,
-        theta: &Vector2<f64>,
-    ) -> std::result::Result<Vector2<f64>, argmin::core::Error> {
-        Ok(self.gradient_at(theta)?)
-    }
-}
-
-impl Hessian for NegativeLogLikelihood {
-    type Param = Vector2<f64>;
-    type Hessian = Matrix2<f64>;
-    fn hessian(
-        &self,
-        theta: &Vector2<f64>,
-    ) -> std::result::Result<Matrix2<f64>, argmin::core::Error> {
-        Ok(self.hessian_at(theta)?)
-    }
-}
+impl_argmin_objective!(NegativeLogLikelihood, Vector2<f64>, Matrix2<f64>);
 
 /// Seed 003's L2 loss on the exponential family, `e(theta) = sum_x (p_theta(x) - q(x))^2`.
 ///
@@ -505,35 +511,7 @@ impl SquaredError {
     }
 }
 
-impl CostFunction for SquaredError {
-    type Param = Vector2<f64>;
-    type Output = f64;
-    fn cost(&self, theta: &Vector2<f64>) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(self.value(theta)?)
-    }
-}
-
-impl Gradient for SquaredError {
-    type Param = Vector2<f64>;
-    type Gradient = Vector2<f64>;
-    fn gradient(
-        &self,
-        theta: &Vector2<f64>,
-    ) -> std::result::Result<Vector2<f64>, argmin::core::Error> {
-        Ok(self.gradient_at(theta)?)
-    }
-}
-
-impl Hessian for SquaredError {
-    type Param = Vector2<f64>;
-    type Hessian = Matrix2<f64>;
-    fn hessian(
-        &self,
-        theta: &Vector2<f64>,
-    ) -> std::result::Result<Matrix2<f64>, argmin::core::Error> {
-        Ok(self.hessian_at(theta)?)
-    }
-}
+impl_argmin_objective!(SquaredError, Vector2<f64>, Matrix2<f64>);
 
 /// A fit of [`QuadraticExponentialFamily`] to a distribution `q`.
 #[derive(Debug, Clone, PartialEq)]
@@ -768,35 +746,7 @@ impl SeedQuadraticSquaredError {
     }
 }
 
-impl CostFunction for SeedQuadraticSquaredError {
-    type Param = Vector3<f64>;
-    type Output = f64;
-    fn cost(&self, theta: &Vector3<f64>) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(self.value(theta)?)
-    }
-}
-
-impl Gradient for SeedQuadraticSquaredError {
-    type Param = Vector3<f64>;
-    type Gradient = Vector3<f64>;
-    fn gradient(
-        &self,
-        theta: &Vector3<f64>,
-    ) -> std::result::Result<Vector3<f64>, argmin::core::Error> {
-        Ok(self.gradient_at(theta)?)
-    }
-}
-
-impl Hessian for SeedQuadraticSquaredError {
-    type Param = Vector3<f64>;
-    type Hessian = Matrix3<f64>;
-    fn hessian(
-        &self,
-        theta: &Vector3<f64>,
-    ) -> std::result::Result<Matrix3<f64>, argmin::core::Error> {
-        Ok(self.hessian_at(theta)?)
-    }
-}
+impl_argmin_objective!(SeedQuadraticSquaredError, Vector3<f64>, Matrix3<f64>);
 
 /// An L2 fit of seed 003's quadratic.
 #[derive(Debug, Clone, PartialEq)]
