@@ -550,13 +550,12 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
     check_ml_estimate_exists(q)?;
     let objective = NegativeLogLikelihood::new(family, q)?;
     let minimum = minimise(
-        objective.clone(),
+        objective,
         Vector2::zeros(),
         ML_GRADIENT_TARGET,
         "maximum-likelihood fit",
     )?;
-    let hessian = objective.hessian_at(&minimum.theta)?;
-    finish(family, minimum, hessian, "maximum-likelihood fit")
+    finish(family, minimum)
 }
 
 /// Fits [`QuadraticExponentialFamily`] to `q` by seed 003's L2 loss
@@ -573,13 +572,12 @@ pub fn fit_least_squares(q: &Discrete) -> Result<Fit> {
     let family = QuadraticExponentialFamily::new(q.len())?;
     let objective = SquaredError::new(family, q)?;
     let minimum = minimise(
-        objective.clone(),
+        objective,
         Vector2::zeros(),
         L2_GRADIENT_TARGET,
         "least-squares fit",
     )?;
-    let hessian = objective.hessian_at(&minimum.theta)?;
-    finish(family, minimum, hessian, "least-squares fit")
+    finish(family, minimum)
 }
 
 /// The ML estimate exists iff `E_q[T]` is interior to the convex hull of the
@@ -605,40 +603,15 @@ fn check_ml_estimate_exists(q: &Discrete) -> Result<()> {
 }
 
 /// Packs a minimum into a [`Fit`].
-fn finish(
-    family: QuadraticExponentialFamily,
-    minimum: Minimum<2>,
-    hessian: Matrix2<f64>,
-    what: &'static str,
-) -> Result<Fit> {
-    let newton_step_norm = newton_step_norm(hessian, &minimum, what)?;
+fn finish(family: QuadraticExponentialFamily, minimum: Minimum<2>) -> Result<Fit> {
     Ok(Fit {
         distribution: family.distribution(&minimum.theta)?,
         theta: minimum.theta,
         objective: minimum.objective,
-        gradient_norm: minimum.gradient.norm(),
-        newton_step_norm,
+        gradient_norm: minimum.gradient_norm,
+        newton_step_norm: minimum.newton_step_norm,
         iterations: minimum.iterations,
     })
-}
-
-/// `||H^{-1} g||`, refusing a Hessian that is not positive definite (then the
-/// end point is not a strict local minimum).
-fn newton_step_norm<const D: usize>(
-    hessian: SMatrix<f64, D, D>,
-    minimum: &Minimum<D>,
-    what: &'static str,
-) -> Result<f64> {
-    match hessian.cholesky() {
-        Some(cholesky) => Ok(cholesky.solve(&minimum.gradient).norm()),
-        None => Err(Error::NotConverged {
-            what,
-            detail: format!(
-                "the Hessian at theta = {:?} is not positive definite: not a strict local minimum",
-                minimum.theta.as_slice()
-            ),
-        }),
-    }
 }
 
 /// Seed 003's model `p(x; theta) = theta1 (x + theta2)^2 + theta3` at the
@@ -765,8 +738,8 @@ pub struct QuadraticFit {
     pub iterations: u64,
 }
 
-/// Fits seed 003's quadratic to `q` by its L2 loss with L-BFGS, from `start`
-/// (for example [`SEED_003_THETA`]).
+/// Fits seed 003's quadratic to `q` by its L2 loss with L-BFGS and then
+/// Newton's method (as every fit here), from `start` (for example [`SEED_003_THETA`]).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels (the three
@@ -775,24 +748,20 @@ pub struct QuadraticFit {
 /// [`SEED_QUADRATIC_GRADIENT_TARGET`] is not reached or the Hessian there is
 /// not positive definite.
 pub fn fit_seed_quadratic(q: &Discrete, start: &Vector3<f64>) -> Result<QuadraticFit> {
-    const WHAT: &str = "least-squares fit of the seed's quadratic";
     check_at_least_three(q)?;
     check_finite(start.as_slice())?;
-    let objective = SeedQuadraticSquaredError::new(q);
     let minimum = minimise(
-        objective.clone(),
+        SeedQuadraticSquaredError::new(q),
         *start,
         SEED_QUADRATIC_GRADIENT_TARGET,
-        WHAT,
+        "least-squares fit of the seed's quadratic",
     )?;
-    let hessian = objective.hessian_at(&minimum.theta)?;
-    let newton_step_norm = newton_step_norm(hessian, &minimum, WHAT)?;
     Ok(QuadraticFit {
         values: seed_quadratic_unchecked(&minimum.theta, q.len()),
         theta: minimum.theta,
         loss: minimum.objective,
-        gradient_norm: minimum.gradient.norm(),
-        newton_step_norm,
+        gradient_norm: minimum.gradient_norm,
+        newton_step_norm: minimum.newton_step_norm,
         iterations: minimum.iterations,
     })
 }
@@ -852,16 +821,19 @@ fn check_at_least_three(q: &Discrete) -> Result<()> {
     Ok(())
 }
 
-/// Where a minimisation ended.
+/// Where a minimisation ended: a strict local minimum to within `target`.
 struct Minimum<const D: usize> {
     theta: SVector<f64, D>,
     objective: f64,
-    gradient: SVector<f64, D>,
+    gradient_norm: f64,
+    /// `||H^{-1} g||`, the Newton step: the estimated distance to the exact minimiser.
+    newton_step_norm: f64,
     iterations: u64,
 }
 
 /// Minimises `objective` from `start` in two argmin phases, and checks that
-/// the gradient norm at the end is below `target`.
+/// the gradient norm at the end is below `target` and the Hessian there is
+/// positive definite.
 ///
 /// 1. L-BFGS with a More-Thuente line search, until the gradient norm is
 ///    below [`LBFGS_HANDOVER`] (its cost-change stopping rule is switched off).
@@ -876,8 +848,8 @@ struct Minimum<const D: usize> {
 ///    error (about 1e-15 here).
 ///
 /// Both phases are deterministic. A Newton step can head for a saddle or a
-/// maximum when started far out; the callers refuse an end point whose
-/// Hessian is not positive definite.
+/// maximum when started far out, so an end point whose Hessian is not
+/// positive definite (not a strict local minimum) is refused.
 fn minimise<O, const D: usize>(
     objective: O,
     start: SVector<f64, D>,
@@ -954,10 +926,21 @@ where
             ),
         });
     }
+    let hessian = objective.hessian(&theta).map_err(failed)?;
+    let Some(cholesky) = hessian.cholesky() else {
+        return Err(Error::NotConverged {
+            what,
+            detail: format!(
+                "the Hessian at theta = {:?} is not positive definite: not a strict local minimum",
+                theta.as_slice()
+            ),
+        });
+    };
     Ok(Minimum {
         theta,
         objective: value,
-        gradient,
+        gradient_norm: norm,
+        newton_step_norm: cholesky.solve(&gradient).norm(),
         iterations,
     })
 }
