@@ -470,15 +470,26 @@ pub fn entropy_integrand(ln_p: f64) -> f64 {
     -ln_p.signum() * scaled(ln_p, ln_p.abs())
 }
 
-/// The larger and smaller of two logs, or `None` when either is NaN.
-fn ordered(ln_p: f64, ln_q: f64) -> Option<(f64, f64)> {
+/// A symmetric integrand `max(p, q) factor(delta)`, `delta = |ln p - ln q|`
+/// (in `[0, +inf]`), for a `factor >= 0` that depends on the ratio
+/// `min/max = e^-delta` alone: 0 where both densities are 0, `+inf` where one
+/// is infinite, NaN only for a NaN argument.
+fn by_larger<F: FnOnce(f64) -> f64>(ln_p: f64, ln_q: f64, factor: F) -> f64 {
     if ln_p.is_nan() || ln_q.is_nan() {
-        None
-    } else if ln_p >= ln_q {
-        Some((ln_p, ln_q))
-    } else {
-        Some((ln_q, ln_p))
+        return f64::NAN;
     }
+    let (high, low) = if ln_p >= ln_q {
+        (ln_p, ln_q)
+    } else {
+        (ln_q, ln_p)
+    };
+    if high == f64::NEG_INFINITY {
+        return 0.0;
+    }
+    if high == f64::INFINITY {
+        return f64::INFINITY;
+    }
+    scaled(high, factor(high - low))
 }
 
 /// Integrand of [`js`]: `½ p ln(2p/(p+q)) + ½ q ln(2q/(p+q)) >= 0`.
@@ -488,57 +499,31 @@ fn ordered(ln_p: f64, ln_q: f64) -> Option<(f64, f64)> {
 /// its accuracy; 0 where both densities are 0 (or underflow together), never NaN
 /// for non-NaN arguments, at most `½ (p + q) ln 2`.
 pub fn js_integrand(ln_p: f64, ln_q: f64) -> f64 {
-    let Some((high, low)) = ordered(ln_p, ln_q) else {
-        return f64::NAN;
-    };
-    if high == f64::NEG_INFINITY {
-        return 0.0;
-    }
-    if high == f64::INFINITY {
-        return f64::INFINITY;
-    }
-    let delta = high - low;
-    let r = (-delta).exp();
-    let r_minus_1 = (-delta).exp_m1();
-    let ln_large = -(0.5 * r_minus_1).ln_1p();
-    let small_term = if r == 0.0 {
-        0.0
-    } else if r >= 0.5 {
-        r * (r_minus_1 / (1.0 + r)).ln_1p()
-    } else {
-        r * (LN_2 - delta - r.ln_1p())
-    };
-    scaled(high, 0.5 * (ln_large + small_term).max(0.0))
+    by_larger(ln_p, ln_q, |delta| {
+        let r = (-delta).exp();
+        let r_minus_1 = (-delta).exp_m1();
+        let ln_large = -(0.5 * r_minus_1).ln_1p();
+        let small_term = if r == 0.0 {
+            0.0
+        } else if r >= 0.5 {
+            r * (r_minus_1 / (1.0 + r)).ln_1p()
+        } else {
+            r * (LN_2 - delta - r.ln_1p())
+        };
+        0.5 * (ln_large + small_term).max(0.0)
+    })
 }
 
 /// Integrand of [`total_variation`]: `½ |p - q| = ½ max(p, q) (1 - e^-delta)`.
 /// Never NaN for non-NaN arguments.
 pub fn tv_integrand(ln_p: f64, ln_q: f64) -> f64 {
-    let Some((high, low)) = ordered(ln_p, ln_q) else {
-        return f64::NAN;
-    };
-    if high == f64::NEG_INFINITY {
-        return 0.0;
-    }
-    if high == f64::INFINITY {
-        return f64::INFINITY;
-    }
-    scaled(high, -0.5 * (low - high).exp_m1())
+    by_larger(ln_p, ln_q, |delta| -0.5 * (-delta).exp_m1())
 }
 
 /// Integrand of [`hellinger2`]: `½ (√p - √q)² = ½ max(p, q) (1 - e^(-delta/2))²`.
 /// Never NaN for non-NaN arguments.
 pub fn hellinger2_integrand(ln_p: f64, ln_q: f64) -> f64 {
-    let Some((high, low)) = ordered(ln_p, ln_q) else {
-        return f64::NAN;
-    };
-    if high == f64::NEG_INFINITY {
-        return 0.0;
-    }
-    if high == f64::INFINITY {
-        return f64::INFINITY;
-    }
-    scaled(high, 0.5 * (0.5 * (low - high)).exp_m1().powi(2))
+    by_larger(ln_p, ln_q, |delta| 0.5 * (-0.5 * delta).exp_m1().powi(2))
 }
 
 /// Integrand of [`chi2`]: `(p - q)²/q`; 0 where both are 0, `+inf` where
