@@ -341,12 +341,7 @@ impl NormalMixture {
     /// [`Error::SumNotOne`] for bad weights (naming the first bad index);
     /// [`Error::InvalidParameter`] for a zero weight.
     pub fn new(weights: Vec<f64>, components: Vec<Normal>) -> Result<Self> {
-        if weights.len() != components.len() {
-            return Err(Error::LengthMismatch {
-                left: weights.len(),
-                right: components.len(),
-            });
-        }
+        check_one_weight_per_component(&weights, &components)?;
         let weights = Discrete::new(weights)?;
         Self::from_discrete(&weights, components)
     }
@@ -358,12 +353,7 @@ impl NormalMixture {
     /// As [`NormalMixture::new`], with [`Error::ZeroTotal`] in place of
     /// [`Error::SumNotOne`].
     pub fn from_weights(weights: &[f64], components: Vec<Normal>) -> Result<Self> {
-        if weights.len() != components.len() {
-            return Err(Error::LengthMismatch {
-                left: weights.len(),
-                right: components.len(),
-            });
-        }
+        check_one_weight_per_component(weights, &components)?;
         if let Some(&zero) = weights.iter().find(|&&w| w == 0.0) {
             return Err(zero_weight(zero));
         }
@@ -400,6 +390,17 @@ impl NormalMixture {
         let scale = self.components.iter().map(|c| c.sd).fold(0.0, f64::max);
         Tail::Gaussian { scale }
     }
+}
+
+/// Refuses a mixture whose weights and components differ in number.
+fn check_one_weight_per_component(weights: &[f64], components: &[Normal]) -> Result<()> {
+    if weights.len() != components.len() {
+        return Err(Error::LengthMismatch {
+            left: weights.len(),
+            right: components.len(),
+        });
+    }
+    Ok(())
 }
 
 fn zero_weight(value: f64) -> Error {
