@@ -131,5 +131,14 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `Err(LengthMismatch { left, right })` unless `left == right`: the one
+/// shape check that evaluation on validated values performs.
+pub(crate) fn check_same_length(left: usize, right: usize) -> Result<()> {
+    if left != right {
+        return Err(Error::LengthMismatch { left, right });
+    }
+    Ok(())
+}
+
 /// Shorthand for `Result<T, gan_theory::Error>`.
 pub type Result<T> = std::result::Result<T, Error>;

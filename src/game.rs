@@ -136,13 +136,7 @@ impl Discriminator {
 }
 
 fn same_len_d(p: &Discrete, d: &Discriminator) -> Result<()> {
-    if p.len() != d.len() {
-        return Err(Error::LengthMismatch {
-            left: p.len(),
-            right: d.len(),
-        });
-    }
-    Ok(())
+    crate::error::check_same_length(p.len(), d.len())
 }
 
 /// The value function `V(D, G) = sum_x p_data(x) ln D(x) + sum_x p_g(x) ln(1 - D(x))`.

@@ -248,11 +248,5 @@ impl Sampler {
 
 /// Returns `Err(LengthMismatch)` unless both distributions have the same support size.
 pub(crate) fn same_len(p: &Discrete, q: &Discrete) -> Result<()> {
-    if p.len() != q.len() {
-        return Err(Error::LengthMismatch {
-            left: p.len(),
-            right: q.len(),
-        });
-    }
-    Ok(())
+    crate::error::check_same_length(p.len(), q.len())
 }

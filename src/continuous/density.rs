@@ -394,13 +394,7 @@ impl NormalMixture {
 
 /// Refuses a mixture whose weights and components differ in number.
 fn check_one_weight_per_component(weights: &[f64], components: &[Normal]) -> Result<()> {
-    if weights.len() != components.len() {
-        return Err(Error::LengthMismatch {
-            left: weights.len(),
-            right: components.len(),
-        });
-    }
-    Ok(())
+    crate::error::check_same_length(weights.len(), components.len())
 }
 
 fn zero_weight(value: f64) -> Error {

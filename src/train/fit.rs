@@ -297,13 +297,7 @@ impl QuadraticExponentialFamily {
     }
 
     fn check_len(&self, q: &Discrete) -> Result<()> {
-        if q.len() != self.n {
-            return Err(Error::LengthMismatch {
-                left: self.n,
-                right: q.len(),
-            });
-        }
-        Ok(())
+        crate::error::check_same_length(self.n, q.len())
     }
 
     fn log_probabilities_unchecked(&self, theta: &Vector2<f64>) -> Vec<f64> {
