@@ -38,8 +38,10 @@ use std::f64::consts::LN_2;
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
 pub fn entropy(p: &Discrete) -> f64 {
-    // Each -p ln p is >= 0 for p in [0, 1]; the sum is non-negative.
-    numeric::sum(p.as_slice().iter().map(|&x| -x_ln_x(x))).max(0.0)
+    // Each -p ln p is >= 0 for p in [0, 1]; rounding can leave the sum an ulp
+    // outside [0, ln n], where it is put back (clamp keeps a NaN visible).
+    let upper = (p.len() as f64).ln();
+    numeric::sum(p.as_slice().iter().map(|&x| -x_ln_x(x))).clamp(0.0, upper)
 }
 
 /// Cross-entropy `H(p, q) = -sum_i p_i ln q_i` in nats; `+inf` when some
@@ -59,17 +61,9 @@ pub fn entropy(p: &Discrete) -> f64 {
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
 pub fn cross_entropy(p: &Discrete, q: &Discrete) -> Result<f64> {
-    same_len(p, q)?;
-    let mut s = CompensatedSum::new();
-    for (&a, &b) in p.as_slice().iter().zip(q.as_slice()) {
-        if a > 0.0 {
-            if b == 0.0 {
-                return Ok(f64::INFINITY);
-            }
-            s.add(-a * b.ln());
-        }
-    }
-    Ok(s.value())
+    // H(p, q) = H(p) + KL(p || q): two non-negative, accurately computed
+    // parts, so the result is never below H(p), as it must not be.
+    Ok(entropy(p) + kl(p, q)?)
 }
 
 /// Kullback-Leibler divergence `KL(p || q) = sum_i p_i ln(p_i / q_i)` in nats.
@@ -111,30 +105,53 @@ fn kl_slices(p: &[f64], q: &[f64]) -> f64 {
         mass_difference.add(b);
         mass_difference.add(-a);
     }
-    (terms.value() - mass_difference.value()).max(0.0)
+    (terms.value() - mass_difference.value()).clamp(0.0, f64::INFINITY)
 }
 
-/// `a ln(a/b) - a + b >= 0`, the generalised KL term, with `0 ln 0 = 0`.
+/// `a ln(a/b) - a + b >= 0`, the generalised KL term, with `0 ln 0 = 0`;
+/// `b > 0` whenever `a > 0` (the caller returns +inf otherwise).
 #[inline]
 fn kl_term(a: f64, b: f64) -> f64 {
     if a == 0.0 {
         return b;
     }
     let r = a / b;
-    if r.is_normal() && r.is_finite() {
-        // b (r ln r - r + 1); for r near 1 use u = r - 1 (exact by Sterbenz)
-        // and ln(1 + u) to keep the small result accurate.
-        let u = r - 1.0;
-        let phi = if (0.5..=2.0).contains(&r) {
-            (1.0 + u) * u.ln_1p() - u
-        } else {
-            r * r.ln() - u
-        };
-        (b * phi).max(0.0)
+    let term = if (0.5..=2.0).contains(&r) {
+        // b phi(u) with u = (a - b)/b (a - b exact here, by Sterbenz) and
+        // phi(u) = (1 + u) ln(1 + u) - u, which cancels for small u.
+        b * phi_kl((a - b) / b)
+    } else if r.is_normal() {
+        // a ln r - a + b: no r ln r, which overflows for r above ~2.4e305.
+        a * r.ln() - a + b
     } else {
-        // Ratio overflowed or went subnormal: logs first.
-        (x_ln_x_over_y(a, b) - a + b).max(0.0)
+        // The ratio overflowed or went subnormal: logs first.
+        x_ln_x_over_y(a, b) - a + b
+    };
+    term.clamp(0.0, f64::INFINITY)
+}
+
+/// Below this |u| (or |t| in JS), the series replace the closed forms: the
+/// closed forms lose about `EPS / |u|` relative accuracy to cancellation,
+/// and at `|u| = 1/8` the series need at most 18 terms to reach `EPS`.
+const SERIES_BELOW: f64 = 0.125;
+/// Terms of the series: `(1/8)^18 < EPS / 100`.
+const SERIES_TERMS: i32 = 18;
+
+/// `phi(u) = (1 + u) ln(1 + u) - u >= 0` for `u >= -1/2`, accurate to a few
+/// ulps relative, also for tiny `u`:
+/// `phi(u) = sum_{k>=2} (-u)^k / (k (k-1))` when `|u| < 1/8`.
+#[inline]
+fn phi_kl(u: f64) -> f64 {
+    if u.abs() >= SERIES_BELOW {
+        return (1.0 + u) * u.ln_1p() - u;
     }
+    // Horner from the last term: sum_{k=2}^{K} (-u)^(k-2) / (k (k-1)), times u^2.
+    let mut acc = 0.0;
+    for k in (2..=SERIES_TERMS + 1).rev() {
+        let k = f64::from(k);
+        acc = acc * (-u) + 1.0 / (k * (k - 1.0));
+    }
+    u * u * acc
 }
 
 /// Jensen-Shannon divergence `JSD(p || q) = ½ KL(p || m) + ½ KL(q || m)`,
@@ -172,6 +189,7 @@ fn js_slices(p: &[f64], q: &[f64]) -> f64 {
     for (&a, &b) in p.iter().zip(q) {
         s.add(js_term(a, b));
     }
+    // Rounding can leave the sum an ulp above ln 2; clamp keeps a NaN visible.
     (0.5 * s.value()).clamp(0.0, LN_2)
 }
 
@@ -192,6 +210,21 @@ pub(crate) fn js_term(a: f64, b: f64) -> f64 {
     if y == 0.0 {
         return x * LN_2;
     }
+    // Nearly equal entries: with s = x + y and t = (x - y)/s (x - y exact by
+    // Sterbenz), the term is (s/2) [(1+t) ln(1+t) + (1-t) ln(1-t)]
+    // = (s/2) sum_{k>=1} t^(2k) / (k (2k - 1)): no cancellation, and a JSD of
+    // 1e-33 between distributions that differ in the last bit stays 1e-33.
+    let s = x + y;
+    let t = (x - y) / s;
+    if t < SERIES_BELOW {
+        let t2 = t * t;
+        let mut acc = 0.0;
+        for k in (1..=SERIES_TERMS / 2).rev() {
+            let k = f64::from(k);
+            acc = acc * t2 + 1.0 / (k * (2.0 * k - 1.0));
+        }
+        return 0.5 * s * t2 * acc;
+    }
     let r = y / x;
     // ln(2x/(x+y)) = ln(2/(1+r)) = -ln(1 + (r-1)/2); r - 1 is exact for r >= 1/2.
     let ln_big = -(0.5 * (r - 1.0)).ln_1p();
@@ -204,7 +237,7 @@ pub(crate) fn js_term(a: f64, b: f64) -> f64 {
         // r is subnormal (or would be): ln(2y/(x+y)) = ln 2 + ln y - ln(x+y).
         LN_2 + y.ln() - (x + y).ln()
     };
-    (x * ln_big + y * ln_small).max(0.0)
+    (x * ln_big + y * ln_small).clamp(0.0, f64::INFINITY)
 }
 
 /// Jensen-Shannon divergence in bits: `JSD / ln 2`, in `[0, 1]`.
@@ -214,7 +247,7 @@ pub(crate) fn js_term(a: f64, b: f64) -> f64 {
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
 pub fn js_bits(p: &Discrete, q: &Discrete) -> Result<f64> {
-    Ok((js(p, q)? / LN_2).min(1.0))
+    Ok((js(p, q)? / LN_2).clamp(0.0, 1.0))
 }
 
 /// The Jensen-Shannon distance `sqrt(JSD)` (nats), a metric on distributions
@@ -238,7 +271,7 @@ pub fn total_variation(p: &Discrete, q: &Discrete) -> Result<f64> {
             .zip(q.as_slice())
             .map(|(a, b)| (a - b).abs()),
     );
-    Ok((0.5 * s).min(1.0))
+    Ok((0.5 * s).clamp(0.0, 1.0))
 }
 
 /// Pearson chi-squared divergence `chi2(p || q) = sum_i (p_i - q_i)² / q_i`.
@@ -260,10 +293,17 @@ pub fn chi2(p: &Discrete, q: &Discrete) -> Result<f64> {
             continue;
         }
         let d = a - b;
-        // d * (d / b) rather than d*d / b: d*d can underflow to 0 for tiny d.
-        s.add(d * (d / b));
+        // d * (d / b), as d*d can underflow to 0 for tiny d; where d / b
+        // overflows, d > f64::MAX * b >= 4e-16 and d*d / b is safe. A term
+        // that truly overflows is +inf, and so is the sum (not NaN).
+        let ratio = d / b;
+        s.add(if ratio.is_finite() {
+            d * ratio
+        } else {
+            d * d / b
+        });
     }
-    Ok(s.value().max(0.0))
+    Ok(s.value().clamp(0.0, f64::INFINITY))
 }
 
 /// Squared Hellinger distance `½ sum_i (sqrt p_i - sqrt q_i)²`, in `[0, 1]`.
@@ -272,11 +312,15 @@ pub fn chi2(p: &Discrete, q: &Discrete) -> Result<f64> {
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
 pub fn hellinger2(p: &Discrete, q: &Discrete) -> Result<f64> {
     same_len(p, q)?;
-    let s = numeric::sum(
-        p.as_slice()
-            .iter()
-            .zip(q.as_slice())
-            .map(|(a, b)| (a.sqrt() - b.sqrt()).powi(2)),
-    );
-    Ok((0.5 * s).min(1.0))
+    // (sqrt a - sqrt b)^2 = ((a - b) / (sqrt a + sqrt b))^2: no cancellation
+    // when a and b are close (a - b is then exact).
+    let s = numeric::sum(p.as_slice().iter().zip(q.as_slice()).map(|(&a, &b)| {
+        let d = a - b;
+        if d == 0.0 {
+            0.0
+        } else {
+            (d / (a.sqrt() + b.sqrt())).powi(2)
+        }
+    }));
+    Ok((0.5 * s).clamp(0.0, 1.0))
 }

@@ -261,7 +261,8 @@ pub fn c_of_g(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
             s.add(b * ln_share(b, a));
         }
     }
-    Ok(s.value())
+    // C(G) lies in [-ln 4, 0]; rounding can leave it an ulp outside.
+    Ok(s.value().clamp(-(4f64.ln()), 0.0))
 }
 
 /// The pointwise objective of the lemma behind Proposition 1:

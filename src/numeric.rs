@@ -10,10 +10,12 @@
 ///
 /// # Example
 /// ```
-/// use gan_theory::numeric::CompensatedSum;
+/// use gan_theory::numeric::{CompensatedSum, sum};
 /// let mut s = CompensatedSum::new();
 /// for x in [1.0, 1e100, 1.0, -1e100] { s.add(x); }
 /// assert_eq!(s.value(), 2.0);
+/// assert_eq!(sum([1.0, f64::NEG_INFINITY]), f64::NEG_INFINITY);   // not NaN
+/// assert_eq!(sum([f64::MAX, f64::MAX]), f64::INFINITY);           // overflow
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CompensatedSum {
@@ -28,13 +30,19 @@ impl CompensatedSum {
     }
 
     /// Adds one term.
+    ///
+    /// An infinite term, or a total that overflows, makes the sum infinite
+    /// (the compensation, `inf - inf`, would be NaN and is not formed);
+    /// `+inf` and `-inf` together give NaN, as they should.
     #[inline]
     pub fn add(&mut self, x: f64) {
         let t = self.sum + x;
-        if self.sum.abs() >= x.abs() {
-            self.compensation += (self.sum - t) + x;
-        } else {
-            self.compensation += (x - t) + self.sum;
+        if t.is_finite() {
+            if self.sum.abs() >= x.abs() {
+                self.compensation += (self.sum - t) + x;
+            } else {
+                self.compensation += (x - t) + self.sum;
+            }
         }
         self.sum = t;
     }
@@ -42,7 +50,11 @@ impl CompensatedSum {
     /// The sum so far, with its compensation applied.
     #[inline]
     pub fn value(&self) -> f64 {
-        self.sum + self.compensation
+        if self.sum.is_finite() {
+            self.sum + self.compensation
+        } else {
+            self.sum
+        }
     }
 }
 
@@ -95,11 +107,19 @@ pub fn sigmoid(x: f64) -> f64 {
     }
 }
 
-/// `ln(a / (a + b))` for `a > 0`, `b >= 0`, accurate when either is tiny or
-/// subnormal, where the ratio `a / (a + b)` itself would lose its digits or
-/// the sum `a + b` would round away `a`.
+/// `ln(a / (a + b))` for `a > 0`, `b >= 0`, accurate when either is tiny,
+/// subnormal or huge: through the ratio of the smaller to the larger, so that
+/// `a + b` is never formed (it can overflow, or round `a` away).
 ///
 /// Returns 0 when `b = 0`.
+///
+/// # Example
+/// ```
+/// use gan_theory::numeric::ln_share;
+/// assert_eq!(ln_share(1.0, 0.0), 0.0);
+/// assert!((ln_share(1e308, 1.5e308) - 0.4f64.ln()).abs() < 1e-15);   // a + b overflows
+/// assert!((ln_share(5e-324, 1.0) - 5e-324f64.ln()).abs() < 1e-12);    // subnormal a
+/// ```
 #[inline]
 pub fn ln_share(a: f64, b: f64) -> f64 {
     debug_assert!(a > 0.0 && b >= 0.0);
@@ -107,12 +127,13 @@ pub fn ln_share(a: f64, b: f64) -> f64 {
         // a/(a+b) = 1/(1 + b/a) with b/a in [0, 1].
         -(b / a).ln_1p()
     } else {
-        let ratio = a / (a + b);
-        if ratio >= f64::MIN_POSITIVE {
-            ratio.ln()
+        // a/(a+b) = r/(1 + r) with r = a/b in (0, 1).
+        let r = a / b;
+        if r >= f64::MIN_POSITIVE {
+            r.ln() - r.ln_1p()
         } else {
-            // The ratio is subnormal and has lost precision: take logs first.
-            a.ln() - (a + b).ln()
+            // r is subnormal and has lost precision: take logs first.
+            a.ln() - b.ln() - r.ln_1p()
         }
     }
 }
