@@ -22,9 +22,14 @@
 //! (`1e400`) reads as infinity and is refused the same way.
 //!
 //! Text is UTF-8, with or without a byte-order mark; UTF-16 with a byte-order
-//! mark (what Windows PowerShell's `>` writes) is decoded as well. Windows
-//! line endings are fine. Lines and columns count from 1, columns in
-//! characters.
+//! mark (what Windows PowerShell's `>` writes) is decoded as well. Unix,
+//! Windows and old Mac line endings (`\n`, `\r\n`, `\r`) are all fine. Lines
+//! and columns count from 1, columns in characters.
+//!
+//! Input larger than [`MAX_INPUT_BYTES`] (1 GiB) is refused, and reading
+//! stops at the first NUL byte of a file that is not UTF-16, so that binary
+//! data or a stream like `/dev/zero` is refused at once instead of filling
+//! the memory.
 //!
 //! Reading is one pass over the text, linear in its length, so files of
 //! millions of numbers are fine. The scanner that splits plain text keeps the
@@ -32,9 +37,15 @@
 //! matrix reader (one row per line, or a JSON array of arrays) can be built
 //! here from the same parts.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// The most bytes [`Source::read_text`] reads: 1 GiB, which holds a hundred
+/// million numbers or more; larger input is refused with
+/// [`ParseError::Unreadable`] rather than exhausting the memory.
+pub const MAX_INPUT_BYTES: usize = 1 << 30;
 
 /// Where an entry was written: its number in the vector, its line and its
 /// column, all counted from 1.
@@ -85,15 +96,21 @@ impl LineColumn {
     /// The start of a text.
     const START: Self = Self { line: 1, column: 1 };
 
-    /// Moves past one byte of UTF-8 text: a newline starts a new line, and
-    /// the column advances once per character (on its first byte).
+    /// Moves past `byte` of UTF-8 text, `previous` being the byte before it
+    /// (0 at the start): `\n`, `\r\n` and a lone `\r` (old Mac files) each
+    /// start a new line, and the column advances once per character (on its
+    /// first byte).
     #[inline]
-    fn advance(&mut self, byte: u8) {
-        if byte == b'\n' {
-            self.line += 1;
-            self.column = 1;
-        } else if byte & 0xC0 != 0x80 {
-            self.column += 1;
+    fn advance(&mut self, previous: u8, byte: u8) {
+        match byte {
+            // The line already began at the '\r' of this "\r\n".
+            b'\n' if previous == b'\r' => {}
+            b'\n' | b'\r' => {
+                self.line += 1;
+                self.column = 1;
+            }
+            _ if byte & 0xC0 != 0x80 => self.column += 1,
+            _ => {}
         }
     }
 }
@@ -352,31 +369,101 @@ impl Source {
     /// mark is dropped) or UTF-16 with a byte-order mark.
     ///
     /// # Errors
-    /// [`ParseError::Unreadable`] when reading fails, [`ParseError::NotText`]
-    /// when the bytes are not text (invalid UTF-8, a NUL byte, broken UTF-16).
+    /// [`ParseError::Unreadable`] when reading fails or the input is larger
+    /// than [`MAX_INPUT_BYTES`], [`ParseError::NotText`] when the bytes are
+    /// not text (invalid UTF-8, a NUL byte, broken UTF-16).
     pub fn read_text(&self) -> Result<String, ParseError> {
         let bytes = match self {
-            Source::Stdin => {
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .lock()
-                    .read_to_end(&mut bytes)
-                    .map_err(unreadable)?;
-                bytes
+            Source::Stdin => read_bytes(std::io::stdin().lock(), MAX_INPUT_BYTES)?,
+            Source::File(path) => {
+                let file = std::fs::File::open(path).map_err(unreadable)?;
+                read_bytes(file, MAX_INPUT_BYTES)?
             }
-            Source::File(path) => std::fs::read(path).map_err(unreadable)?,
         };
         decode(bytes)
     }
 }
 
 impl fmt::Display for Source {
+    /// The path (control characters escaped, see [`escape_controls`]), or `<stdin>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Stdin => f.write_str("<stdin>"),
-            Source::File(path) => write!(f, "{}", path.display()),
+            Source::File(path) => f.write_str(&escape_controls(&path.display().to_string())),
         }
     }
+}
+
+/// `text` with its control characters (and the Unicode line and paragraph
+/// separators) escaped the way Rust writes them (`\n`, `\t`, `\u{1b}`), so
+/// that a file name put into a one-line message keeps it on one line and
+/// cannot send commands to the terminal. Everything else, accents and
+/// backslashes included, is left as it is.
+///
+/// # Example
+/// ```
+/// use gan_theory::io::escape_controls;
+/// assert_eq!(escape_controls("p\nq\u{1b}[2J.txt"), r"p\nq\u{1b}[2J.txt");
+/// assert_eq!(escape_controls(r"C:\données\p.txt"), r"C:\données\p.txt");
+/// ```
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    let needs_escape = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.contains(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            escaped.extend(c.escape_debug());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+/// Reads `reader` to its end, a chunk at a time. Stops early, keeping the
+/// bytes up to the NUL, at the first NUL byte unless the input starts with a
+/// UTF-16 byte-order mark (a NUL is never part of a UTF-8 number file, and
+/// [`decode`] refuses it with its position); refuses more than `limit` bytes.
+fn read_bytes(mut reader: impl Read, limit: usize) -> Result<Vec<u8>, ParseError> {
+    const CHUNK: usize = 64 * 1024;
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0; CHUNK];
+    loop {
+        let read = match reader.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(unreadable(error)),
+        };
+        let start = bytes.len();
+        bytes.extend_from_slice(&chunk[..read]);
+        // A UTF-16 byte-order mark holds no NUL, so when the first chunk is a
+        // single byte and a NUL, the input is not UTF-16 either.
+        let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+        if !utf16 && let Some(nul) = bytes[start..].iter().position(|&b| b == 0) {
+            bytes.truncate(start + nul + 1);
+            return Ok(bytes);
+        }
+        if bytes.len() > limit {
+            return Err(ParseError::Unreadable {
+                reason: format!("the input is larger than {}", in_words(limit)),
+            });
+        }
+    }
+}
+
+/// A number of bytes as a person says it: `1 GiB`, `64 KiB`, `10 bytes`.
+fn in_words(bytes: usize) -> String {
+    const UNITS: [(usize, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    UNITS
+        .iter()
+        .find(|(size, _)| bytes >= *size && bytes % size == 0)
+        .map_or_else(
+            || format!("{bytes} bytes"),
+            |(size, unit)| format!("{} {unit}", bytes / size),
+        )
 }
 
 /// The reason of an I/O error in the words a user expects.
@@ -428,6 +515,7 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ParseE
     let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
     let mut text = String::with_capacity(bytes.len() / 2);
     let mut at = LineColumn::START;
+    let mut previous = 0;
     for decoded in char::decode_utf16(units) {
         let c = decoded.map_err(|e| ParseError::NotText {
             at,
@@ -441,7 +529,8 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ParseE
         }
         let mut buf = [0u8; 4];
         for &b in c.encode_utf8(&mut buf).as_bytes() {
-            at.advance(b);
+            at.advance(previous, b);
+            previous = b;
         }
         text.push(c);
     }
@@ -457,8 +546,10 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ParseE
 /// The line and column just after `valid_utf8_prefix`.
 fn line_column_after(valid_utf8_prefix: &[u8]) -> LineColumn {
     let mut at = LineColumn::START;
+    let mut previous = 0;
     for &b in valid_utf8_prefix {
-        at.advance(b);
+        at.advance(previous, b);
+        previous = b;
     }
     at
 }
@@ -488,7 +579,11 @@ impl<'a> Cursor<'a> {
 
     fn bump(&mut self) {
         if let Some(b) = self.peek() {
-            self.at.advance(b);
+            let previous = match self.offset {
+                0 => 0,
+                i => self.text.as_bytes()[i - 1],
+            };
+            self.at.advance(previous, b);
             self.offset += 1;
         }
     }
@@ -778,6 +873,82 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn old_mac_line_endings_start_lines() {
+        // Lines: "1" ends with \r\n, "2" with \r, "3" with \n, "" with \r.
+        assert_eq!(
+            parse_vector("1\r\n2\r3\n\rx"),
+            Err(ParseError::NotANumber {
+                at: at(4, 5, 1),
+                token: "x".into()
+            })
+        );
+        assert_eq!(
+            decode(b"0.5\r0.\xff5".to_vec()),
+            Err(ParseError::NotText {
+                at: LineColumn { line: 2, column: 3 },
+                detail: "invalid UTF-8 (byte 0xff)".into()
+            })
+        );
+    }
+
+    /// A reader that hands out one byte per call, as a slow pipe may.
+    struct OneByteAtATime<'a>(&'a [u8]);
+
+    impl Read for OneByteAtATime<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((&b, rest)), Some(slot)) => {
+                    *slot = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn reading_stops_at_a_nul_or_the_limit() {
+        // An endless stream of NULs, like /dev/zero, ends at its first byte.
+        let zeros = read_bytes(std::io::repeat(0), MAX_INPUT_BYTES).unwrap();
+        assert_eq!(zeros, [0]);
+        assert_eq!(
+            decode(zeros).unwrap_err().to_string(),
+            "line 1, column 1: not text: NUL byte (binary data, or UTF-16 without a byte-order mark?)"
+        );
+        let text = read_bytes(OneByteAtATime(b"0.5\n0.5\x00rest"), 100).unwrap();
+        assert_eq!(text, b"0.5\n0.5\x00");
+        // UTF-16 holds NULs: read to the end, even when the mark comes in pieces.
+        let utf16 = b"\xff\xfe0\x00.\x005\x00";
+        assert_eq!(read_bytes(OneByteAtATime(utf16), 100).unwrap(), utf16);
+        // At most `limit` bytes, whatever the chunks.
+        let ones = || std::io::repeat(b'1');
+        assert_eq!(read_bytes(ones().take(10), 10).unwrap(), b"1111111111");
+        assert_eq!(
+            read_bytes(ones().take(11), 10),
+            Err(ParseError::Unreadable {
+                reason: "the input is larger than 10 bytes".into()
+            })
+        );
+        assert!(
+            read_bytes(ones(), 3 << 20).is_err(),
+            "an endless stream ends"
+        );
+        assert_eq!(in_words(MAX_INPUT_BYTES), "1 GiB");
+        assert_eq!(in_words(3 << 20), "3 MiB");
+    }
+
+    #[test]
+    fn names_stay_on_one_line() {
+        let source = Source::from_arg("a\nb\r\tc\u{7f}\u{2028}d é\\.txt");
+        assert_eq!(source.to_string(), r"a\nb\r\tc\u{7f}\u{2028}d é\.txt");
+        assert!(matches!(
+            escape_controls("plain name.txt"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
