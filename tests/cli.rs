@@ -3,6 +3,7 @@
 //! `verify` (whatever claims are registered).
 
 use gan_theory::claims;
+use gan_theory::io::escape_controls;
 use gan_theory::{Discrete, divergence, game, tol};
 use serde_json::Value;
 use std::ffi::OsStr;
@@ -612,14 +613,108 @@ fn cli_closed_stdout_is_quiet() {
 
 #[test]
 fn cli_usage_errors_exit_2() {
+    let cases: [(&[&str], &[&str]); 6] = [
+        (
+            &["divergence", "--p", "x.txt"],
+            &[
+                "required arguments were not provided: --q <FILE>",
+                "(see gan-theory divergence --help)",
+            ],
+        ),
+        (&["divergence"], &["not provided: --p <FILE>, --q <FILE>"]),
+        // The "did you mean" tip is folded into the line.
+        (
+            &["divergenc", "--p", "x.txt", "--q", "y.txt"],
+            &[
+                "unrecognized subcommand 'divergenc'",
+                "'divergence'",
+                "(see gan-theory --help)",
+            ],
+        ),
+        (&["verify", "--sed", "3"], &["'--sed'", "'--seed'"]),
+        (
+            &["verify", "--seed", "x"],
+            &["'x'", "--seed", "whole number"],
+        ),
+        (
+            &["verify", "--seed", "-1"],
+            &["'-1'", "--seed", "whole number"],
+        ),
+    ];
+    for (args, needles) in cases {
+        assert_refused(&run(args), needles);
+    }
+}
+
+#[test]
+fn cli_usage_errors_escape_what_was_typed() {
+    assert_refused(
+        &run(&["verify", "--seed", "1\n2\u{1b}[31m"]),
+        &[r"'1\n2\u{1b}[31m'"],
+    );
+    assert_refused(&run(&["--bo\rgus"]), &[r"'--bo\rgus'"]);
+}
+
+#[test]
+fn cli_help_and_version_print_to_stdout() {
     for args in [
-        &["divergence", "--p", "x.txt"][..],
-        &["divergenc", "--p", "x.txt", "--q", "y.txt"],
-        &["verify", "--seed", "x"],
+        &["--help"][..],
+        &["help"],
+        &["help", "divergence"],
+        &["verify", "-h"],
     ] {
         let output = run(args);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(output.stdout.is_empty(), "{args:?}");
-        assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(output.stderr.is_empty(), "{args:?}");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(help.contains("Usage: gan-theory"), "{help}");
+    }
+    let output = run(&["--version"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("gan-theory {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn cli_file_names_with_control_characters_stay_on_one_line() {
+    let p = TempFile::new("names", "p\nline\tbreak", "abc");
+    let q = TempFile::new("names", "q\u{1b}[2J", "0.5 0.5");
+    let shown = |file: &TempFile| escape_controls(&file.name()).into_owned();
+    let output = divergence_json(p.path(), q.path(), &[]);
+    assert_refused(&output, &[&shown(&p), "p\\nline\\tbreak", "not a number"]);
+    // The table's heading names them the same way.
+    let output = run(&[
+        OsStr::new("divergence"),
+        "--p".as_ref(),
+        q.path().as_os_str(),
+        "--q".as_ref(),
+        q.path().as_os_str(),
+    ]);
+    let table = String::from_utf8_lossy(&output.stdout);
+    let heading = table.lines().next().unwrap_or_default();
+    assert!(heading.contains(r"q\u{1b}[2J"), "{heading:?}");
+    assert!(!table.contains('\u{1b}'), "{table:?}");
+}
+
+#[test]
+fn cli_old_mac_line_endings_count_lines() {
+    let q = TempFile::new("mac", "q", "0.5 0.5 0");
+    let p = TempFile::new("mac", "p", "0.5\r0.5\r0.x\r");
+    let output = divergence_json(p.path(), q.path(), &[]);
+    assert_refused(
+        &output,
+        &[&p.name(), "entry 3 (line 3, column 1)", "\"0.x\""],
+    );
+}
+
+#[test]
+fn cli_endless_binary_input_is_refused_at_once() {
+    let q = TempFile::new("zero", "q", "0.5 0.5");
+    let zero = Path::new("/dev/zero");
+    if zero.exists() {
+        let output = divergence_json(zero, q.path(), &[]);
+        assert_refused(&output, &["/dev/zero", "line 1, column 1", "NUL"]);
     }
 }

@@ -1566,7 +1566,6 @@ fn robust_bug_ml_fit_on_a_saturated_but_skewed_q() {
 }
 
 #[test]
-#[ignore = "bug: clap's usage errors take 3 to 7 lines of stderr, not one"]
 fn robust_bug_cli_usage_errors_are_several_lines() {
     for args in [
         &["divergence"][..],
@@ -1582,7 +1581,6 @@ fn robust_bug_cli_usage_errors_are_several_lines() {
 }
 
 #[test]
-#[ignore = "bug: a file name with a newline in it splits the one-line error in two"]
 fn robust_bug_cli_file_name_with_newline() {
     let q = TempFile::new("q-name", "0.5 0.5");
     let p = TempFile::new("name\nwith-newline", "abc");

@@ -10,11 +10,13 @@
 //! Exit codes: 0 success (for `verify`: every claim passed), 1 a claim failed
 //! or the output could not be written, 2 bad input or usage. Bad input gives
 //! one line on stderr, `gan-theory: <file>: <position>: <problem>`, and
-//! nothing on stdout.
+//! nothing on stdout; so does a usage error, `gan-theory: <problem> (see
+//! gan-theory --help)`. `--help` and `--version` print to stdout.
 
-use clap::{Args, Parser, Subcommand};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use gan_theory::claims::{self, Claim, Comparison, Context, Outcome};
-use gan_theory::io::{Entries, Source, parse_vector};
+use gan_theory::io::{Entries, Source, escape_controls, parse_vector};
 use gan_theory::{Discrete, Error, divergence, game};
 use serde::{Serialize, Serializer};
 use std::io::{self, BufWriter, Write};
@@ -65,8 +67,14 @@ struct VerifyArgs {
     /// Print a JSON array with one object per measurement instead of a table.
     #[arg(long)]
     json: bool,
-    /// Seed of every random draw the checks make.
-    #[arg(long, value_name = "N", default_value_t = Context::default().seed)]
+    /// Seed of every random draw the checks make: a whole number from 0 to 2^64 - 1.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = Context::default().seed,
+        value_parser = parse_seed,
+        allow_negative_numbers = true
+    )]
     seed: u64,
 }
 
@@ -88,7 +96,10 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return refuse_usage(error),
+    };
     let command = cli
         .command
         .unwrap_or_else(|| Command::Verify(VerifyArgs::default()));
@@ -108,6 +119,109 @@ fn main() -> ExitCode {
             let _ = writeln!(io::stderr(), "gan-theory: cannot write the output: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `--seed`'s value. (`allow_negative_numbers` lets `--seed -1` reach this
+/// message instead of reading as an unknown option `-1`.)
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| format!("a seed is a whole number from 0 to {}", u64::MAX))
+}
+
+/// Help and version are printed as clap prints them. A usage error becomes
+/// one line on stderr, `gan-theory: <problem> (see gan-theory ... --help)`,
+/// exit code 2: clap's message with its lists and tips folded into the line,
+/// without the usage block that `--help` shows anyway.
+fn refuse_usage(mut error: clap::Error) -> ExitCode {
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        error.exit();
+    }
+    error.remove(ContextKind::Usage);
+    // What the user typed goes into the message: keep it on one line.
+    let escaped: Vec<(ContextKind, ContextValue)> = error
+        .context()
+        .filter_map(|(kind, value)| Some((kind, escape_context(value)?)))
+        .collect();
+    for (kind, value) in escaped {
+        error.insert(kind, value);
+    }
+    let message = one_line(&error.render().to_string());
+    // If stderr itself is gone there is nobody left to tell.
+    let _ = writeln!(
+        io::stderr(),
+        "gan-theory: {message} (see {} --help)",
+        command_named()
+    );
+    ExitCode::from(2)
+}
+
+/// `value` with control characters escaped, when it holds text.
+fn escape_context(value: &ContextValue) -> Option<ContextValue> {
+    let escape = |text: &str| escape_controls(text).into_owned();
+    Some(match value {
+        ContextValue::String(text) => ContextValue::String(escape(text)),
+        ContextValue::Strings(texts) => {
+            ContextValue::Strings(texts.iter().map(|t| escape(t)).collect())
+        }
+        ContextValue::StyledStr(text) => ContextValue::StyledStr(escape(&text.to_string()).into()),
+        ContextValue::StyledStrs(texts) => ContextValue::StyledStrs(
+            texts
+                .iter()
+                .map(|t| escape(&t.to_string()).into())
+                .collect(),
+        ),
+        _ => return None,
+    })
+}
+
+/// Folds clap's rendering of an error (`error: <problem>`, indented list
+/// items and `tip:` lines, then `For more information, ...`) into one line:
+/// `<problem>: <item>, <item>; <tip>`.
+fn one_line(rendered: &str) -> String {
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    for line in lines {
+        let line = line.trim();
+        if line.starts_with("For more information") || line.starts_with("Usage:") {
+            break;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(tip) = line.strip_prefix("tip: ") {
+            message.push_str("; ");
+            message.push_str(tip);
+        } else {
+            message.push_str(if message.ends_with(':') { " " } else { ", " });
+            message.push_str(line);
+        }
+    }
+    message
+}
+
+/// `gan-theory divergence` when the command line names a subcommand (the
+/// first word that is not an option), else `gan-theory`: where `--help`
+/// explains what went wrong.
+fn command_named() -> String {
+    let first_word = std::env::args_os()
+        .skip(1)
+        .find(|arg| !arg.to_string_lossy().starts_with('-'));
+    let subcommand = first_word.and_then(|word| {
+        Cli::command()
+            .get_subcommands()
+            .find(|s| *s.get_name() == *word)
+            .map(|s| s.get_name().to_string())
+    });
+    match subcommand {
+        Some(name) => format!("gan-theory {name}"),
+        None => "gan-theory".to_string(),
     }
 }
 
