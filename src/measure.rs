@@ -60,8 +60,8 @@ impl Discrete {
         check_non_negative(&probabilities)?;
         let sum = numeric::sum(probabilities.iter().copied());
         let tolerance = tol::sum_tolerance(probabilities.len());
-        // Written so that a NaN sum is refused too.
-        if !((sum - 1.0).abs() <= tolerance) {
+        let off = (sum - 1.0).abs();
+        if off.is_nan() || off > tolerance {
             return Err(Error::SumNotOne { sum, tolerance });
         }
         Ok(Self {

@@ -58,8 +58,40 @@ pub fn close_with(a: f64, b: f64, rel: f64, abs: f64) -> bool {
     (a - b).abs() <= abs + rel * a.abs().max(b.abs())
 }
 
-/// Two-sided standard-normal quantile for a false-alarm probability of 1e-6:
+/// Two-sided standard-normal quantile for a false-alarm probability of [`FALSE_ALARM`] = 1e-6:
 /// a statistical check whose estimate lies within `Z_FALSE_ALARM_1E6` standard
 /// errors of its exact mean fails by chance with probability 1e-6 (under the
 /// normal approximation, which the checks justify by their sample sizes).
 pub const Z_FALSE_ALARM_1E6: f64 = 4.891_638_475_698_5;
+
+/// The probability with which each statistical check of the crate fails by
+/// chance (its false-alarm probability).
+pub const FALSE_ALARM: f64 = 1e-6;
+
+/// Acceptance interval for a ratio `S^2 / sigma^2` of a sample variance to the
+/// exact variance, when the ratio has mean 1 and variance `ratio_variance`.
+///
+/// The ratio is approximated by `chi2_nu / nu` with `nu = 2 / ratio_variance`,
+/// the scaled chi-square that matches its first two moments (Satterthwaite);
+/// the interval holds the central `1 - FALSE_ALARM` of that law. A normal
+/// interval would ignore the skewness of a variance estimate and fail about
+/// four times as often as it says.
+///
+/// # Example
+/// ```
+/// // 399 degrees of freedom: S^2 / sigma^2 of 400 normal draws.
+/// let (low, high) = gan_theory::tol::variance_ratio_bounds(2.0 / 399.0);
+/// assert!(0.6 < low && low < 0.7 && 1.3 < high && high < 1.45);
+/// ```
+pub fn variance_ratio_bounds(ratio_variance: f64) -> (f64, f64) {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
+    let nu = 2.0 / ratio_variance;
+    match ChiSquared::new(nu) {
+        Ok(law) => (
+            law.inverse_cdf(FALSE_ALARM / 2.0) / nu,
+            law.inverse_cdf(1.0 - FALSE_ALARM / 2.0) / nu,
+        ),
+        // A non-positive or NaN variance: accept nothing.
+        Err(_) => (f64::NAN, f64::NAN),
+    }
+}

@@ -80,17 +80,23 @@ fn a1(context: &Context) -> Result<Vec<Measurement>> {
             exact,
             Z_FALSE_ALARM_1E6 * (sigma2 / (mf * r)).sqrt(),
         ));
-        // Empirical variance times m / sigma^2 should be 1: the standard error is sigma / sqrt(m).
+        // Empirical variance times m / sigma^2 should be 1: the standard error is
+        // sigma / sqrt(m). Its spread: Var = 2/(R-1) + excess kurtosis / R, judged
+        // against the central 1 - 1e-6 of the matching scaled chi-square.
         let spread = estimates.iter().map(|e| (e - mean).powi(2)).sum::<f64>() / (r - 1.0);
         let sigma2_m = sigma2 / mf;
         let excess_kurtosis = k4 / (mf.powi(3) * sigma2_m * sigma2_m);
-        let sd_ratio = (2.0 / (r - 1.0) + excess_kurtosis / r).sqrt();
-        out.push(Measurement::within(
-            format!("replicate variance x m / sigma^2, m = {m} (1 iff the standard error is sigma/sqrt(m))"),
-            spread / sigma2_m,
-            1.0,
-            Z_FALSE_ALARM_1E6 * sd_ratio,
-        ));
+        let (low, high) = tol::variance_ratio_bounds(2.0 / (r - 1.0) + excess_kurtosis / r);
+        let ratio = spread / sigma2_m;
+        let quantity = format!(
+            "replicate variance x m / sigma^2, m = {m} (1 iff the standard error is sigma/sqrt(m); accepted in [{low:.3}, {high:.3}], false alarm 1e-6)"
+        );
+        // The interval is asymmetric: judge against the side the ratio falls on.
+        out.push(if ratio >= 1.0 {
+            Measurement::at_most(quantity, ratio, 1.0, high - 1.0)
+        } else {
+            Measurement::at_least(quantity, ratio, 1.0, 1.0 - low)
+        });
     }
     Ok(out)
 }
