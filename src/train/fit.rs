@@ -28,13 +28,16 @@
 //!    least squares in disguise, solved independently by
 //!    [`seed_quadratic_normal_equations`].
 //!
-//! Every fit runs argmin from a fixed start: L-BFGS with a More-Thuente line
-//! search until the gradient norm is below [`LBFGS_HANDOVER`], then a few
-//! steps of argmin's Newton method with the analytic Hessian (a line search
-//! cannot go much further, see [`LBFGS_HANDOVER`]). The result is
-//! deterministic, and a fit returns [`Error::NotConverged`] unless the
-//! gradient norm at the returned point is below its target and the Hessian
-//! there is positive definite.
+//! Every fit runs argmin's L-BFGS (More-Thuente line search) from a fixed
+//! start until the gradient norm is below [`LBFGS_HANDOVER`], then a damped
+//! Newton method with the analytic Hessian and a backtracking line search
+//! (first on the objective, then, once the objective's decrease drowns in
+//! its rounding error, on the gradient norm), until the gradient target and
+//! [`NEWTON_DECREMENT_TARGET`] are met or rounding stops progress. The
+//! result is deterministic, and a fit returns [`Error::NotConverged`] unless
+//! the gradient norm at the returned point is below its target and, for the
+//! two L2 fits, whose losses are not convex, the Hessian there is positive
+//! definite to working precision.
 //!
 //! # Example
 //! ```
@@ -53,9 +56,11 @@ use crate::measure::Discrete;
 use crate::numeric::{self, CompensatedSum};
 use argmin::core::{CostFunction, Executor, Gradient, Hessian, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
-use argmin::solver::newton::Newton;
 use argmin::solver::quasinewton::LBFGS;
 use nalgebra::{Matrix2, Matrix3, SMatrix, SVector, Vector2, Vector3};
+
+/// What argmin's traits return: our [`Error`] travels inside argmin's error type.
+type ArgminResult<T> = std::result::Result<T, argmin::core::Error>;
 
 /// Seed 003's box: how many of the 45 balls carry each label 1, 2, ..., 9.
 pub const SEED_003_BALL_COUNTS: [f64; 9] = [2.0, 4.0, 6.0, 8.0, 9.0, 7.0, 5.0, 3.0, 1.0];
@@ -65,14 +70,51 @@ pub const SEED_003_BALL_COUNTS: [f64; 9] = [2.0, 4.0, 6.0, 8.0, 9.0, 7.0, 5.0, 3
 /// possible" L2 fit; it is not the L2 optimum, and its values sum to 1.2.
 pub const SEED_003_THETA: [f64; 3] = [-0.01, -5.0, 0.2];
 
-/// Gradient-norm target of the maximum-likelihood fit.
+/// Gradient-norm target of the maximum-likelihood fit for moderate `theta`
+/// (see [`ml_gradient_target`] for the rule in general).
 ///
 /// The gradient is `E_p[T] - E_q[T]` for statistics `T = (u, u^2)` in
-/// `[-1, 1]`, computed with an error of a few `EPS` (the Newton phase of the
-/// fit ends below 1e-15 on every distribution tried); 1e-12 leaves a factor
-/// 1000 over that floor. It bounds the fit's moment mismatch, see
+/// `[-1, 1]`, computed with an error of a few `EPS` when `|theta|` is of
+/// order 10 (the Newton phase of the fit ends near 1e-16 on the balls);
+/// 1e-12 leaves a factor of more than 1000 over that floor. It bounds the
+/// fit's moment mismatch, see
 /// [`QuadraticExponentialFamily::moment_mismatch_bounds`].
 pub const ML_GRADIENT_TARGET: f64 = 1e-12;
+
+/// Rounding error of the maximum-likelihood gradient per unit of
+/// `|theta1| + |theta2| + ln n + 1`, as used by [`ml_gradient_target`].
+///
+/// Reason: the logits `theta . T(x)` err by about `5 EPS |theta|_1` (the
+/// statistic `u` carries one rounding, `u^2` three), the log-normaliser `A`
+/// by `EPS (|theta|_1 + ln n)` more, and `ln p = theta . T - A` once more;
+/// so each `p_x` has a relative error of at most about
+/// `EPS (12 |theta|_1 + ln n + 4)`, and `E_p[T]` (with `|T| <= sqrt 2`
+/// componentwise norm) an absolute error of `sqrt 2` times that plus a few
+/// `EPS` for the sums and for `E_q[T]`: about `17 EPS` per unit. 64 leaves a
+/// factor of almost 4.
+pub const ML_GRADIENT_ROUNDING: f64 = 64.0 * crate::tol::EPS;
+
+/// The gradient-norm target of the maximum-likelihood fit at `theta` on `n`
+/// labels: `max(ML_GRADIENT_TARGET, ML_GRADIENT_ROUNDING (|theta1| + |theta2| + ln n + 1))`.
+///
+/// The second term is the gradient's own rounding error, which grows with
+/// `|theta|`; it takes over only when `|theta|_1 + ln n` exceeds about 70,
+/// which happens when `q` has entries many orders of magnitude apart (for
+/// example a near point mass with mass 1e-12 spread around it, where the
+/// estimate is `|theta| ~ 1e5` and the target about 2e-9). There no point
+/// can have a gradient known to be smaller.
+///
+/// # Example
+/// ```
+/// use gan_theory::train::fit::{ml_gradient_target, ML_GRADIENT_TARGET};
+/// use nalgebra::Vector2;
+/// assert_eq!(ml_gradient_target(&Vector2::new(-0.24, -1.73), 9), ML_GRADIENT_TARGET);
+/// assert!(ml_gradient_target(&Vector2::new(8e4, -4e4), 101) > 1e-9);
+/// ```
+pub fn ml_gradient_target(theta: &Vector2<f64>, n: usize) -> f64 {
+    let size = theta[0].abs() + theta[1].abs() + (n.max(1) as f64).ln() + 1.0;
+    ML_GRADIENT_TARGET.max(ML_GRADIENT_ROUNDING * size)
+}
 
 /// Gradient-norm target of the L2 fit of the exponential family.
 ///
@@ -111,22 +153,98 @@ pub const MOMENT_ROUNDING: f64 = 1e-11;
 /// covers it with a factor 2.5.
 pub const NORMAL_EQUATIONS_ROUNDING: f64 = 1e-11;
 
+/// Rounding allowance, in units of `n EPS max_x q(x)`, for the curvature
+/// `|g| s^2` of the least-squares parabola over the labels
+/// ([`seed_quadratic_normal_equations`]); below it the parabola is a
+/// straight line to working precision.
+///
+/// Reason: Cholesky's error does not depend on the columns' scales, so in the
+/// scaled coefficients `(a, b s, g s^2)` (columns `1, u, u^2` with
+/// `u = (x - c)/s` in `[-1, 1]`, condition number about 20) the solution errs
+/// by about 20 EPS times their size, at most a few times `max q`; the
+/// moments `sum q(x) (x - c)^k` add up to `n EPS` relative. So `|g| s^2`
+/// errs by at most about `60 n EPS max q`; measured on 200 positive
+/// straight lines `q = a + b x` for each `n` from 3 to 10^4 it stays below
+/// `1.5 n EPS max q`. 1000 leaves a factor above 15 over the bound, and
+/// still treats any curvature above `2.2e-13 n max q` (for n = 9, 2e-12 of
+/// the largest entry) as real.
+pub const STRAIGHT_LINE_ULPS: f64 = 1000.0;
+
 /// Iteration budget of the L-BFGS phase of every fit; it needs at most a
 /// few dozen on these two- and three-parameter problems, so running out
 /// means a real failure.
 pub const MAX_ITERATIONS: u64 = 500;
 
-/// Gradient norm at which L-BFGS hands over to Newton's method.
+/// Gradient norm at which L-BFGS hands over to the damped Newton phase.
 ///
 /// Reason: well above the level (about 1e-8) where a line search comparing
-/// objective values starts to drown in their rounding error, and close enough
-/// to the optimum for Newton's method to converge quadratically from there.
+/// objective values starts to drown in their rounding error. It does not
+/// promise that Newton's full step is safe from there: with a Hessian
+/// eigenvalue near 1e-10 (data with an entry near 1e-10) the full step from
+/// a gradient of 1e-6 overshoots by a factor of about 1e4, so the Newton
+/// phase is damped by a line search and runs as many steps as it needs.
 pub const LBFGS_HANDOVER: f64 = 1e-6;
 
-/// Newton steps after L-BFGS. From a gradient of 1e-6, each step roughly
-/// squares the relative error, so two reach rounding level; the rest are
-/// headroom for a slower start.
-pub const NEWTON_STEPS: u64 = 5;
+/// Step budget of the damped Newton phase after L-BFGS.
+///
+/// Reason: near a well-conditioned optimum two or three full steps reach
+/// rounding level. The slowest case met is data with an entry like 1e-130:
+/// the optimum then has `|theta|` in the hundreds, and Newton's steps along
+/// the exponential tail gain about one unit of `theta` (a factor `e` in the
+/// gradient and decrement) each, so reaching [`NEWTON_DECREMENT_TARGET`]
+/// from the handover takes about 40 steps. 100 leaves headroom; when the
+/// budget runs out the gradient target alone decides.
+pub const NEWTON_MAX_STEPS: u64 = 100;
+
+/// The damped Newton phase stops once the gradient target is met and the
+/// squared Newton decrement `lambda^2 = g^T H^{-1} g` is at most this.
+///
+/// Reason: to second order the objective is within `lambda^2 / 2` of its
+/// minimum, and `lambda` is invariant under a change of parametrisation,
+/// so it measures the distance to the optimum even where the Hessian is
+/// nearly singular and the gradient norm does not (it then bounds
+/// `|theta - theta*|` only by `|g| / lambda_min`). For the maximum-likelihood
+/// fit `lambda^2 / 2` is the excess `KL(q || p_theta) - min KL`; 1e-24 puts
+/// it far below the rounding error of any KL or loss computed here.
+pub const NEWTON_DECREMENT_TARGET: f64 = 1e-24;
+
+/// The L2 fits stop, and are certified as strict local minima, only where
+/// the Hessian is positive definite and the Newton step `|H^{-1} g|` is at
+/// most this (with the gradient below its target).
+///
+/// Reason: over a distance `r` in `theta` each `p_theta(x)` changes by a
+/// factor within `exp(+-2 sqrt(2) r)` (`|T(x) - E_p T| <= 2 sqrt 2`), so the
+/// Hessian of the L2 loss, built from products of two such factors, by a
+/// relative `exp(4 sqrt(2) r) - 1`, about `6 r`; over the step, 1e-6, that
+/// is 6e-6: the quadratic model is accurate and its minimiser, a strict
+/// minimum of the loss, lies within about the step (Newton-Kantorovich).
+/// Where the loss keeps falling towards `|theta| -> inf` the step stays of
+/// order 1 instead. At a genuine minimum the step falls quadratically to
+/// its rounding floor, `EPS`-level gradient noise over the smallest
+/// Hessian eigenvalue, below 1e-6 unless `q` has entries below about 1e-9
+/// of its largest (for the seed's quadratic, a polynomial, the model is
+/// exact up to third-order terms of the same size).
+pub const NEWTON_STEP_TARGET: f64 = 1e-6;
+
+/// Sufficient-decrease fraction of the Newton phase's backtracking line
+/// search (the customary Armijo constant, Nocedal and Wright, section 3.1):
+/// a step must achieve this fraction of the decrease its linear model predicts.
+const ARMIJO: f64 = 1e-4;
+
+/// Halvings of the step length the line search tries before giving up:
+/// `t >= 2^-40 ~ 1e-12`, enough for a full Newton step that overshoots by a
+/// factor 1e12 (the worst met is about 1e4).
+const MAX_HALVINGS: u32 = 40;
+
+/// First Hessian shift, in units of `EPS max|H_ij|`: a shift of the size of
+/// the Hessian's own rounding error, for a Hessian that is positive definite
+/// but singular to working precision.
+const HESSIAN_SHIFT_ULPS: f64 = 16.0;
+
+/// Number of times the shift is multiplied by 4: `4^32 ~ 2e19` times the
+/// first shift exceeds `D max|H_ij| / (16 EPS) ~ 1e15`, so the last shift
+/// is above any negative eigenvalue's size.
+const MAX_HESSIAN_SHIFTS: u32 = 32;
 
 /// Number of correction pairs L-BFGS keeps (a handful suffices for two or three parameters).
 const LBFGS_MEMORY: usize = 5;
@@ -516,12 +634,20 @@ pub struct Fit {
     pub distribution: Discrete,
     /// The objective minimised, at `theta`.
     pub objective: f64,
-    /// The Euclidean norm of the objective's gradient at `theta` (below the fit's target).
+    /// The Euclidean norm of the objective's gradient at `theta`, at most [`gradient_target`](Self::gradient_target).
     pub gradient_norm: f64,
+    /// The gradient-norm target the fit met: [`ml_gradient_target`] at
+    /// `theta` for the maximum-likelihood fit (which is
+    /// [`ML_GRADIENT_TARGET`] unless `|theta1| + |theta2| + ln n` exceeds about 70), and
+    /// [`L2_GRADIENT_TARGET`] for the L2 fit.
+    pub gradient_target: f64,
     /// `||H^{-1} g||` at `theta`: the Newton step, an estimate of the
-    /// distance from `theta` to the exact minimiser (exact for a quadratic objective).
+    /// distance from `theta` to the exact minimiser (exact for a quadratic
+    /// objective). Where the Hessian is singular to working precision (only
+    /// possible for the maximum-likelihood fit) it is the step with `H`
+    /// shifted by a multiple of the identity of the size of its rounding error.
     pub newton_step_norm: f64,
-    /// Iterations used: L-BFGS iterations plus Newton steps.
+    /// Iterations used: L-BFGS iterations plus damped Newton steps.
     pub iterations: u64,
 }
 
@@ -529,24 +655,39 @@ pub struct Fit {
 /// minimises `-E_q ln p_theta`, equivalently `KL(q || p_theta)`, from `theta = 0`.
 ///
 /// At the returned `theta` the gradient `E_p[T] - E_q[T]` has norm at most
-/// [`ML_GRADIENT_TARGET`]; as `x = c + s u`, the fitted moments then satisfy
-/// `|E_p[x] - E_q[x]| <= s ML_GRADIENT_TARGET` and
-/// `|E_p[x^2] - E_q[x^2]| <= sqrt((2cs)^2 + s^4) ML_GRADIENT_TARGET`.
+/// `fit.gradient_target` ([`ml_gradient_target`], which is
+/// [`ML_GRADIENT_TARGET`] unless `|theta1| + |theta2| + ln n` exceeds about
+/// 70); as `x = c + s u`, the fitted moments then satisfy
+/// `|E_p[x] - E_q[x]| <= s gradient_target` and
+/// `|E_p[x^2] - E_q[x^2]| <= sqrt((2cs)^2 + s^4) gradient_target`
+/// ([`QuadraticExponentialFamily::moment_mismatch_bounds`]).
+///
+/// The fit succeeds whenever the estimate exists, also when `q` has entries
+/// as small as 1e-300 or spans many orders of magnitude; `theta` itself is
+/// then determined only loosely along directions where the Hessian is
+/// nearly singular (by `|g| / lambda_min`), while the moments are matched
+/// to the target and the excess `KL(q || p_theta) - min KL` is about half
+/// the squared Newton decrement, driven below [`NEWTON_DECREMENT_TARGET`]
+/// where rounding allows.
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels, or when the
 /// estimate does not exist: `q` is a point mass or puts all its mass on two
 /// neighbouring labels or on the two end labels (then `E_q[T]` lies on the
 /// boundary of the set of attainable means and the likelihood keeps growing
-/// as `|theta| -> inf`). [`Error::NotConverged`] when the gradient target is not reached.
+/// as `|theta| -> inf`). [`Error::NotConverged`] when the gradient target
+/// is not reached (not seen on any `q` tried, zeros and entries down to
+/// 1e-300 included).
 pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
     let family = QuadraticExponentialFamily::new(q.len())?;
     check_ml_estimate_exists(q)?;
     let objective = NegativeLogLikelihood::new(family, q)?;
+    let n = q.len();
     let minimum = minimise(
         objective,
         Vector2::zeros(),
-        ML_GRADIENT_TARGET,
+        |theta| ml_gradient_target(theta, n),
+        Certificate::Convex,
         "maximum-likelihood fit",
     )?;
     finish(family, minimum)
@@ -565,10 +706,16 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
 pub fn fit_least_squares(q: &Discrete) -> Result<Fit> {
     let family = QuadraticExponentialFamily::new(q.len())?;
     let objective = SquaredError::new(family, q)?;
+    let start = match fit_maximum_likelihood(q) {
+        Ok(ml) => ml.theta,
+        Err(Error::InvalidParameter { .. }) => Vector2::zeros(),
+        Err(other) => return Err(other),
+    };
     let minimum = minimise(
         objective,
-        Vector2::zeros(),
-        L2_GRADIENT_TARGET,
+        start,
+        |_| L2_GRADIENT_TARGET,
+        Certificate::StrictLocalMinimum,
         "least-squares fit",
     )?;
     finish(family, minimum)
@@ -603,6 +750,7 @@ fn finish(family: QuadraticExponentialFamily, minimum: Minimum<2>) -> Result<Fit
         theta: minimum.theta,
         objective: minimum.objective,
         gradient_norm: minimum.gradient_norm,
+        gradient_target: minimum.gradient_target,
         newton_step_norm: minimum.newton_step_norm,
         iterations: minimum.iterations,
     })
@@ -728,12 +876,12 @@ pub struct QuadraticFit {
     pub gradient_norm: f64,
     /// `||H^{-1} g||` at `theta`, the estimated distance to the exact minimiser.
     pub newton_step_norm: f64,
-    /// Iterations used: L-BFGS iterations plus Newton steps.
+    /// Iterations used: L-BFGS iterations plus damped Newton steps.
     pub iterations: u64,
 }
 
 /// Fits seed 003's quadratic to `q` by its L2 loss with L-BFGS and then
-/// Newton's method (as every fit here), from `start` (for example [`SEED_003_THETA`]).
+/// damped Newton (as every fit here), from `start` (for example [`SEED_003_THETA`]).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels (the three
@@ -747,7 +895,8 @@ pub fn fit_seed_quadratic(q: &Discrete, start: &Vector3<f64>) -> Result<Quadrati
     let minimum = minimise(
         SeedQuadraticSquaredError::new(q),
         *start,
-        SEED_QUADRATIC_GRADIENT_TARGET,
+        |_| SEED_QUADRATIC_GRADIENT_TARGET,
+        Certificate::StrictLocalMinimum,
         "least-squares fit of the seed's quadratic",
     )?;
     Ok(QuadraticFit {
@@ -770,8 +919,11 @@ pub fn fit_seed_quadratic(q: &Discrete, start: &Vector3<f64>) -> Result<Quadrati
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels, or when the
-/// best parabola is a straight line (`g = 0`), which the seed's
-/// parametrisation cannot represent.
+/// best parabola is a straight line, which the seed's parametrisation cannot
+/// represent: when its curvature over the labels, `|g| s^2` with
+/// `s = (n - 1)/2`, is within [`STRAIGHT_LINE_ULPS`]` n EPS max_x q(x)` of
+/// 0, the rounding error of `g` (for a uniform `q`, say, `g` comes out near
+/// `1e-20`, not exactly 0).
 pub fn seed_quadratic_normal_equations(q: &Discrete) -> Result<Vector3<f64>> {
     check_at_least_three(q)?;
     let c = (q.len() as f64 + 1.0) / 2.0;
@@ -793,10 +945,13 @@ pub fn seed_quadratic_normal_equations(q: &Discrete) -> Result<Vector3<f64>> {
         })?
         .solve(&moment);
     let (a, b, g) = (beta[0], beta[1], beta[2]);
-    if g == 0.0 {
+    let half_width = (q.len() as f64 - 1.0) / 2.0;
+    let largest = q.as_slice().iter().copied().fold(0.0, f64::max);
+    let rounding = STRAIGHT_LINE_ULPS * q.len() as f64 * crate::tol::EPS * largest;
+    if g.abs() * half_width * half_width <= rounding {
         return Err(Error::InvalidParameter {
             name: "theta1",
-            value: 0.0,
+            value: g,
             requirement: "the least-squares parabola is a straight line, which \
                           theta1 (x + theta2)^2 + theta3 cannot represent",
         });
@@ -815,39 +970,219 @@ fn check_at_least_three(q: &Discrete) -> Result<()> {
     Ok(())
 }
 
-/// Where a minimisation ended: a strict local minimum to within `target`.
+/// Where a minimisation ended: a point whose gradient norm is below its target.
 struct Minimum<const D: usize> {
     theta: SVector<f64, D>,
     objective: f64,
     gradient_norm: f64,
-    /// `||H^{-1} g||`, the Newton step: the estimated distance to the exact minimiser.
+    /// The target the gradient norm met at `theta`.
+    gradient_target: f64,
+    /// `||(H + mu I)^{-1} g||`: the (possibly shifted) Newton step.
     newton_step_norm: f64,
     iterations: u64,
 }
 
-/// Minimises `objective` from `start` in two argmin phases, and checks that
-/// the gradient norm at the end is below `target` and the Hessian there is
-/// positive definite.
+/// What the end point of a minimisation must show besides a small gradient.
+#[derive(Clone, Copy, PartialEq)]
+enum Certificate {
+    /// The objective is strictly convex (the negative log-likelihood): a
+    /// small gradient already places the point near the unique minimiser, so
+    /// the Hessian is not checked (it can be singular to working precision
+    /// when `q` has entries near 0, without changing that). The Newton phase
+    /// polishes until the squared Newton decrement is below
+    /// [`NEWTON_DECREMENT_TARGET`].
+    Convex,
+    /// The objective may be non-convex (the L2 losses): the end point must
+    /// be a strict local minimum to working precision, that is the Hessian
+    /// there is positive definite (Cholesky) and the Newton step to the
+    /// minimiser of the local quadratic model is below [`NEWTON_STEP_TARGET`].
+    /// A small gradient and a positive definite Hessian alone do not show
+    /// it: where the loss keeps falling as `|theta| -> inf`, both shrink
+    /// together along the way while the Newton step stays of order 1.
+    StrictLocalMinimum,
+}
+
+impl Certificate {
+    /// Whether `point` meets the certificate (the gradient target aside).
+    fn holds<const D: usize>(self, point: &NewtonPoint<D>) -> bool {
+        match self {
+            Certificate::Convex => point.decrement_squared <= NEWTON_DECREMENT_TARGET,
+            Certificate::StrictLocalMinimum => {
+                point.pure_newton && point.step.is_some_and(|d| d.norm() <= NEWTON_STEP_TARGET)
+            }
+        }
+    }
+}
+
+/// The objective, its gradient and the Newton direction at one point.
+struct NewtonPoint<const D: usize> {
+    theta: SVector<f64, D>,
+    value: f64,
+    gradient: SVector<f64, D>,
+    /// `-(H + mu I)^{-1} g`, with `mu = 0` whenever `H` is positive definite
+    /// to working precision; `None` when `H` vanishes or is not finite.
+    step: Option<SVector<f64, D>>,
+    /// Whether `step` is the unshifted Newton step (`mu = 0`).
+    pure_newton: bool,
+    /// `-g . step = g^T (H + mu I)^{-1} g`, the squared Newton decrement.
+    decrement_squared: f64,
+}
+
+impl<const D: usize> NewtonPoint<D> {
+    /// Evaluates everything at `theta`; `None` when `theta`, the value or
+    /// the gradient is not finite (a trial step that overflowed).
+    fn at<O>(objective: &O, theta: SVector<f64, D>) -> ArgminResult<Option<Self>>
+    where
+        O: CostFunction<Param = SVector<f64, D>, Output = f64>
+            + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
+            + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>,
+    {
+        if theta.iter().any(|t| !t.is_finite()) {
+            return Ok(None);
+        }
+        let value = objective.cost(&theta)?;
+        let gradient = objective.gradient(&theta)?;
+        if !value.is_finite() || gradient.iter().any(|g| !g.is_finite()) {
+            return Ok(None);
+        }
+        let hessian = objective.hessian(&theta)?;
+        let (step, pure_newton) = match hessian.cholesky() {
+            Some(cholesky) => (Some(-cholesky.solve(&gradient)), true),
+            None => (shifted_newton_step(&hessian, &gradient), false),
+        };
+        let decrement_squared = step.map_or(f64::INFINITY, |d| -gradient.dot(&d));
+        Ok(Some(Self {
+            theta,
+            value,
+            gradient,
+            step,
+            pure_newton,
+            decrement_squared,
+        }))
+    }
+}
+
+/// `-(H + mu I)^{-1} g` for the smallest `mu` in `mu_0, 4 mu_0, 16 mu_0, ...`
+/// that makes `H + mu I` positive definite, `mu_0 = HESSIAN_SHIFT_ULPS EPS max|H_ij|`.
 ///
-/// 1. L-BFGS with a More-Thuente line search, until the gradient norm is
-///    below [`LBFGS_HANDOVER`] (its cost-change stopping rule is switched off).
-///    A line search compares objective values, and near the optimum a step
-///    lowers the objective by about `|g|^2 / (2 lambda)`, which sinks below
-///    the objective's rounding error (about `EPS |f|`) once `|g|` is near
-///    1e-8: there the line search fails or the L-BFGS memory fills with
-///    noisy curvature pairs. So L-BFGS only brings the point close.
-/// 2. [`NEWTON_STEPS`] steps of Newton's method, `theta <- theta - H^{-1} g`,
-///    with the analytic Hessian: no objective values are compared, the
-///    convergence is quadratic, and the gradient ends near its own rounding
-///    error (about 1e-15 here).
+/// Used when Cholesky refuses `H`: either `H` is indefinite (a non-convex
+/// loss away from its minimum), or it is positive definite but its smallest
+/// eigenvalue is below the rounding error of its largest. The shifted step
+/// is a descent direction either way, and the line search sizes it.
+fn shifted_newton_step<const D: usize>(
+    hessian: &SMatrix<f64, D, D>,
+    gradient: &SVector<f64, D>,
+) -> Option<SVector<f64, D>> {
+    let scale = hessian.amax();
+    if !(scale > 0.0 && scale.is_finite()) {
+        return None;
+    }
+    let mut shift = HESSIAN_SHIFT_ULPS * crate::tol::EPS * scale;
+    for _ in 0..MAX_HESSIAN_SHIFTS {
+        let shifted = hessian + SMatrix::<f64, D, D>::identity() * shift;
+        if let Some(cholesky) = shifted.cholesky() {
+            return Some(-cholesky.solve(gradient));
+        }
+        shift *= 4.0;
+    }
+    None
+}
+
+/// Which merit function the Newton phase's line search is on.
+#[derive(Clone, Copy, PartialEq)]
+enum Merit {
+    /// The objective, while its decrease is larger than its rounding error.
+    Objective,
+    /// The gradient norm, once the objective's decrease drowns in rounding.
+    GradientNorm,
+}
+
+/// One damped Newton step from `point`: the first of `t = 1, 1/2, 1/4, ...`
+/// (at most [`MAX_HALVINGS`] halvings) whose point shows sufficient decrease
+/// of the merit; `None` when no `t` does.
 ///
-/// Both phases are deterministic. A Newton step can head for a saddle or a
-/// maximum when started far out, so an end point whose Hessian is not
-/// positive definite (not a strict local minimum) is refused.
+/// - On the objective (Armijo): `f(theta + t d) - f(theta) <= -ARMIJO t lambda^2`,
+///   `lambda^2 = -g . d` the squared Newton decrement (the slope of `f` along `d`).
+/// - On the gradient norm, for a pure Newton step only (along it the
+///   gradient's linear model is `(1 - t) g`): `|g(theta + t d)| <= (1 - ARMIJO t) |g|`.
+///
+/// Both ask for a strict decrease, so a step that rounding turns into a
+/// no-op is never accepted.
+fn damped_newton_step<O, const D: usize>(
+    objective: &O,
+    point: &NewtonPoint<D>,
+    merit: Merit,
+) -> ArgminResult<Option<NewtonPoint<D>>>
+where
+    O: CostFunction<Param = SVector<f64, D>, Output = f64>
+        + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
+        + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>,
+{
+    let Some(step) = point.step else {
+        return Ok(None);
+    };
+    if merit == Merit::GradientNorm && !point.pure_newton {
+        return Ok(None);
+    }
+    let gradient_norm = point.gradient.norm();
+    let mut t = 1.0;
+    for _ in 0..=MAX_HALVINGS {
+        let theta = point.theta + t * step;
+        if theta != point.theta
+            && let Some(candidate) = NewtonPoint::at(objective, theta)?
+        {
+            let decrease = match merit {
+                Merit::Objective => {
+                    let change = candidate.value - point.value;
+                    change < 0.0 && change <= -ARMIJO * t * point.decrement_squared
+                }
+                Merit::GradientNorm => {
+                    let norm = candidate.gradient.norm();
+                    norm < gradient_norm && norm <= (1.0 - ARMIJO * t) * gradient_norm
+                }
+            };
+            if decrease {
+                return Ok(Some(candidate));
+            }
+        }
+        t *= 0.5;
+    }
+    Ok(None)
+}
+
+/// Minimises `objective` from `start` in two phases, and checks that the
+/// gradient norm at the end is below `target(theta)` (and, for
+/// [`Certificate::StrictLocalMinimum`], that the Hessian there is positive definite).
+///
+/// 1. argmin's L-BFGS with a More-Thuente line search, until the gradient
+///    norm is below [`LBFGS_HANDOVER`] (its cost-change stopping rule is
+///    switched off): a cheap warm start, not the end.
+/// 2. Damped Newton, at most [`NEWTON_MAX_STEPS`] steps, each
+///    `theta <- theta + t d` with `d = -(H + mu I)^{-1} g` (`mu = 0` unless
+///    `H` is indefinite or singular to working precision, see
+///    [`shifted_newton_step`]) and `t` from a backtracking line search
+///    ([`damped_newton_step`]). The line search is on the objective while
+///    the objective can see the decrease; once it cannot (a step lowers `f`
+///    by about `lambda^2 / 2`, which sinks below `f`'s rounding error near
+///    the optimum), it is on the gradient norm, which is computed with an
+///    absolute error of a few `EPS`. A gradient norm of 1e-6 does not place
+///    the point in Newton's region when the Hessian is nearly singular (an
+///    eigenvalue of 1e-10 lets the full step overshoot by 1e4), which is why
+///    the steps are damped and their number is not fixed.
+///
+///    The phase stops when the gradient is exactly 0, when the gradient
+///    norm is below its target and the squared Newton decrement
+///    `lambda^2 = g^T H^{-1} g` below [`NEWTON_DECREMENT_TARGET`] (the
+///    objective is then within `lambda^2 / 2` of its minimum, to second
+///    order), when no step passes the line search (rounding floor), or
+///    after [`NEWTON_MAX_STEPS`] steps.
+///
+/// Everything is deterministic: the same input gives the same bits.
 fn minimise<O, const D: usize>(
     objective: O,
     start: SVector<f64, D>,
-    target: f64,
+    target: impl Fn(&SVector<f64, D>) -> f64,
+    certificate: Certificate,
     what: &'static str,
 ) -> Result<Minimum<D>>
 where
@@ -880,61 +1215,82 @@ where
     // The last iterate is where the gradient test fired; the "best" one (lowest
     // cost) can be an earlier point when the last steps changed the cost by
     // less than its rounding error. Go on from the one with the smaller gradient.
-    let mut handover: Option<(SVector<f64, D>, f64)> = None;
+    let mut handover: Option<NewtonPoint<D>> = None;
     for theta in [state.get_param(), state.get_best_param()]
         .into_iter()
         .flatten()
     {
-        let norm = objective.gradient(theta).map_err(failed)?.norm();
-        if norm.is_finite() && handover.is_none_or(|(_, best)| norm < best) {
-            handover = Some((*theta, norm));
+        if let Some(point) = NewtonPoint::at(&objective, *theta).map_err(failed)?
+            && handover
+                .as_ref()
+                .is_none_or(|best| point.gradient.norm() < best.gradient.norm())
+        {
+            handover = Some(point);
         }
     }
-    let Some((handover, _)) = handover else {
+    let Some(mut point) = handover else {
         return Err(Error::NotConverged {
             what,
             detail: format!("L-BFGS ended without a finite point (argmin: {lbfgs_reason})"),
         });
     };
 
-    let result = Executor::new(objective.clone(), Newton::<f64>::new())
-        .configure(|state| state.param(handover).max_iters(NEWTON_STEPS))
-        .timer(false)
-        .run()
-        .map_err(failed)?;
-    let state = result.state();
-    let iterations = lbfgs_iterations + state.get_iter();
-    let theta = *state.get_param().ok_or_else(|| Error::NotConverged {
-        what,
-        detail: "Newton's method returned no parameter".to_string(),
-    })?;
-    let value = objective.cost(&theta).map_err(failed)?;
-    let gradient = objective.gradient(&theta).map_err(failed)?;
-    let norm = gradient.norm();
-    if !(norm <= target && value.is_finite()) {
+    let mut merit = Merit::Objective;
+    let mut newton_steps = 0;
+    while newton_steps < NEWTON_MAX_STEPS {
+        let norm = point.gradient.norm();
+        if norm == 0.0 || (norm <= target(&point.theta) && certificate.holds(&point)) {
+            break;
+        }
+        match damped_newton_step(&objective, &point, merit).map_err(failed)? {
+            Some(next) => {
+                point = next;
+                newton_steps += 1;
+            }
+            None if merit == Merit::Objective => merit = Merit::GradientNorm,
+            None => break,
+        }
+    }
+
+    let norm = point.gradient.norm();
+    let gradient_target = target(&point.theta);
+    if norm > gradient_target {
         return Err(Error::NotConverged {
             what,
             detail: format!(
-                "gradient norm {norm:e} above the target {target:e} after {lbfgs_iterations} \
-                 L-BFGS iterations (argmin: {lbfgs_reason}) and {NEWTON_STEPS} Newton steps"
+                "gradient norm {norm:e} above the target {gradient_target:e} at theta = {:?} \
+                 after {lbfgs_iterations} L-BFGS iterations (argmin: {lbfgs_reason}) and \
+                 {newton_steps} damped Newton steps",
+                point.theta.as_slice()
             ),
         });
     }
-    let hessian = objective.hessian(&theta).map_err(failed)?;
-    let Some(cholesky) = hessian.cholesky() else {
+    if certificate == Certificate::StrictLocalMinimum && !certificate.holds(&point) {
         return Err(Error::NotConverged {
             what,
-            detail: format!(
-                "the Hessian at theta = {:?} is not positive definite: not a strict local minimum",
-                theta.as_slice()
-            ),
+            detail: if point.pure_newton {
+                format!(
+                    "at theta = {:?} the Newton step is {:e}, above {NEWTON_STEP_TARGET:e}: \
+                     no strict local minimum within reach (the loss may keep falling as \
+                     |theta| grows)",
+                    point.theta.as_slice(),
+                    point.step.map_or(f64::INFINITY, |d| d.norm())
+                )
+            } else {
+                format!(
+                    "the Hessian at theta = {:?} is not positive definite to working \
+                     precision: not a strict local minimum",
+                    point.theta.as_slice()
+                )
+            },
         });
-    };
+    }
     Ok(Minimum {
-        theta,
-        objective: value,
+        theta: point.theta,
+        objective: point.value,
         gradient_norm: norm,
-        newton_step_norm: cholesky.solve(&gradient).norm(),
-        iterations,
+        gradient_target,
+        newton_step_norm: point.step.map_or(f64::INFINITY, |d| d.norm()),
+        iterations: lbfgs_iterations + newton_steps,
     })
 }
