@@ -1556,7 +1556,6 @@ fn robust_bug_quadrature_far_from_the_origin_misses_its_estimate() {
 }
 
 #[test]
-#[ignore = "bug: the ML fit gives up on q = (1e-10, 1e-5, 1)/Z, whose optimum theta = (11.5, 0) fits q exactly"]
 fn robust_bug_ml_fit_on_a_saturated_but_skewed_q() {
     // With 3 labels the family has 2 parameters plus normalisation: every q
     // of full support is in it, here at theta = (ln(1e10)/2, 0).
