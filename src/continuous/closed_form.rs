@@ -3,28 +3,45 @@
 //!
 //! Notation: `p = N(m1, s1^2)`, `q = N(m2, s2^2)`, `delta = m1 - m2`. The
 //! derivations are in `proofs/B5-continuous-references.md`. Each formula is
-//! evaluated in a form without cancellation where the result is small
-//! (nearly equal normals), through `ln_1p` and `exp_m1`.
+//! evaluated to a relative accuracy of a few tens of `EPS` for every
+//! accepted pair (see [`CLOSED_FORM_REL`]): without cancellation where the
+//! result is small (nearly equal normals), through `ln_1p` and `exp_m1`;
+//! without `ln 0` or over- and underflow where the scales are very unequal
+//! or at the ends of their range; and χ² through double-word arithmetic,
+//! since it exponentiates an argument that can be in the hundreds.
 
 use super::density::{Normal, Uniform};
+use super::twofold::TwoFold;
 use crate::numeric::CompensatedSum;
+use crate::tol::EPS;
 use statrs::consts::{LN_SQRT_2PI, LN_SQRT_2PIE};
-use std::f64::consts::{FRAC_2_SQRT_PI, SQRT_2};
+use std::f64::consts::{FRAC_1_SQRT_2, FRAC_2_SQRT_PI, LN_2, SQRT_2};
 
 /// Relative rounding allowance of a closed-form value: 1e-13.
 ///
-/// Reason: the formulas take `exp` of arguments up to a few hundred (for
-/// example `delta^2 / (2 s2^2 - s1^2)` in χ²); an argument carrying a relative
-/// rounding of a few `EPS` gives the result a relative error of the
-/// argument's size times that, 100 · 2.2e-16 ≈ 2e-14 for arguments near 100;
-/// 1e-13 covers arguments up to about 400 and the few ulps of the final sums.
+/// Reason: every closed form here is evaluated without cancellation beyond
+/// a small fixed factor and without exponentiating a rounded argument, so
+/// its relative error is a few tens of `EPS` at most, whatever the
+/// parameters: KL and the uniform-normal KL are sums of terms that cancel by
+/// at most a factor of about 5 and 15 (each term to a few ulps); H² is
+/// `-expm1` of a logarithm formed to a few ulps; χ² is `expm1(L)` with
+/// `L = ln(1 + χ²)` formed in double-word arithmetic, so that the rounding of
+/// an `L` in the hundreds (which would cost `EPS |L|`, 1e-13 at `L = 450`) is
+/// gone. Against 3000-bit mpmath on 9000 pairs spanning ratios of scales
+/// from 1e-12 to 1e12, scales from 1e-100 to 1e100 and χ² near its boundary
+/// `s1^2 = 2 s2^2`, the worst relative error was 2.3e-15 (10 `EPS`, KL at
+/// `s1/s2 = 1.25`). 1e-13 keeps a factor of 40 above that for the
+/// combinations not sampled.
 pub const CLOSED_FORM_REL: f64 = 1e-13;
 
 /// Absolute rounding allowance of a closed-form value: 1e-15.
 ///
-/// Reason: the total variation formula subtracts two probabilities of order
-/// 1, each carrying a few ulps (2.2e-16) from `erf`; results near 0
-/// keep that absolute error.
+/// Reason: the total variation formula subtracts probabilities of order 1,
+/// each a difference of two error-function values accurate to a few ulps
+/// (2.2e-16) absolute; results near 0 keep that absolute error (the worst
+/// seen against mpmath was 3.8e-16). Entropies near 0 (`h(N(m, s^2))` for
+/// `s` near 0.242) are differences of two terms near 1.4 and carry a few
+/// ulps of those absolutely.
 pub const CLOSED_FORM_ABS: f64 = 1e-15;
 
 /// The rounding allowance for a closed-form `value`:
@@ -38,25 +55,40 @@ pub fn closed_form_rounding(value: f64) -> f64 {
     }
 }
 
-/// `t - ln(1 + t)` for `t > -1`, by its series `sum_(k >= 2) (-1)^k t^k / k`
-/// when `|t| < 0.1` (where the difference would cancel; the terms left out
-/// are below 1e-20 relative), directly otherwise.
-fn t_minus_ln_1p(t: f64) -> f64 {
-    if t.abs() < 0.1 {
-        let mut s = 0.0;
-        for k in (2..=24).rev() {
-            s = s * (-t) + 1.0 / k as f64;
+/// Terms of the series of `t - ln(1 + t)` used for `|t| < 1/2`: 60.
+///
+/// Reason: the series `t^2 sum_(k >= 2) (-t)^(k-2) / k` has terms of at most
+/// `|t|^(k-2) / k` relative to its first, `1/2`; at `|t| = 1/2` the terms left
+/// out after the 60th are below `2^-60 / 61`, 1e-20 relative.
+const SERIES_TERMS: i32 = 60;
+
+/// `rho^2 - 1 - 2 ln rho >= 0` for `rho = s1/s2`, to a few `EPS` relative.
+///
+/// With `t = rho^2 - 1 = (s1 - s2)(s1 + s2)/s2^2` (computed without
+/// cancellation), it equals `t - ln(1 + t)`: by its series when `|t| < 1/2`
+/// (where the difference would cancel), and as `t - 2 ln(s1/s2)` otherwise,
+/// where the two terms cancel by at most a factor 5 and `ln(s1/s2)` is
+/// never near `ln 0`, whatever the ratio (`ln_1p(t)` would be: `t` rounds to
+/// `-1` for `s1/s2 < 1e-8`). `+inf` when `rho^2` overflows.
+fn variance_term(s1: f64, s2: f64) -> f64 {
+    let t = ((s1 - s2) / s2) * ((s1 + s2) / s2);
+    if t.abs() < 0.5 {
+        let mut sum = 0.0;
+        for k in (2..=SERIES_TERMS + 1).rev() {
+            sum = sum * (-t) + 1.0 / f64::from(k);
         }
-        s * t * t
+        sum * t * t
     } else {
-        t - t.ln_1p()
+        t - 2.0 * (s1 / s2).ln()
     }
 }
 
 /// `KL(N(m1, s1^2) || N(m2, s2^2)) = ln(s2/s1) + (s1^2 + (m1 - m2)^2)/(2 s2^2) - 1/2`.
 ///
-/// Evaluated as `½ [t - ln(1 + t) + (delta/s2)^2]` with `t = (s1/s2)^2 - 1`,
-/// which keeps full relative accuracy for nearly equal normals.
+/// Evaluated as `½ [(rho^2 - 1 - 2 ln rho) + (delta/s2)^2]` with
+/// `rho = s1/s2`: two non-negative terms, the first without cancellation
+/// for nearly equal scales and without `ln 0` for very unequal ones, so the
+/// result keeps a relative accuracy of a few `EPS` for every pair.
 ///
 /// # Example
 /// ```
@@ -69,43 +101,148 @@ fn t_minus_ln_1p(t: f64) -> f64 {
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
 pub fn kl_normals(p: &Normal, q: &Normal) -> f64 {
-    let (s1, s2) = (p.sd(), q.sd());
-    let t = (s1 - s2) * (s1 + s2) / (s2 * s2);
-    let z = (p.mean() - q.mean()) / s2;
-    0.5 * (t_minus_ln_1p(t) + z * z)
+    let z = (p.mean() - q.mean()) / q.sd();
+    0.5 * (variance_term(p.sd(), q.sd()) + z * z)
 }
 
 /// Squared Hellinger distance between normals:
 /// `1 - sqrt(2 s1 s2 / (s1^2 + s2^2)) exp(-(m1 - m2)^2 / (4 (s1^2 + s2^2)))`.
 ///
 /// Evaluated as `-expm1(ln BC)` with the Bhattacharyya coefficient's log
-/// `ln BC = ½ ln(1 - (s1 - s2)^2/(s1^2 + s2^2)) - delta^2 / (4 (s1^2 + s2^2))`.
+/// `ln BC = ½ ln(2 s1 s2 / (s1^2 + s2^2)) - delta^2 / (4 (s1^2 + s2^2))`.
+/// The first logarithm is `ln_1p(-g)` with `g = (s1 - s2)^2/(s1^2 + s2^2)`
+/// when `g < 1/2` (nearly equal scales, small results keep their relative
+/// accuracy), and `ln 2 + ln r - ln_1p(r^2)` with `r = min/max` of the scales
+/// otherwise (where `1 - g` would have lost its digits for very unequal scales).
 pub fn hellinger2_normals(p: &Normal, q: &Normal) -> f64 {
     let (s1, s2) = (p.sd(), q.sd());
     let total = s1 * s1 + s2 * s2;
+    let gap = (s1 - s2).powi(2) / total;
+    let ln_scale_factor = if gap < 0.5 {
+        (-gap).ln_1p()
+    } else {
+        let r = s1.min(s2) / s1.max(s2);
+        LN_2 + r.ln() - (r * r).ln_1p()
+    };
     let delta = p.mean() - q.mean();
-    let ln_bc = 0.5 * (-(s1 - s2).powi(2) / total).ln_1p() - delta * delta / (4.0 * total);
+    let ln_bc = 0.5 * ln_scale_factor - delta * delta / (4.0 * total);
     -ln_bc.exp_m1()
 }
 
-/// Pearson `χ²(N(m1, s1^2) || N(m2, s2^2))`: for `2 s2^2 > s1^2`,
-/// `s2^2 / (s1 sqrt(2 s2^2 - s1^2)) exp((m1 - m2)^2 / (2 s2^2 - s1^2)) - 1`;
-/// `+inf` when `2 s2^2 <= s1^2` (then `p^2/q` does not decay).
+/// `2 s2^2 - s1^2` as a double-word (exact up to `EPS^2` relative): the
+/// quantity whose sign decides whether `chi2(N(., s1^2) || N(., s2^2))` is
+/// finite. Formed from the exact squares, so it is accurate however close
+/// `s1^2` is to `2 s2^2` (where `2 - (s1/s2)^2` in plain doubles loses up to
+/// all its digits). It is never exactly 0, since no ratio of doubles squares
+/// to exactly 2.
+pub(crate) fn pearson_margin(s1: f64, s2: f64) -> TwoFold {
+    let twice_q = TwoFold::product(s2, s2).scale(2.0);
+    twice_q.add(TwoFold::product(s1, s1).neg())
+}
+
+/// `ln(f64::MAX)` rounded up: an exponent at least this large overflows `exp`.
+const LN_MAX: f64 = 709.79;
+
+/// Pearson `χ²(N(m1, s1^2) || N(m2, s2^2))`: for `M = 2 s2^2 - s1^2 > 0`,
+/// `s2^2 / (s1 sqrt(M)) exp((m1 - m2)^2 / M) - 1`; `+inf` when `M <= 0`
+/// (then `p^2/q` does not decay) or when the value exceeds `f64::MAX`.
 ///
-/// Evaluated as `expm1(-½ ln(1 - u^2) + (delta/s2)^2 / (1 + u))` with
-/// `u = 1 - (s1/s2)^2`, since `s2^2/(s1 sqrt(2 s2^2 - s1^2)) = (1 - u^2)^(-1/2)`
-/// and `2 s2^2 - s1^2 = s2^2 (1 + u)`. The divergence test is
-/// `2 - (s1/s2)^2 <= 0`, the same expression as in
-/// [`chi2`](super::chi2).
+/// Evaluated as `expm1(L)` with `L = ln(1 + χ²) = A + E`, where
+/// `E = delta^2 / M` and `A = -½ ln(1 - u^2) >= 0`, `u = 1 - (s1/s2)^2`
+/// (`s2^2 / (s1 sqrt(M)) = (1 - u^2)^(-1/2)`). Since `e^L` magnifies an
+/// absolute error of `L` into a relative error of the result, `L` is formed
+/// in double-word arithmetic: `M` from the exact squares (the sign test uses
+/// it too, as does [`chi2`](super::chi2)), `delta` and `delta^2` exactly, `E`
+/// to `EPS^2`, and `A` as `-½ ln_1p(-u^2)` when `|u| < 0.7` (nearly equal
+/// scales, where `A` is small), else as `2 ln s2 - ln s1 - ½ ln M` from
+/// double-word logarithms. The result keeps a relative accuracy of a few
+/// `EPS` for every pair, even when `L` is in the hundreds.
 pub fn chi2_normals(p: &Normal, q: &Normal) -> f64 {
     let (s1, s2) = (p.sd(), q.sd());
-    let margin = 2.0 - (s1 / s2).powi(2);
+    let margin = pearson_margin(s1, s2);
+    if margin.hi <= 0.0 {
+        return f64::INFINITY;
+    }
+    let delta = TwoFold::sum(p.mean(), -q.mean());
+    let delta2 = delta.mul(delta);
+    // A >= 0, so L >= E: an exponent beyond ln(MAX) overflows whatever A is
+    // (and the double-word quotient would meet inf - inf).
+    if delta2.hi / margin.hi >= LN_MAX {
+        return f64::INFINITY;
+    }
+    let exponent = delta2.div(margin);
+    let u = ((s2 - s1) / s2) * ((s2 + s1) / s2);
+    let log_prefactor = if u.abs() < 0.7 {
+        TwoFold::from(-0.5 * (-u * u).ln_1p())
+    } else {
+        let ln_s1 = TwoFold::from(s1).ln();
+        let ln_s2 = TwoFold::from(s2).ln();
+        ln_s2
+            .scale(2.0)
+            .add(ln_s1.neg())
+            .add(margin.ln().scale(0.5).neg())
+    };
+    let log_ratio = log_prefactor.add(exponent);
+    if log_ratio.hi < 0.5 {
+        // expm1 keeps the relative accuracy of a small L.
+        log_ratio.value().exp_m1()
+    } else {
+        // e^(hi + lo) - 1 = e^hi (1 + lo) - 1, lo below an ulp of hi; e^hi - 1
+        // loses nothing for e^hi >= e^0.5 > 1.6.
+        let e = log_ratio.hi.exp();
+        e.mul_add(log_ratio.lo, e - 1.0)
+    }
+}
+
+/// Units of `EPS` of relative rounding carried by each evaluation of a
+/// normal's `ln p(x) = -((x - m)/s)^2/2 - ln s - ln(2 pi)/2`: 4.
+///
+/// Reason: `x - m`, the division by `s` and the square each round by half an
+/// ulp, so `((x - m)/s)^2` is off by at most `2 (1/2 + 1/2) + 1/2 = 2.5`
+/// half-ulps relative, 1.25 `EPS`, which is the effect of scaling `s` by a
+/// factor `1 ± 0.63 EPS`; the two subtractions of the constants add half an
+/// ulp of `|ln p|` each. 4 covers both densities' terms with room.
+pub const LN_PDF_ROUNDING_ULPS: f64 = 4.0;
+
+/// The relative condition number of `1 + χ²(p || q)` between normals with
+/// respect to the two standard deviations, `|s1 ∂L/∂s1| + |s2 ∂L/∂s2|` for
+/// `L = ln(1 + χ²)`: with `M = 2 s2^2 - s1^2` and `E = (m1 - m2)^2 / M`,
+/// `s1 ∂L/∂s1 = (s1^2/M)(1 + 2E) - 1` and `s2 ∂L/∂s2 = 2 - (2 s2^2/M)(1 + 2E)`.
+/// `+inf` when χ² is infinite.
+///
+/// It grows like `1/M^2` as `s1^2` approaches `2 s2^2`: there `p^2/q` is a
+/// wide Gaussian centred `delta s1^2/M` away from `m1`, where `ln p` and
+/// `ln q` are large terms that nearly cancel in `2 ln p - ln q`.
+pub fn chi2_normals_condition(p: &Normal, q: &Normal) -> f64 {
+    let (s1, s2) = (p.sd(), q.sd());
+    let margin = pearson_margin(s1, s2).value();
     if margin <= 0.0 {
         return f64::INFINITY;
     }
-    let u = (s2 - s1) * (s2 + s1) / (s2 * s2);
-    let z = (p.mean() - q.mean()) / s2;
-    (-0.5 * (-u * u).ln_1p() + z * z / margin).exp_m1()
+    let delta = p.mean() - q.mean();
+    let growth = 1.0 + 2.0 * (delta * delta / margin);
+    let along_s1 = (s1 * s1 / margin) * growth - 1.0;
+    let along_s2 = 2.0 - (2.0 * s2 * s2 / margin) * growth;
+    along_s1.abs() + along_s2.abs()
+}
+
+/// How far the rounding of `ln p(x)` and `ln q(x)` at the nodes can move a
+/// quadrature of `χ²(p || q)` between normals, an error its error estimate
+/// does not see: `LN_PDF_ROUNDING_ULPS · EPS · κ · (1 + χ²)` with `κ` from
+/// [`chi2_normals_condition`] (0 when χ² is infinite).
+///
+/// Reason: each evaluation of `ln p` equals the exact log-density of a normal
+/// whose scale is off by a relative `LN_PDF_ROUNDING_ULPS · EPS / 2` at most
+/// (see [`LN_PDF_ROUNDING_ULPS`]), and likewise for `q`; the integrand, and so
+/// the integral, moves by at most that times `κ` relative to `∫ p^2/q = 1 + χ²`.
+/// Far from the boundary `s1^2 = 2 s2^2` this is a few hundred `EPS`, below
+/// the quadrature's own rounding term; near it, it dominates.
+pub fn chi2_quadrature_rounding(p: &Normal, q: &Normal) -> f64 {
+    let value = chi2_normals(p, q);
+    if !value.is_finite() {
+        return 0.0;
+    }
+    LN_PDF_ROUNDING_ULPS * EPS * chi2_normals_condition(p, q) * (1.0 + value)
 }
 
 /// The error function to a few ulps, absolute.
@@ -137,40 +274,48 @@ fn erf(x: f64) -> f64 {
     FRAC_2_SQRT_PI * (-square_hi).exp() * (1.0 - square_lo) * sum.value()
 }
 
-/// `P(low < X < high)` for `X ~ N(mean, sd^2)`, `low <= high` (either may be
-/// infinite), to a few ulps absolute.
-fn normal_mass_between(mean: f64, sd: f64, low: f64, high: f64) -> f64 {
-    let a = (low - mean) / (sd * SQRT_2);
-    let b = (high - mean) / (sd * SQRT_2);
-    0.5 * (erf(b) - erf(a))
+/// `P(low < Z < high)` for a standard normal `Z`, `low <= high` (either may
+/// be infinite), to a few ulps absolute.
+fn standard_mass_between(low: f64, high: f64) -> f64 {
+    0.5 * (erf(high * FRAC_1_SQRT_2) - erf(low * FRAC_1_SQRT_2))
 }
 
 /// Total variation distance between normals, `½ ∫ |p - q|`.
 ///
 /// Equal variances: `2 Phi(|m1 - m2| / (2 s)) - 1 = erf(|m1 - m2| / (2 sqrt(2) s))`.
-/// Otherwise `p - q` changes sign exactly at the two roots `r1 < r2` of
-/// `ln p = ln q`, a quadratic, and `TV = |P(r1, r2) - Q(r1, r2)|`. With
-/// `x` measured from `m1` and `d2 = m2 - m1`, the quadratic is
-/// `(s1^2 - s2^2) x^2 - 2 s1^2 d2 x + s1^2 d2^2 + 2 s1^2 s2^2 ln(s2/s1) = 0`,
-/// whose discriminant over 4 is `s1^2 s2^2 (d2^2 + 2 (s2^2 - s1^2) ln(s2/s1)) > 0`;
-/// the roots are taken in the cancellation-free form `c / q`, `q / a`.
+/// Otherwise `p - q` changes sign exactly at the two roots of `ln p = ln q`,
+/// a quadratic, and `TV = |P(r1, r2) - Q(r1, r2)|`.
+///
+/// TV is unchanged by an affine change of variable, so everything is
+/// computed in scale-free terms (no product of two scales, which would
+/// under- or overflow at the ends of the accepted range): call `a` the
+/// density with the smaller scale, `b` the other, `rho = s_a/s_b < 1`,
+/// `d = (m_b - m_a)/s_b` and `l = ln(s_b/s_a) > 0`. In `y = (x - m_a)/s_a`,
+/// `a` is `N(0, 1)`, `b` is `N(d, 1)` in `rho y`, and `ln a = ln b` reads
+/// `(1 - rho^2) y^2 + 2 rho d y - (d^2 + 2 l) = 0`, whose discriminant over 4,
+/// `d^2 + 2 (1 - rho^2) l`, is positive. The roots are taken in the
+/// cancellation-free form `q/(1 - rho^2)`, `-(d^2 + 2 l)/q`; `1 - rho^2` and
+/// `l` are formed from `s_b - s_a` (exact for nearly equal scales).
 pub fn tv_normals(p: &Normal, q: &Normal) -> f64 {
-    let (m1, s1, m2, s2) = (p.mean(), p.sd(), q.mean(), q.sd());
-    if s1 == s2 {
-        return erf((m1 - m2).abs() / (2.0 * SQRT_2 * s1));
+    let (narrow, wide) = if p.sd() <= q.sd() { (p, q) } else { (q, p) };
+    let (s_a, s_b) = (narrow.sd(), wide.sd());
+    if s_a == s_b {
+        return erf((p.mean() - q.mean()).abs() / (2.0 * SQRT_2 * s_a));
     }
-    let d2 = m2 - m1;
-    let ln_ratio = (s2 / s1).ln();
-    let a = (s1 - s2) * (s1 + s2);
-    let half_b = -s1 * s1 * d2;
-    let c = s1 * s1 * (d2 * d2 + 2.0 * s2 * s2 * ln_ratio);
-    let root_term = s1 * s2 * (d2 * d2 + 2.0 * (s2 - s1) * (s2 + s1) * ln_ratio).sqrt();
+    let rho = s_a / s_b;
+    let d = (wide.mean() - narrow.mean()) / s_b;
+    let gap = s_b - s_a;
+    let a = (gap / s_b) * ((s_b + s_a) / s_b);
+    let l = (gap / s_a).ln_1p();
+    let half_b = rho * d;
+    let constant = d * d + 2.0 * l;
+    let root_term = (d * d + 2.0 * a * l).sqrt();
     let qq = -(half_b + half_b.signum() * root_term);
-    let (x1, x2) = (qq / a, c / qq);
-    let (r1, r2) = (m1 + x1.min(x2), m1 + x1.max(x2));
-    let mass_p = normal_mass_between(m1, s1, r1, r2);
-    let mass_q = normal_mass_between(m2, s2, r1, r2);
-    (mass_p - mass_q).abs().min(1.0)
+    let (y1, y2) = (qq / a, -constant / qq);
+    let (low, high) = (y1.min(y2), y1.max(y2));
+    let mass_narrow = standard_mass_between(low, high);
+    let mass_wide = standard_mass_between(rho * low - d, rho * high - d);
+    (mass_narrow - mass_wide).abs().min(1.0)
 }
 
 /// `KL(Uniform(a, b) || N(m, s^2)) = ln(s sqrt(2 pi) / (b - a)) + ((b - a)^2/12 + (c - m)^2) / (2 s^2)`,

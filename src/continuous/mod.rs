@@ -28,10 +28,12 @@ pub mod closed_form;
 pub mod density;
 pub mod divergence;
 pub mod quadrature;
+mod twofold;
 
 pub use closed_form::{
-    CLOSED_FORM_ABS, CLOSED_FORM_REL, chi2_normals, closed_form_rounding, entropy_normal,
-    entropy_uniform, hellinger2_normals, kl_normals, kl_uniform_normal, tv_normals,
+    CLOSED_FORM_ABS, CLOSED_FORM_REL, LN_PDF_ROUNDING_ULPS, chi2_normals, chi2_normals_condition,
+    chi2_quadrature_rounding, closed_form_rounding, entropy_normal, entropy_uniform,
+    hellinger2_normals, kl_normals, kl_uniform_normal, tv_normals,
 };
 pub use density::{Density, Normal, NormalMixture, Tail, Uniform};
 pub use divergence::{
