@@ -31,6 +31,11 @@ pub const MIN_SCALE: f64 = 1e-100;
 /// Reason: the quadrature resolves a density on the floating-point grid; a
 /// scale of 1e-9 |location| still spans about 4.5 million representable
 /// numbers, a narrower one would leave the density between a few floats.
+/// The price is accuracy, not correctness: nodes near `x` are rounded by up to
+/// half an ulp of `x`, 1.1e-7 sd at this ratio, so integrals of such a
+/// density are only good to about 1e-7 relative; the quadrature's error
+/// estimate includes this rounding (see [`quadrature`](super::quadrature)),
+/// and a tighter target ends in [`Error::NotConverged`].
 pub const MIN_RELATIVE_SCALE: f64 = 1e-9;
 
 /// Half-width of a normal's effective support, in standard deviations: 40.
