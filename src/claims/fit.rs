@@ -14,10 +14,10 @@ use crate::error::Result;
 use crate::measure::Discrete;
 use crate::tol;
 use crate::train::fit::{
-    L2_GRADIENT_TARGET, ML_GRADIENT_TARGET, MOMENT_ROUNDING, NORMAL_EQUATIONS_ROUNDING,
-    NegativeLogLikelihood, QuadraticExponentialFamily, SEED_003_THETA,
-    SEED_QUADRATIC_GRADIENT_TARGET, SeedQuadraticSquaredError, SquaredError, fit_least_squares,
-    fit_maximum_likelihood, fit_seed_quadratic, seed_003_balls, seed_quadratic_normal_equations,
+    MOMENT_ROUNDING, NORMAL_EQUATIONS_ROUNDING, NegativeLogLikelihood, QuadraticExponentialFamily,
+    SEED_003_THETA, SEED_QUADRATIC_GRADIENT_TARGET, SeedQuadraticSquaredError, SquaredError,
+    fit_least_squares, fit_maximum_likelihood, fit_seed_quadratic, seed_003_balls,
+    seed_quadratic_normal_equations,
 };
 use nalgebra::{Vector2, Vector3};
 
@@ -56,7 +56,7 @@ fn check_b4(_: &Context) -> Result<Vec<Measurement>> {
     let squared_error = SquaredError::new(family, &q)?;
 
     // Moment matching, within what the gradient target leaves open.
-    let (mean_bound, square_bound) = family.moment_mismatch_bounds(ML_GRADIENT_TARGET);
+    let (mean_bound, square_bound) = family.moment_mismatch_bounds(ml.gradient_target);
     let (fit_mean, fit_square) = label_moments(&ml.distribution);
     let (data_mean, data_square) = label_moments(&q);
 
@@ -81,7 +81,7 @@ fn check_b4(_: &Context) -> Result<Vec<Measurement>> {
         .hessian_at(&l2.theta)?
         .symmetric_eigenvalues()
         .min();
-    let uncertainty = 2.0 * (ML_GRADIENT_TARGET / ml_lambda + L2_GRADIENT_TARGET / l2_lambda);
+    let uncertainty = 2.0 * (ml.gradient_target / ml_lambda + l2.gradient_target / l2_lambda);
 
     // The seed's own quadratic: argmin against the normal equations.
     let seed_theta = Vector3::from(SEED_003_THETA);

@@ -112,18 +112,44 @@ pub const ML_GRADIENT_ROUNDING: f64 = 64.0 * crate::tol::EPS;
 /// assert!(ml_gradient_target(&Vector2::new(8e4, -4e4), 101) > 1e-9);
 /// ```
 pub fn ml_gradient_target(theta: &Vector2<f64>, n: usize) -> f64 {
-    let size = theta[0].abs() + theta[1].abs() + (n.max(1) as f64).ln() + 1.0;
-    ML_GRADIENT_TARGET.max(ML_GRADIENT_ROUNDING * size)
+    ML_GRADIENT_TARGET.max(ML_GRADIENT_ROUNDING * gradient_scale(theta, n))
 }
 
-/// Gradient-norm target of the L2 fit of the exponential family.
+/// Rounding error of the L2 fit's gradient per unit of
+/// `|theta1| + |theta2| + ln n + 1`; the fit's gradient-norm target is this
+/// times that size ([`l2_gradient_target`]).
 ///
-/// The gradient `2 sum (p - q) p (T - E_p T)` is a sum of terms below 0.1
-/// with an error of a few `EPS` times 0.1, so a few 1e-17 (the fit ends
-/// below 4e-16 on every full-support distribution tried); 1e-14 leaves a
-/// factor 25, and lies far below the gradient's size away from the optimum
-/// (about 1e-3).
-pub const L2_GRADIENT_TARGET: f64 = 1e-14;
+/// Reason: the gradient `2 sum_x r_x p_x (T_x - mu)`, `r = p - q`, inherits
+/// the relative error `e_p <= 12 EPS (|theta|_1 + ln n + 1)` of each `p_x`
+/// (see [`ML_GRADIENT_ROUNDING`]): `r_x p_x = p_x^2 - q_x p_x` errs by
+/// `(2 p_x + q_x) e_p p_x`, which sums to at most `3 e_p`, times
+/// `|T_x - mu| <= 2 sqrt 2`, times 2; the error of `mu` adds
+/// `2 sqrt 2 e_p sum |r_x| p_x <= 4 sqrt 2 e_p`. In all about `23 e_p`, or
+/// 276 `EPS` per unit; the largest measured (fits ending at `|theta|` in the
+/// hundreds on near point masses) is about 150. 512 leaves a factor 1.85
+/// over the bound. On the balls the target is about 6e-13, while the fit
+/// ends near 1e-18 (the Newton phase polishes past the target).
+pub const L2_GRADIENT_ROUNDING: f64 = 512.0 * crate::tol::EPS;
+
+/// The gradient-norm target of the L2 fit at `theta` on `n` labels,
+/// `L2_GRADIENT_ROUNDING (|theta1| + |theta2| + ln n + 1)`: the gradient's
+/// own rounding error, which grows with `|theta|`.
+///
+/// # Example
+/// ```
+/// use gan_theory::train::fit::l2_gradient_target;
+/// use nalgebra::Vector2;
+/// let target = l2_gradient_target(&Vector2::new(-0.22, -1.72), 9);
+/// assert!(target > 5e-13 && target < 6e-13);
+/// ```
+pub fn l2_gradient_target(theta: &Vector2<f64>, n: usize) -> f64 {
+    L2_GRADIENT_ROUNDING * gradient_scale(theta, n)
+}
+
+/// `|theta1| + |theta2| + ln n + 1`, the size that the gradients' rounding errors scale with.
+fn gradient_scale(theta: &Vector2<f64>, n: usize) -> f64 {
+    theta[0].abs() + theta[1].abs() + (n.max(1) as f64).ln() + 1.0
+}
 
 /// Gradient-norm target of the L2 fit of seed 003's quadratic.
 ///
@@ -191,22 +217,26 @@ pub const LBFGS_HANDOVER: f64 = 1e-6;
 /// rounding level. The slowest case met is data with an entry like 1e-130:
 /// the optimum then has `|theta|` in the hundreds, and Newton's steps along
 /// the exponential tail gain about one unit of `theta` (a factor `e` in the
-/// gradient and decrement) each, so reaching [`NEWTON_DECREMENT_TARGET`]
-/// from the handover takes about 40 steps. 100 leaves headroom; when the
-/// budget runs out the gradient target alone decides.
+/// decrement) each, so reaching [`NEWTON_DECREMENT_TARGET`] from the
+/// handover takes about 55 steps. 100 leaves headroom; when the budget runs
+/// out the gradient target and the certificate alone decide.
 pub const NEWTON_MAX_STEPS: u64 = 100;
 
 /// The damped Newton phase stops once the gradient target is met and the
-/// squared Newton decrement `lambda^2 = g^T H^{-1} g` is at most this.
+/// squared Newton decrement `lambda^2 = g^T H^{-1} g` is at most this
+/// (besides at the rounding floor, when no step passes the line search).
 ///
 /// Reason: to second order the objective is within `lambda^2 / 2` of its
 /// minimum, and `lambda` is invariant under a change of parametrisation,
 /// so it measures the distance to the optimum even where the Hessian is
 /// nearly singular and the gradient norm does not (it then bounds
 /// `|theta - theta*|` only by `|g| / lambda_min`). For the maximum-likelihood
-/// fit `lambda^2 / 2` is the excess `KL(q || p_theta) - min KL`; 1e-24 puts
-/// it far below the rounding error of any KL or loss computed here.
-pub const NEWTON_DECREMENT_TARGET: f64 = 1e-24;
+/// fit `lambda^2 / 2` is the excess `KL(q || p_theta) - min KL`. 1e-30 puts
+/// it far below the rounding error of any KL or loss computed here, so on
+/// ordinary data the phase ends at the rounding floor (on the balls, one
+/// step past 1e-24, with the gradient near 1e-17); it stops an endless walk
+/// along an exponential tail towards a `theta` in the hundreds.
+pub const NEWTON_DECREMENT_TARGET: f64 = 1e-30;
 
 /// The L2 fits stop, and are certified as strict local minima, only where
 /// the Hessian is positive definite and the Newton step `|H^{-1} g|` is at
@@ -639,7 +669,7 @@ pub struct Fit {
     /// The gradient-norm target the fit met: [`ml_gradient_target`] at
     /// `theta` for the maximum-likelihood fit (which is
     /// [`ML_GRADIENT_TARGET`] unless `|theta1| + |theta2| + ln n` exceeds about 70), and
-    /// [`L2_GRADIENT_TARGET`] for the L2 fit.
+    /// [`l2_gradient_target`] at `theta` for the L2 fit.
     pub gradient_target: f64,
     /// `||H^{-1} g||` at `theta`: the Newton step, an estimate of the
     /// distance from `theta` to the exact minimiser (exact for a quadratic
@@ -686,6 +716,7 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
     let minimum = minimise(
         objective,
         Vector2::zeros(),
+        Phases::LbfgsThenNewton,
         |theta| ml_gradient_target(theta, n),
         Certificate::Convex,
         "maximum-likelihood fit",
@@ -694,30 +725,55 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
 }
 
 /// Fits [`QuadraticExponentialFamily`] to `q` by seed 003's L2 loss
-/// `sum_x (p_theta(x) - q(x))^2`, from `theta = 0`.
+/// `sum_x (p_theta(x) - q(x))^2`.
+///
+/// The loss is not convex in `theta`, so where the fit starts matters. It
+/// starts from the maximum-likelihood estimate (a close, robustly found
+/// point) when that exists, else from `theta = 0`, and runs two
+/// minimisations from there: L-BFGS then damped Newton, and damped Newton
+/// alone (L-BFGS's long line-search steps can carry it onto a plateau where
+/// the fitted distribution is nearly a point mass and the loss is flat to
+/// rounding, past a strict minimum that Newton's shorter steps reach). Of
+/// the end points certified as strict local minima it returns the one with
+/// the smaller loss (the first on a tie). Both runs are deterministic.
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels;
-/// [`Error::NotConverged`] when [`L2_GRADIENT_TARGET`] is not reached or the
-/// Hessian at the end point is not positive definite (not a strict local
-/// minimum). The L2 loss is not convex in `theta`; when `q` has zeros it can
-/// lack a strict minimiser (it may keep falling as `|theta| -> inf`), and
-/// then this error is what comes back.
+/// [`Error::NotConverged`] when neither run certifies a strict local
+/// minimum: [`l2_gradient_target`] not reached, or the Hessian not positive
+/// definite to working precision, or the Newton step above
+/// [`NEWTON_STEP_TARGET`]. That happens where the loss has no strict
+/// minimiser (it keeps falling as `|theta| -> inf`, as for a point mass),
+/// and where the loss is flat to working precision along some direction
+/// (the Hessian's smallest eigenvalue near the rounding error of its
+/// largest, so that the Newton step at the rounding floor stays above
+/// [`NEWTON_STEP_TARGET`]), which needs `q` to have entries many orders of
+/// magnitude below its largest; it has not been seen otherwise.
 pub fn fit_least_squares(q: &Discrete) -> Result<Fit> {
     let family = QuadraticExponentialFamily::new(q.len())?;
     let objective = SquaredError::new(family, q)?;
+    let n = q.len();
     let start = match fit_maximum_likelihood(q) {
         Ok(ml) => ml.theta,
         Err(Error::InvalidParameter { .. }) => Vector2::zeros(),
         Err(other) => return Err(other),
     };
-    let minimum = minimise(
-        objective,
-        start,
-        |_| L2_GRADIENT_TARGET,
-        Certificate::StrictLocalMinimum,
-        "least-squares fit",
-    )?;
+    let run = |phases| {
+        minimise(
+            objective.clone(),
+            start,
+            phases,
+            |theta| l2_gradient_target(theta, n),
+            Certificate::StrictLocalMinimum,
+            "least-squares fit",
+        )
+    };
+    let minimum = match (run(Phases::LbfgsThenNewton), run(Phases::NewtonOnly)) {
+        (Ok(first), Ok(second)) if second.objective < first.objective => second,
+        (Ok(first), _) => first,
+        (Err(_), Ok(second)) => second,
+        (Err(error), Err(_)) => return Err(error),
+    };
     finish(family, minimum)
 }
 
@@ -895,6 +951,7 @@ pub fn fit_seed_quadratic(q: &Discrete, start: &Vector3<f64>) -> Result<Quadrati
     let minimum = minimise(
         SeedQuadraticSquaredError::new(q),
         *start,
+        Phases::LbfgsThenNewton,
         |_| SEED_QUADRATIC_GRADIENT_TARGET,
         Certificate::StrictLocalMinimum,
         "least-squares fit of the seed's quadratic",
@@ -988,9 +1045,7 @@ enum Certificate {
     /// The objective is strictly convex (the negative log-likelihood): a
     /// small gradient already places the point near the unique minimiser, so
     /// the Hessian is not checked (it can be singular to working precision
-    /// when `q` has entries near 0, without changing that). The Newton phase
-    /// polishes until the squared Newton decrement is below
-    /// [`NEWTON_DECREMENT_TARGET`].
+    /// when `q` has entries near 0, without changing that).
     Convex,
     /// The objective may be non-convex (the L2 losses): the end point must
     /// be a strict local minimum to working precision, that is the Hessian
@@ -1006,11 +1061,18 @@ impl Certificate {
     /// Whether `point` meets the certificate (the gradient target aside).
     fn holds<const D: usize>(self, point: &NewtonPoint<D>) -> bool {
         match self {
-            Certificate::Convex => point.decrement_squared <= NEWTON_DECREMENT_TARGET,
+            Certificate::Convex => true,
             Certificate::StrictLocalMinimum => {
                 point.pure_newton && point.step.is_some_and(|d| d.norm() <= NEWTON_STEP_TARGET)
             }
         }
+    }
+
+    /// Whether the Newton phase may stop at `point` (the gradient target
+    /// aside): the certificate holds and the squared Newton decrement is
+    /// below [`NEWTON_DECREMENT_TARGET`].
+    fn polished<const D: usize>(self, point: &NewtonPoint<D>) -> bool {
+        self.holds(point) && point.decrement_squared <= NEWTON_DECREMENT_TARGET
     }
 }
 
@@ -1150,41 +1212,14 @@ where
     Ok(None)
 }
 
-/// Minimises `objective` from `start` in two phases, and checks that the
-/// gradient norm at the end is below `target(theta)` (and, for
-/// [`Certificate::StrictLocalMinimum`], that the Hessian there is positive definite).
-///
-/// 1. argmin's L-BFGS with a More-Thuente line search, until the gradient
-///    norm is below [`LBFGS_HANDOVER`] (its cost-change stopping rule is
-///    switched off): a cheap warm start, not the end.
-/// 2. Damped Newton, at most [`NEWTON_MAX_STEPS`] steps, each
-///    `theta <- theta + t d` with `d = -(H + mu I)^{-1} g` (`mu = 0` unless
-///    `H` is indefinite or singular to working precision, see
-///    [`shifted_newton_step`]) and `t` from a backtracking line search
-///    ([`damped_newton_step`]). The line search is on the objective while
-///    the objective can see the decrease; once it cannot (a step lowers `f`
-///    by about `lambda^2 / 2`, which sinks below `f`'s rounding error near
-///    the optimum), it is on the gradient norm, which is computed with an
-///    absolute error of a few `EPS`. A gradient norm of 1e-6 does not place
-///    the point in Newton's region when the Hessian is nearly singular (an
-///    eigenvalue of 1e-10 lets the full step overshoot by 1e4), which is why
-///    the steps are damped and their number is not fixed.
-///
-///    The phase stops when the gradient is exactly 0, when the gradient
-///    norm is below its target and the squared Newton decrement
-///    `lambda^2 = g^T H^{-1} g` below [`NEWTON_DECREMENT_TARGET`] (the
-///    objective is then within `lambda^2 / 2` of its minimum, to second
-///    order), when no step passes the line search (rounding floor), or
-///    after [`NEWTON_MAX_STEPS`] steps.
-///
-/// Everything is deterministic: the same input gives the same bits.
-fn minimise<O, const D: usize>(
-    objective: O,
+/// The L-BFGS phase of [`minimise`]: argmin's L-BFGS from `start` until the
+/// gradient norm is below [`LBFGS_HANDOVER`]; returns the point to go on
+/// from, the iterations used and argmin's termination reason.
+fn lbfgs_phase<O, const D: usize>(
+    objective: &O,
     start: SVector<f64, D>,
-    target: impl Fn(&SVector<f64, D>) -> f64,
-    certificate: Certificate,
     what: &'static str,
-) -> Result<Minimum<D>>
+) -> Result<(NewtonPoint<D>, u64, String)>
 where
     O: CostFunction<Param = SVector<f64, D>, Output = f64>
         + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
@@ -1195,7 +1230,6 @@ where
         what,
         detail: format!("argmin stopped with an error: {e}"),
     };
-
     let line_search: MoreThuenteLineSearch<SVector<f64, D>, SVector<f64, D>, f64> =
         MoreThuenteLineSearch::new();
     let quasi_newton = LBFGS::new(line_search, LBFGS_MEMORY)
@@ -1220,7 +1254,7 @@ where
         .into_iter()
         .flatten()
     {
-        if let Some(point) = NewtonPoint::at(&objective, *theta).map_err(failed)?
+        if let Some(point) = NewtonPoint::at(objective, *theta).map_err(failed)?
             && handover
                 .as_ref()
                 .is_none_or(|best| point.gradient.norm() < best.gradient.norm())
@@ -1228,18 +1262,92 @@ where
             handover = Some(point);
         }
     }
-    let Some(mut point) = handover else {
+    let Some(point) = handover else {
         return Err(Error::NotConverged {
             what,
             detail: format!("L-BFGS ended without a finite point (argmin: {lbfgs_reason})"),
         });
     };
 
+    Ok((point, lbfgs_iterations, lbfgs_reason))
+}
+
+/// Which phases [`minimise`] runs.
+#[derive(Clone, Copy, PartialEq)]
+enum Phases {
+    /// L-BFGS from the start, then damped Newton.
+    LbfgsThenNewton,
+    /// Damped Newton from the start (for a start that is already close).
+    NewtonOnly,
+}
+
+/// Minimises `objective` from `start` in two phases, and checks that the
+/// gradient norm at the end is below `target(theta)` (and, for
+/// [`Certificate::StrictLocalMinimum`], that the Hessian there is positive definite).
+///
+/// 1. argmin's L-BFGS with a More-Thuente line search, until the gradient
+///    norm is below [`LBFGS_HANDOVER`] (its cost-change stopping rule is
+///    switched off): a cheap warm start, not the end.
+/// 2. Damped Newton, at most [`NEWTON_MAX_STEPS`] steps, each
+///    `theta <- theta + t d` with `d = -(H + mu I)^{-1} g` (`mu = 0` unless
+///    `H` is indefinite or singular to working precision, see
+///    [`shifted_newton_step`]) and `t` from a backtracking line search
+///    ([`damped_newton_step`]). The line search is on the objective while
+///    the objective can see the decrease; once it cannot (a step lowers `f`
+///    by about `lambda^2 / 2`, which sinks below `f`'s rounding error near
+///    the optimum), it is on the gradient norm, which is computed with an
+///    absolute error of a few `EPS`. A gradient norm of 1e-6 does not place
+///    the point in Newton's region when the Hessian is nearly singular (an
+///    eigenvalue of 1e-10 lets the full step overshoot by 1e4), which is why
+///    the steps are damped and their number is not fixed.
+///
+///    The phase stops when the gradient is exactly 0; when the gradient
+///    norm is below its target, the squared Newton decrement
+///    `lambda^2 = g^T H^{-1} g` below [`NEWTON_DECREMENT_TARGET`] (the
+///    objective is then within `lambda^2 / 2` of its minimum, to second
+///    order) and, for [`Certificate::StrictLocalMinimum`], the Newton step
+///    below [`NEWTON_STEP_TARGET`]; when no step passes the line search
+///    (rounding floor); or after [`NEWTON_MAX_STEPS`] steps. Then the end
+///    point must meet the gradient target and the certificate.
+///
+/// Everything is deterministic: the same input gives the same bits.
+fn minimise<O, const D: usize>(
+    objective: O,
+    start: SVector<f64, D>,
+    phases: Phases,
+    target: impl Fn(&SVector<f64, D>) -> f64,
+    certificate: Certificate,
+    what: &'static str,
+) -> Result<Minimum<D>>
+where
+    O: CostFunction<Param = SVector<f64, D>, Output = f64>
+        + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
+        + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>
+        + Clone,
+{
+    let failed = |e: argmin::core::Error| Error::NotConverged {
+        what,
+        detail: format!("argmin stopped with an error: {e}"),
+    };
+
+    let (mut point, lbfgs_iterations, lbfgs_reason) = match phases {
+        Phases::LbfgsThenNewton => lbfgs_phase(&objective, start, what)?,
+        Phases::NewtonOnly => {
+            let point = NewtonPoint::at(&objective, start)
+                .map_err(failed)?
+                .ok_or_else(|| Error::NotConverged {
+                    what,
+                    detail: "the objective is not finite at the start".to_string(),
+                })?;
+            (point, 0, "skipped".to_string())
+        }
+    };
+
     let mut merit = Merit::Objective;
     let mut newton_steps = 0;
     while newton_steps < NEWTON_MAX_STEPS {
         let norm = point.gradient.norm();
-        if norm == 0.0 || (norm <= target(&point.theta) && certificate.holds(&point)) {
+        if norm == 0.0 || (norm <= target(&point.theta) && certificate.polished(&point)) {
             break;
         }
         match damped_newton_step(&objective, &point, merit).map_err(failed)? {
@@ -1265,7 +1373,7 @@ where
             ),
         });
     }
-    if certificate == Certificate::StrictLocalMinimum && !certificate.holds(&point) {
+    if !certificate.holds(&point) {
         return Err(Error::NotConverged {
             what,
             detail: if point.pure_newton {
