@@ -6,9 +6,11 @@
 //! the first two moments, has the smaller KL(q || p), is a local minimiser of
 //! KL; the L2 fit has the smaller L2 loss; the two fits are far apart compared
 //! with the optimiser's accuracy; the seed's quadratic fit agrees with the
-//! normal equations and beats the seed's example parameters.
+//! normal equations and beats the seed's example parameters. It also fits a
+//! random full-support `q` drawn from the context's seed and measures its
+//! moment matching, so that different seeds check different data.
 
-use super::{Claim, Context, Measurement};
+use super::{Claim, Context, Measurement, rng_for};
 use crate::divergence::{entropy, kl};
 use crate::error::Result;
 use crate::measure::Discrete;
@@ -20,6 +22,7 @@ use crate::train::fit::{
     seed_quadratic_normal_equations,
 };
 use nalgebra::{Vector2, Vector3};
+use rand::RngExt;
 
 /// Size of the parameter perturbations around the ML fit: KL rises by about
 /// `lambda_min delta^2 / 2 >= 3e-8` (lambda_min of the Fisher information is
@@ -28,6 +31,15 @@ const PERTURBATION: f64 = 1e-3;
 
 /// The two fits must lie this many times the optimiser's uncertainty apart.
 const FITS_DIFFER_FACTOR: f64 = 1e3;
+
+/// Salt of this claim's random numbers (see [`rng_for`]; unused by the other claims).
+const SALT: u64 = 24;
+
+/// Number of labels of the random `q`, and the range of its weights: every
+/// entry at least 1/100 of the largest keeps `|theta|` well below 30, where
+/// [`MOMENT_ROUNDING`] applies.
+const RANDOM_LABELS: usize = 11;
+const RANDOM_WEIGHTS: std::ops::Range<f64> = 0.01..1.0;
 
 /// The claims of this family.
 pub(super) fn claims() -> Vec<Claim> {
@@ -47,7 +59,7 @@ fn label_moments(p: &Discrete) -> (f64, f64) {
     (p.expect(x), p.expect(|i| x(i) * x(i)))
 }
 
-fn check_b4(_: &Context) -> Result<Vec<Measurement>> {
+fn check_b4(context: &Context) -> Result<Vec<Measurement>> {
     let q = seed_003_balls();
     let family = QuadraticExponentialFamily::new(q.len())?;
     let ml = fit_maximum_likelihood(&q)?;
@@ -94,6 +106,19 @@ fn check_b4(_: &Context) -> Result<Vec<Measurement>> {
         .min();
     let quadratic_bound =
         2.0 * SEED_QUADRATIC_GRADIENT_TARGET / quadratic_lambda + NORMAL_EQUATIONS_ROUNDING;
+
+    // A random full-support q from the seed: the ML fit matches its moments too.
+    let mut rng = rng_for(context, SALT);
+    let weights: Vec<f64> = (0..RANDOM_LABELS)
+        .map(|_| rng.random_range(RANDOM_WEIGHTS))
+        .collect();
+    let random_q = Discrete::from_weights(&weights)?;
+    let random_family = QuadraticExponentialFamily::new(RANDOM_LABELS)?;
+    let random_fit = fit_maximum_likelihood(&random_q)?;
+    let (random_mean_bound, random_square_bound) =
+        random_family.moment_mismatch_bounds(random_fit.gradient_target);
+    let (random_fit_mean, random_fit_square) = label_moments(&random_fit.distribution);
+    let (random_mean, random_square) = label_moments(&random_q);
 
     Ok(vec![
         Measurement::within(
@@ -149,6 +174,18 @@ fn check_b4(_: &Context) -> Result<Vec<Measurement>> {
             quadratic_loss.value(&seed_theta)?,
             quadratic.loss,
             0.0,
+        ),
+        Measurement::within(
+            "|E_p_ML[x] - E_q[x]| for a random q on 11 labels (from the seed)",
+            (random_fit_mean - random_mean).abs(),
+            0.0,
+            random_mean_bound + MOMENT_ROUNDING,
+        ),
+        Measurement::within(
+            "|E_p_ML[x^2] - E_q[x^2]| for the same random q",
+            (random_fit_square - random_square).abs(),
+            0.0,
+            random_square_bound + MOMENT_ROUNDING,
         ),
     ])
 }
