@@ -653,6 +653,36 @@ fn b5_chi2_near_the_boundary_is_within_its_conditioning() {
 }
 
 #[test]
+fn b5_chi2_at_the_top_of_the_f64_range() {
+    // chi2(N(0, 1.4^2) || N(5.314, 1)) = 1.410920215519332872272343e307
+    // (mpmath): finite, though most of p^2/q lies in the right tail piece,
+    // where the integrand (with the substitution's Jacobian) peaks at a few
+    // hundred times the integral; chi2 integrates it scaled by e^-44.
+    let (p, q) = (normal(0.0, 1.4), normal(5.314, 1.0));
+    let reference = 1.410_920_215_519_332_872_272_343e307;
+    let exact = chi2_normals(&p, &q);
+    assert!((exact - reference).abs() <= closed_form_rounding(reference));
+    let noise = chi2_quadrature_rounding(&p, &q) / (1.0 + exact);
+    let default = Quadrature::default();
+    let quadrature =
+        Quadrature::new(default.abs_tol(), default.rel_tol().max(noise), 2000).unwrap();
+    let est = chi2(&p, &q, &quadrature).unwrap();
+    assert!(
+        agrees_chi2(&est, &p, &q),
+        "{}",
+        describe("chi2 near f64::MAX", &est, exact)
+    );
+    // Just beyond: mpmath gives 4.53e308 > f64::MAX, so +inf on both sides
+    // (the closed form once gave NaN here, from inf times a negative low part).
+    let (p, q) = (
+        normal(-1.562_346_723_185_211, 1.277_953_791_529_985_7),
+        normal(1.567_372_146_901_657_7, 0.907_463_828_349_457_9),
+    );
+    assert_eq!(chi2_normals(&p, &q), f64::INFINITY);
+    assert_eq!(chi2(&p, &q, &default).unwrap().value, f64::INFINITY);
+}
+
+#[test]
 fn b5_quadrature_estimate_covers_node_rounding_far_from_the_origin() {
     // sd = 1e-9 |mean| (the smallest relative scale accepted): nodes near the
     // mean are rounded by up to half an ulp of the mean, about 1e-7 sd, and

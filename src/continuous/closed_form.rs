@@ -190,6 +190,10 @@ pub fn chi2_normals(p: &Normal, q: &Normal) -> f64 {
         // e^(hi + lo) - 1 = e^hi (1 + lo) - 1, lo below an ulp of hi; e^hi - 1
         // loses nothing for e^hi >= e^0.5 > 1.6.
         let e = log_ratio.hi.exp();
+        if e.is_infinite() {
+            // Beyond f64::MAX (and inf * lo would be NaN for lo < 0).
+            return f64::INFINITY;
+        }
         e.mul_add(log_ratio.lo, e - 1.0)
     }
 }

@@ -341,8 +341,15 @@ where
 /// (At exact equality the `O(|x|)` term would decide, but no ratio of doubles
 /// squares to exactly 2, so the margin is never 0.)
 ///
-/// A finite χ² whose integrand exceeds `f64::MAX` somewhere (values beyond
-/// about 1e300) comes out `+inf`.
+/// The integrand is integrated scaled by `e^-44` ([`CHI2_LN_SCALE`]; the
+/// result, its error estimate and the absolute target are scaled back).
+/// Near the boundary `s_p² = 2 s_q²` most of `∫ p²/q` can lie in a tail
+/// piece, where the integrand (times the substitution's Jacobian) peaks at
+/// about `(1 + τ)² / 2.5` times the integral, `τ` being how far into the
+/// tail the peak of `p²/q` lies in units of its width: about 360 for
+/// `N(0, 1.4²)` against `N(5.3, 1)`, whose χ² is 1.4e307. Unscaled, such
+/// values overflow and a finite χ² came out `+inf`. A χ² beyond `f64::MAX`
+/// comes out `+inf`.
 ///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
@@ -377,8 +384,35 @@ where
             finite => finite,
         })
         .collect();
-    quadrature.integrate_pieces(|x| chi2_integrand(p.ln_pdf(x), q.ln_pdf(x)), &pieces)
+    let back = (-CHI2_LN_SCALE).exp();
+    let scaled = Quadrature::new(
+        (quadrature.abs_tol() / back).max(f64::MIN_POSITIVE),
+        quadrature.rel_tol(),
+        quadrature.max_intervals(),
+    )?;
+    let estimate = scaled.integrate_pieces(
+        |x| chi2_integrand_times(p.ln_pdf(x), q.ln_pdf(x), CHI2_LN_SCALE),
+        &pieces,
+    )?;
+    Ok(Estimate {
+        value: estimate.value * back,
+        error_estimate: estimate.error_estimate * back,
+        ..estimate
+    })
 }
+
+/// The logarithm of the factor `e^-44` (7.8e-20) by which [`chi2`] scales
+/// its integrand, an exact double.
+///
+/// Reason: it leaves room for integrand values 1.3e19 times the integral
+/// before they overflow, and loses nothing at the small end: integrand
+/// values below `e^44` times the smallest normal double (3e-289) contribute
+/// nothing a χ² between distinct densities can notice (an absolute target
+/// below that is raised to it). Its cost is the rounding of `ln q - 44`
+/// inside the exponential, half an ulp of 44 (3.6e-15) relative per node,
+/// below the quadrature's rounding term of 50 `EPS`; scaling back by `e^44`
+/// rounds the result by an ulp or two.
+pub const CHI2_LN_SCALE: f64 = -44.0;
 
 /// The length scale on which `p²/q` decays in a tail where both densities
 /// are Gaussian with scales `s_p`, `s_q` and `2 s_q² > s_p²`:
@@ -574,6 +608,13 @@ pub fn hellinger2_integrand(ln_p: f64, ln_q: f64) -> f64 {
 /// `d <= 1`, and as `(p²/q) (1 - e^-d)²` through logarithms beyond.
 /// Never NaN for non-NaN arguments.
 pub fn chi2_integrand(ln_p: f64, ln_q: f64) -> f64 {
+    chi2_integrand_times(ln_p, ln_q, 0.0)
+}
+
+/// [`chi2_integrand`] times `e^ln_factor`, the factor applied inside the
+/// final exponential (so that a value beyond `f64::MAX` before scaling is
+/// not lost), while `ln p - ln q` is formed from the unscaled logarithms.
+fn chi2_integrand_times(ln_p: f64, ln_q: f64, ln_factor: f64) -> f64 {
     if ln_p.is_nan() || ln_q.is_nan() {
         return f64::NAN;
     }
@@ -585,15 +626,15 @@ pub fn chi2_integrand(ln_p: f64, ln_q: f64) -> f64 {
         };
     }
     if ln_p == f64::NEG_INFINITY {
-        return ln_q.exp();
+        return (ln_q + ln_factor).exp();
     }
     if ln_p == f64::INFINITY || ln_q == f64::INFINITY {
         return f64::INFINITY;
     }
     let d = ln_p - ln_q;
     if d <= 1.0 {
-        scaled(ln_q, d.exp_m1().powi(2))
+        scaled(ln_q + ln_factor, d.exp_m1().powi(2))
     } else {
-        scaled(2.0 * ln_p - ln_q, (-d).exp_m1().powi(2))
+        scaled(2.0 * ln_p - ln_q + ln_factor, (-d).exp_m1().powi(2))
     }
 }

@@ -667,9 +667,11 @@ impl Interval {
             |t| {
                 let (x, jacobian) = chart.point_and_jacobian(t);
                 let fx = f(x);
-                watch.record(x, fx);
-                // A zero integrand stays zero whatever the Jacobian.
+                // A zero integrand stays zero whatever the Jacobian; a value
+                // that the Jacobian takes beyond f64::MAX is recorded as the
+                // infinity it has become.
                 let value = if fx == 0.0 { 0.0 } else { fx * jacobian };
+                watch.record(x, value);
                 nodes[filled] = Node {
                     t,
                     value,
