@@ -33,11 +33,14 @@
 //! Newton method with the analytic Hessian and a backtracking line search
 //! (first on the objective, then, once the objective's decrease drowns in
 //! its rounding error, on the gradient norm), until the gradient target and
-//! [`NEWTON_DECREMENT_TARGET`] are met or rounding stops progress. The
-//! result is deterministic, and a fit returns [`Error::NotConverged`] unless
-//! the gradient norm at the returned point is below its target and, for the
-//! two L2 fits, whose losses are not convex, the Hessian there is positive
-//! definite to working precision.
+//! [`NEWTON_DECREMENT_TARGET`] are met or rounding stops progress. (The L2
+//! fit of the family starts from the maximum-likelihood estimate and also
+//! tries damped Newton alone, see [`fit_least_squares`].) The result is
+//! deterministic, and a fit returns [`Error::NotConverged`] unless the
+//! gradient norm at the returned point is below its target and, for the two
+//! L2 fits, whose losses are not convex, the point is a strict local
+//! minimum to working precision: positive definite Hessian, Newton step
+//! below [`NEWTON_STEP_TARGET`].
 //!
 //! # Example
 //! ```
@@ -943,8 +946,8 @@ pub struct QuadraticFit {
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels (the three
 /// parameters are then not determined); a non-finite `start` as in
 /// [`seed_quadratic_values`]; [`Error::NotConverged`] when
-/// [`SEED_QUADRATIC_GRADIENT_TARGET`] is not reached or the Hessian there is
-/// not positive definite.
+/// [`SEED_QUADRATIC_GRADIENT_TARGET`] is not reached, or the Hessian there is
+/// not positive definite, or the Newton step is above [`NEWTON_STEP_TARGET`].
 pub fn fit_seed_quadratic(q: &Discrete, start: &Vector3<f64>) -> Result<QuadraticFit> {
     check_at_least_three(q)?;
     check_finite(start.as_slice())?;
