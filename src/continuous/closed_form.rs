@@ -58,11 +58,12 @@ pub fn closed_form_rounding(value: f64) -> f64 {
 /// Terms of the series of `t - ln(1 + t)` used for `|t| < 1/2`: 60.
 ///
 /// Reason: the series `t^2 sum_(k >= 2) (-t)^(k-2) / k` has terms of at most
-/// `|t|^(k-2) / k` relative to its first, `1/2`; at `|t| = 1/2` the terms left
-/// out after the 60th are below `2^-60 / 61`, 1e-20 relative.
+/// `|t|^(k-2) / k` against its first, `1/2`; at `|t| = 1/2` the terms left out
+/// after the 60th add up to less than twice the first of them, `2^-60 / 62`,
+/// which is below 1e-19 relative.
 const SERIES_TERMS: i32 = 60;
 
-/// `rho^2 - 1 - 2 ln rho >= 0` for `rho = s1/s2`, to a few `EPS` relative.
+/// `rho^2 - 1 - 2 ln rho >= 0` for `rho = s1/s2`, to about 10 `EPS` relative.
 ///
 /// With `t = rho^2 - 1 = (s1 - s2)(s1 + s2)/s2^2` (computed without
 /// cancellation), it equals `t - ln(1 + t)`: by its series when `|t| < 1/2`
@@ -88,7 +89,7 @@ fn variance_term(s1: f64, s2: f64) -> f64 {
 /// Evaluated as `½ [(rho^2 - 1 - 2 ln rho) + (delta/s2)^2]` with
 /// `rho = s1/s2`: two non-negative terms, the first without cancellation
 /// for nearly equal scales and without `ln 0` for very unequal ones, so the
-/// result keeps a relative accuracy of a few `EPS` for every pair.
+/// result keeps a relative accuracy of about 10 `EPS` for every pair.
 ///
 /// # Example
 /// ```
