@@ -199,14 +199,16 @@ pub fn chi2_normals(p: &Normal, q: &Normal) -> f64 {
     }
 }
 
-/// Units of `EPS` of relative rounding carried by each evaluation of a
-/// normal's `ln p(x) = -((x - m)/s)^2/2 - ln s - ln(2 pi)/2`: 4.
+/// Units of `EPS` allowed, in [`chi2_quadrature_rounding`], for the relative
+/// rounding of the scale that each evaluation of a normal's
+/// `ln p(x) = -((x - m)/s)^2/2 - ln s - ln(2 pi)/2` amounts to: 4.
 ///
 /// Reason: `x - m`, the division by `s` and the square each round by half an
 /// ulp, so `((x - m)/s)^2` is off by at most `2 (1/2 + 1/2) + 1/2 = 2.5`
-/// half-ulps relative, 1.25 `EPS`, which is the effect of scaling `s` by a
-/// factor `1 ± 0.63 EPS`; the two subtractions of the constants add half an
-/// ulp of `|ln p|` each. 4 covers both densities' terms with room.
+/// half-ulps relative, 1.25 `EPS`: the effect of scaling `s` by a factor
+/// `1 ± 0.63 EPS`. The two subtractions that follow add half an ulp of
+/// `|ln p|` each, which where the quadratic term dominates is another
+/// fraction of it. 4 covers both, for each density, with room.
 pub const LN_PDF_ROUNDING_ULPS: f64 = 4.0;
 
 /// The relative condition number of `1 + χ²(p || q)` between normals with
@@ -236,12 +238,15 @@ pub fn chi2_normals_condition(p: &Normal, q: &Normal) -> f64 {
 /// does not see: `LN_PDF_ROUNDING_ULPS · EPS · κ · (1 + χ²)` with `κ` from
 /// [`chi2_normals_condition`] (0 when χ² is infinite).
 ///
-/// Reason: each evaluation of `ln p` equals the exact log-density of a normal
-/// whose scale is off by a relative `LN_PDF_ROUNDING_ULPS · EPS / 2` at most
-/// (see [`LN_PDF_ROUNDING_ULPS`]), and likewise for `q`; the integrand, and so
-/// the integral, moves by at most that times `κ` relative to `∫ p^2/q = 1 + χ²`.
-/// Far from the boundary `s1^2 = 2 s2^2` this is a few hundred `EPS`, below
-/// the quadrature's own rounding term; near it, it dominates.
+/// Reason: each evaluation of `ln p` is, up to the rounding of its constant
+/// terms, the exact log-density of a normal whose scale is off by a
+/// relative `0.63 EPS` at most (see [`LN_PDF_ROUNDING_ULPS`]), and likewise
+/// for `q`; so the integrand, and with it `∫ p^2/q = 1 + χ²`, moves by at most
+/// that times `κ`, relatively. This part grows like `1/M^2` as `s1^2` nears
+/// `2 s2^2`, where it dominates every other error; far from there it is a few
+/// hundred `EPS`. What it leaves out, half ulps of the `O(1)` constant terms
+/// (a few `EPS` of the integrand), is within the quadrature's own rounding
+/// term of 50 `EPS`.
 pub fn chi2_quadrature_rounding(p: &Normal, q: &Normal) -> f64 {
     let value = chi2_normals(p, q);
     if !value.is_finite() {
