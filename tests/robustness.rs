@@ -17,10 +17,10 @@
 //!   file, position and problem, exit code 2 and nothing on stdout, and never
 //!   panics.
 //!
-//! Tests that pass hold the crate to these promises. Tests marked
-//! `#[ignore = "bug: ..."]` expose a place where the crate breaks one; each
-//! states the correct behaviour and passes once the bug is fixed
-//! (`cargo test --release --test robustness -- --ignored` lists them).
+//! Tests that pass hold the crate to these promises. The `robust_regression_*`
+//! tests each reproduce a bug this audit found (and that has been fixed): they
+//! keep it fixed. A newly found bug gets a test marked `#[ignore = "bug: ..."]`
+//! that states the correct behaviour, until the fix lands.
 //! Reference values come from mpmath at 800-900 digits with the exact `f64`
 //! inputs shown.
 
@@ -383,7 +383,7 @@ fn extreme_pair() -> impl Strategy<Value = (Discrete, Discrete)> {
 }
 
 /// Some `p_i / q_i` is finite but `r ln r` overflows (r above about 2.4e305):
-/// there `kl` returns 0 today, see `robust_bug_kl_is_zero_when_a_ratio_exceeds_1e305`.
+/// there `kl` returns 0 today, see `robust_regression_kl_is_zero_when_a_ratio_exceeds_1e305`.
 /// The range test below leaves KL's value unchecked for such pairs (and only
 /// for them) so that it can keep guarding everything else; drop this
 /// exemption with the fix.
@@ -1263,7 +1263,7 @@ fn robust_cli_seed_values() {
 // ===========================================================================
 
 #[test]
-fn robust_bug_compensated_sum_of_infinities_is_nan() {
+fn robust_regression_compensated_sum_of_infinities_is_nan() {
     // Neumaier's correction (sum - t) + x is inf - inf once t overflows.
     assert_eq!(numeric::sum([1.0, f64::INFINITY]), f64::INFINITY);
     assert_eq!(numeric::sum([f64::NEG_INFINITY]), f64::NEG_INFINITY);
@@ -1278,7 +1278,7 @@ fn robust_bug_compensated_sum_of_infinities_is_nan() {
 }
 
 #[test]
-fn robust_bug_discrete_new_accepts_entries_whose_sum_overflows() {
+fn robust_regression_discrete_new_accepts_entries_whose_sum_overflows() {
     for v in [vec![f64::MAX, f64::MAX], vec![1e308; 3]] {
         assert!(
             matches!(Discrete::new(v.clone()), Err(Error::SumNotOne { .. })),
@@ -1299,7 +1299,7 @@ fn robust_bug_discrete_new_accepts_entries_whose_sum_overflows() {
 }
 
 #[test]
-fn robust_bug_value_is_nan_where_minus_infinity_is_promised() {
+fn robust_regression_value_is_nan_where_minus_infinity_is_promised() {
     let p = Discrete::new(vec![0.5, 0.5]).unwrap();
     for d in [
         Discriminator::from_probabilities(vec![0.0, 0.5]).unwrap(), // D = 0 on data
@@ -1324,7 +1324,7 @@ fn robust_bug_value_is_nan_where_minus_infinity_is_promised() {
 }
 
 #[test]
-fn robust_bug_chi2_is_zero_when_q_is_subnormal() {
+fn robust_regression_chi2_is_zero_when_q_is_subnormal() {
     let p = Discrete::new(vec![0.5, 0.5]).unwrap();
     for tiny in [TINIEST, 1e-310] {
         let q = Discrete::new(vec![1.0, tiny]).unwrap();
@@ -1347,7 +1347,7 @@ fn robust_bug_chi2_is_zero_when_q_is_subnormal() {
 }
 
 #[test]
-fn robust_bug_kl_is_zero_when_a_ratio_exceeds_1e305() {
+fn robust_regression_kl_is_zero_when_a_ratio_exceeds_1e305() {
     let p = Discrete::new(vec![0.5, 0.5]).unwrap();
     let q = Discrete::new(vec![1.0, 1e-306]).unwrap();
     // mpmath: KL = 0.5 ln(0.5) + 0.5 ln(0.5 / 1e-306) = 351.602372047529044331384270276.
@@ -1371,7 +1371,7 @@ fn robust_bug_kl_is_zero_when_a_ratio_exceeds_1e305() {
 }
 
 #[test]
-fn robust_bug_js_is_zero_for_distinct_distributions() {
+fn robust_regression_js_is_zero_for_distinct_distributions() {
     let ulp = 2f64.powi(-53);
     let p = Discrete::new(vec![0.5, 0.5]).unwrap();
     let q = Discrete::new(vec![0.5 + ulp, 0.5 - ulp]).unwrap();
@@ -1390,7 +1390,7 @@ fn robust_bug_js_is_zero_for_distinct_distributions() {
 }
 
 #[test]
-fn robust_bug_documented_bounds_are_not_exact() {
+fn robust_regression_documented_bounds_are_not_exact() {
     // H(p) <= ln n: the uniform distribution on 5 points exceeds it.
     let u = Discrete::uniform(5).unwrap();
     assert!(entropy(&u) <= 5f64.ln(), "H = {:e} > ln 5", entropy(&u));
@@ -1434,7 +1434,7 @@ fn robust_bug_documented_bounds_are_not_exact() {
 }
 
 #[test]
-fn robust_bug_ln_share_overflows() {
+fn robust_regression_ln_share_overflows() {
     // ln(1e308 / 2.5e308) = ln 0.4; a + b overflows, the ratio does not.
     let reference = -0.916_290_731_874_155_065_183_527_211_8;
     let got = ln_share(1e308, 1.5e308);
@@ -1442,7 +1442,7 @@ fn robust_bug_ln_share_overflows() {
 }
 
 #[test]
-fn robust_bug_tv_normals_is_not_scale_free() {
+fn robust_regression_tv_normals_is_not_scale_free() {
     // TV is scale free; mpmath: TV(N(0, 1), N(0, 4)) = 0.3226745688347686647522049.
     let reference = 0.322_674_568_834_768_664_752_204_9;
     for scale in [1.0, 1e-100, 1e-80, 1e80, 5e99] {
@@ -1458,7 +1458,7 @@ fn robust_bug_tv_normals_is_not_scale_free() {
 }
 
 #[test]
-fn robust_bug_kl_and_chi2_normals_for_very_different_scales() {
+fn robust_regression_kl_and_chi2_normals_for_very_different_scales() {
     // References from mpmath at 900 digits with these exact parameters.
     let cases = [
         // (m1, s1, m2, s2, KL, chi2)
@@ -1503,7 +1503,7 @@ fn robust_bug_kl_and_chi2_normals_for_very_different_scales() {
 }
 
 #[test]
-fn robust_bug_chi2_near_its_boundary_and_verify_seed_411801() {
+fn robust_regression_chi2_near_its_boundary_and_verify_seed_411801() {
     // The pair `verify --seed 411801` draws; mpmath: chi2 = 8.589688862811379184129417e51.
     let p = Normal::new(-1.198_309_921_525_275_7e-1, 1.847_717_109_761_596_5).unwrap();
     let q = Normal::new(1.955_540_771_276_664_8e-1, 1.306_697_179_554_895_2).unwrap();
@@ -1527,7 +1527,7 @@ fn robust_bug_chi2_near_its_boundary_and_verify_seed_411801() {
 }
 
 #[test]
-fn robust_bug_quadrature_far_from_the_origin_misses_its_estimate() {
+fn robust_regression_quadrature_far_from_the_origin_misses_its_estimate() {
     // Accepted today: sd = 1e-9 |mean| is MIN_RELATIVE_SCALE exactly. Either
     // fix passes: refusing such parameters, or an estimate that covers the
     // rounding of the nodes (a node near 1e100 is rounded by 1e84, 1e-7 sd).
@@ -1552,7 +1552,7 @@ fn robust_bug_quadrature_far_from_the_origin_misses_its_estimate() {
 }
 
 #[test]
-fn robust_bug_ml_fit_on_a_saturated_but_skewed_q() {
+fn robust_regression_ml_fit_on_a_saturated_but_skewed_q() {
     // With 3 labels the family has 2 parameters plus normalisation: every q
     // of full support is in it, here at theta = (ln(1e10)/2, 0).
     let q = Discrete::from_weights(&[1e-10, 1e-5, 1.0]).unwrap();
@@ -1561,7 +1561,7 @@ fn robust_bug_ml_fit_on_a_saturated_but_skewed_q() {
 }
 
 #[test]
-fn robust_bug_cli_usage_errors_are_several_lines() {
+fn robust_regression_cli_usage_errors_are_several_lines() {
     for args in [
         &["divergence"][..],
         &["divergence", "--p", "x.txt"],
@@ -1576,7 +1576,7 @@ fn robust_bug_cli_usage_errors_are_several_lines() {
 }
 
 #[test]
-fn robust_bug_cli_file_name_with_newline() {
+fn robust_regression_cli_file_name_with_newline() {
     let q = TempFile::new("q-name", "0.5 0.5");
     let p = TempFile::new("name\nwith-newline", "abc");
     assert_refused(&divergence(p.path(), q.path()), &["not a number"]);
