@@ -130,6 +130,23 @@ fn every_registered_claim_passes_for_other_seeds() {
 }
 
 #[test]
+fn readme_claims_table_lists_every_claim_with_its_proof() {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    for claim in gan_theory::claims::all() {
+        let row = readme
+            .lines()
+            .find(|line| line.starts_with(&format!("| {} |", claim.id)))
+            .unwrap_or_else(|| panic!("README's claims table has no row for {}", claim.id));
+        assert!(
+            row.contains(&format!("({})", claim.proof)),
+            "README's row for {} does not link {}",
+            claim.id,
+            claim.proof
+        );
+    }
+}
+
+#[test]
 fn every_proof_is_rendered_in_the_docs() {
     let docs = fs::read_to_string(root().join("src/proofs.rs")).unwrap();
     for (_, name, _) in proofs() {
