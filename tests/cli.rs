@@ -2,61 +2,16 @@
 //! library's functions, every input format, every kind of bad input, and
 //! `verify` (whatever claims are registered).
 
+mod common;
+
+use common::binary::{TempFile, run, run_with_stdin};
 use gan_theory::claims;
 use gan_theory::io::escape_controls;
 use gan_theory::{Discrete, divergence, game, tol};
 use serde_json::Value;
 use std::ffi::OsStr;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-/// A file under the temp directory, unique to this process, test and label,
-/// removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(test: &str, label: &str, contents: impl AsRef<[u8]>) -> Self {
-        let name = format!("gan-theory-cli-{}-{test}-{label}", std::process::id());
-        let path = std::env::temp_dir().join(name);
-        std::fs::write(&path, contents).expect("cannot write a temp file");
-        Self(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// The name the binary shows in messages: the path as given.
-    fn name(&self) -> String {
-        self.0.display().to_string()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
-    run_with_stdin(args, b"")
-}
-
-fn run_with_stdin<S: AsRef<OsStr>>(args: &[S], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gan-theory"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cannot start gan-theory");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    // The binary may refuse its input before reading all of it; a closed pipe here is fine.
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    child.wait_with_output().expect("gan-theory did not finish")
-}
 
 fn divergence_json(p: &Path, q: &Path, extra: &[&str]) -> Output {
     let mut args: Vec<&OsStr> = vec![

@@ -26,6 +26,8 @@
 
 mod common;
 
+use common::binary::{TempFile, binary, run, run_with_stdin};
+
 use gan_theory::continuous::{
     self, Density, Normal, NormalMixture, Piece, Quadrature, Uniform, chi2_normals,
     closed_form_rounding, kl_normals, tv_normals,
@@ -46,9 +48,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::f64::consts::LN_2;
 use std::ffi::OsStr;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Output, Stdio};
 
 /// The smallest positive (subnormal) `f64`, 2^-1074.
 const TINIEST: f64 = 5e-324;
@@ -969,58 +970,6 @@ fn robust_parse_vector_handles_long_inputs() {
 // The binary
 // ===========================================================================
 
-/// A file under the temp directory, unique to this process and label, removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(label: &str, contents: impl AsRef<[u8]>) -> Self {
-        let name = format!("gan-theory-robust-{}-{label}", std::process::id());
-        let path = std::env::temp_dir().join(name);
-        std::fs::write(&path, contents).expect("cannot write a temp file");
-        Self(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn name(&self) -> String {
-        self.0.display().to_string()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gan-theory"));
-    // A panic would print this variable's name; make sure nothing hides one.
-    command.env("RUST_BACKTRACE", "1");
-    command
-}
-
-fn run_with_stdin<S: AsRef<OsStr>>(args: &[S], input: &[u8]) -> Output {
-    let mut child = binary()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cannot start gan-theory");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    // The binary may stop reading early; a closed pipe here is fine.
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    child.wait_with_output().expect("gan-theory did not finish")
-}
-
-fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
-    run_with_stdin(args, b"")
-}
-
 fn divergence(p: &Path, q: &Path) -> Output {
     run(&[
         OsStr::new("divergence"),
@@ -1062,7 +1011,7 @@ fn assert_refused(output: &Output, needles: &[&str]) {
 
 #[test]
 fn robust_cli_refuses_bad_files_in_one_line() {
-    let q = TempFile::new("q", "0.5 0.5");
+    let q = TempFile::new("robust", "q", "0.5 0.5");
     let mut garbage: Vec<u8> = (0u32..4096)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
@@ -1128,7 +1077,7 @@ fn robust_cli_refuses_bad_files_in_one_line() {
         ),
     ];
     for (label, bytes, needles) in cases {
-        let p = TempFile::new(label, bytes);
+        let p = TempFile::new("robust", label, bytes);
         let output = divergence(p.path(), q.path());
         let mut all = vec![p.name()];
         all.extend(needles.iter().map(|s| s.to_string()));
@@ -1139,7 +1088,7 @@ fn robust_cli_refuses_bad_files_in_one_line() {
 
 #[test]
 fn robust_cli_refuses_unreadable_sources_in_one_line() {
-    let q = TempFile::new("q-unreadable", "0.5 0.5");
+    let q = TempFile::new("robust", "q-unreadable", "0.5 0.5");
     let missing =
         std::env::temp_dir().join(format!("gan-theory-robust-{}-missing", std::process::id()));
     let output = divergence(&missing, q.path());
@@ -1159,7 +1108,7 @@ fn robust_cli_refuses_unreadable_sources_in_one_line() {
 
 #[test]
 fn robust_cli_stdin_edge_cases() {
-    let q = TempFile::new("q-stdin", "0.5 0.5");
+    let q = TempFile::new("robust", "q-stdin", "0.5 0.5");
     let args = |p: &OsStr| -> Vec<std::ffi::OsString> {
         ["divergence", "--p"]
             .iter()
@@ -1187,7 +1136,7 @@ fn robust_cli_stdin_edge_cases() {
     }
     // A long stdin (1.8 MB, 200 000 numbers) is fine.
     let long = "0.000005\n".repeat(200_000);
-    let q_long = TempFile::new("q-long", &long);
+    let q_long = TempFile::new("robust", "q-long", &long);
     let output = run_with_stdin(
         &[
             OsStr::new("divergence"),
@@ -1208,7 +1157,7 @@ fn robust_cli_output_that_cannot_be_written() {
     if !full.exists() {
         return;
     }
-    let p = TempFile::new("p-full", "0.5 0.5");
+    let p = TempFile::new("robust", "p-full", "0.5 0.5");
     for args in [
         vec![
             OsStr::new("divergence"),
@@ -1293,8 +1242,8 @@ fn robust_regression_discrete_new_accepts_entries_whose_sum_overflows() {
         )
         .is_err()
     );
-    let p = TempFile::new("p-overflow", "1.7e308 1.7e308");
-    let q = TempFile::new("q-overflow", "0.5 0.5");
+    let p = TempFile::new("robust", "p-overflow", "1.7e308 1.7e308");
+    let q = TempFile::new("robust", "q-overflow", "0.5 0.5");
     assert_refused(&divergence(p.path(), q.path()), &[&p.name(), "sum"]);
 }
 
@@ -1332,8 +1281,8 @@ fn robust_regression_chi2_is_zero_when_q_is_subnormal() {
         assert_eq!(chi2(&p, &q).unwrap(), f64::INFINITY, "q = (1, {tiny:e})");
     }
     // Through the binary, as a user sees it.
-    let p_file = TempFile::new("p-chi2", "0.5 0.5");
-    let q_file = TempFile::new("q-chi2", "1 5e-324");
+    let p_file = TempFile::new("robust", "p-chi2", "0.5 0.5");
+    let q_file = TempFile::new("robust", "q-chi2", "1 5e-324");
     let output = run(&[
         OsStr::new("divergence"),
         "--p".as_ref(),
@@ -1355,8 +1304,8 @@ fn robust_regression_kl_is_zero_when_a_ratio_exceeds_1e305() {
     let d = kl(&p, &q).unwrap();
     assert!(tol::close(d, reference), "KL = {d}, reference {reference}");
     // The binary shows the same 0.
-    let p_file = TempFile::new("p-kl", "0.5 0.5");
-    let q_file = TempFile::new("q-kl", "1 1e-306");
+    let p_file = TempFile::new("robust", "p-kl", "0.5 0.5");
+    let q_file = TempFile::new("robust", "q-kl", "1 1e-306");
     let output = run(&[
         OsStr::new("divergence"),
         "--p".as_ref(),
@@ -1577,7 +1526,7 @@ fn robust_regression_cli_usage_errors_are_several_lines() {
 
 #[test]
 fn robust_regression_cli_file_name_with_newline() {
-    let q = TempFile::new("q-name", "0.5 0.5");
-    let p = TempFile::new("name\nwith-newline", "abc");
+    let q = TempFile::new("robust", "q-name", "0.5 0.5");
+    let p = TempFile::new("robust", "name\nwith-newline", "abc");
     assert_refused(&divergence(p.path(), q.path()), &["not a number"]);
 }

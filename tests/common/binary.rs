@@ -1,0 +1,65 @@
+//! Running the `gan-theory` binary from a test, as a user runs it.
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A file under the temp directory, unique to this process, test and label,
+/// removed when dropped.
+pub struct TempFile(PathBuf);
+
+impl TempFile {
+    /// Writes `contents` to a fresh temp file named after `test` and `label`.
+    pub fn new(test: &str, label: &str, contents: impl AsRef<[u8]>) -> Self {
+        let name = format!("gan-theory-{test}-{}-{label}", std::process::id());
+        let path = std::env::temp_dir().join(name);
+        std::fs::write(&path, contents).expect("cannot write a temp file");
+        Self(path)
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// The name the binary shows in messages: the path as given.
+    pub fn name(&self) -> String {
+        self.0.display().to_string()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The binary, with `RUST_BACKTRACE=1` so that a panic could not go unnoticed
+/// (its message would name the variable).
+pub fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gan-theory"));
+    command.env("RUST_BACKTRACE", "1");
+    command
+}
+
+/// Runs the binary with `args` and an empty standard input.
+pub fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
+    run_with_stdin(args, b"")
+}
+
+/// Runs the binary with `args`, writing `input` to its standard input.
+pub fn run_with_stdin<S: AsRef<OsStr>>(args: &[S], input: &[u8]) -> Output {
+    let mut child = binary()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start gan-theory");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    // The binary may refuse its input before reading all of it; a closed pipe here is fine.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("gan-theory did not finish")
+}
