@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::binary::{TempFile, run, run_with_stdin};
+use common::binary::{TempFile, assert_refused, divergence, run, run_with_stdin};
 use gan_theory::claims;
 use gan_theory::io::escape_controls;
 use gan_theory::{Discrete, divergence, game, tol};
@@ -13,17 +13,11 @@ use std::ffi::OsStr;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+/// `divergence --p P --q Q --json`, then `extra`.
 fn divergence_json(p: &Path, q: &Path, extra: &[&str]) -> Output {
-    let mut args: Vec<&OsStr> = vec![
-        "divergence".as_ref(),
-        "--p".as_ref(),
-        p.as_os_str(),
-        "--q".as_ref(),
-        q.as_os_str(),
-        "--json".as_ref(),
-    ];
-    args.extend(extra.iter().map(|a| OsStr::new(*a)));
-    run(&args)
+    let mut args = vec!["--json"];
+    args.extend_from_slice(extra);
+    divergence(p, q, &args)
 }
 
 fn stdout_json(output: &Output) -> Value {
@@ -45,26 +39,6 @@ fn number(value: &Value) -> f64 {
         other => other
             .as_f64()
             .unwrap_or_else(|| panic!("{other} is not a number")),
-    }
-}
-
-/// Bad input: exit code 2, nothing on stdout, exactly one line on stderr,
-/// in the form `gan-theory: ...`, containing every one of `needles`.
-fn assert_refused(output: &Output, needles: &[&str]) {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
-    assert!(
-        output.stdout.is_empty(),
-        "stdout: {}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    assert!(
-        stderr.ends_with('\n') && stderr.matches('\n').count() == 1,
-        "not exactly one line: {stderr:?}"
-    );
-    assert!(stderr.starts_with("gan-theory: "), "{stderr:?}");
-    for needle in needles {
-        assert!(stderr.contains(needle), "{stderr:?} lacks {needle:?}");
     }
 }
 

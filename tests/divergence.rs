@@ -149,12 +149,15 @@ proptest! {
 
     #[test]
     fn b1_kl_equals_cross_entropy_minus_entropy((p, q) in common::pair()) {
-        let ce = cross_entropy(&p, &q).unwrap();
+        // Cross-entropy by its definition, not the library's (which is H + KL).
+        let ce = common::cross_entropy_by_definition(&p, &q);
         let d = kl(&p, &q).unwrap();
         if ce.is_infinite() {
             prop_assert_eq!(d, f64::INFINITY);
+            prop_assert_eq!(cross_entropy(&p, &q).unwrap(), f64::INFINITY);
         } else {
             prop_assert!(tol::close(d, ce - entropy(&p)), "KL {d} vs H(p,q)-H(p) {}", ce - entropy(&p));
+            prop_assert!(tol::close(cross_entropy(&p, &q).unwrap(), ce));
         }
     }
 

@@ -26,7 +26,9 @@
 
 mod common;
 
-use common::binary::{TempFile, binary, run, run_with_stdin};
+use common::binary::{
+    TempFile, assert_no_panic, assert_refused, binary, divergence, run, run_with_stdin,
+};
 
 use gan_theory::continuous::{
     self, Density, Normal, NormalMixture, Piece, Quadrature, Uniform, chi2_normals,
@@ -49,7 +51,7 @@ use rand::rngs::StdRng;
 use std::f64::consts::LN_2;
 use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Stdio;
 
 /// The smallest positive (subnormal) `f64`, 2^-1074.
 const TINIEST: f64 = 5e-324;
@@ -383,18 +385,6 @@ fn extreme_pair() -> impl Strategy<Value = (Discrete, Discrete)> {
         })
 }
 
-/// Some `p_i / q_i` is finite but `r ln r` overflows (r above about 2.4e305):
-/// there `kl` returns 0 today, see `robust_regression_kl_is_zero_when_a_ratio_exceeds_1e305`.
-/// The range test below leaves KL's value unchecked for such pairs (and only
-/// for them) so that it can keep guarding everything else; drop this
-/// exemption with the fix.
-fn kl_ratio_overflows(p: &Discrete, q: &Discrete) -> bool {
-    p.as_slice().iter().zip(q.as_slice()).any(|(&a, &b)| {
-        let r = a / b;
-        a > 0.0 && b > 0.0 && r.is_finite() && (r * r.ln()).is_infinite()
-    })
-}
-
 /// Some `p_i > 0` where `q_i = 0`.
 fn mass_where_other_has_none(p: &Discrete, q: &Discrete) -> bool {
     p.as_slice()
@@ -423,13 +413,14 @@ proptest! {
         } else {
             prop_assert!(d.is_finite() && d >= 0.0, "KL = {d}");
             prop_assert!(ce.is_finite() && ce >= 0.0, "H(p, q) = {ce}");
-            if !kl_ratio_overflows(&p, &q) {
-                prop_assert!(tol::close(d, ce - h), "KL {d} vs H(p,q) - H(p) {}", ce - h);
-                prop_assert!(d >= 2.0 * tv * tv - tol::IDENTITY_ABS, "Pinsker: KL {d}, TV {tv}");
-            }
+            // Against -sum p ln q by definition (the library's H(p, q) is H + KL).
+            let by_definition = common::cross_entropy_by_definition(&p, &q);
+            prop_assert!(tol::close(d, by_definition - h), "KL {d} vs H(p,q) - H(p) {}", by_definition - h);
+            prop_assert!(tol::close(ce, by_definition), "H(p, q) = {ce} vs {by_definition}");
+            prop_assert!(d >= 2.0 * tv * tv - tol::IDENTITY_ABS, "Pinsker: KL {d}, TV {tv}");
         }
-        // The upper ends of these ranges are clamps in the code (and f64::min
-        // maps NaN to the bound), so the inequalities below carry the content.
+        // The ends of these ranges are clamps in the code (f64::clamp, which
+        // keeps a NaN visible), so the inequalities below carry the content.
         let j = js(&p, &q).unwrap();
         prop_assert!((0.0..=LN_2).contains(&j), "JSD = {j}");
         prop_assert_eq!(j, js(&q, &p).unwrap());
@@ -970,45 +961,6 @@ fn robust_parse_vector_handles_long_inputs() {
 // The binary
 // ===========================================================================
 
-fn divergence(p: &Path, q: &Path) -> Output {
-    run(&[
-        OsStr::new("divergence"),
-        "--p".as_ref(),
-        p.as_os_str(),
-        "--q".as_ref(),
-        q.as_os_str(),
-    ])
-}
-
-fn assert_no_panic(output: &Output) {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-        "{stderr}"
-    );
-}
-
-/// Exit code 2, nothing on stdout, exactly one line on stderr starting with
-/// `gan-theory: ` and containing every needle, no panic.
-fn assert_refused(output: &Output, needles: &[&str]) {
-    assert_no_panic(output);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
-    assert!(
-        output.stdout.is_empty(),
-        "stdout: {}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    assert!(
-        stderr.ends_with('\n') && stderr.matches('\n').count() == 1,
-        "not exactly one line: {stderr:?}"
-    );
-    assert!(stderr.starts_with("gan-theory: "), "{stderr:?}");
-    for needle in needles {
-        assert!(stderr.contains(needle), "{stderr:?} lacks {needle:?}");
-    }
-}
-
 #[test]
 fn robust_cli_refuses_bad_files_in_one_line() {
     let q = TempFile::new("robust", "q", "0.5 0.5");
@@ -1078,7 +1030,7 @@ fn robust_cli_refuses_bad_files_in_one_line() {
     ];
     for (label, bytes, needles) in cases {
         let p = TempFile::new("robust", label, bytes);
-        let output = divergence(p.path(), q.path());
+        let output = divergence(p.path(), q.path(), &[]);
         let mut all = vec![p.name()];
         all.extend(needles.iter().map(|s| s.to_string()));
         let all: Vec<&str> = all.iter().map(String::as_str).collect();
@@ -1091,13 +1043,13 @@ fn robust_cli_refuses_unreadable_sources_in_one_line() {
     let q = TempFile::new("robust", "q-unreadable", "0.5 0.5");
     let missing =
         std::env::temp_dir().join(format!("gan-theory-robust-{}-missing", std::process::id()));
-    let output = divergence(&missing, q.path());
+    let output = divergence(&missing, q.path(), &[]);
     assert_refused(&output, &[&missing.display().to_string(), "no such file"]);
     let directory = std::env::temp_dir();
-    assert_refused(&divergence(&directory, q.path()), &["directory"]);
+    assert_refused(&divergence(&directory, q.path(), &[]), &["directory"]);
     if Path::new("/dev/null").exists() {
         assert_refused(
-            &divergence(Path::new("/dev/null"), q.path()),
+            &divergence(Path::new("/dev/null"), q.path(), &[]),
             &["/dev/null", "no numbers"],
         );
     }
@@ -1208,7 +1160,7 @@ fn robust_cli_seed_values() {
 }
 
 // ===========================================================================
-// Bugs: each test states the promised behaviour and fails today
+// Regressions: each reproduces a bug the audit found (now fixed)
 // ===========================================================================
 
 #[test]
@@ -1244,7 +1196,7 @@ fn robust_regression_discrete_new_accepts_entries_whose_sum_overflows() {
     );
     let p = TempFile::new("robust", "p-overflow", "1.7e308 1.7e308");
     let q = TempFile::new("robust", "q-overflow", "0.5 0.5");
-    assert_refused(&divergence(p.path(), q.path()), &[&p.name(), "sum"]);
+    assert_refused(&divergence(p.path(), q.path(), &[]), &[&p.name(), "sum"]);
 }
 
 #[test]
@@ -1283,14 +1235,7 @@ fn robust_regression_chi2_is_zero_when_q_is_subnormal() {
     // Through the binary, as a user sees it.
     let p_file = TempFile::new("robust", "p-chi2", "0.5 0.5");
     let q_file = TempFile::new("robust", "q-chi2", "1 5e-324");
-    let output = run(&[
-        OsStr::new("divergence"),
-        "--p".as_ref(),
-        p_file.path().as_os_str(),
-        "--q".as_ref(),
-        q_file.path().as_os_str(),
-        "--json".as_ref(),
-    ]);
+    let output = divergence(p_file.path(), q_file.path(), &["--json"]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["chi2"], "inf");
 }
@@ -1303,17 +1248,10 @@ fn robust_regression_kl_is_zero_when_a_ratio_exceeds_1e305() {
     let reference = 351.602_372_047_529_044_331_384_270_276;
     let d = kl(&p, &q).unwrap();
     assert!(tol::close(d, reference), "KL = {d}, reference {reference}");
-    // The binary shows the same 0.
+    // The binary shows the same value.
     let p_file = TempFile::new("robust", "p-kl", "0.5 0.5");
     let q_file = TempFile::new("robust", "q-kl", "1 1e-306");
-    let output = run(&[
-        OsStr::new("divergence"),
-        "--p".as_ref(),
-        p_file.path().as_os_str(),
-        "--q".as_ref(),
-        q_file.path().as_os_str(),
-        "--json".as_ref(),
-    ]);
+    let output = divergence(p_file.path(), q_file.path(), &["--json"]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let shown = report["kl_pq"].as_f64().unwrap();
     assert!(tol::close(shown, reference), "kl_pq = {shown}");
@@ -1528,5 +1466,5 @@ fn robust_regression_cli_usage_errors_are_several_lines() {
 fn robust_regression_cli_file_name_with_newline() {
     let q = TempFile::new("robust", "q-name", "0.5 0.5");
     let p = TempFile::new("robust", "name\nwith-newline", "abc");
-    assert_refused(&divergence(p.path(), q.path()), &["not a number"]);
+    assert_refused(&divergence(p.path(), q.path(), &[]), &["not a number"]);
 }

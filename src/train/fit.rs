@@ -1215,6 +1215,14 @@ where
     Ok(None)
 }
 
+/// The crate's error for an argmin run that stopped with an error of its own.
+fn argmin_failed(what: &'static str, error: argmin::core::Error) -> Error {
+    Error::NotConverged {
+        what,
+        detail: format!("argmin stopped with an error: {error}"),
+    }
+}
+
 /// The L-BFGS phase of [`minimise`]: argmin's L-BFGS from `start` until the
 /// gradient norm is below [`LBFGS_HANDOVER`]; returns the point to go on
 /// from, the iterations used and argmin's termination reason.
@@ -1229,10 +1237,7 @@ where
         + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>
         + Clone,
 {
-    let failed = |e: argmin::core::Error| Error::NotConverged {
-        what,
-        detail: format!("argmin stopped with an error: {e}"),
-    };
+    let failed = |e| argmin_failed(what, e);
     let line_search: MoreThuenteLineSearch<SVector<f64, D>, SVector<f64, D>, f64> =
         MoreThuenteLineSearch::new();
     let quasi_newton = LBFGS::new(line_search, LBFGS_MEMORY)
@@ -1328,10 +1333,7 @@ where
         + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>
         + Clone,
 {
-    let failed = |e: argmin::core::Error| Error::NotConverged {
-        what,
-        detail: format!("argmin stopped with an error: {e}"),
-    };
+    let failed = |e| argmin_failed(what, e);
 
     let (mut point, lbfgs_iterations, lbfgs_reason) = match phases {
         Phases::LbfgsThenNewton => lbfgs_phase(&objective, start, what)?,

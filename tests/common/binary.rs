@@ -63,3 +63,47 @@ pub fn run_with_stdin<S: AsRef<OsStr>>(args: &[S], input: &[u8]) -> Output {
     drop(stdin);
     child.wait_with_output().expect("gan-theory did not finish")
 }
+
+/// No panic message on stderr (`RUST_BACKTRACE` is named in every one, as
+/// [`binary`] sets it).
+pub fn assert_no_panic(output: &Output) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+}
+
+/// Bad input: exit code 2, nothing on stdout, exactly one line on stderr in
+/// the form `gan-theory: ...` containing every one of `needles`, and no panic.
+pub fn assert_refused(output: &Output, needles: &[&str]) {
+    assert_no_panic(output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert!(
+        output.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(
+        stderr.ends_with('\n') && stderr.matches('\n').count() == 1,
+        "not exactly one line: {stderr:?}"
+    );
+    assert!(stderr.starts_with("gan-theory: "), "{stderr:?}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{stderr:?} lacks {needle:?}");
+    }
+}
+
+/// `gan-theory divergence --p P --q Q` followed by `extra` (such as `--json`).
+pub fn divergence(p: &Path, q: &Path, extra: &[&str]) -> Output {
+    let mut args: Vec<&OsStr> = vec![
+        "divergence".as_ref(),
+        "--p".as_ref(),
+        p.as_os_str(),
+        "--q".as_ref(),
+        q.as_os_str(),
+    ];
+    args.extend(extra.iter().map(|a| OsStr::new(*a)));
+    run(&args)
+}
