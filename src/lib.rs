@@ -9,10 +9,14 @@ pub mod error;
 pub mod game;
 pub mod io;
 pub mod measure;
+pub mod mlp;
 pub mod numeric;
+pub mod optim;
 pub mod proofs;
+pub mod tabular;
 pub mod tol;
 pub mod train;
+pub mod transport;
 
 pub use error::{Error, Result};
 pub use game::Discriminator;

@@ -12,6 +12,8 @@ mod continuous;
 mod divergence;
 mod fit;
 mod game;
+mod training;
+mod transport;
 
 use crate::error::Error;
 use serde::Serialize;
@@ -188,9 +190,11 @@ impl Claim {
 pub fn all() -> Vec<Claim> {
     let mut claims = Vec::new();
     claims.extend(game::claims());
+    claims.extend(training::claims());
     claims.extend(divergence::claims());
     claims.extend(fit::claims());
     claims.extend(continuous::claims());
+    claims.extend(transport::claims());
     claims
 }
 

@@ -14,4 +14,6 @@
 //! - [`fit`]: maximum likelihood against least squares on seed 003's 45 balls
 //!   (claim B4, "maximum likelihood is minimum KL").
 
+pub mod algorithm1;
 pub mod fit;
+pub mod inner_max;

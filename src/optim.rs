@@ -1,0 +1,1 @@
+//! First-order optimisers for the models: SGD with momentum and Adam.
