@@ -17,3 +17,4 @@
 pub mod algorithm1;
 pub mod fit;
 pub mod inner_max;
+pub mod tabular_game;

@@ -2,3 +2,6 @@
 //! distributions (plan, dual potentials and a certificate of optimality),
 //! ground costs, the one-dimensional fast paths and the
 //! Kantorovich-Rubinstein potential (claims C1-C5).
+
+pub mod line;
+pub mod potential;
