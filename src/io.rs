@@ -31,11 +31,16 @@
 //! data or a stream like `/dev/zero` is refused at once instead of filling
 //! the memory.
 //!
+//! A **matrix** file ([`parse_matrix`], [`read_matrix`]) holds one row per
+//! line, its numbers separated by commas or whitespace (blank lines are
+//! skipped), or one JSON array of arrays, `[[0, 1], [1, 0]]`. Every row has
+//! the length of the first; a ragged row is refused with its number and
+//! line. A point cloud (one point per row) is read the same way. Errors
+//! inside a row name the row and the entry within it:
+//! `row 2, entry 3 (line 2, column 5): "x" is not a number`.
+//!
 //! Reading is one pass over the text, linear in its length, so files of
-//! millions of numbers are fine. The scanner that splits plain text keeps the
-//! line of every number, and the JSON reader reads one array at a time, so a
-//! matrix reader (one row per line, or a JSON array of arrays) can be built
-//! here from the same parts.
+//! millions of numbers are fine.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -168,6 +173,32 @@ pub enum ParseError {
         /// The entry the inner array stands in place of.
         at: Position,
     },
+    /// A problem inside one row of a matrix: `error`'s position counts the
+    /// entry within the row (from 1).
+    InRow {
+        /// The row, from 1.
+        row: usize,
+        /// The problem, with its place in the row.
+        error: Box<ParseError>,
+    },
+    /// A matrix row whose length differs from the first row's.
+    RaggedRow {
+        /// The row, from 1.
+        row: usize,
+        /// Where the row starts.
+        at: LineColumn,
+        /// Its number of entries.
+        found: usize,
+        /// The first row's number of entries.
+        expected: usize,
+    },
+    /// A JSON matrix holds a number where a row (an inner array) must stand.
+    NotARow {
+        /// The row, from 1.
+        row: usize,
+        /// Where the number is.
+        at: LineColumn,
+    },
 }
 
 /// How many characters of a bad token an error message repeats.
@@ -185,6 +216,13 @@ impl ParseError {
             ParseError::NotANumber { at, .. }
             | ParseError::EmptyEntry { at }
             | ParseError::NestedArray { at } => Some(at.to_string()),
+            ParseError::InRow { row, error } => Some(match error.position() {
+                Some(inner) => format!("row {row}, {inner}"),
+                None => format!("row {row}"),
+            }),
+            ParseError::RaggedRow { row, at, .. } | ParseError::NotARow { row, at } => {
+                Some(format!("row {row} ({at})"))
+            }
         }
     }
 
@@ -204,6 +242,16 @@ impl ParseError {
             ParseError::MalformedJson { problem, .. } => format!("malformed JSON: {problem}"),
             ParseError::NestedArray { .. } => {
                 "nested array: a vector is one flat array of numbers".to_string()
+            }
+            ParseError::InRow { error, .. } => error.problem(),
+            ParseError::RaggedRow {
+                found, expected, ..
+            } => format!(
+                "ragged rows: this row has {found} {} but the first row has {expected}",
+                if *found == 1 { "entry" } else { "entries" }
+            ),
+            ParseError::NotARow { .. } => {
+                "a number where a row belongs: a matrix is a JSON array of arrays".to_string()
             }
         }
     }
@@ -786,6 +834,303 @@ fn json_string<'a>(cursor: &mut Cursor<'a>) -> Result<&'a str, ParseError> {
     }
 }
 
+/// Where an entry of a matrix was written: its row and its entry within the
+/// row, its line and its column, all counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatrixPosition {
+    /// The row, from 1.
+    pub row: usize,
+    /// The entry within the row, from 1.
+    pub entry: usize,
+    /// The line it starts on, from 1.
+    pub line: usize,
+    /// The column (in characters) it starts at, from 1.
+    pub column: usize,
+}
+
+impl fmt::Display for MatrixPosition {
+    /// `row 2, entry 3 (line 2, column 5)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "row {}, entry {} (line {}, column {})",
+            self.row, self.entry, self.line, self.column
+        )
+    }
+}
+
+/// The numbers of a matrix as read, row-major, each with the place it was written.
+///
+/// # Example
+/// ```
+/// use gan_theory::io::{parse_matrix, MatrixPosition};
+/// let m = parse_matrix("0 1 2\n3, 4, 5\n")?;
+/// assert_eq!((m.rows(), m.cols()), (2, 3));
+/// assert_eq!(m.row(1), &[3.0, 4.0, 5.0]);
+/// // Entry 4 in row-major order is row 2, entry 2:
+/// assert_eq!(m.position(4), Some(MatrixPosition { row: 2, entry: 2, line: 2, column: 4 }));
+/// # Ok::<(), gan_theory::io::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MatrixEntries {
+    cols: usize,
+    values: Vec<f64>,
+    starts: Vec<LineColumn>,
+}
+
+impl MatrixEntries {
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.values.len().checked_div(self.cols).unwrap_or(0)
+    }
+
+    /// Number of columns (entries per row).
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Every number, row after row.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Row `i` (from 0).
+    ///
+    /// # Panics
+    /// When `i >= rows()`.
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.values[i * self.cols..(i + 1) * self.cols]
+    }
+
+    /// The rows as vectors.
+    pub fn to_rows(&self) -> Vec<Vec<f64>> {
+        self.values.chunks(self.cols).map(<[f64]>::to_vec).collect()
+    }
+
+    /// Where the entry of 0-based row-major `index` was written (as in a
+    /// library error's [`crate::Error::index`] over the flattened matrix).
+    pub fn position(&self, index: usize) -> Option<MatrixPosition> {
+        let at = self.starts.get(index)?;
+        Some(MatrixPosition {
+            row: index / self.cols + 1,
+            entry: index % self.cols + 1,
+            line: at.line,
+            column: at.column,
+        })
+    }
+
+    /// Adds one row, checking its length against the first row's.
+    fn push_row(&mut self, row: usize, at: LineColumn, entries: Entries) -> Result<(), ParseError> {
+        if self.values.is_empty() {
+            self.cols = entries.len();
+        } else if entries.len() != self.cols {
+            return Err(ParseError::RaggedRow {
+                row,
+                at,
+                found: entries.len(),
+                expected: self.cols,
+            });
+        }
+        self.values.extend_from_slice(&entries.values);
+        self.starts.extend_from_slice(&entries.starts);
+        Ok(())
+    }
+}
+
+/// Reads a matrix from text: one row per line (numbers separated by commas
+/// or whitespace; blank lines skipped), or one JSON array of arrays (when
+/// the first character other than whitespace is `[` or `{`).
+///
+/// # Errors
+/// [`ParseError::Empty`] when there is no number, [`ParseError::RaggedRow`],
+/// [`ParseError::NotARow`], [`ParseError::MalformedJson`], and
+/// [`ParseError::InRow`] around the errors of [`parse_vector`] for one row.
+///
+/// # Example
+/// ```
+/// use gan_theory::io::{parse_matrix, ParseError};
+/// let plain = parse_matrix("0 1\n\n1 0")?;
+/// let json = parse_matrix("[[0, 1],\n [1, 0]]")?;
+/// assert_eq!((plain.rows(), plain.cols(), plain.values()), (json.rows(), json.cols(), json.values()));
+/// let err = parse_matrix("0 1\n1 0 2").unwrap_err();
+/// assert_eq!(err.to_string(),
+///     "row 2 (line 2, column 1): ragged rows: this row has 3 entries but the first row has 2");
+/// let err = parse_matrix("0 1\n1 x").unwrap_err();
+/// assert_eq!(err.to_string(), r#"row 2, entry 2 (line 2, column 3): "x" is not a number"#);
+/// assert!(matches!(parse_matrix("[1, 2]"), Err(ParseError::NotARow { .. })));
+/// # Ok::<(), ParseError>(())
+/// ```
+pub fn parse_matrix(text: &str) -> Result<MatrixEntries, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut cursor = Cursor::new(text);
+    cursor.skip_whitespace();
+    let matrix = match cursor.peek() {
+        Some(b'[' | b'{') => json_matrix(&mut cursor)?,
+        _ => plain_matrix(text)?,
+    };
+    if matrix.values.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    Ok(matrix)
+}
+
+/// Reads a matrix from a file, or from standard input when the path is `-`
+/// (see [`Source`] and [`parse_matrix`]).
+///
+/// # Errors
+/// [`ParseError::Unreadable`], [`ParseError::NotText`], and the errors of
+/// [`parse_matrix`].
+pub fn read_matrix(path_or_dash: impl AsRef<Path>) -> Result<MatrixEntries, ParseError> {
+    parse_matrix(&Source::from_arg(path_or_dash).read_text()?)
+}
+
+/// One row per line; a line break is `\n`, `\r\n` or a lone `\r`.
+fn plain_matrix(text: &str) -> Result<MatrixEntries, ParseError> {
+    let mut matrix = MatrixEntries::default();
+    let mut row = 0;
+    let mut line = 1;
+    let mut rest = text;
+    loop {
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let content = &rest[..end];
+        if !content.trim().is_empty() {
+            row += 1;
+            let mut entries = plain_vector(content).map_err(|error| ParseError::InRow {
+                row,
+                error: Box::new(on_line(error, line)),
+            })?;
+            for start in &mut entries.starts {
+                start.line = line;
+            }
+            let first = entries.starts[0];
+            matrix.push_row(
+                row,
+                LineColumn {
+                    line,
+                    column: first.column,
+                },
+                entries,
+            )?;
+        }
+        if end == rest.len() {
+            return Ok(matrix);
+        }
+        let skip = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
+        rest = &rest[end + skip..];
+        line += 1;
+    }
+}
+
+/// An error of [`plain_vector`] on one line's text, moved to line `line`.
+fn on_line(error: ParseError, line: usize) -> ParseError {
+    match error {
+        ParseError::NotANumber { at, token } => ParseError::NotANumber {
+            at: Position { line, ..at },
+            token,
+        },
+        ParseError::EmptyEntry { at } => ParseError::EmptyEntry {
+            at: Position { line, ..at },
+        },
+        other => other,
+    }
+}
+
+/// A whole JSON text that must be one array of arrays of numbers.
+fn json_matrix(cursor: &mut Cursor<'_>) -> Result<MatrixEntries, ParseError> {
+    const UNCLOSED: &str = "the input ends inside the matrix (missing ']')";
+    if cursor.peek() == Some(b'{') {
+        return Err(malformed(
+            cursor.at,
+            "found an object; a matrix is a JSON array of arrays of numbers",
+        ));
+    }
+    cursor.bump(); // the outer '['
+    let mut matrix = MatrixEntries::default();
+    let mut row = 0;
+    cursor.skip_whitespace();
+    if cursor.peek() == Some(b']') {
+        cursor.bump();
+    } else {
+        loop {
+            cursor.skip_whitespace();
+            row += 1;
+            let at = cursor.at;
+            match cursor.peek() {
+                Some(b'[') => {}
+                None => return Err(malformed(cursor.at, UNCLOSED)),
+                Some(b',' | b']' | b'{' | b'}' | b':') => {
+                    return Err(malformed(
+                        cursor.at,
+                        format!("expected a row '[', found {}", cursor.describe_next()),
+                    ));
+                }
+                Some(_) => return Err(ParseError::NotARow { row, at }),
+            }
+            let mut entries = Entries::default();
+            json_numbers(cursor, |value, at| entries.push(value, at)).map_err(
+                |error| match error {
+                    ParseError::NestedArray { .. } | ParseError::NotANumber { .. } => {
+                        ParseError::InRow {
+                            row,
+                            error: Box::new(error),
+                        }
+                    }
+                    other => other,
+                },
+            )?;
+            if entries.is_empty() {
+                return Err(if matrix.values.is_empty() {
+                    ParseError::InRow {
+                        row,
+                        error: Box::new(ParseError::Empty),
+                    }
+                } else {
+                    ParseError::RaggedRow {
+                        row,
+                        at,
+                        found: 0,
+                        expected: matrix.cols,
+                    }
+                });
+            }
+            matrix.push_row(row, at, entries)?;
+            cursor.skip_whitespace();
+            match cursor.peek() {
+                Some(b',') => cursor.bump(),
+                Some(b']') => {
+                    cursor.bump();
+                    break;
+                }
+                None => return Err(malformed(cursor.at, UNCLOSED)),
+                Some(_) => {
+                    return Err(malformed(
+                        cursor.at,
+                        format!(
+                            "expected ',' or ']' after row {row}, found {}",
+                            cursor.describe_next()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    cursor.skip_whitespace();
+    if cursor.peek().is_some() {
+        return Err(malformed(
+            cursor.at,
+            format!(
+                "unexpected {} after the closing ']'",
+                cursor.describe_next()
+            ),
+        ));
+    }
+    Ok(matrix)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -970,5 +1315,68 @@ mod tests {
             decode(b"0\x00.5".to_vec()),
             Err(ParseError::NotText { .. })
         ));
+    }
+
+    #[test]
+    fn matrix_positions_name_row_and_entry() {
+        let m = parse_matrix("\u{feff}1, 2\r\n\r\n 3 4\r5 6\n").unwrap();
+        assert_eq!((m.rows(), m.cols()), (3, 2));
+        assert_eq!(
+            m.position(3),
+            Some(MatrixPosition {
+                row: 2,
+                entry: 2,
+                line: 3,
+                column: 4
+            })
+        );
+        assert_eq!(m.position(6), None);
+        assert_eq!(
+            parse_matrix("1 2\n3 4 5").unwrap_err(),
+            ParseError::RaggedRow {
+                row: 2,
+                at: LineColumn { line: 2, column: 1 },
+                found: 3,
+                expected: 2
+            }
+        );
+        assert_eq!(
+            parse_matrix("1 2\n\n3,,4").unwrap_err().to_string(),
+            "row 2, entry 2 (line 3, column 3): empty entry: a comma must stand between two numbers"
+        );
+        assert_eq!(parse_matrix("\n \n"), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn json_matrices() {
+        let m = parse_matrix("[[1, 2],\n [3, \"inf\"]]").unwrap();
+        assert_eq!(m.values()[..3], [1.0, 2.0, 3.0]);
+        assert_eq!(
+            m.position(3).map(|p| (p.row, p.entry, p.line)),
+            Some((2, 2, 2))
+        );
+        assert_eq!(parse_matrix("[]"), Err(ParseError::Empty));
+        assert_eq!(
+            parse_matrix("[[1], []]").unwrap_err().to_string(),
+            "row 2 (line 1, column 7): ragged rows: this row has 0 entries but the first row has 1"
+        );
+        assert_eq!(
+            parse_matrix("[[1, 2], [3, x]]").unwrap_err().to_string(),
+            r#"row 2, entry 2 (line 1, column 14): "x" is not a number"#
+        );
+        assert!(matches!(
+            parse_matrix("[[1], [[2]]]"),
+            Err(ParseError::InRow { row: 2, .. })
+        ));
+        assert!(matches!(
+            parse_matrix("[[1], 2]"),
+            Err(ParseError::NotARow { row: 2, .. })
+        ));
+        for bad in ["[[1] [2]]", "[[1],", "[[1]] x", "{\"a\": 1}", "[[1],]"] {
+            assert!(
+                matches!(parse_matrix(bad), Err(ParseError::MalformedJson { .. })),
+                "{bad}"
+            );
+        }
     }
 }
