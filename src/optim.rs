@@ -1,1 +1,244 @@
 //! First-order optimisers for the models: SGD with momentum and Adam.
+//!
+//! Both act on a flat parameter slice and its gradient (as [`crate::mlp::Mlp`]
+//! stores them) and **descend**: to ascend an objective, pass minus its
+//! gradient. Their state (velocity, moments) is sized at construction and
+//! every step allocates nothing.
+//!
+//! # Example
+//! ```
+//! use gan_theory::optim::{Optimizer, Sgd};
+//! // Minimise theta^2 / 2 (gradient theta) from theta = 1.
+//! let mut sgd = Sgd::new(0.1, 0.0, 1)?;
+//! let mut theta = [1.0];
+//! for _ in 0..3 {
+//!     let grad = [theta[0]];
+//!     sgd.step(&mut theta, &grad)?;
+//! }
+//! assert!((theta[0] - 0.9f64.powi(3)).abs() < 1e-15);
+//! # Ok::<(), gan_theory::Error>(())
+//! ```
+
+use crate::error::{Error, Result, check_same_length};
+
+/// One optimisation step `params <- params - update(grad)`.
+pub trait Optimizer {
+    /// Number of parameters the optimiser was built for.
+    fn len(&self) -> usize;
+
+    /// Whether it was built for no parameters.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Updates `params` in place from the gradient `grad` of the loss being minimised.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] when `params` or `grad` does not have `len()` entries.
+    fn step(&mut self, params: &mut [f64], grad: &[f64]) -> Result<()>;
+}
+
+fn check_learning_rate(learning_rate: f64) -> Result<()> {
+    if !(learning_rate.is_finite() && learning_rate > 0.0) {
+        return Err(Error::InvalidParameter {
+            name: "learning_rate",
+            value: learning_rate,
+            requirement: "must be finite and > 0",
+        });
+    }
+    Ok(())
+}
+
+fn check_unit_interval(name: &'static str, value: f64) -> Result<()> {
+    if !(0.0..1.0).contains(&value) {
+        return Err(Error::InvalidParameter {
+            name,
+            value,
+            requirement: "must lie in [0, 1)",
+        });
+    }
+    Ok(())
+}
+
+/// Stochastic gradient descent with (heavy-ball) momentum, in PyTorch's
+/// convention (`torch.optim.SGD` without dampening or Nesterov):
+///
+/// ```text
+/// v <- mu v + g,    theta <- theta - lr v,    v = 0 before the first step.
+/// ```
+///
+/// (Sutskever et al.'s form `v <- mu v - lr g; theta <- theta + v` is the same
+/// iteration for a constant learning rate, with `v` scaled by `-lr`.)
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sgd {
+    learning_rate: f64,
+    momentum: f64,
+    velocity: Vec<f64>,
+}
+
+impl Sgd {
+    /// SGD for `len` parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `learning_rate > 0` is finite and
+    /// `0 <= momentum < 1`.
+    pub fn new(learning_rate: f64, momentum: f64, len: usize) -> Result<Self> {
+        check_learning_rate(learning_rate)?;
+        check_unit_interval("momentum", momentum)?;
+        Ok(Self {
+            learning_rate,
+            momentum,
+            velocity: vec![0.0; len],
+        })
+    }
+
+    /// The velocity `v` after the steps so far.
+    pub fn velocity(&self) -> &[f64] {
+        &self.velocity
+    }
+}
+
+impl Optimizer for Sgd {
+    fn len(&self) -> usize {
+        self.velocity.len()
+    }
+
+    fn step(&mut self, params: &mut [f64], grad: &[f64]) -> Result<()> {
+        check_same_length(params.len(), self.velocity.len())?;
+        check_same_length(grad.len(), self.velocity.len())?;
+        let (lr, mu) = (self.learning_rate, self.momentum);
+        for ((p, v), &g) in params.iter_mut().zip(&mut self.velocity).zip(grad) {
+            *v = mu * *v + g;
+            *p -= lr * *v;
+        }
+        Ok(())
+    }
+}
+
+/// Adam (Kingma and Ba 2015, Algorithm 1), with bias correction:
+///
+/// ```text
+/// t <- t + 1,   m <- b1 m + (1 - b1) g,   v <- b2 v + (1 - b2) g^2,
+/// theta <- theta - lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+/// ```
+///
+/// This is `torch.optim.Adam`'s update (eps added after the square root).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adam {
+    learning_rate: f64,
+    beta1: f64,
+    beta2: f64,
+    epsilon: f64,
+    steps: i32,
+    first: Vec<f64>,
+    second: Vec<f64>,
+}
+
+impl Adam {
+    /// Adam for `len` parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `learning_rate > 0` and
+    /// `epsilon > 0` are finite and `beta1`, `beta2` lie in `[0, 1)`.
+    pub fn new(
+        learning_rate: f64,
+        beta1: f64,
+        beta2: f64,
+        epsilon: f64,
+        len: usize,
+    ) -> Result<Self> {
+        check_learning_rate(learning_rate)?;
+        check_unit_interval("beta1", beta1)?;
+        check_unit_interval("beta2", beta2)?;
+        if !(epsilon.is_finite() && epsilon > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "epsilon",
+                value: epsilon,
+                requirement: "must be finite and > 0",
+            });
+        }
+        Ok(Self {
+            learning_rate,
+            beta1,
+            beta2,
+            epsilon,
+            steps: 0,
+            first: vec![0.0; len],
+            second: vec![0.0; len],
+        })
+    }
+
+    /// Adam with the paper's (and PyTorch's) defaults `beta1 = 0.9`,
+    /// `beta2 = 0.999`, `epsilon = 1e-8`.
+    ///
+    /// # Errors
+    /// As [`Adam::new`].
+    pub fn with_defaults(learning_rate: f64, len: usize) -> Result<Self> {
+        Self::new(learning_rate, 0.9, 0.999, 1e-8, len)
+    }
+
+    /// Number of steps taken.
+    pub fn steps(&self) -> i32 {
+        self.steps
+    }
+}
+
+impl Optimizer for Adam {
+    fn len(&self) -> usize {
+        self.first.len()
+    }
+
+    fn step(&mut self, params: &mut [f64], grad: &[f64]) -> Result<()> {
+        check_same_length(params.len(), self.first.len())?;
+        check_same_length(grad.len(), self.first.len())?;
+        self.steps = self.steps.saturating_add(1);
+        let (b1, b2) = (self.beta1, self.beta2);
+        let correction1 = 1.0 - b1.powi(self.steps);
+        let correction2 = 1.0 - b2.powi(self.steps);
+        let (lr, eps) = (self.learning_rate, self.epsilon);
+        let moments = self.first.iter_mut().zip(&mut self.second);
+        for ((p, (m, v)), &g) in params.iter_mut().zip(moments).zip(grad) {
+            *m = b1 * *m + (1.0 - b1) * g;
+            *v = b2 * *v + (1.0 - b2) * g * g;
+            *p -= lr * (*m / correction1) / ((*v / correction2).sqrt() + eps);
+        }
+        Ok(())
+    }
+}
+
+/// Either optimiser, so that a training loop can hold one without generics.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyOptimizer {
+    /// SGD with momentum.
+    Sgd(Sgd),
+    /// Adam.
+    Adam(Adam),
+}
+
+impl Optimizer for AnyOptimizer {
+    fn len(&self) -> usize {
+        match self {
+            AnyOptimizer::Sgd(o) => o.len(),
+            AnyOptimizer::Adam(o) => o.len(),
+        }
+    }
+
+    fn step(&mut self, params: &mut [f64], grad: &[f64]) -> Result<()> {
+        match self {
+            AnyOptimizer::Sgd(o) => o.step(params, grad),
+            AnyOptimizer::Adam(o) => o.step(params, grad),
+        }
+    }
+}
+
+impl From<Sgd> for AnyOptimizer {
+    fn from(o: Sgd) -> Self {
+        AnyOptimizer::Sgd(o)
+    }
+}
+
+impl From<Adam> for AnyOptimizer {
+    fn from(o: Adam) -> Self {
+        AnyOptimizer::Adam(o)
+    }
+}
