@@ -1,2 +1,456 @@
-//! Tabular models on a finite support, for exact checks: a discriminator with
-//! one logit per support point and a generator given by softmax logits.
+//! Tabular models on a finite support `{0, ..., n-1}`, for exact checks.
+//!
+//! - [`TabularDiscriminator`]: one logit `l_i` per support point,
+//!   `D(x_i) = sigma(l_i)`.
+//! - [`TabularGenerator`]: softmax logits `u_i`,
+//!   `p_g(x_i) = e^{u_i} / sum_j e^{u_j}`, normalised through the log-sum-exp
+//!   (the largest logit is subtracted first, so nothing overflows).
+//!
+//! Every expectation is a finite sum, so the value function, its gradients
+//! and `C(G)` are exact up to rounding. The gradients used here:
+//!
+//! ```text
+//! dV/dl_i             = p_data(x_i) sigma(-l_i) - p_g(x_i) sigma(l_i)
+//! d/du_j E_{p_g}[f]   = p_g(x_j) (f(x_j) - E_{p_g}[f])          (softmax chain rule)
+//! dC/dp_g(x)          = ln(p_g(x) / (p_data(x) + p_g(x))) = ln(1 - D*(x))
+//! dC/du_j             = p_g(x_j) (ln(1 - D*(x_j)) - E_{p_g}[ln(1 - D*)])
+//! ```
+//!
+//! The third line: with `a = p_data(x)`, `b = p_g(x)`, the term of `C` at `x`
+//! is `a ln(a/(a+b)) + b ln(b/(a+b))`, whose derivative in `b` is
+//! `-a/(a+b) + ln(b/(a+b)) + 1 - b/(a+b) = ln(b/(a+b))`. It equals the
+//! derivative of `V(D, G)` in `p_g(x)` at `D = D*` held fixed (the envelope
+//! theorem), which is why a generator step against `D*` is a step on `C`.
+//!
+//! This module is part of the models layer: it evaluates, it never optimises.
+
+use crate::error::{Error, Result, check_same_length};
+use crate::game::{self, Discriminator};
+use crate::measure::{Discrete, same_len};
+use crate::numeric::{CompensatedSum, ln_share, sigmoid};
+
+/// Checks that `values` is non-empty and every entry is finite.
+fn check_finite(values: &[f64]) -> Result<()> {
+    if values.is_empty() {
+        return Err(Error::Empty);
+    }
+    for (index, &value) in values.iter().enumerate() {
+        if value.is_nan() {
+            return Err(Error::NotANumber { index });
+        }
+        if value.is_infinite() {
+            return Err(Error::Infinite { index, value });
+        }
+    }
+    Ok(())
+}
+
+/// A discriminator with one free logit per support point: `D(x_i) = sigma(l_i)`.
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::tabular::TabularDiscriminator;
+/// let p_data = Discrete::new(vec![0.75, 0.25])?;
+/// let p_g = Discrete::new(vec![0.25, 0.75])?;
+/// let d = TabularDiscriminator::optimal(&p_data, &p_g)?;
+/// assert!((d.probability(0) - 0.75).abs() < 1e-15);
+/// // D* is a stationary point of V: the gradient vanishes.
+/// assert!(d.value_gradient(&p_data, &p_g)?.iter().all(|g| g.abs() < 1e-15));
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TabularDiscriminator {
+    logits: Vec<f64>,
+}
+
+impl TabularDiscriminator {
+    /// From finite logits.
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`].
+    pub fn new(logits: Vec<f64>) -> Result<Self> {
+        check_finite(&logits)?;
+        Ok(Self { logits })
+    }
+
+    /// `D = 1/2` everywhere (all logits 0) on `n` points.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] when `n = 0`.
+    pub fn half(n: usize) -> Result<Self> {
+        Self::new(vec![0.0; n])
+    }
+
+    /// The optimal discriminator `l*_i = ln p_data(x_i) - ln p_g(x_i)`
+    /// (Proposition 1), when it has finite logits.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] (naming the
+    /// first such point as its value) when some point has mass under only
+    /// one of the two distributions: there `D*` is 0 or 1, an infinite
+    /// logit, which [`game::optimal_discriminator`] represents and a tabular
+    /// discriminator does not. A point where both are 0 gets logit 0.
+    pub fn optimal(p_data: &Discrete, p_g: &Discrete) -> Result<Self> {
+        same_len(p_data, p_g)?;
+        let mut logits = Vec::with_capacity(p_data.len());
+        for (i, (&a, &b)) in p_data.as_slice().iter().zip(p_g.as_slice()).enumerate() {
+            logits.push(match (a > 0.0, b > 0.0) {
+                (true, true) => a.ln() - b.ln(),
+                (false, false) => 0.0,
+                _ => {
+                    return Err(Error::InvalidParameter {
+                        name: "support point",
+                        value: i as f64,
+                        requirement: "p_data and p_g must both be positive or both 0 (D* has an infinite logit otherwise)",
+                    });
+                }
+            });
+        }
+        Self::new(logits)
+    }
+
+    /// Number of support points.
+    pub fn len(&self) -> usize {
+        self.logits.len()
+    }
+
+    /// Always false: validated discriminators have at least one point.
+    pub fn is_empty(&self) -> bool {
+        self.logits.is_empty()
+    }
+
+    /// The logits `l_i`.
+    pub fn logits(&self) -> &[f64] {
+        &self.logits
+    }
+
+    /// `D(x_i) = sigma(l_i)`.
+    pub fn probability(&self, i: usize) -> f64 {
+        sigmoid(self.logits[i])
+    }
+
+    /// The same discriminator as a [`game::Discriminator`] (logit form).
+    pub fn discriminator(&self) -> Discriminator {
+        Discriminator::from_logits(self.logits.clone())
+            .expect("validated logits are finite and non-empty")
+    }
+
+    /// The exact value `V(D, G) = E_{p_data}[ln D] + E_{p_g}[ln(1 - D)]`.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`].
+    pub fn value(&self, p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
+        game::value(p_data, p_g, &self.discriminator())
+    }
+
+    /// The exact gradient of `V` in the logits:
+    /// `dV/dl_i = p_data(x_i) sigma(-l_i) - p_g(x_i) sigma(l_i)`.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`].
+    pub fn value_gradient(&self, p_data: &Discrete, p_g: &Discrete) -> Result<Vec<f64>> {
+        same_len(p_data, p_g)?;
+        check_same_length(p_data.len(), self.len())?;
+        Ok(self
+            .logits
+            .iter()
+            .zip(p_data.as_slice().iter().zip(p_g.as_slice()))
+            .map(|(&l, (&a, &b))| a * sigmoid(-l) - b * sigmoid(l))
+            .collect())
+    }
+
+    /// The gradient in the logits of Algorithm 1's minibatch estimate
+    /// `(1/m) sum_k ln D(x_k) + (1/m') sum_k ln(1 - D(y_k))` for the data
+    /// points `real` (indices `x_k`) and generated points `fake` (indices `y_k`).
+    /// Its expectation is [`value_gradient`](Self::value_gradient).
+    ///
+    /// # Errors
+    /// [`Error::Empty`] when either list is empty; [`Error::OutOfRange`]
+    /// for an index `>= n` (its position in `real ++ fake`).
+    pub fn minibatch_gradient(&self, real: &[usize], fake: &[usize]) -> Result<Vec<f64>> {
+        if real.is_empty() || fake.is_empty() {
+            return Err(Error::Empty);
+        }
+        let n = self.len();
+        if let Some(index) = real.iter().chain(fake).position(|&i| i >= n) {
+            let value = real.iter().chain(fake).nth(index).copied().unwrap_or(n) as f64;
+            return Err(Error::OutOfRange {
+                index,
+                value,
+                low: 0.0,
+                high: (n - 1) as f64,
+            });
+        }
+        let (mut real_counts, mut fake_counts) = (vec![0usize; n], vec![0usize; n]);
+        real.iter().for_each(|&i| real_counts[i] += 1);
+        fake.iter().for_each(|&i| fake_counts[i] += 1);
+        let (m_real, m_fake) = (real.len() as f64, fake.len() as f64);
+        Ok(self
+            .logits
+            .iter()
+            .zip(real_counts.iter().zip(&fake_counts))
+            .map(|(&l, (&r, &f))| r as f64 / m_real * sigmoid(-l) - f as f64 / m_fake * sigmoid(l))
+            .collect())
+    }
+
+    /// The logits moved by `step` along `direction`: `l + step direction`
+    /// (ascent when `direction` is a gradient of V and `step > 0`).
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`], or the errors of [`new`](Self::new) when
+    /// the result is not finite (a NaN or infinite step or direction).
+    pub fn moved(&self, direction: &[f64], step: f64) -> Result<Self> {
+        check_same_length(self.len(), direction.len())?;
+        Self::new(
+            self.logits
+                .iter()
+                .zip(direction)
+                .map(|(l, d)| l + step * d)
+                .collect(),
+        )
+    }
+}
+
+/// A generator on a finite support given by softmax logits:
+/// `p_g(x_i) = e^{u_i} / sum_j e^{u_j}`.
+///
+/// The logits are defined up to a common shift; nothing here depends on it.
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::tabular::TabularGenerator;
+/// let g = TabularGenerator::new(vec![1000.0, 1000.0 + 2f64.ln()])?;   // no overflow
+/// let p = g.distribution();
+/// assert!((p[0] - 1.0 / 3.0).abs() < 1e-15);
+/// // C(G) is minimal, -ln 4, at p_g = p_data, where its gradient vanishes.
+/// let p_data = Discrete::new(vec![0.25, 0.75])?;
+/// let g = TabularGenerator::from_distribution(&p_data)?;
+/// assert!((g.c_of_g(&p_data)? + 4f64.ln()).abs() < 1e-15);
+/// assert!(g.c_of_g_gradient(&p_data)?.iter().all(|d| d.abs() < 1e-15));
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TabularGenerator {
+    logits: Vec<f64>,
+}
+
+impl TabularGenerator {
+    /// From finite softmax logits.
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`].
+    pub fn new(logits: Vec<f64>) -> Result<Self> {
+        check_finite(&logits)?;
+        Ok(Self { logits })
+    }
+
+    /// The uniform distribution on `n` points (all logits 0).
+    ///
+    /// # Errors
+    /// [`Error::Empty`] when `n = 0`.
+    pub fn uniform(n: usize) -> Result<Self> {
+        Self::new(vec![0.0; n])
+    }
+
+    /// The generator whose distribution is `p`: logits `ln p_i`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when some `p_i = 0` (a zero needs an
+    /// infinite logit; the value names the first such index).
+    pub fn from_distribution(p: &Discrete) -> Result<Self> {
+        if let Some(i) = p.as_slice().iter().position(|&x| x == 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "zero-mass index",
+                value: i as f64,
+                requirement: "a softmax generator gives every point positive mass",
+            });
+        }
+        Self::new(p.as_slice().iter().map(|x| x.ln()).collect())
+    }
+
+    /// Number of support points.
+    pub fn len(&self) -> usize {
+        self.logits.len()
+    }
+
+    /// Always false: validated generators have at least one point.
+    pub fn is_empty(&self) -> bool {
+        self.logits.is_empty()
+    }
+
+    /// The logits `u_i`.
+    pub fn logits(&self) -> &[f64] {
+        &self.logits
+    }
+
+    /// `ln p_g(x_i) = u_i - ln sum_j e^{u_j}` (log-sum-exp with the maximum
+    /// taken out, so no term overflows).
+    pub fn log_probabilities(&self) -> Vec<f64> {
+        let max = self
+            .logits
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        let total = crate::numeric::sum(self.logits.iter().map(|u| (u - max).exp()));
+        let log_normaliser = max + total.ln();
+        self.logits.iter().map(|u| u - log_normaliser).collect()
+    }
+
+    /// The distribution `p_g`: softmax of the logits. An entry whose logit is
+    /// more than about 745 below the largest underflows to 0.
+    pub fn distribution(&self) -> Discrete {
+        let max = self
+            .logits
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        let weights: Vec<f64> = self.logits.iter().map(|u| (u - max).exp()).collect();
+        // The largest weight is exactly 1 and every weight is finite and >= 0.
+        Discrete::from_weights(&weights).expect("softmax weights are finite with maximum 1")
+    }
+
+    /// The entropy `H(p_g) = -sum p ln p` in nats, from the log-probabilities
+    /// (exact also where `p` underflows to 0).
+    pub fn entropy(&self) -> f64 {
+        let p = self.distribution();
+        let ln_p = self.log_probabilities();
+        -crate::numeric::sum(
+            p.as_slice()
+                .iter()
+                .zip(&ln_p)
+                .filter(|(p, _)| **p > 0.0)
+                .map(|(p, l)| p * l),
+        )
+    }
+
+    /// The logits moved by `step` along `direction`: `u + step direction`
+    /// (descent when `direction` is a gradient and `step < 0`).
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`], or the errors of [`new`](Self::new) when
+    /// the result is not finite.
+    pub fn moved(&self, direction: &[f64], step: f64) -> Result<Self> {
+        check_same_length(self.len(), direction.len())?;
+        Self::new(
+            self.logits
+                .iter()
+                .zip(direction)
+                .map(|(u, d)| u + step * d)
+                .collect(),
+        )
+    }
+
+    /// The softmax chain rule: the gradient in the logits of
+    /// `F(p_g)` whose gradient in `p_g` is `dF/dp` (evaluated at this `p_g`),
+    /// `dF/du_j = p_j (dF/dp_j - sum_i p_i dF/dp_i)`. Also the gradient of
+    /// `E_{p_g}[f]` for a fixed `f` (take `dF/dp = f`).
+    ///
+    /// Entries where `p_j = 0` (underflow) contribute 0 and give 0, so
+    /// `dF/dp_j` may be infinite there.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`]; [`Error::NotANumber`] for a NaN, and
+    /// [`Error::Infinite`] for an infinite, entry of `dF/dp` at a point of mass.
+    pub fn logit_gradient(&self, gradient_in_p: &[f64]) -> Result<Vec<f64>> {
+        check_same_length(self.len(), gradient_in_p.len())?;
+        let p = self.distribution();
+        let mut mean = CompensatedSum::new();
+        for (index, (&pi, &g)) in p.as_slice().iter().zip(gradient_in_p).enumerate() {
+            if pi > 0.0 {
+                if g.is_nan() {
+                    return Err(Error::NotANumber { index });
+                }
+                if g.is_infinite() {
+                    return Err(Error::Infinite { index, value: g });
+                }
+                mean.add(pi * g);
+            }
+        }
+        let mean = mean.value();
+        Ok(p.as_slice()
+            .iter()
+            .zip(gradient_in_p)
+            .map(|(&pi, &g)| if pi > 0.0 { pi * (g - mean) } else { 0.0 })
+            .collect())
+    }
+
+    /// The exact value `V(D, G)` for this generator's `p_g`.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`].
+    pub fn value(&self, p_data: &Discrete, d: &Discriminator) -> Result<f64> {
+        game::value(p_data, &self.distribution(), d)
+    }
+
+    /// The saturating generator loss `E_{p_g}[ln(1 - D)]`, the part of V that
+    /// depends on G (which G minimises).
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`].
+    pub fn saturating_loss(&self, d: &Discriminator) -> Result<f64> {
+        check_same_length(self.len(), d.len())?;
+        Ok(self.distribution().expect(|i| d.ln_one_minus_d(i)))
+    }
+
+    /// The gradient of [`saturating_loss`](Self::saturating_loss) in G's
+    /// logits, `p_j (ln(1 - D_j) - E_{p_g}[ln(1 - D)])`; it is also the
+    /// gradient of `V(D, G)` with D held fixed.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`]; [`Error::Infinite`] when `D = 1` at a point
+    /// of mass (the loss is `-inf` there).
+    pub fn saturating_gradient(&self, d: &Discriminator) -> Result<Vec<f64>> {
+        check_same_length(self.len(), d.len())?;
+        let f: Vec<f64> = (0..d.len()).map(|i| d.ln_one_minus_d(i)).collect();
+        self.logit_gradient(&f)
+    }
+
+    /// The non-saturating generator loss `E_{p_g}[-ln D]` (which G minimises).
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`].
+    pub fn non_saturating_loss(&self, d: &Discriminator) -> Result<f64> {
+        check_same_length(self.len(), d.len())?;
+        Ok(self.distribution().expect(|i| -d.ln_d(i)))
+    }
+
+    /// The gradient of [`non_saturating_loss`](Self::non_saturating_loss)
+    /// in G's logits, `p_j (-ln D_j - E_{p_g}[-ln D])`.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`]; [`Error::Infinite`] when `D = 0` at a point
+    /// of mass (the loss is `+inf` there).
+    pub fn non_saturating_gradient(&self, d: &Discriminator) -> Result<Vec<f64>> {
+        check_same_length(self.len(), d.len())?;
+        let f: Vec<f64> = (0..d.len()).map(|i| -d.ln_d(i)).collect();
+        self.logit_gradient(&f)
+    }
+
+    /// `C(G) = max_D V(D, G) = -ln 4 + 2 JSD(p_data || p_g)` for this `p_g`.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`].
+    pub fn c_of_g(&self, p_data: &Discrete) -> Result<f64> {
+        game::c_of_g(p_data, &self.distribution())
+    }
+
+    /// The gradient of `C(G)` in G's logits,
+    /// `dC/du_j = p_j (ln(1 - D*_j) - E_{p_g}[ln(1 - D*)])` with
+    /// `ln(1 - D*_j) = ln(p_g_j / (p_data_j + p_g_j))` (see the module docs).
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`].
+    pub fn c_of_g_gradient(&self, p_data: &Discrete) -> Result<Vec<f64>> {
+        check_same_length(self.len(), p_data.len())?;
+        let p = self.distribution();
+        let ln_one_minus_d_star: Vec<f64> = p
+            .as_slice()
+            .iter()
+            .zip(p_data.as_slice())
+            .map(|(&b, &a)| if b > 0.0 { ln_share(b, a) } else { 0.0 })
+            .collect();
+        self.logit_gradient(&ln_one_minus_d_star)
+    }
+}
