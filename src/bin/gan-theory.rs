@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! gan-theory divergence --p FILE --q FILE [--normalize] [--json]
+//! gan-theory w1 --u FILE --v FILE [--u-weights FILE] [--v-weights FILE] [--json]
 //! gan-theory verify [--json] [--seed N]
 //! gan-theory                      (same as `gan-theory verify`)
 //! ```
@@ -17,6 +18,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use gan_theory::claims::{self, Claim, Comparison, Context, Outcome};
 use gan_theory::io::{Entries, Source, escape_controls, parse_vector};
+use gan_theory::transport::line::{self, LineSample};
 use gan_theory::{Discrete, Error, divergence, game};
 use serde::{Serialize, Serializer};
 use std::io::{self, BufWriter, Write};
@@ -40,8 +42,31 @@ struct Cli {
 enum Command {
     /// KL, JSD, total variation, chi2, Hellinger, C(G) and D* of two distributions p and q.
     Divergence(DivergenceArgs),
+    /// W1 (Earth Mover distance) between two samples on the line, optionally weighted.
+    W1(W1Args),
     /// Runs the check of every registered claim and reports each measurement (the default command).
     Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct W1Args {
+    /// File with the sample u: numbers separated by commas, whitespace or
+    /// newlines, or one JSON array; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    u: PathBuf,
+    /// File with the sample v, in the same form as u.
+    #[arg(long, value_name = "FILE")]
+    v: PathBuf,
+    /// Relative weights of u's values, one per value (normalised to sum to 1,
+    /// as scipy.stats.wasserstein_distance does); without it each value has mass 1/n.
+    #[arg(long, value_name = "FILE")]
+    u_weights: Option<PathBuf>,
+    /// Relative weights of v's values, as for --u-weights.
+    #[arg(long, value_name = "FILE")]
+    v_weights: Option<PathBuf>,
+    /// Print {"w1": ...} instead of a sentence.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -106,6 +131,7 @@ fn main() -> ExitCode {
     let mut out = BufWriter::new(io::stdout().lock());
     let result = match command {
         Command::Divergence(args) => run_divergence(&args, &mut out),
+        Command::W1(args) => run_w1(&args, &mut out),
         Command::Verify(args) => run_verify(&args, &mut out),
     };
     match result {
@@ -437,6 +463,116 @@ fn numbers_or_null<S: Serializer>(values: &[Option<f64>], s: S) -> Result<S::Ok,
 /// `Some(x)` as a JSON number (see [`number`]), `None` as `null`.
 fn optional_number<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     x.map(claims::json_number).serialize(s)
+}
+
+// ---------------------------------------------------------------- w1
+
+fn run_w1(args: &W1Args, out: &mut impl Write) -> Result<ExitCode, Failure> {
+    let named = [
+        ("--u", Some(&args.u)),
+        ("--v", Some(&args.v)),
+        ("--u-weights", args.u_weights.as_ref()),
+        ("--v-weights", args.v_weights.as_ref()),
+    ];
+    refuse_stdin_twice(&named)?;
+    let u = load_sample(&args.u, args.u_weights.as_ref())?;
+    let v = load_sample(&args.v, args.v_weights.as_ref())?;
+    let w1 = line::w1(&u.sample, &v.sample);
+    emit(out, ExitCode::SUCCESS, |out| {
+        if args.json {
+            serde_json::to_writer(
+                &mut *out,
+                &serde_json::json!({ "w1": claims::json_number(w1) }),
+            )?;
+            writeln!(out)
+        } else {
+            writeln!(out, "W1 = {w1}")?;
+            writeln!(out, "u: {}", u.description)?;
+            writeln!(out, "v: {}", v.description)?;
+            writeln!(
+                out,
+                "(the Earth Mover distance on the line: the integral of |F_u - F_v|)"
+            )
+        }
+    })
+}
+
+/// Refuses a command line on which more than one file is `-`: standard
+/// input can be read only once.
+fn refuse_stdin_twice(named: &[(&str, Option<&PathBuf>)]) -> Result<(), Failure> {
+    let dashes: Vec<&str> = named
+        .iter()
+        .filter(|(_, path)| path.is_some_and(|p| Source::from_arg(p) == Source::Stdin))
+        .map(|(flag, _)| *flag)
+        .collect();
+    if dashes.len() > 1 {
+        return Err(Failure::Input(format!(
+            "{} cannot {} be '-': standard input can be read only once",
+            dashes.join(" and "),
+            if dashes.len() == 2 { "both" } else { "all" }
+        )));
+    }
+    Ok(())
+}
+
+/// A sample read for `w1`, and how to name it in the output.
+struct LoadedSample {
+    sample: LineSample,
+    description: String,
+}
+
+/// Reads and parses a vector; errors name the source and the position.
+fn read_entries(source: &Source) -> Result<Entries, Failure> {
+    source
+        .read_text()
+        .and_then(|text| parse_vector(&text))
+        .map_err(|e| Failure::Input(format!("{source}: {e}")))
+}
+
+/// Reads a sample and its optional weights; every error names the file that
+/// holds the bad entry and its position.
+fn load_sample(values: &PathBuf, weights: Option<&PathBuf>) -> Result<LoadedSample, Failure> {
+    let source = Source::from_arg(values);
+    let entries = read_entries(&source)?;
+    let refused = |e: Error, source: &Source, entries: &Entries| {
+        Failure::Input(format!("{source}: {}", invalid(&e, entries)))
+    };
+    // The values alone first, so that a bad value is reported against its file.
+    let unweighted =
+        LineSample::new(entries.values()).map_err(|e| refused(e, &source, &entries))?;
+    let n = entries.len();
+    let Some(weights) = weights else {
+        return Ok(LoadedSample {
+            sample: unweighted,
+            description: format!("{source}, {n} {}", plural(n, "value", "values")),
+        });
+    };
+    let weight_source = Source::from_arg(weights);
+    let weight_entries = read_entries(&weight_source)?;
+    if weight_entries.len() != n {
+        return Err(Failure::Input(format!(
+            "{source} has {n} {} but {weight_source} has {} {}: one weight per value",
+            plural(n, "value", "values"),
+            weight_entries.len(),
+            plural(weight_entries.len(), "weight", "weights")
+        )));
+    }
+    let masses = Discrete::from_weights(weight_entries.values())
+        .map_err(|e| refused(e, &weight_source, &weight_entries))?;
+    let sample = LineSample::weighted(entries.values(), &masses)
+        .map_err(|e| Failure::Input(format!("{source}: {e}")))?;
+    Ok(LoadedSample {
+        sample,
+        description: format!(
+            "{source}, {n} {} weighted by {weight_source}",
+            plural(n, "value", "values")
+        ),
+    })
+}
+
+/// `singular` for 1, else `plural`.
+fn plural(n: usize, singular: &'static str, plural: &'static str) -> &'static str {
+    if n == 1 { singular } else { plural }
 }
 
 // ---------------------------------------------------------------- verify
