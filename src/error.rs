@@ -82,6 +82,86 @@ pub enum Error {
         /// Details: the accuracy reached, the budget spent.
         detail: String,
     },
+    /// Row `row` of a matrix (or of a set of points) has another length than row 0.
+    RaggedRow {
+        /// 0-based index of the row.
+        row: usize,
+        /// Entries in row 0.
+        expected: usize,
+        /// Entries in this row.
+        found: usize,
+    },
+    /// A cost matrix does not have one row per entry of p and one column per entry of q.
+    ShapeMismatch {
+        /// Rows of the matrix.
+        rows: usize,
+        /// Columns of the matrix.
+        cols: usize,
+        /// Rows required (the length of p).
+        expected_rows: usize,
+        /// Columns required (the length of q).
+        expected_cols: usize,
+    },
+    /// The entry at `row`, `column` of a matrix is NaN.
+    EntryNotANumber {
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        column: usize,
+    },
+    /// The entry at `row`, `column` of a matrix is infinite where it must be
+    /// finite (a point coordinate, or a distance that overflows `f64`).
+    EntryInfinite {
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        column: usize,
+        /// The infinite value.
+        value: f64,
+    },
+    /// The entry at `row`, `column` of a matrix is negative.
+    EntryNegative {
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        column: usize,
+        /// The negative value.
+        value: f64,
+    },
+    /// Two sets of points live in spaces of different dimension.
+    DimensionMismatch {
+        /// Dimension of the first set.
+        left: usize,
+        /// Dimension of the second set.
+        right: usize,
+    },
+    /// The total masses of two marginals differ by more than `tolerance`.
+    Unbalanced {
+        /// Total mass of the first marginal (p).
+        left: f64,
+        /// Total mass of the second marginal (q).
+        right: f64,
+        /// The largest accepted |left - right|.
+        tolerance: f64,
+    },
+    /// No transport plan exists: some mass can only move along forbidden
+    /// (`+inf` cost) arcs.
+    NoFeasiblePlan {
+        /// How much mass cannot be placed on allowed arcs.
+        unplaced: f64,
+    },
+    /// An iterative solver reached its iteration cap before its optimality test held.
+    IterationLimit {
+        /// What stopped.
+        what: &'static str,
+        /// The cap.
+        limit: usize,
+    },
+    /// A computed answer failed its own certificate of correctness.
+    CertificateFailed {
+        /// Which check failed, with the numbers.
+        detail: String,
+    },
 }
 
 impl Error {
@@ -125,6 +205,55 @@ impl fmt::Display for Error {
                 requirement,
             } => write!(f, "parameter {name} = {value} is invalid: {requirement}"),
             Error::NotConverged { what, detail } => write!(f, "{what} did not converge: {detail}"),
+            Error::RaggedRow {
+                row,
+                expected,
+                found,
+            } => write!(f, "row {row} has {found} entries, row 0 has {expected}"),
+            Error::ShapeMismatch {
+                rows,
+                cols,
+                expected_rows,
+                expected_cols,
+            } => write!(
+                f,
+                "the cost matrix is {rows} x {cols}, but p has {expected_rows} entries and q has {expected_cols}"
+            ),
+            Error::EntryNotANumber { row, column } => {
+                write!(f, "row {row}, column {column} is NaN")
+            }
+            Error::EntryInfinite { row, column, value } => {
+                write!(f, "row {row}, column {column} is infinite ({value})")
+            }
+            Error::EntryNegative { row, column, value } => {
+                write!(f, "row {row}, column {column} is negative ({value})")
+            }
+            Error::DimensionMismatch { left, right } => write!(
+                f,
+                "dimensions differ: points in dimension {left} against points in dimension {right}"
+            ),
+            Error::Unbalanced {
+                left,
+                right,
+                tolerance,
+            } => write!(
+                f,
+                "masses do not balance: p sums to {left}, q sums to {right}, apart by {:e} (tolerance {tolerance:e}); normalise them to compare distributions",
+                (left - right).abs()
+            ),
+            Error::NoFeasiblePlan { unplaced } => write!(
+                f,
+                "no feasible transport plan: mass {unplaced:e} can only move along forbidden (+inf cost) arcs"
+            ),
+            Error::IterationLimit { what, limit } => {
+                write!(
+                    f,
+                    "{what} stopped at its cap of {limit} iterations before optimality"
+                )
+            }
+            Error::CertificateFailed { detail } => {
+                write!(f, "the answer failed its certificate: {detail}")
+            }
         }
     }
 }
