@@ -95,7 +95,9 @@ impl Activation {
     fn forward(self, z: &mut [f64]) {
         match self {
             Activation::Tanh => z.iter_mut().for_each(|v| *v = tanh(*v)),
-            Activation::Relu => z.iter_mut().for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 }),
+            Activation::Relu => z
+                .iter_mut()
+                .for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 }),
             Activation::LeakyRelu { slope } => z
                 .iter_mut()
                 .for_each(|v| *v = if *v > 0.0 { *v } else { slope * *v }),
@@ -106,10 +108,7 @@ impl Activation {
     /// `a = f(z)` (`1 - a^2` for tanh; `a > 0` iff `z > 0` for the ReLUs).
     fn backward(self, a: &[f64], grad: &mut [f64]) {
         match self {
-            Activation::Tanh => grad
-                .iter_mut()
-                .zip(a)
-                .for_each(|(g, &a)| *g *= 1.0 - a * a),
+            Activation::Tanh => grad.iter_mut().zip(a).for_each(|(g, &a)| *g *= 1.0 - a * a),
             Activation::Relu => grad
                 .iter_mut()
                 .zip(a)
@@ -281,7 +280,11 @@ impl Mlp {
     /// # Errors
     /// [`Error::LengthMismatch`] when `input` does not have `input_dim()`
     /// columns; [`Error::Empty`] when it has no rows.
-    pub fn forward<'t>(&self, input: &DMatrix<f64>, tape: &'t mut Tape) -> Result<&'t DMatrix<f64>> {
+    pub fn forward<'t>(
+        &self,
+        input: &DMatrix<f64>,
+        tape: &'t mut Tape,
+    ) -> Result<&'t DMatrix<f64>> {
         crate::error::check_same_length(input.ncols(), self.input_dim())?;
         let batch = input.nrows();
         if batch == 0 {
@@ -340,7 +343,12 @@ impl Mlp {
             if l > 0 {
                 // delta_{l-1} = (delta_l W_l) . f'(z_{l-1})
                 let (before, after) = tape.deltas.split_at_mut(l);
-                layer.input_grad(params, after[0].as_slice(), before[l - 1].as_mut_slice(), batch);
+                layer.input_grad(
+                    params,
+                    after[0].as_slice(),
+                    before[l - 1].as_mut_slice(),
+                    batch,
+                );
                 self.activation.backward(a_in, before[l - 1].as_mut_slice());
             }
         }
@@ -372,7 +380,9 @@ impl Layer {
             z_o.fill(bias[o]);
         }
         let inputs = self.inputs;
-        combine(z, a, batch, self.outputs, self.inputs, |o, i| w[o * inputs + i]);
+        combine(z, a, batch, self.outputs, self.inputs, |o, i| {
+            w[o * inputs + i]
+        });
     }
 
     /// Backward to the parameters: `dW[o][i] = sum_b delta[o][b] a[i][b]`,
@@ -394,7 +404,9 @@ impl Layer {
         let w = &params[self.weights..self.bias];
         g.fill(0.0);
         let inputs = self.inputs;
-        combine(g, delta, batch, self.inputs, self.outputs, |i, o| w[o * inputs + i]);
+        combine(g, delta, batch, self.inputs, self.outputs, |i, o| {
+            w[o * inputs + i]
+        });
     }
 }
 
@@ -482,7 +494,10 @@ impl Tape {
         self.widths = widths.to_vec();
         self.batch = batch;
         self.values = widths.iter().map(|&w| DMatrix::zeros(batch, w)).collect();
-        self.deltas = widths[1..].iter().map(|&w| DMatrix::zeros(batch, w)).collect();
+        self.deltas = widths[1..]
+            .iter()
+            .map(|&w| DMatrix::zeros(batch, w))
+            .collect();
     }
 }
 

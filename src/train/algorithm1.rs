@@ -46,9 +46,12 @@
 //! ```
 
 use crate::error::{Error, Result, check_same_length};
-use crate::game::{non_saturating_loss, non_saturating_loss_grad, saturating_loss, saturating_loss_grad};
+use crate::game::{
+    non_saturating_loss, non_saturating_loss_grad, saturating_loss, saturating_loss_grad,
+};
 use crate::mlp::{Mlp, Tape};
 use crate::optim::{AnyOptimizer, Optimizer};
+use crate::transport::line::w1_samples;
 use nalgebra::DMatrix;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -170,7 +173,12 @@ impl GeneratorModel for Mlp {
     fn generate<'t>(&self, z: &DMatrix<f64>, tape: &'t mut Tape) -> Result<&'t DMatrix<f64>> {
         self.forward(z, tape)
     }
-    fn backward(&self, tape: &mut Tape, sample_grad: &DMatrix<f64>, param_grad: &mut [f64]) -> Result<()> {
+    fn backward(
+        &self,
+        tape: &mut Tape,
+        sample_grad: &DMatrix<f64>,
+        param_grad: &mut [f64],
+    ) -> Result<()> {
         Mlp::backward(self, tape, sample_grad, Some(param_grad), None)
     }
 }
@@ -392,7 +400,10 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
         settings: Settings,
     ) -> Result<Self> {
         let m = settings.minibatch;
-        for (name, value) in [("minibatch", m), ("discriminator_steps", settings.discriminator_steps)] {
+        for (name, value) in [
+            ("minibatch", m),
+            ("discriminator_steps", settings.discriminator_steps),
+        ] {
             if value == 0 {
                 return Err(Error::InvalidParameter {
                     name,
@@ -492,11 +503,19 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
         let fake = self.g.generate(&self.z, &mut self.g_tape)?;
         // Rows 0..m real, m..2m generated, column by column.
         let (real, fake) = (self.real.as_slice(), fake.as_slice());
-        for (j, column) in self.d_batch.as_mut_slice().chunks_exact_mut(2 * m).enumerate() {
+        for (j, column) in self
+            .d_batch
+            .as_mut_slice()
+            .chunks_exact_mut(2 * m)
+            .enumerate()
+        {
             column[..m].copy_from_slice(&real[j * m..(j + 1) * m]);
             column[m..].copy_from_slice(&fake[j * m..(j + 1) * m]);
         }
-        let logits = self.d.logits(&self.d_batch, &mut self.d_tape_both)?.as_slice();
+        let logits = self
+            .d
+            .logits(&self.d_batch, &mut self.d_tape_both)?
+            .as_slice();
         // Loss -V: real rows -ln D = non_saturating_loss, generated rows
         // -ln(1 - D) = -saturating_loss; gradients in the logit likewise.
         let scale = 1.0 / m as f64;
@@ -512,8 +531,12 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
             }
         }
         let value = scale * ln_d + scale * ln_one_minus_d;
-        self.d
-            .backward(&mut self.d_tape_both, &self.d_logit_grad, Some(&mut self.d_grad), None)?;
+        self.d.backward(
+            &mut self.d_tape_both,
+            &self.d_logit_grad,
+            Some(&mut self.d_grad),
+            None,
+        )?;
         self.d_opt.step(self.d.params_mut(), &self.d_grad)?;
         Ok((value, norm(&self.d_grad)))
     }
@@ -531,7 +554,9 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
         for (&l, g) in logits.iter().zip(grad.iter_mut()) {
             let (value, slope) = match self.settings.loss {
                 GeneratorLoss::Saturating => (saturating_loss(l), saturating_loss_grad(l)),
-                GeneratorLoss::NonSaturating => (non_saturating_loss(l), non_saturating_loss_grad(l)),
+                GeneratorLoss::NonSaturating => {
+                    (non_saturating_loss(l), non_saturating_loss_grad(l))
+                }
             };
             loss += value;
             *g = scale * slope;
@@ -548,7 +573,8 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
         Ok((scale * loss, norm(&self.g_grad)))
     }
 
-    /// W1 between `n` fresh samples of `p_g` and of `p_data` (monitor stream).
+    /// W1 between `n` fresh samples of `p_g` and of `p_data` (monitor stream);
+    /// an error if the generator's samples are not finite.
     fn sample_w1(&mut self, n: usize) -> Result<f64> {
         let mut data = DMatrix::zeros(n, 1);
         self.p_data.sample_into(&mut self.monitor_rng, &mut data);
@@ -556,7 +582,7 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
         self.noise.sample_into(&mut self.monitor_rng, &mut z);
         let mut tape = self.g.new_tape();
         let generated = self.g.generate(&z, &mut tape)?;
-        Ok(w1_equal_size(generated.as_slice(), data.as_slice()))
+        w1_samples(generated.as_slice(), None, data.as_slice(), None)
     }
 
     /// The iterations run so far.
@@ -587,16 +613,4 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
 
 fn norm(v: &[f64]) -> f64 {
     v.iter().map(|x| x * x).sum::<f64>().sqrt()
-}
-
-/// W1 between two equal-size empirical measures on the line: the mean
-/// distance between their sorted samples (the monotone coupling is optimal in 1-D).
-fn w1_equal_size(u: &[f64], v: &[f64]) -> f64 {
-    let sorted = |s: &[f64]| {
-        let mut s = s.to_vec();
-        s.sort_by(f64::total_cmp);
-        s
-    };
-    let (u, v) = (sorted(u), sorted(v));
-    u.iter().zip(&v).map(|(a, b)| (a - b).abs()).sum::<f64>() / u.len() as f64
 }
