@@ -128,6 +128,15 @@ impl LineSample {
         self.masses.as_deref()
     }
 
+    /// The sample with every value multiplied by `factor` (a power of two,
+    /// so exact but for subnormals; the order is kept).
+    fn scaled(&self, factor: f64) -> Self {
+        Self {
+            values: self.values.iter().map(|x| x * factor).collect(),
+            masses: self.masses.clone(),
+        }
+    }
+
     /// Mass of the `i`-th smallest value.
     #[inline]
     fn mass(&self, i: usize) -> f64 {
@@ -143,16 +152,22 @@ impl LineSample {
 /// Exact up to rounding: between two unweighted samples the CDF difference is
 /// an exact integer ratio and only the gaps `x_{k+1} - x_k` and the
 /// (compensated) sum round; with weights, the CDF difference is a compensated
-/// running sum of `+mass` and `-mass`. Returns `+inf` only when the samples
-/// span more than `f64::MAX`.
+/// running sum of `+mass` and `-mass`. Samples that span more than
+/// `f64::MAX` are halved first (W1 scales linearly), so the answer is `+inf`
+/// only when W1 itself exceeds `f64::MAX`.
 pub fn w1(a: &LineSample, b: &LineSample) -> f64 {
     let (n, m) = (a.len(), b.len());
     let low = a.values[0].min(b.values[0]);
     let high = a.values[n - 1].max(b.values[m - 1]);
-    // The fast path needs every gap finite (else 0 * inf) and n m in i64.
-    let fast = (high - low).is_finite() && (n as u128) * (m as u128) <= i64::MAX as u128;
+    if !(high - low).is_finite() {
+        // The gaps could overflow: W1 is linear in the scale, so halve every
+        // value (exact, but for subnormals) and double the answer.
+        return 2.0 * w1(&a.scaled(0.5), &b.scaled(0.5));
+    }
     match (&a.masses, &b.masses) {
-        (None, None) if fast => w1_unweighted(&a.values, &b.values),
+        (None, None) if (n as u128) * (m as u128) <= i64::MAX as u128 => {
+            w1_unweighted(&a.values, &b.values)
+        }
         _ => w1_weighted(a, b),
     }
 }
@@ -333,6 +348,24 @@ pub fn wp(order: f64, a: &LineSample, b: &LineSample) -> Result<f64> {
             requirement: "the order of W_p must be a finite number >= 1",
         });
     }
+    // |x - y|^p can overflow (or underflow) where W_p does not: integrate on
+    // values divided by a power of two near the largest |value| (exact, but
+    // for values driven subnormal, whose share is negligible), then scale back.
+    let largest = [
+        a.values[0],
+        a.values[a.len() - 1],
+        b.values[0],
+        b.values[b.len() - 1],
+    ]
+    .iter()
+    .fold(0.0f64, |acc, x| acc.max(x.abs()));
+    if largest == 0.0 {
+        return Ok(0.0);
+    }
+    // 2^e with e the binary exponent of `largest` (the smallest normal
+    // exponent for a subnormal): from the bits, as log2 rounds near MAX.
+    let scale = f64::from_bits(largest.to_bits() & (0x7ff << 52)).max(f64::MIN_POSITIVE);
+    let (a, b) = (&a.scaled(1.0 / scale), &b.scaled(1.0 / scale));
     let (cumulative_a, cumulative_b) = (cumulative(a), cumulative(b));
     let (x, y) = (&a.values, &b.values);
     let (mut i, mut j) = (0, 0);
@@ -353,7 +386,7 @@ pub fn wp(order: f64, a: &LineSample, b: &LineSample) -> Result<f64> {
             j += 1;
         }
     }
-    Ok(integral.value().powf(1.0 / order))
+    Ok(scale * integral.value().powf(1.0 / order))
 }
 
 /// Cumulative masses of a sample, compensated; the last one is exactly 1.
