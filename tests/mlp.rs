@@ -284,7 +284,7 @@ fn invalid_shapes_are_refused() {
         net.backward(&mut tape, &DMatrix::zeros(4, 1), None, None)
             .is_err()
     );
-    let mut short = vec![0.0; 3];
+    let mut short = [0.0; 3];
     assert!(
         net.backward(&mut tape, &DMatrix::zeros(5, 1), Some(&mut short[..]), None)
             .is_err()
