@@ -285,8 +285,8 @@ impl TabularGenerator {
         &self.logits
     }
 
-    /// `ln p_g(x_i) = u_i - ln sum_j e^{u_j}` (log-sum-exp with the maximum
-    /// taken out, so no term overflows).
+    /// `ln p_g(x_i) = u_i - ln sum_j e^{u_j}`, computed as
+    /// `(u_i - max u) - ln sum_j e^{u_j - max u}` so that no term overflows.
     pub fn log_probabilities(&self) -> Vec<f64> {
         let max = self
             .logits
@@ -294,8 +294,10 @@ impl TabularGenerator {
             .copied()
             .fold(f64::NEG_INFINITY, f64::max);
         let total = crate::numeric::sum(self.logits.iter().map(|u| (u - max).exp()));
-        let log_normaliser = max + total.ln();
-        self.logits.iter().map(|u| u - log_normaliser).collect()
+        // (u - max) - ln(total), not u - (max + ln total): for huge logits
+        // max + ln(total) would round ln(total) away.
+        let ln_total = total.ln();
+        self.logits.iter().map(|u| (u - max) - ln_total).collect()
     }
 
     /// The distribution `p_g`: softmax of the logits. An entry whose logit is

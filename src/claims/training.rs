@@ -9,9 +9,9 @@ use crate::numeric::sigmoid;
 use crate::tabular::{TabularDiscriminator, TabularGenerator};
 use crate::tol::{self, EPS};
 use crate::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, descend_c_of_g,
-    linear_loss_smoothness, probe_generator_steps, sgd_stationary_gap, train_discriminator_sgd,
-    train_generator,
+    C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, collapse_bounds, descend_c_of_g,
+    descent_bound, fannes_bound, linear_loss_smoothness, probe_generator_steps, sgd_stationary_gap,
+    train_discriminator_sgd, train_generator,
 };
 use crate::{Discriminator, divergence};
 use rand::RngExt;
@@ -68,36 +68,6 @@ pub(crate) fn full_support<R: rand::Rng + ?Sized>(rng: &mut R, n: usize, floor: 
         .map(|_| floor + (1.0 - floor) * rng.random::<f64>())
         .collect();
     Discrete::from_weights(&w).expect("positive finite weights")
-}
-
-/// The rate bound of the D-optimal descent (A5 proof): after `steps` steps
-/// of size `step`, `C_T + ln 4 <= 1 / (1/(C_0 + ln 4) + step T / (2 R^2))`.
-pub(crate) fn descent_bound(excess_at_start: f64, step: f64, steps: usize, radius: f64) -> f64 {
-    if excess_at_start <= 0.0 {
-        return 0.0;
-    }
-    1.0 / (1.0 / excess_at_start + step * steps as f64 / (2.0 * radius * radius))
-}
-
-/// The collapse bound against a fixed D (A8 proof): the excess loss after
-/// `steps` steps is at most `1 / (1/e_0 + (step/2) p_min^2 T)`, with `p_min`
-/// the smallest mass on `argmax D` along the run.
-pub(crate) fn collapse_bound(excess_at_start: f64, step: f64, steps: usize, p_min: f64) -> f64 {
-    if excess_at_start <= 0.0 {
-        return 0.0;
-    }
-    1.0 / (1.0 / excess_at_start + 0.5 * step * p_min * p_min * steps as f64)
-}
-
-/// Binary entropy `h(q)` in nats.
-fn binary_entropy(q: f64) -> f64 {
-    -crate::numeric::x_ln_x(q) - crate::numeric::x_ln_x(1.0 - q)
-}
-
-/// The largest entropy of a distribution on `n` points with mass at least
-/// `1 - q` on one point (`q <= 1 - 1/n`): `h(q) + q ln(n - 1)`.
-pub(crate) fn entropy_with_leftover(q: f64, n: usize) -> f64 {
-    binary_entropy(q) + q * ((n.max(2) - 1) as f64).ln()
 }
 
 fn a5(context: &Context) -> Result<Vec<Measurement>> {
@@ -337,30 +307,6 @@ pub(crate) fn a8_game() -> Result<(Discrete, Discriminator)> {
     ))
 }
 
-/// The entropy bound of a run against a fixed D (A8 proof): per-point costs
-/// `c`, step `1/L`, the run's smallest mass on `argmax D`, its starting
-/// excess loss. Returns `(bound on 1 - p(argmax D), bound on the entropy)`.
-pub(crate) fn collapse_bounds(
-    costs: &[f64],
-    step: f64,
-    steps: usize,
-    p_min: f64,
-    excess0: f64,
-) -> (f64, f64) {
-    let best = costs.iter().copied().fold(f64::INFINITY, f64::min);
-    let gap = costs
-        .iter()
-        .copied()
-        .filter(|&c| c > best)
-        .fold(f64::INFINITY, f64::min)
-        - best;
-    let leftover = collapse_bound(excess0, step, steps, p_min) / gap;
-    (
-        leftover,
-        entropy_with_leftover(leftover.min(0.5), costs.len()),
-    )
-}
-
 fn a8(_: &Context) -> Result<Vec<Measurement>> {
     let (p_data, d) = a8_game()?;
     let n = p_data.len();
@@ -414,7 +360,7 @@ fn a8(_: &Context) -> Result<Vec<Measurement>> {
     );
     // TV^2 <= 2 JSD = C + ln 4 (A4's Pinsker-type bound).
     let tv = excess.sqrt();
-    let fannes = tv * ((n - 1) as f64).ln() + binary_entropy(tv.min(0.5));
+    let fannes = fannes_bound(tv, n);
     let h_data = divergence::entropy(&p_data);
     out.push(Measurement::at_least(
         format!("entropy of p_g after {DESCENT_STEPS} steps with D = D* at every step (expected >= H(p_data) = {h_data:.4} minus Fannes' bound at TV <= {tv:.3})"),

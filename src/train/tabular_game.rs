@@ -52,6 +52,80 @@ pub fn linear_loss_smoothness(costs: &[f64]) -> f64 {
     3.0 * (max - min)
 }
 
+/// The rate bound of the D-optimal descent ([`descend_c_of_g`], A5 proof):
+/// after `steps` steps of size `step <= 1/C_OF_G_LOGIT_SMOOTHNESS`,
+/// `C(G_T) + ln 4 <= 1 / (1/(C(G_0) + ln 4) + step T / (2 R^2))`, with `R`
+/// the run's [`DescentRun::ratio_radius`]. Returns that bound (0 when the
+/// start is already optimal).
+pub fn descent_bound(excess_at_start: f64, step: f64, steps: usize, radius: f64) -> f64 {
+    if excess_at_start <= 0.0 {
+        return 0.0;
+    }
+    1.0 / (1.0 / excess_at_start + step * steps as f64 / (2.0 * radius * radius))
+}
+
+/// The collapse bound against a fixed D (A8 proof): descending
+/// `E_{p_g}[c]` with step `1/L` ([`linear_loss_smoothness`]), the excess
+/// loss `E_{p_g}[c] - min c` after `steps` steps is at most
+/// `1 / (1/e_0 + (step/2) p_min^2 T)`, with `p_min` the smallest mass on the
+/// cheapest point along the run.
+pub fn collapse_bound(excess_at_start: f64, step: f64, steps: usize, p_min: f64) -> f64 {
+    if excess_at_start <= 0.0 {
+        return 0.0;
+    }
+    1.0 / (1.0 / excess_at_start + 0.5 * step * p_min * p_min * steps as f64)
+}
+
+/// Binary entropy `h(q) = -q ln q - (1 - q) ln(1 - q)` in nats.
+pub fn binary_entropy(q: f64) -> f64 {
+    -crate::numeric::x_ln_x(q) - crate::numeric::x_ln_x(1.0 - q)
+}
+
+/// The largest entropy of a distribution on `n` points that puts at least
+/// `1 - q` on one point, for `q <= 1/2`: `h(q) + q ln(n - 1)` (grouping:
+/// `H = h(q) + q H(rest)`, `H(rest) <= ln(n - 1)`).
+pub fn entropy_with_leftover(q: f64, n: usize) -> f64 {
+    binary_entropy(q) + q * ((n.max(2) - 1) as f64).ln()
+}
+
+/// Fannes' (Audenaert's) continuity bound for the entropy on `n` points:
+/// `|H(p) - H(q)| <= T ln(n - 1) + h(T)` for total variation `T <= 1 - 1/n`;
+/// `T` is capped at 1/2 inside `h`, where `h` is largest.
+pub fn fannes_bound(tv: f64, n: usize) -> f64 {
+    tv * ((n.max(2) - 1) as f64).ln() + binary_entropy(tv.min(0.5))
+}
+
+/// The bounds of a run against a fixed D with per-point costs `c`, step
+/// `1/L`, `steps` steps, smallest mass `p_min` on the cheapest point along the
+/// run and starting excess loss `excess0`: returns
+/// `(bound on 1 - p_g(argmin c), bound on H(p_g))` (the second is `ln n`
+/// when the first exceeds 1/2). The first is
+/// [`collapse_bound`] divided by the gap between the two smallest costs
+/// (`E[c] - min c >= gap (1 - p_g(argmin c))`).
+pub fn collapse_bounds(
+    costs: &[f64],
+    step: f64,
+    steps: usize,
+    p_min: f64,
+    excess0: f64,
+) -> (f64, f64) {
+    let best = costs.iter().copied().fold(f64::INFINITY, f64::min);
+    let gap = costs
+        .iter()
+        .copied()
+        .filter(|&c| c > best)
+        .fold(f64::INFINITY, f64::min)
+        - best;
+    let leftover = collapse_bound(excess0, step, steps, p_min) / gap;
+    let entropy = if leftover <= 0.5 {
+        entropy_with_leftover(leftover, costs.len())
+    } else {
+        // Nothing better than the entropy of the uniform distribution.
+        (costs.len() as f64).ln()
+    };
+    (leftover, entropy)
+}
+
 /// What a run records at every step (index 0 is the start).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
