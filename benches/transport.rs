@@ -1,0 +1,52 @@
+//! Cost of the exact Earth Mover distance and of W1 on the line.
+//!
+//! `cargo bench --bench transport -- emd --warm-up-time 1`
+//!
+//! `emd/n`: n points uniform in the unit square on each side, random
+//! masses normalised to 1, Euclidean cost (built outside the timing); the
+//! time is one full solve, certificate included. The same configuration is
+//! timed for POT's `ot.emd2` by `benches/compare/pot_emd.py`.
+//!
+//! `w1_samples/n`: n draws of N(0, 1) against n draws of N(0.5, 1).
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use gan_theory::transport::{CostMatrix, Metric, Points, emd};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use std::hint::black_box;
+use std::time::Duration;
+
+/// The bench instance: points and masses from a fixed seed.
+fn instance(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>, CostMatrix) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut points = |rng: &mut StdRng| -> Points {
+        let data = (0..2 * n).map(|_| rng.random::<f64>()).collect();
+        Points::from_flat(n, 2, data).expect("finite coordinates")
+    };
+    let (xp, xq) = (points(&mut rng), points(&mut rng));
+    let mut masses = |rng: &mut StdRng| -> Vec<f64> {
+        let w: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
+        let total: f64 = w.iter().sum();
+        w.iter().map(|x| x / total).collect()
+    };
+    let (p, q) = (masses(&mut rng), masses(&mut rng));
+    let cost = CostMatrix::from_points(&xp, &xq, Metric::Euclidean).expect("finite distances");
+    (p, q, cost)
+}
+
+fn bench_emd(c: &mut Criterion) {
+    let mut group = c.benchmark_group("emd");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(5));
+    for n in [100usize, 500, 1000, 2000] {
+        let (p, q, cost) = instance(n, n as u64);
+        group.throughput(Throughput::Elements((n * n) as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| emd(black_box(&p), black_box(&q), black_box(&cost)).expect("balanced"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_emd);
+criterion_main!(benches);
