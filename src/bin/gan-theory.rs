@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! gan-theory divergence --p FILE --q FILE [--normalize] [--json]
+//! gan-theory emd --p FILE --q FILE (--cost FILE | --xp FILE --xq FILE [--metric M]) [--normalize] [--json]
 //! gan-theory w1 --u FILE --v FILE [--u-weights FILE] [--v-weights FILE] [--json]
 //! gan-theory verify [--json] [--seed N]
 //! gan-theory                      (same as `gan-theory verify`)
@@ -17,8 +18,9 @@
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use gan_theory::claims::{self, Claim, Comparison, Context, Outcome};
-use gan_theory::io::{Entries, Source, escape_controls, parse_vector};
+use gan_theory::io::{Entries, MatrixEntries, Source, escape_controls, parse_matrix, parse_vector};
 use gan_theory::transport::line::{self, LineSample};
+use gan_theory::transport::{self, CostMatrix, EmdOptions, Metric, Points, Transport};
 use gan_theory::{Discrete, Error, divergence, game};
 use serde::{Serialize, Serializer};
 use std::io::{self, BufWriter, Write};
@@ -42,10 +44,69 @@ struct Cli {
 enum Command {
     /// KL, JSD, total variation, chi2, Hellinger, C(G) and D* of two distributions p and q.
     Divergence(DivergenceArgs),
+    /// The exact Earth Mover distance (optimal transport cost) with its plan and dual potentials.
+    Emd(EmdArgs),
     /// W1 (Earth Mover distance) between two samples on the line, optionally weighted.
     W1(W1Args),
     /// Runs the check of every registered claim and reports each measurement (the default command).
     Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct EmdArgs {
+    /// File with the masses p (rows of the cost matrix): numbers separated by
+    /// commas, whitespace or newlines, or one JSON array; `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    p: PathBuf,
+    /// File with the masses q (columns of the cost matrix), in the same form as p.
+    #[arg(long, value_name = "FILE")]
+    q: PathBuf,
+    /// File with the cost matrix: one row per line (commas or whitespace), or
+    /// a JSON array of arrays; `inf` forbids an arc.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present_all = ["xp", "xq"],
+        conflicts_with_all = ["xp", "xq", "metric"]
+    )]
+    cost: Option<PathBuf>,
+    /// File with the support points of p, one point per line (coordinates
+    /// separated by commas or whitespace), or a JSON array of arrays.
+    #[arg(long, value_name = "FILE", requires = "xq")]
+    xp: Option<PathBuf>,
+    /// File with the support points of q, in the same form as --xp.
+    #[arg(long, value_name = "FILE", requires = "xp")]
+    xq: Option<PathBuf>,
+    /// The ground distance between points (with --xp and --xq).
+    #[arg(long, value_enum, default_value_t = MetricArg::Euclidean)]
+    metric: MetricArg,
+    /// Divide p and q by their totals (without it the totals must agree).
+    #[arg(long)]
+    normalize: bool,
+    /// Print {"cost", "plan": [[i, j, mass], ..], "u", "v"} instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `--metric`'s values.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MetricArg {
+    /// |x - y|_2
+    Euclidean,
+    /// |x - y|_2^2
+    Sqeuclidean,
+    /// |x - y|_1
+    Cityblock,
+}
+
+impl From<MetricArg> for Metric {
+    fn from(metric: MetricArg) -> Self {
+        match metric {
+            MetricArg::Euclidean => Metric::Euclidean,
+            MetricArg::Sqeuclidean => Metric::SquaredEuclidean,
+            MetricArg::Cityblock => Metric::Cityblock,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -118,6 +179,9 @@ enum Failure {
     Input(String),
     /// Writing the output failed for another reason than a closed pipe.
     Output(io::Error),
+    /// A computation failed on valid input (a solver's iteration cap or a
+    /// failed certificate): one line on stderr, exit code 1.
+    Computation(String),
 }
 
 fn main() -> ExitCode {
@@ -131,6 +195,7 @@ fn main() -> ExitCode {
     let mut out = BufWriter::new(io::stdout().lock());
     let result = match command {
         Command::Divergence(args) => run_divergence(&args, &mut out),
+        Command::Emd(args) => run_emd(&args, &mut out),
         Command::W1(args) => run_w1(&args, &mut out),
         Command::Verify(args) => run_verify(&args, &mut out),
     };
@@ -143,6 +208,10 @@ fn main() -> ExitCode {
         }
         Err(Failure::Output(error)) => {
             let _ = writeln!(io::stderr(), "gan-theory: cannot write the output: {error}");
+            ExitCode::FAILURE
+        }
+        Err(Failure::Computation(message)) => {
+            let _ = writeln!(io::stderr(), "gan-theory: {message}");
             ExitCode::FAILURE
         }
     }
@@ -463,6 +532,258 @@ fn numbers_or_null<S: Serializer>(values: &[Option<f64>], s: S) -> Result<S::Ok,
 /// `Some(x)` as a JSON number (see [`number`]), `None` as `null`.
 fn optional_number<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     x.map(claims::json_number).serialize(s)
+}
+
+// ---------------------------------------------------------------- emd
+
+fn run_emd(args: &EmdArgs, out: &mut impl Write) -> Result<ExitCode, Failure> {
+    refuse_stdin_twice(&[
+        ("--p", Some(&args.p)),
+        ("--q", Some(&args.q)),
+        ("--cost", args.cost.as_ref()),
+        ("--xp", args.xp.as_ref()),
+        ("--xq", args.xq.as_ref()),
+    ])?;
+    let p_source = Source::from_arg(&args.p);
+    let q_source = Source::from_arg(&args.q);
+    let p = load_masses(&p_source, args.normalize)?;
+    let q = load_masses(&q_source, args.normalize)?;
+    let (cost, cost_name) = match (&args.cost, &args.xp, &args.xq) {
+        (Some(path), _, _) => {
+            let source = Source::from_arg(path);
+            (
+                load_cost(&source, (&p_source, p.len()), (&q_source, q.len()))?,
+                source.to_string(),
+            )
+        }
+        (None, Some(xp), Some(xq)) => {
+            let (xp, xq) = (Source::from_arg(xp), Source::from_arg(xq));
+            let points_p = load_points(&xp, &p_source, p.len())?;
+            let points_q = load_points(&xq, &q_source, q.len())?;
+            let metric = Metric::from(args.metric);
+            let cost = cost_from_points((&xp, &points_p), (&xq, &points_q), metric)?;
+            (
+                cost,
+                format!(
+                    "{} distances between {xp} and {xq}",
+                    metric_name(args.metric)
+                ),
+            )
+        }
+        // clap requires --cost or both --xp and --xq.
+        _ => {
+            return Err(Failure::Input(
+                "give --cost FILE, or --xp FILE and --xq FILE".to_string(),
+            ));
+        }
+    };
+    let options = EmdOptions {
+        normalize: args.normalize,
+        ..EmdOptions::default()
+    };
+    let transport = transport::emd_with(p.values(), q.values(), &cost, &options)
+        .map_err(|e| solver_failure(e, &p_source, &q_source, &cost_name))?;
+    let names = [p_source.to_string(), q_source.to_string(), cost_name];
+    emit(out, ExitCode::SUCCESS, |out| {
+        if args.json {
+            serde_json::to_writer(&mut *out, &emd_json(&transport))?;
+            writeln!(out)
+        } else {
+            write_emd(out, &transport, &cost, &names)
+        }
+    })
+}
+
+/// `{"cost": .., "plan": [[i, j, mass], ..], "u": [..], "v": [..]}`, indices from 0.
+fn emd_json(t: &Transport) -> serde_json::Value {
+    let numbers = |xs: &[f64]| {
+        xs.iter()
+            .map(|&x| claims::json_number(x))
+            .collect::<Vec<_>>()
+    };
+    serde_json::json!({
+        "cost": claims::json_number(t.cost),
+        "plan": t
+            .plan
+            .iter()
+            .map(|e| serde_json::json!([e.i, e.j, claims::json_number(e.mass)]))
+            .collect::<Vec<_>>(),
+        "u": numbers(&t.u),
+        "v": numbers(&t.v),
+    })
+}
+
+/// How many plan entries the text output lists before it summarises.
+const PLAN_LISTED: usize = 20;
+
+fn write_emd(
+    out: &mut impl Write,
+    t: &Transport,
+    cost: &CostMatrix,
+    [p, q, cost_name]: &[String; 3],
+) -> io::Result<()> {
+    writeln!(out, "EMD = {}", t.cost)?;
+    writeln!(
+        out,
+        "p = {p} ({} entries), q = {q} ({} entries), cost: {cost_name}",
+        t.u.len(),
+        t.v.len()
+    )?;
+    writeln!(
+        out,
+        "certified: marginal error {:e}, dual violation {:e}, duality gap {:e}",
+        t.certificate.max_marginal_error, t.certificate.max_dual_violation, t.certificate.gap
+    )?;
+    writeln!(out)?;
+    let rows: Vec<[String; 4]> = t
+        .plan
+        .iter()
+        .take(PLAN_LISTED)
+        .map(|e| {
+            [
+                (e.i + 1).to_string(),
+                (e.j + 1).to_string(),
+                e.mass.to_string(),
+                cost.get(e.i, e.j).to_string(),
+            ]
+        })
+        .collect();
+    write_table(
+        out,
+        &["from p", "to q", "mass", "cost per unit"],
+        &[None; 4],
+        &rows,
+    )?;
+    if t.plan.len() > PLAN_LISTED {
+        writeln!(
+            out,
+            "... {} more entries; --json lists each",
+            t.plan.len() - PLAN_LISTED
+        )?;
+    }
+    Ok(())
+}
+
+fn metric_name(metric: MetricArg) -> &'static str {
+    match metric {
+        MetricArg::Euclidean => "Euclidean",
+        MetricArg::Sqeuclidean => "squared Euclidean",
+        MetricArg::Cityblock => "cityblock",
+    }
+}
+
+/// Reads masses and checks each entry (finite, non-negative); with
+/// `normalize` a zero total is refused here, where the file is known.
+fn load_masses(source: &Source, normalize: bool) -> Result<Entries, Failure> {
+    let entries = read_entries(source)?;
+    let total = transport::check_masses(entries.values())
+        .map_err(|e| Failure::Input(format!("{source}: {}", invalid(&e, &entries))))?;
+    if normalize && total == 0.0 {
+        return Err(Failure::Input(format!(
+            "{source}: all masses are zero, nothing to normalise"
+        )));
+    }
+    Ok(entries)
+}
+
+/// Reads and parses a matrix; errors name the source and the position.
+fn read_matrix_from(source: &Source) -> Result<MatrixEntries, Failure> {
+    source
+        .read_text()
+        .and_then(|text| parse_matrix(&text))
+        .map_err(|e| Failure::Input(format!("{source}: {e}")))
+}
+
+/// The message for a matrix entry the library refused, with 1-based positions.
+fn invalid_entry(error: &Error, matrix: &MatrixEntries) -> String {
+    let at = |row: usize, column: usize| matrix.position(row * matrix.cols() + column);
+    match *error {
+        Error::EntryNotANumber { row, column } => match at(row, column) {
+            Some(at) => format!("{at}: NaN is not allowed"),
+            None => error.to_string(),
+        },
+        Error::EntryInfinite { row, column, value } => match at(row, column) {
+            Some(at) => format!("{at}: infinite value ({value}) is not allowed"),
+            None => error.to_string(),
+        },
+        Error::EntryNegative { row, column, value } => match at(row, column) {
+            Some(at) => format!("{at}: negative value ({value}) is not allowed"),
+            None => error.to_string(),
+        },
+        _ => error.to_string(),
+    }
+}
+
+/// Reads a cost matrix of `p.1` rows and `q.1` columns.
+fn load_cost(
+    source: &Source,
+    (p_source, n): (&Source, usize),
+    (q_source, m): (&Source, usize),
+) -> Result<CostMatrix, Failure> {
+    let matrix = read_matrix_from(source)?;
+    if (matrix.rows(), matrix.cols()) != (n, m) {
+        return Err(Failure::Input(format!(
+            "{source}: the cost matrix is {} x {}, but {p_source} has {n} {} and {q_source} has {m}: \
+             it needs one row per entry of p and one column per entry of q",
+            matrix.rows(),
+            matrix.cols(),
+            plural(n, "entry", "entries"),
+        )));
+    }
+    CostMatrix::new(matrix.rows(), matrix.cols(), matrix.values().to_vec())
+        .map_err(|e| Failure::Input(format!("{source}: {}", invalid_entry(&e, &matrix))))
+}
+
+/// Reads one point per line for the masses of `masses_source` (`count` of them).
+fn load_points(source: &Source, masses_source: &Source, count: usize) -> Result<Points, Failure> {
+    let matrix = read_matrix_from(source)?;
+    if matrix.rows() != count {
+        return Err(Failure::Input(format!(
+            "{masses_source} has {count} {} but {source} has {} {}: one point per mass",
+            plural(count, "entry", "entries"),
+            matrix.rows(),
+            plural(matrix.rows(), "point", "points")
+        )));
+    }
+    Points::from_flat(matrix.rows(), matrix.cols(), matrix.values().to_vec())
+        .map_err(|e| Failure::Input(format!("{source}: {}", invalid_entry(&e, &matrix))))
+}
+
+/// The cost matrix between two point sets.
+fn cost_from_points(
+    (xp_source, xp): (&Source, &Points),
+    (xq_source, xq): (&Source, &Points),
+    metric: Metric,
+) -> Result<CostMatrix, Failure> {
+    if xp.dim() != xq.dim() {
+        return Err(Failure::Input(format!(
+            "{xp_source} holds points of dimension {} but {xq_source} of dimension {}",
+            xp.dim(),
+            xq.dim()
+        )));
+    }
+    CostMatrix::from_points(xp, xq, metric).map_err(|e| match e {
+        Error::EntryInfinite { row, column, .. } => Failure::Input(format!(
+            "{xp_source} and {xq_source}: the distance from point {} to point {} overflows",
+            row + 1,
+            column + 1
+        )),
+        other => Failure::Input(format!("{xp_source} and {xq_source}: {other}")),
+    })
+}
+
+/// The message for an error of the solver.
+fn solver_failure(error: Error, p: &Source, q: &Source, cost: &str) -> Failure {
+    match error {
+        Error::Unbalanced { .. } => {
+            Failure::Input(format!("{p} and {q}: {error}; pass --normalize to rescale"))
+        }
+        Error::NoFeasiblePlan { .. } => Failure::Input(format!("{cost}: {error}")),
+        Error::IterationLimit { .. } | Error::CertificateFailed { .. } => {
+            Failure::Computation(format!("the transport solver failed: {error}"))
+        }
+        other => Failure::Input(other.to_string()),
+    }
 }
 
 // ---------------------------------------------------------------- w1
