@@ -54,3 +54,23 @@ pub mod b4_maximum_likelihood {
 pub mod b5_continuous_references {
     #![doc = include_str!("../proofs/B5-continuous-references.md")]
 }
+
+pub mod c1_optimal_transport {
+    #![doc = include_str!("../proofs/C1-optimal-transport.md")]
+}
+
+pub mod c2_one_dimension {
+    #![doc = include_str!("../proofs/C2-one-dimension.md")]
+}
+
+pub mod c3_kantorovich_rubinstein {
+    #![doc = include_str!("../proofs/C3-kantorovich-rubinstein.md")]
+}
+
+pub mod c4_disjoint_supports {
+    #![doc = include_str!("../proofs/C4-disjoint-supports.md")]
+}
+
+pub mod c5_weak_convergence {
+    #![doc = include_str!("../proofs/C5-weak-convergence.md")]
+}

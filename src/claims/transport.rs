@@ -1,8 +1,503 @@
 //! Checks for claims C1-C5: the Earth Mover distance.
 
-use super::Claim;
+use super::{Claim, Context, Measurement, random_distribution, rng_for};
+use crate::Discrete;
+use crate::divergence::{js, kl, total_variation};
+use crate::error::Result;
+use crate::tol::{self, EPS};
+use crate::transport::certificate::MARGINAL_ULPS_PER_NODE;
+use crate::transport::line::{LineSample, w1, w1_histograms, wp};
+use crate::transport::potential::KrPotential;
+use crate::transport::{CostMatrix, Metric, Points, Transport, emd, verify_certificate};
+use rand::{Rng, RngExt};
+use std::f64::consts::LN_2;
+
+/// Random instances per check: 1 to 12 points on each side, so that a check
+/// solves a few hundred small problems in a few milliseconds.
+const INSTANCES: usize = 200;
 
 /// The C claims.
 pub(super) fn claims() -> Vec<Claim> {
-    Vec::new()
+    vec![
+        Claim {
+            id: "C1",
+            statement: "W1(p, q) = min over plans of sum gamma_ij d(x_i, y_j): the solver's plan is feasible, its duals feasible, primal = dual; W1 is a metric",
+            proof: "proofs/C1-optimal-transport.md",
+            check: c1,
+        },
+        Claim {
+            id: "C2",
+            statement: "On the line W1 = integral |F_p - F_q| (and W_p through the quantile functions), equal to the general solver's value",
+            proof: "proofs/C2-one-dimension.md",
+            check: c2,
+        },
+        Claim {
+            id: "C3",
+            statement: "Kantorovich-Rubinstein: f(x) = min_j (d(x, y_j) - v_j) from the duals is 1-Lipschitz and E_p f - E_q f = W1",
+            proof: "proofs/C3-kantorovich-rubinstein.md",
+            check: c3,
+        },
+        Claim {
+            id: "C4",
+            statement: "WGAN Example 1, P_0 against P_theta on parallel segments: W1 = |theta| with gradient sign(theta), while JSD = ln 2 (gradient 0), KL = +inf, TV = 1 for theta != 0",
+            proof: "proofs/C4-disjoint-supports.md",
+            check: c4,
+        },
+        Claim {
+            id: "C5",
+            statement: "delta_{1/n} -> delta_0 weakly: W1 = 1/n -> 0 while JSD stays ln 2",
+            proof: "proofs/C5-weak-convergence.md",
+            check: c5,
+        },
+    ]
+}
+
+/// The largest error the solver's cost may carry, for `n + m` nodes and
+/// costs up to `max_cost`, with plans of total mass 1.
+///
+/// Reason: the solver's basis is exactly optimal and each plan entry is
+/// within [`MARGINAL_ULPS_PER_NODE`] `(n + m)` ulps of the total mass (its
+/// certificate's marginal tolerance); at most `n + m - 1` entries, each
+/// times a cost at most `max_cost`, so the cost moves by less than
+/// `16 (n + m)^2 EPS max_cost`.
+pub(crate) fn solver_tolerance(nodes: usize, max_cost: f64) -> f64 {
+    MARGINAL_ULPS_PER_NODE * (nodes * nodes) as f64 * EPS * max_cost
+}
+
+/// `excess / allowance`, or 0 when there is no excess: how much of its
+/// rounding allowance a deviation uses (at most 1 passes).
+fn share(excess: f64, allowance: f64) -> f64 {
+    if excess <= 0.0 {
+        0.0
+    } else {
+        excess / allowance
+    }
+}
+
+/// `n` uniform points in the unit cube of dimension `dim`.
+fn random_points<R: Rng + ?Sized>(rng: &mut R, n: usize, dim: usize) -> Result<Points> {
+    Points::from_flat(n, dim, (0..n * dim).map(|_| rng.random::<f64>()).collect())
+}
+
+/// `W1` and the full answer between `p` on `xp` and `q` on `xq`.
+fn solve(
+    p: &Discrete,
+    xp: &Points,
+    q: &Discrete,
+    xq: &Points,
+    metric: Metric,
+) -> Result<Transport> {
+    let cost = CostMatrix::from_points(xp, xq, metric)?;
+    emd(p.as_slice(), q.as_slice(), &cost)
+}
+
+/// The cost of the best permutation of `k` rows to `k` columns, by trying all
+/// `k!` of them (Heap's algorithm): with masses `1/k` on both sides an
+/// optimal plan is a permutation (Birkhoff), so this is W1 by brute force.
+fn assignment_by_brute_force(cost: &CostMatrix) -> f64 {
+    let k = cost.rows();
+    let mut perm: Vec<usize> = (0..k).collect();
+    let mut counters = vec![0; k];
+    let value = |perm: &[usize]| -> f64 {
+        perm.iter()
+            .enumerate()
+            .map(|(i, &j)| cost.get(i, j))
+            .sum::<f64>()
+            / k as f64
+    };
+    let mut best = value(&perm);
+    let mut i = 0;
+    while i < k {
+        if counters[i] < i {
+            let swap = if i % 2 == 0 { 0 } else { counters[i] };
+            perm.swap(swap, i);
+            best = best.min(value(&perm));
+            counters[i] += 1;
+            i = 0;
+        } else {
+            counters[i] = 0;
+            i += 1;
+        }
+    }
+    best
+}
+
+fn c1(context: &Context) -> Result<Vec<Measurement>> {
+    let mut rng = rng_for(context, 31);
+    let (mut marginal, mut dual, mut gap) = (0.0f64, 0.0f64, 0.0f64);
+    let (mut self_distance, mut asymmetry, mut triangle) = (0.0f64, 0.0f64, 0.0f64);
+    let mut separation = f64::INFINITY;
+    for _ in 0..INSTANCES {
+        let (n, m) = (rng.random_range(1..=12), rng.random_range(1..=12));
+        let dim = rng.random_range(1..=3);
+        let metric = if rng.random::<bool>() {
+            Metric::Euclidean
+        } else {
+            Metric::Cityblock
+        };
+        let (xp, xq) = (
+            random_points(&mut rng, n, dim)?,
+            random_points(&mut rng, m, dim)?,
+        );
+        let (p, q) = (
+            random_distribution(&mut rng, n),
+            random_distribution(&mut rng, m),
+        );
+        let cost = CostMatrix::from_points(&xp, &xq, metric)?;
+        let t = emd(p.as_slice(), q.as_slice(), &cost)?;
+        // The certificate recomputed from scratch, each part against its allowance.
+        let cert = verify_certificate(p.as_slice(), q.as_slice(), &cost, &t);
+        marginal = marginal.max(cert.max_marginal_error / cert.marginal_tolerance);
+        dual = dual.max(cert.dual_violation_ratio);
+        gap = gap.max(cert.gap / cert.gap_tolerance);
+        // Symmetry: the reversed problem has the transposed cost.
+        let back = emd(q.as_slice(), p.as_slice(), &cost.transpose())?;
+        let allowance = solver_tolerance(n + m, cost.max_finite());
+        asymmetry = asymmetry.max(share((t.cost - back.cost).abs(), allowance));
+        // Metric axioms on one support of k points: W(r, r) = 0, the triangle
+        // inequality, and W(a, b) >= (min distance) TV(a, b) > 0 for a != b.
+        let k = rng.random_range(2..=10);
+        let x = random_points(&mut rng, k, dim)?;
+        let c = CostMatrix::from_points(&x, &x, metric)?;
+        let (a, b, r) = (
+            random_distribution(&mut rng, k),
+            random_distribution(&mut rng, k),
+            random_distribution(&mut rng, k),
+        );
+        let w = |s: &Discrete, t: &Discrete| emd(s.as_slice(), t.as_slice(), &c).map(|t| t.cost);
+        let allowance = solver_tolerance(2 * k, c.max_finite());
+        self_distance = self_distance.max(w(&r, &r)?);
+        triangle = triangle.max(share(w(&a, &r)? - w(&a, &b)? - w(&b, &r)?, 3.0 * allowance));
+        let closest = (0..k)
+            .flat_map(|i| (0..k).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| c.get(i, j))
+            .fold(f64::INFINITY, f64::min);
+        separation = separation.min(w(&a, &b)? - closest * total_variation(&a, &b)? + allowance);
+    }
+    // Optimality against brute force: uniform masses on k <= 6 points each.
+    let mut brute = 0.0f64;
+    for _ in 0..50 {
+        let k = rng.random_range(1..=6);
+        let (xp, xq) = (
+            random_points(&mut rng, k, 2)?,
+            random_points(&mut rng, k, 2)?,
+        );
+        let cost = CostMatrix::from_points(&xp, &xq, Metric::Euclidean)?;
+        let uniform = vec![1.0 / k as f64; k];
+        let t = emd(&uniform, &uniform, &cost)?;
+        let by_hand = assignment_by_brute_force(&cost);
+        brute = brute.max(share(
+            (t.cost - by_hand).abs(),
+            solver_tolerance(2 * k, cost.max_finite()),
+        ));
+    }
+    Ok(vec![
+        Measurement::at_most(
+            format!("max marginal error / its tolerance over {INSTANCES} random plans"),
+            marginal,
+            1.0,
+            0.0,
+        ),
+        Measurement::at_most(
+            "max dual violation u_i + v_j - C_ij / its allowance",
+            dual,
+            1.0,
+            0.0,
+        ),
+        Measurement::at_most(
+            "max |primal - dual| / its tolerance (strong duality)",
+            gap,
+            1.0,
+            0.0,
+        ),
+        Measurement::at_most(
+            "max |W(p, q) - W(q, p) with C^T| / the solver's rounding bound",
+            asymmetry,
+            1.0,
+            0.0,
+        ),
+        Measurement::within("max W(r, r)", self_distance, 0.0, 0.0),
+        Measurement::at_most(
+            "max (W(a, r) - W(a, b) - W(b, r))^+ / rounding bound (triangle inequality)",
+            triangle,
+            1.0,
+            0.0,
+        ),
+        Measurement::at_least(
+            "min W(a, b) - (min distance) TV(a, b) plus rounding (W > 0 for a != b)",
+            separation,
+            0.0,
+            0.0,
+        ),
+        Measurement::at_most(
+            "max |W1 - best of k! permutations| / rounding bound, 50 uniform k x k instances, k <= 6",
+            brute,
+            1.0,
+            0.0,
+        ),
+    ])
+}
+
+fn c2(context: &Context) -> Result<Vec<Measurement>> {
+    let mut rng = rng_for(context, 32);
+    let (mut worst_w1, mut worst_w2) = (0.0f64, 0.0f64);
+    for _ in 0..INSTANCES {
+        let k = rng.random_range(1..=12);
+        // Points on the line, some repeated (ties).
+        let xs: Vec<f64> = (0..k)
+            .map(|_| (rng.random_range(-20..20) as f64) * 0.25)
+            .collect();
+        let (p, q) = (
+            random_distribution(&mut rng, k),
+            random_distribution(&mut rng, k),
+        );
+        let points = Points::from_flat(k, 1, xs.clone())?;
+        let distance = CostMatrix::from_points(&points, &points, Metric::Euclidean)?;
+        let general = emd(p.as_slice(), q.as_slice(), &distance)?.cost;
+        let line = w1_histograms(&xs, &p, &q)?;
+        worst_w1 =
+            worst_w1.max((general - line).abs() - solver_tolerance(2 * k, distance.max_finite()));
+        // W2^2: the solver with cost |x - y|^2 against the quantile integral.
+        let squared = CostMatrix::from_points(&points, &points, Metric::SquaredEuclidean)?;
+        let general = emd(p.as_slice(), q.as_slice(), &squared)?.cost;
+        let (a, b) = (
+            LineSample::weighted(&xs, &p)?,
+            LineSample::weighted(&xs, &q)?,
+        );
+        let quantile = wp(2.0, &a, &b)?.powi(2);
+        // The quantile side: the square of a square root, and up to 2k steps
+        // each rounded: 16 k EPS of the largest squared cost on top.
+        let rounding = solver_tolerance(2 * k, squared.max_finite())
+            + 16.0 * k as f64 * EPS * squared.max_finite();
+        worst_w2 = worst_w2.max(share((general - quantile).abs(), rounding));
+    }
+    // The CDF formula against a closed form: n points k and n points k + 1/2.
+    let n = 100_000;
+    let a = LineSample::new(&(0..n).map(|k| k as f64).collect::<Vec<_>>())?;
+    let b = LineSample::new(&(0..n).map(|k| k as f64 + 0.5).collect::<Vec<_>>())?;
+    Ok(vec![
+        Measurement::at_most(
+            format!(
+                "max |general solver - integral |F_p - F_q|| / rounding bound, {INSTANCES} histograms on the line"
+            ),
+            worst_w1,
+            0.0,
+            0.0,
+        ),
+        Measurement::at_most(
+            "max |solver with |x - y|^2 - W2^2 by quantiles| / rounding bound",
+            worst_w2,
+            1.0,
+            0.0,
+        ),
+        Measurement::within(
+            "W1 of 0..n-1 against 1/2..n-1/2, n = 100000 (exact: 1/2)",
+            w1(&a, &b),
+            0.5,
+            0.0,
+        ),
+    ])
+}
+
+fn c3(context: &Context) -> Result<Vec<Measurement>> {
+    let mut rng = rng_for(context, 33);
+    let (mut worst_gap, mut worst_excess) = (0.0f64, 0.0f64);
+    for _ in 0..INSTANCES {
+        let (n, m) = (rng.random_range(1..=12), rng.random_range(1..=12));
+        let dim = rng.random_range(1..=3);
+        let metric = if rng.random::<bool>() {
+            Metric::Euclidean
+        } else {
+            Metric::Cityblock
+        };
+        let (xp, xq) = (
+            random_points(&mut rng, n, dim)?,
+            random_points(&mut rng, m, dim)?,
+        );
+        let (p, q) = (
+            random_distribution(&mut rng, n),
+            random_distribution(&mut rng, m),
+        );
+        let t = solve(&p, &xp, &q, &xq, metric)?;
+        let f = KrPotential::new(&xq, &t.v, metric)?;
+        let scale = kr_scale(&t, dim);
+        let tight = f.expectation(&xp, p.as_slice())? - f.expectation(&xq, q.as_slice())?;
+        worst_gap = worst_gap.max(share((tight - t.cost).abs(), kr_tolerance(n + m, scale)));
+        // 1-Lipschitz on the support and on random points of the cube around it.
+        let extra = random_points(&mut rng, 8, dim)?;
+        let mut all: Vec<Vec<f64>> = Vec::new();
+        for set in [&xp, &xq, &extra] {
+            all.extend((0..set.len()).map(|i| set.point(i).to_vec()));
+        }
+        let excess = f.lipschitz_excess(&Points::new(all)?)?;
+        worst_excess = worst_excess.max(share(excess, LIPSCHITZ_ULPS * EPS * scale));
+    }
+    Ok(vec![
+        Measurement::at_most(
+            format!("max |E_p f - E_q f - W1| / rounding bound over {INSTANCES} instances"),
+            worst_gap,
+            1.0,
+            0.0,
+        ),
+        Measurement::at_most(
+            "max (|f(a) - f(b)| - d(a, b))^+ / rounding bound, support and random points",
+            worst_excess,
+            1.0,
+            0.0,
+        ),
+    ])
+}
+
+/// The magnitude against which f's rounding is measured: the largest dual
+/// and the largest distance in the unit cube of dimension `dim` (at most `dim`).
+fn kr_scale(t: &Transport, dim: usize) -> f64 {
+    t.v.iter()
+        .chain(&t.u)
+        .fold(dim as f64, |acc, x| acc.max(x.abs()))
+}
+
+/// Units of `EPS` of [`kr_scale`] allowed above 0 for `|f(a) - f(b)| - d(a, b)`.
+///
+/// Reason: `f(a) = d(a, y_k) - v_k` rounds the distance (a few ulps for a
+/// square root of a sum of squares) and the subtraction; the difference of
+/// two such values, less a third distance, carries about 8 ulps of the scale;
+/// 32 leaves room.
+pub(crate) const LIPSCHITZ_ULPS: f64 = 32.0;
+
+/// The allowed `|E_p f - E_q f - W1|`.
+///
+/// Reason: exact arithmetic gives equality; in `f64` each `f` value carries
+/// [`LIPSCHITZ_ULPS`] ulps of the scale, the expectations add one ulp each, and
+/// the duals satisfy `u_i + v_j <= C_ij` only up to their rounding (a few ulps),
+/// while the solver's cost carries [`solver_tolerance`].
+pub(crate) fn kr_tolerance(nodes: usize, scale: f64) -> f64 {
+    2.0 * LIPSCHITZ_ULPS * EPS * scale + solver_tolerance(nodes, scale)
+}
+
+/// WGAN's Example 1 discretised: `P_0` uniform on `K` points `(0, z_k)` and
+/// `P_theta` on `(theta, z_k)`, `z_k = (k + 1/2)/K`. Returns `W1` from the
+/// general solver and the two distributions on the union of the supports.
+fn example_1(theta: f64) -> Result<(f64, Discrete, Discrete)> {
+    const K: usize = 16;
+    let z: Vec<f64> = (0..K).map(|k| (k as f64 + 0.5) / K as f64).collect();
+    let segment = |x: f64| Points::new(z.iter().map(|&zk| vec![x, zk]).collect());
+    let uniform = vec![1.0 / K as f64; K];
+    let cost = CostMatrix::from_points(&segment(0.0)?, &segment(theta)?, Metric::Euclidean)?;
+    let w = emd(&uniform, &uniform, &cost)?.cost;
+    // On the union of the supports: the same K points when theta = 0, else 2K.
+    let (p, q) = if theta == 0.0 {
+        (Discrete::uniform(K)?, Discrete::uniform(K)?)
+    } else {
+        let mut left = vec![1.0; K];
+        left.extend(vec![0.0; K]);
+        let right: Vec<f64> = left.iter().rev().copied().collect();
+        (
+            Discrete::from_weights(&left)?,
+            Discrete::from_weights(&right)?,
+        )
+    };
+    Ok((w, p, q))
+}
+
+/// The step of the central differences in C4.
+const STEP: f64 = 1e-3;
+
+fn c4(_: &Context) -> Result<Vec<Measurement>> {
+    let mut rows = Vec::new();
+    let (mut kl_finite, mut tv_off) = (0usize, 0.0f64);
+    for theta in [-1.0, -0.25, 0.0, 0.25, 1.0] {
+        let (w, p, q) = example_1(theta)?;
+        rows.push(Measurement::within(
+            format!("W1(P_0, P_theta) at theta = {theta} (= |theta|)"),
+            w,
+            f64::abs(theta),
+            tol::IDENTITY_REL * f64::abs(theta),
+        ));
+        let expected_js = if theta == 0.0 { 0.0 } else { LN_2 };
+        rows.push(Measurement::within(
+            format!("JSD(P_0, P_theta) at theta = {theta}"),
+            js(&p, &q)?,
+            expected_js,
+            tol::IDENTITY_ABS,
+        ));
+        if theta != 0.0 {
+            kl_finite +=
+                usize::from(kl(&p, &q)?.is_finite()) + usize::from(kl(&q, &p)?.is_finite());
+            tv_off = tv_off.max((total_variation(&p, &q)? - 1.0).abs());
+        }
+    }
+    // Central differences at theta = 0.5: W1 moves with theta, JSD does not.
+    let theta = 0.5;
+    let (w_plus, p_plus, q_plus) = example_1(theta + STEP)?;
+    let (w_minus, p_minus, q_minus) = example_1(theta - STEP)?;
+    let w_slope = (w_plus - w_minus) / (2.0 * STEP);
+    let js_slope = (js(&p_plus, &q_plus)? - js(&p_minus, &q_minus)?) / (2.0 * STEP);
+    // Reason: theta +- STEP and the two W1 values each round by an ulp of 1,
+    // divided by 2 STEP.
+    let fd_rounding = 4.0 * EPS / STEP;
+    rows.extend([
+        Measurement::within(
+            "KL(P_0 || P_theta) and KL(P_theta || P_0) finite, count over theta != 0 (KL = +inf)",
+            kl_finite as f64,
+            0.0,
+            0.0,
+        ),
+        Measurement::within(
+            "max |TV(P_0, P_theta) - 1| over theta != 0",
+            tv_off,
+            0.0,
+            tol::IDENTITY_ABS,
+        ),
+        Measurement::within(
+            "dW1/dtheta at theta = 1/2 (central difference; = sign(theta))",
+            w_slope,
+            1.0,
+            fd_rounding,
+        ),
+        Measurement::within(
+            "dJSD/dtheta at theta = 1/2 (central difference; vanishes)",
+            js_slope,
+            0.0,
+            fd_rounding,
+        ),
+    ]);
+    Ok(rows)
+}
+
+fn c5(_: &Context) -> Result<Vec<Measurement>> {
+    let mut worst_w1 = 0.0f64;
+    let sizes: Vec<u64> = (0..=20).map(|k| 1u64 << k).collect();
+    for &n in &sizes {
+        let x = 1.0 / n as f64;
+        let w = w1(&LineSample::new(&[x])?, &LineSample::new(&[0.0])?);
+        worst_w1 = worst_w1.max((w - x).abs());
+    }
+    let at_million = w1(&LineSample::new(&[1e-6])?, &LineSample::new(&[0.0])?);
+    // For every n the supports {1/n} and {0} are disjoint: on the two points
+    // {1/n, 0} the distributions are (1, 0) and (0, 1), whatever n is.
+    let (p, q) = (Discrete::point_mass(2, 0)?, Discrete::point_mass(2, 1)?);
+    Ok(vec![
+        Measurement::within(
+            format!(
+                "max |W1(delta_1/n, delta_0) - 1/n| over n = 2^0 .. 2^20 ({} values)",
+                sizes.len()
+            ),
+            worst_w1,
+            0.0,
+            0.0,
+        ),
+        Measurement::at_most("W1(delta_1e-6, delta_0): tends to 0", at_million, 1e-6, 0.0),
+        Measurement::within(
+            "JSD(delta_1/n, delta_0) for every n >= 1",
+            js(&p, &q)?,
+            LN_2,
+            0.0,
+        ),
+        Measurement::within(
+            "TV(delta_1/n, delta_0) for every n >= 1",
+            total_variation(&p, &q)?,
+            1.0,
+            0.0,
+        ),
+    ])
 }
