@@ -6,15 +6,20 @@
 mod common;
 
 use gan_theory::game::{self, optimal_discriminator};
+use gan_theory::mlp::{Activation, Mlp};
 use gan_theory::tabular::{TabularDiscriminator, TabularGenerator};
 use gan_theory::tol::{self, EPS, Z_FALSE_ALARM_1E6};
-use gan_theory::train::inner_max::{InnerMaxSettings, optimal_tabular_discriminator};
+use gan_theory::train::inner_max::{
+    InnerMaxSettings, InnerObjective, MlpInnerProblem, TanhTiltedPair, maximise_value,
+    optimal_tabular_discriminator,
+};
 use gan_theory::train::tabular_game::{
     C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, collapse_bounds, descend_c_of_g,
     descent_bound, fannes_bound, linear_loss_smoothness, probe_generator_steps, sgd_stationary_gap,
     train_discriminator_sgd, train_generator,
 };
 use gan_theory::{Discrete, Discriminator, Error, divergence};
+use nalgebra::DVector;
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -330,6 +335,109 @@ fn a6_sgd_is_bit_for_bit_reproducible() {
     let (a, b) = (run(9), run(9));
     assert_eq!(a, b);
     assert_ne!(a.discriminator, run(10).discriminator);
+}
+
+/// A6 (ii): the pair whose D* is a 1-1-1 tanh MLP.
+fn tilted_pair() -> TanhTiltedPair {
+    TanhTiltedPair::new(1.5, 1.5, -0.5).unwrap()
+}
+
+/// The bound of the A6 proof: 2N times the gap of the maximiser over N
+/// samples per side is at most chi2_k (k = 4 parameters), here its
+/// 1 - 1e-6 quantile.
+fn chi2_bound(k: usize, n: usize) -> f64 {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
+    ChiSquared::new(k as f64)
+        .unwrap()
+        .inverse_cdf(1.0 - tol::FALSE_ALARM)
+        / (2.0 * n as f64)
+}
+
+#[test]
+fn a6_tilted_pair_has_its_d_star_in_the_mlp_class() {
+    let pair = tilted_pair();
+    let exact = Mlp::from_params(
+        &[1, 1, 1],
+        Activation::Tanh,
+        DVector::from_vec(pair.d_star_parameters().to_vec()),
+    )
+    .unwrap();
+    // The same formula on both sides: the quadrature of a zero integrand.
+    assert_eq!(pair.gap(&exact).unwrap(), 0.0);
+    // Any other discriminator scores lower (the gap is a weighted KL).
+    let half = Mlp::from_params(&[1, 1, 1], Activation::Tanh, DVector::zeros(4)).unwrap();
+    assert!(pair.gap(&half).unwrap() > 0.05);
+    // The sampler of p_g: E_{p_g}[e^{s}] = E_{p_data}[1] = 1 (importance
+    // weights back to p_data), within 4.9 standard errors; e^{s} <= e^{|c| + d}.
+    let mut rng = StdRng::seed_from_u64(4);
+    let n = 20_000;
+    let y = pair.sample_generated(&mut rng, n);
+    let w: Vec<f64> = y.iter().map(|&x| pair.d_star_logit(x).exp()).collect();
+    let mean = w.iter().sum::<f64>() / n as f64;
+    let var = w.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+    assert!(
+        (mean - 1.0).abs() <= Z_FALSE_ALARM_1E6 * (var / n as f64).sqrt(),
+        "{mean}"
+    );
+}
+
+#[test]
+fn a6_mlp_discriminator_reaches_d_star_within_sampling_error() {
+    let pair = tilted_pair();
+    let n = 2000;
+    for seed in 1..=3u64 {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let (real, fake) = (
+            pair.sample_data(&mut rng, n),
+            pair.sample_generated(&mut rng, n),
+        );
+        let net = Mlp::new(&[1, 1, 1], Activation::Tanh, seed).unwrap();
+        let problem = MlpInnerProblem::new(net, real, fake).unwrap();
+        let found =
+            maximise_value(&problem, problem.start(), &InnerMaxSettings::default()).unwrap();
+        let gap = pair
+            .gap(&problem.network(&found.parameters).unwrap())
+            .unwrap();
+        assert!(gap <= chi2_bound(4, n), "seed {seed}: gap {gap}");
+        assert!(gap >= 0.0);
+    }
+}
+
+#[test]
+fn a6_mlp_inner_problem_gradient_matches_finite_differences() {
+    let pair = tilted_pair();
+    let mut rng = StdRng::seed_from_u64(5);
+    let (real, fake) = (
+        pair.sample_data(&mut rng, 50),
+        pair.sample_generated(&mut rng, 50),
+    );
+    let net = Mlp::new(&[1, 3, 1], Activation::Tanh, 5).unwrap();
+    let problem = MlpInnerProblem::new(net, real, fake).unwrap();
+    let theta = problem.start();
+    let (_, gradient) = problem.value_and_gradient(&theta).unwrap();
+    for (j, &exact) in gradient.iter().enumerate() {
+        let fd = central_difference(&theta, j, |t| problem.value_and_gradient(t).unwrap().0);
+        assert!((exact - fd).abs() <= FD_TOL, "j {j}: {exact} vs {fd}");
+    }
+}
+
+fn run_claim(id: &str, seed: u64) -> gan_theory::claims::Outcome {
+    let claim = gan_theory::claims::all()
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap();
+    claim.run(&gan_theory::claims::Context { seed })
+}
+
+/// A6 (iii) through its verify entry: seed 2014 (the default) and seed 11,
+/// whose last iterate sits at W1 = 0.50 (the oscillation the averaging of
+/// snapshots removes; see the A6 proof).
+#[test]
+fn a6_algorithm1_brings_p_g_close_to_p_data() {
+    for seed in [2014, 11] {
+        let outcome = run_claim("A6", seed);
+        assert!(outcome.passed, "seed {seed}: {outcome:?}");
+    }
 }
 
 // ---------------------------------------------------------------- A7

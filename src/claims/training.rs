@@ -5,16 +5,27 @@ use super::{Claim, Context, Measurement, random_distribution, rng_for};
 use crate::error::Result;
 use crate::game::{self, non_saturating_loss_grad, saturating_loss_grad};
 use crate::measure::Discrete;
+use crate::mlp::{Activation, Mlp};
 use crate::numeric::sigmoid;
+use crate::optim::Adam;
 use crate::tabular::{TabularDiscriminator, TabularGenerator};
 use crate::tol::{self, EPS};
+use crate::train::algorithm1::{
+    Algorithm1, GeneratorLoss as Alg1Loss, Normal1d, Sampler, Settings, TrainingRng, Uniform1d,
+};
+use crate::train::inner_max::{
+    InnerMaxSettings, InnerObjective, MlpInnerProblem, TanhTiltedPair, maximise_value,
+};
 use crate::train::tabular_game::{
     C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, collapse_bounds, descend_c_of_g,
     descent_bound, fannes_bound, linear_loss_smoothness, probe_generator_steps, sgd_stationary_gap,
     train_discriminator_sgd, train_generator,
 };
+use crate::transport::line::w1_samples;
 use crate::{Discriminator, divergence};
+use nalgebra::DMatrix;
 use rand::RngExt;
+use rand::SeedableRng;
 
 /// Random segments for the convexity check of A5: enough to meet zeros,
 /// disjoint supports and nearly equal pairs, in a few milliseconds.
@@ -171,6 +182,13 @@ pub(crate) fn a6_gap_bound(p_data: &Discrete, p_g: &Discrete, gap0: f64) -> Resu
 }
 
 fn a6(context: &Context) -> Result<Vec<Measurement>> {
+    let mut out = vec![a6_tabular(context)?];
+    out.push(a6_mlp_discriminator(context)?);
+    out.extend(a6_algorithm1(context)?);
+    Ok(out)
+}
+
+fn a6_tabular(context: &Context) -> Result<Measurement> {
     let (p_data, p_g) = a6_tabular_game()?;
     let mut rng = rng_for(context, 6);
     let run = train_discriminator_sgd(
@@ -185,14 +203,228 @@ fn a6(context: &Context) -> Result<Vec<Measurement>> {
     let gap0 = run.gap[0];
     let gap = *run.gap.last().expect("at least the start");
     let (mean, bound) = a6_gap_bound(&p_data, &p_g, gap0)?;
-    Ok(vec![Measurement::at_most(
+    Ok(Measurement::at_most(
         format!(
-            "V(D*) - V(D) after {A6_SGD_STEPS} SGD steps (step {A6_SGD_STEP}, m = {A6_SGD_BATCH}) from D = 1/2 (gap {gap0:.4}); predicted stationary mean {mean:.3e}, bound its 1 - 1e-6 point"
+            "tabular D: V(D*) - V(D) after {A6_SGD_STEPS} SGD steps (step {A6_SGD_STEP}, m = {A6_SGD_BATCH}) from D = 1/2 (gap {gap0:.4}); predicted stationary mean {mean:.3e}, bound its 1 - 1e-6 point"
         ),
         gap,
         bound,
         0.0,
-    )])
+    ))
+}
+
+/// A6 (ii): the pair `p_data = N(0, 1)`, `p_g = p_data e^{-s}` with
+/// `s = 1.5 tanh(1.5 x - 0.5) + d`, whose `D*` is a 1-1-1 tanh MLP.
+pub(crate) fn a6_mlp_pair() -> Result<TanhTiltedPair> {
+    TanhTiltedPair::new(1.5, 1.5, -0.5)
+}
+
+/// Samples per side for A6 (ii): the expected gap `k / (2N)` is 1e-3 for
+/// the 4 parameters, a hundredth of the gap of `D = 1/2`.
+pub(crate) const A6_MLP_SAMPLES: usize = 2000;
+
+/// The bound on `V(D*) - V(D_hat)` for the maximiser of V over `N` samples
+/// per side in a well-specified model with `k` parameters: the
+/// `1 - FALSE_ALARM` quantile of `chi2_k`, divided by `2N` (A6 proof: `2N`
+/// times the gap is asymptotically a sum of `k` weighted `chi2_1` with
+/// weights at most 1).
+pub(crate) fn a6_mlp_gap_bound(k: usize, n: usize) -> f64 {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
+    match ChiSquared::new(k as f64) {
+        Ok(law) => law.inverse_cdf(1.0 - tol::FALSE_ALARM) / (2.0 * n as f64),
+        Err(_) => f64::NAN,
+    }
+}
+
+fn a6_mlp_discriminator(context: &Context) -> Result<Measurement> {
+    let pair = a6_mlp_pair()?;
+    let mut rng = rng_for(context, 61);
+    let (real, fake) = (
+        pair.sample_data(&mut rng, A6_MLP_SAMPLES),
+        pair.sample_generated(&mut rng, A6_MLP_SAMPLES),
+    );
+    let net = Mlp::new(&[1, 1, 1], Activation::Tanh, context.seed)?;
+    let gap0 = pair.gap(&net)?;
+    let problem = MlpInnerProblem::new(net, real, fake)?;
+    let found = maximise_value(&problem, problem.start(), &InnerMaxSettings::default())?;
+    let gap = pair.gap(&problem.network(&found.parameters)?)?;
+    let k = problem.dimension();
+    Ok(Measurement::at_most(
+        format!(
+            "1-1-1 tanh MLP D by L-BFGS on {A6_MLP_SAMPLES} + {A6_MLP_SAMPLES} samples, G fixed: V(D*) - V(D) = integral of (p_data + p_g) KL(D* || D) (start {gap0:.4}; bound chi2_{k} 1 - 1e-6 quantile / 2N)"
+        ),
+        gap,
+        a6_mlp_gap_bound(k, A6_MLP_SAMPLES),
+        0.0,
+    ))
+}
+
+/// A6 (iii), the GAN paper's Figure 1 setting: `p_data = N(2, 0.5^2)`,
+/// noise `z ~ U(0, 1)`, G maps it to the line. Both networks are 1-8-8-1
+/// tanh MLPs; Algorithm 1 with `m = 64`, `k = 5`, the non-saturating loss and
+/// Adam, in phases of (learning rate, iterations). Chosen (not tuned against
+/// the threshold) for speed and stability: with `k = 1` and the paper's SGD
+/// the generator collapses to a near point mass (see the A6 proof).
+pub(crate) const A6_PHASES: [(f64, usize); 2] = [(1e-3, 2000), (2.5e-4, 2000)];
+/// Discriminator steps per iteration in A6 (iii).
+pub(crate) const A6_K: usize = 5;
+/// Hidden width of both networks in A6 (iii).
+pub(crate) const A6_WIDTH: usize = 8;
+/// Data law of A6 (iii): mean and standard deviation.
+pub(crate) const A6_DATA: (f64, f64) = (2.0, 0.5);
+/// Samples per side of the W1 estimate in A6 (iii); with `n = 2e5` the DKW
+/// allowance below is about 0.06.
+pub(crate) const A6_W1_SAMPLES: usize = 200_000;
+
+/// What A6 (iii) measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Figure1Numbers {
+    pub(crate) w1_start: f64,
+    /// W1 of the last iterate's p_g.
+    pub(crate) w1_last: f64,
+    /// W1 of the mixture of the last snapshots' p_g.
+    pub(crate) w1_end: f64,
+    /// `|W1_hat - W1| <= allowance` except with probability `FALSE_ALARM`.
+    pub(crate) allowance: f64,
+    pub(crate) mean: f64,
+    pub(crate) sd: f64,
+    /// Mean of V_hat over the last 200 iterations.
+    pub(crate) value: f64,
+    /// D at the data's mean after training.
+    pub(crate) d_at_mean: f64,
+}
+
+/// Snapshots of G averaged in A6 (iii): one every
+/// [`A6_SNAPSHOT_EVERY`] iterations over the end of the last phase.
+pub(crate) const A6_SNAPSHOTS: usize = 10;
+/// Iterations between two snapshots of G in A6 (iii).
+pub(crate) const A6_SNAPSHOT_EVERY: usize = 100;
+
+/// W1 between `A6_W1_SAMPLES` draws of the equal mixture of the generators'
+/// laws (`G_s(z)`, an equal share of the draws from each) and as many draws
+/// of `p_data`, with the DKW allowance, and the mean and sd of the
+/// generated draws.
+fn figure_1_w1(generators: &[Mlp], seed: u64) -> Result<(f64, f64, f64, f64)> {
+    let n = A6_W1_SAMPLES;
+    let share = n / generators.len();
+    let mut rng = TrainingRng::seed_from_u64(seed);
+    let mut x = DMatrix::zeros(n, 1);
+    Normal1d::new(A6_DATA.0, A6_DATA.1)?.sample_into(&mut rng, &mut x);
+    let mut y = Vec::with_capacity(n);
+    let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+    // p_g lives on the union of the G_s([0, 1]); each range from a grid of
+    // 10^4 + 1 noise values.
+    let grid = DMatrix::from_fn(10_001, 1, |i, _| i as f64 / 10_000.0);
+    for g in generators {
+        let mut z = DMatrix::zeros(share, 1);
+        Uniform1d::new(0.0, 1.0)?.sample_into(&mut rng, &mut z);
+        y.extend(g.predict(&z)?.iter().copied());
+        let range = g.predict(&grid)?;
+        low = low.min(range.min());
+        high = high.max(range.max());
+    }
+    let w1 = w1_samples(&y, None, x.as_slice(), None)?;
+    // DKW: sup |F_n - F| <= eps on each side except with probability
+    // FALSE_ALARM / 2; then |W1_hat - W1| <= eps (length of p_g's range + 14 sd
+    // of p_data, whose mass beyond 7 sd, 2.6e-12, adds nothing visible).
+    let m = y.len().min(n) as f64;
+    let eps = ((4.0 / tol::FALSE_ALARM).ln() / (2.0 * m)).sqrt();
+    let allowance = eps * ((high - low) + 14.0 * A6_DATA.1);
+    let mean = y.iter().sum::<f64>() / m;
+    let sd = (y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (m - 1.0)).sqrt();
+    Ok((w1, allowance, mean, sd))
+}
+
+/// Runs A6 (iii) for seed `seed`.
+pub(crate) fn figure_1_numbers(seed: u64) -> Result<Figure1Numbers> {
+    let widths = [1, A6_WIDTH, A6_WIDTH, 1];
+    let mut d = Mlp::new(
+        &widths,
+        Activation::Tanh,
+        seed.wrapping_mul(2).wrapping_add(1),
+    )?;
+    let mut g = Mlp::new(
+        &widths,
+        Activation::Tanh,
+        seed.wrapping_mul(2).wrapping_add(2),
+    )?;
+    let monitor_seed = seed ^ 0xA6A6_A6A6;
+    let (w1_start, ..) = figure_1_w1(std::slice::from_ref(&g), monitor_seed)?;
+    let mut values = Vec::new();
+    let mut snapshots = Vec::new();
+    for (phase, &(rate, iterations)) in A6_PHASES.iter().enumerate() {
+        let settings = Settings {
+            minibatch: 64,
+            discriminator_steps: A6_K,
+            loss: Alg1Loss::NonSaturating,
+            seed: seed.wrapping_add(phase as u64),
+            w1_samples: None,
+        };
+        let (d_opt, g_opt) = (
+            Adam::with_defaults(rate, d.num_params())?,
+            Adam::with_defaults(rate, g.num_params())?,
+        );
+        let mut run = Algorithm1::new(
+            d,
+            g,
+            d_opt.into(),
+            g_opt.into(),
+            Normal1d::new(A6_DATA.0, A6_DATA.1)?,
+            Uniform1d::new(0.0, 1.0)?,
+            settings,
+        )?;
+        let last_phase = phase + 1 == A6_PHASES.len();
+        let averaged = if last_phase {
+            A6_SNAPSHOTS * A6_SNAPSHOT_EVERY
+        } else {
+            0
+        };
+        values.extend(run.run(iterations - averaged)?.into_iter().map(|r| r.value));
+        if last_phase {
+            for _ in 0..A6_SNAPSHOTS {
+                values.extend(run.run(A6_SNAPSHOT_EVERY)?.into_iter().map(|r| r.value));
+                snapshots.push(run.generator().clone());
+            }
+        }
+        (d, g) = run.into_models();
+    }
+    let (w1_last, ..) = figure_1_w1(std::slice::from_ref(&g), monitor_seed)?;
+    let (w1_end, allowance, mean, sd) = figure_1_w1(&snapshots, monitor_seed)?;
+    let tail = &values[values.len().saturating_sub(200)..];
+    let d_at_mean = sigmoid(d.predict(&DMatrix::from_element(1, 1, A6_DATA.0))?[0]);
+    Ok(Figure1Numbers {
+        w1_start,
+        w1_last,
+        w1_end,
+        allowance,
+        mean,
+        sd,
+        value: tail.iter().sum::<f64>() / tail.len() as f64,
+        d_at_mean,
+    })
+}
+
+fn a6_algorithm1(context: &Context) -> Result<Vec<Measurement>> {
+    let f = figure_1_numbers(context.seed)?;
+    // The best point mass is at the median: W1(delta_mu, N(mu, sd^2)) = sd sqrt(2/pi).
+    let point_mass = A6_DATA.1 * (2.0 / std::f64::consts::PI).sqrt();
+    Ok(vec![
+        Measurement::at_most(
+            format!(
+                "Figure 1 setting (p_data = N(2, 0.5^2), z ~ U(0,1), 1-8-8-1 tanh, k = {A6_K}, m = 64, Adam): W1(p_g, p_data) of the mixture of G's last {A6_SNAPSHOTS} snapshots, {A6_SNAPSHOT_EVERY} iterations apart (start {:.3}, last iterate alone {:.3}; mixture mean {:.3}, sd {:.3}; V_hat {:.4} vs -ln 4 = -1.3863; D(2) = {:.3}); bound: the best point mass's W1 {point_mass:.4} minus the DKW allowance {:.3}",
+                f.w1_start, f.w1_last, f.mean, f.sd, f.value, f.d_at_mean, f.allowance
+            ),
+            f.w1_end,
+            point_mass - f.allowance,
+            0.0,
+        ),
+        Measurement::at_least(
+            "decrease of W1 over training (at least twice the DKW allowance)",
+            f.w1_start - f.w1_end,
+            2.0 * f.allowance,
+            0.0,
+        ),
+    ])
 }
 
 /// Finite-difference step for A7's gradient identities.

@@ -32,11 +32,13 @@
 
 use crate::error::{Error, Result};
 use crate::measure::Discrete;
+use crate::mlp::{Mlp, Tape, tanh};
+use crate::numeric::{CompensatedSum, sigmoid, softplus};
 use crate::tabular::TabularDiscriminator;
 use argmin::core::{CostFunction, Executor, Gradient, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
-use nalgebra::DVector;
+use nalgebra::{DMatrix, DVector};
 
 /// A discriminator's objective as a function of its parameters `theta`.
 pub trait InnerObjective {
@@ -253,4 +255,234 @@ pub fn optimal_tabular_discriminator(
     let problem = TabularInnerProblem { p_data, p_g };
     let found = maximise_value(&problem, vec![0.0; p_data.len()], settings)?;
     Ok((TabularDiscriminator::new(found.parameters.clone())?, found))
+}
+
+/// The inner problem of an [`Mlp`] discriminator on fixed samples: `theta`
+/// are the network's flat parameters and
+///
+/// ```text
+/// V_hat(theta) = (1/N) sum_i ln D(x_i) + (1/M) sum_j ln(1 - D(y_j)),   D = sigma(logit)
+/// ```
+///
+/// over data points `x_i` (`real`) and generated points `y_j` (`fake`),
+/// with the gradient from the network's backward pass
+/// (`dV_hat/dl = sigma(-l)/N` at a data point, `-sigma(l)/M` at a generated one).
+#[derive(Debug, Clone)]
+pub struct MlpInnerProblem {
+    net: Mlp,
+    real: DMatrix<f64>,
+    fake: DMatrix<f64>,
+}
+
+impl MlpInnerProblem {
+    /// The problem for networks shaped like `net` (its parameters are only the
+    /// default start, see [`MlpInnerProblem::start`]) on samples given one per row.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] when either sample is empty; [`Error::LengthMismatch`]
+    /// when the samples' width is not the network's input width or the
+    /// network has more than one output.
+    pub fn new(net: Mlp, real: DMatrix<f64>, fake: DMatrix<f64>) -> Result<Self> {
+        if real.nrows() == 0 || fake.nrows() == 0 {
+            return Err(Error::Empty);
+        }
+        crate::error::check_same_length(net.output_dim(), 1)?;
+        crate::error::check_same_length(real.ncols(), net.input_dim())?;
+        crate::error::check_same_length(fake.ncols(), net.input_dim())?;
+        Ok(Self { net, real, fake })
+    }
+
+    /// The parameters of the network given to [`MlpInnerProblem::new`].
+    pub fn start(&self) -> Vec<f64> {
+        self.net.params().as_slice().to_vec()
+    }
+
+    /// The network with parameters `theta`.
+    ///
+    /// # Errors
+    /// As [`Mlp::set_params`].
+    pub fn network(&self, theta: &[f64]) -> Result<Mlp> {
+        let mut net = self.net.clone();
+        net.set_params(theta)?;
+        Ok(net)
+    }
+}
+
+impl InnerObjective for MlpInnerProblem {
+    fn dimension(&self) -> usize {
+        self.net.num_params()
+    }
+
+    fn value_and_gradient(&self, theta: &[f64]) -> Result<(f64, Vec<f64>)> {
+        let net = self.network(theta)?;
+        let mut gradient = vec![0.0; theta.len()];
+        let mut part = vec![0.0; theta.len()];
+        let mut value = CompensatedSum::new();
+        let mut tape = Tape::new();
+        for (batch, real) in [(&self.real, true), (&self.fake, false)] {
+            let m = batch.nrows() as f64;
+            let logits = net.forward(batch, &mut tape)?.clone();
+            let mut logit_grad = DMatrix::zeros(batch.nrows(), 1);
+            for (k, &l) in logits.iter().enumerate() {
+                if real {
+                    value.add(-softplus(-l) / m);
+                    logit_grad[k] = sigmoid(-l) / m;
+                } else {
+                    value.add(-softplus(l) / m);
+                    logit_grad[k] = -sigmoid(l) / m;
+                }
+            }
+            net.backward(&mut tape, &logit_grad, Some(&mut part), None)?;
+            gradient.iter_mut().zip(&part).for_each(|(g, p)| *g += p);
+        }
+        Ok((value.value(), gradient))
+    }
+}
+
+/// A pair of laws on the line whose optimal discriminator is exactly an
+/// MLP with one tanh unit, so that a trained MLP can be compared with `D*`
+/// inside its own model class (no approximation error):
+///
+/// ```text
+/// p_data = N(0, 1),   s(x) = c tanh(w x + b) + d,   p_g(x) = p_data(x) e^{-s(x)},
+/// d = ln E_{p_data}[e^{-c tanh(w x + b)}]         (so that p_g integrates to 1),
+/// D*(x) = p_data / (p_data + p_g) = sigma(s(x)).
+/// ```
+///
+/// `D*` is the [`Mlp`] with widths `[1, 1, 1]` and parameters
+/// `(w, b, c, d)` ([`TanhTiltedPair::d_star_parameters`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TanhTiltedPair {
+    c: f64,
+    w: f64,
+    b: f64,
+    d: f64,
+}
+
+/// Half-width of the quadrature interval of [`TanhTiltedPair`]: the
+/// integrands carry `N(0, 1)` times at most `e^{2|c|}`, and `e^{-12^2/2}`
+/// is below 1e-31.
+const QUADRATURE_HALF_WIDTH: f64 = 12.0;
+
+/// Simpson intervals on `[-12, 12]` (step 0.01): the integrands are smooth
+/// on the scale of 1, so the error, of order `h^4` times their fourth
+/// derivative, is below 1e-10.
+const QUADRATURE_INTERVALS: usize = 2400;
+
+impl TanhTiltedPair {
+    /// The pair for `(c, w, b)`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless each is finite with `|c| <= 5`
+    /// (rejection sampling of `p_g` accepts with probability at least `e^{-2|c|}`).
+    pub fn new(c: f64, w: f64, b: f64) -> Result<Self> {
+        for (name, value) in [("c", c), ("w", w), ("b", b)] {
+            if !value.is_finite() {
+                return Err(Error::InvalidParameter {
+                    name,
+                    value,
+                    requirement: "must be finite",
+                });
+            }
+        }
+        if c.abs() > 5.0 {
+            return Err(Error::InvalidParameter {
+                name: "c",
+                value: c,
+                requirement: "|c| <= 5",
+            });
+        }
+        let mut pair = Self { c, w, b, d: 0.0 };
+        pair.d = simpson(|x| normal_density(x) * (-c * tanh(w * x + b)).exp()).ln();
+        Ok(pair)
+    }
+
+    /// `s(x)`, the logit of `D*`.
+    pub fn d_star_logit(&self, x: f64) -> f64 {
+        self.c * tanh(self.w * x + self.b) + self.d
+    }
+
+    /// The parameters `(w, b, c, d)` of `D*` as an [`Mlp`] with widths `[1, 1, 1]`.
+    pub fn d_star_parameters(&self) -> [f64; 4] {
+        [self.w, self.b, self.c, self.d]
+    }
+
+    /// `n` draws from `p_data = N(0, 1)` (Box-Muller), one per row.
+    pub fn sample_data<R: rand::Rng + ?Sized>(&self, rng: &mut R, n: usize) -> DMatrix<f64> {
+        DMatrix::from_fn(n, 1, |_, _| standard_normal(rng))
+    }
+
+    /// `n` draws from `p_g` by rejection from `N(0, 1)`: a proposal `x` is
+    /// kept with probability `e^{-c tanh(w x + b) - |c|}`.
+    pub fn sample_generated<R: rand::Rng + ?Sized>(&self, rng: &mut R, n: usize) -> DMatrix<f64> {
+        use rand::RngExt;
+        let mut out = DMatrix::zeros(n, 1);
+        let mut k = 0;
+        while k < n {
+            let x = standard_normal(rng);
+            let accept = (-self.c * tanh(self.w * x + self.b) - self.c.abs()).exp();
+            if rng.random::<f64>() < accept {
+                out[k] = x;
+                k += 1;
+            }
+        }
+        out
+    }
+
+    /// `V(D*) - V(D) = E_{p_data}[ln(D*/D)] + E_{p_g}[ln((1 - D*)/(1 - D))]`
+    /// for the discriminator `net` (one input, one output: its logit), by
+    /// Simpson's rule: `integral (p_data + p_g) KL(Bern(D*) || Bern(D))`, the
+    /// distance of D from D* weighted by `p_data + p_g`.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] unless `net` maps 1 input to 1 output.
+    pub fn gap(&self, net: &Mlp) -> Result<f64> {
+        crate::error::check_same_length(net.input_dim(), 1)?;
+        crate::error::check_same_length(net.output_dim(), 1)?;
+        let h = 2.0 * QUADRATURE_HALF_WIDTH / QUADRATURE_INTERVALS as f64;
+        let grid = DMatrix::from_fn(QUADRATURE_INTERVALS + 1, 1, |i, _| {
+            -QUADRATURE_HALF_WIDTH + i as f64 * h
+        });
+        let logits = net.predict(&grid)?;
+        let mut total = CompensatedSum::new();
+        for (i, (&x, &l)) in grid.iter().zip(logits.iter()).enumerate() {
+            let s = self.d_star_logit(x);
+            let p = normal_density(x);
+            let integrand =
+                p * (softplus(-l) - softplus(-s)) + p * (-s).exp() * (softplus(l) - softplus(s));
+            total.add(simpson_weight(i) * integrand);
+        }
+        Ok(total.value() * h / 3.0)
+    }
+}
+
+fn normal_density(x: f64) -> f64 {
+    (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+fn standard_normal<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
+    use rand::RngExt;
+    let u1 = 1.0 - rng.random::<f64>();
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+fn simpson_weight(i: usize) -> f64 {
+    if i == 0 || i == QUADRATURE_INTERVALS {
+        1.0
+    } else if i % 2 == 1 {
+        4.0
+    } else {
+        2.0
+    }
+}
+
+/// Simpson's rule for `f` on `[-12, 12]`.
+fn simpson(f: impl Fn(f64) -> f64) -> f64 {
+    let h = 2.0 * QUADRATURE_HALF_WIDTH / QUADRATURE_INTERVALS as f64;
+    let mut total = CompensatedSum::new();
+    for i in 0..=QUADRATURE_INTERVALS {
+        total.add(simpson_weight(i) * f(-QUADRATURE_HALF_WIDTH + i as f64 * h));
+    }
+    total.value() * h / 3.0
 }
