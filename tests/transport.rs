@@ -6,7 +6,10 @@ mod common;
 use gan_theory::Discrete;
 use gan_theory::divergence::{js, kl, total_variation};
 use gan_theory::tol;
+use gan_theory::transport::certificate::MARGINAL_ULPS_PER_NODE;
 use gan_theory::transport::line::{LineSample, w1, w1_histograms, w1_samples, wp, wp_samples};
+use gan_theory::transport::potential::KrPotential;
+use gan_theory::transport::{CostMatrix, Metric, Points, Transport, emd, verify_certificate};
 use proptest::prelude::*;
 use std::f64::consts::LN_2;
 
@@ -256,4 +259,345 @@ fn c5_dirac_sequence_converges_in_w1_not_in_jsd() {
     }
     let (p, q) = two_diracs(0.0);
     assert_eq!(js(&p, &q).unwrap(), 0.0, "at the limit itself JSD is 0");
+}
+
+// ------------------------------------------------------------ the general solver
+
+/// The largest error the solver's cost may carry for `nodes = n + m` and
+/// costs up to `max_cost`, masses of total 1.
+///
+/// Reason: the solver's basis is exactly optimal; each plan entry is within
+/// `MARGINAL_ULPS_PER_NODE (n + m)` ulps of the total mass (its certificate's
+/// marginal tolerance) and there are fewer than `n + m` entries, each times a
+/// cost at most `max_cost`.
+fn solver_tolerance(nodes: usize, max_cost: f64) -> f64 {
+    MARGINAL_ULPS_PER_NODE * (nodes * nodes) as f64 * tol::EPS * max_cost
+}
+
+/// `n` points of dimension `dim` with coordinates in [0, 1).
+fn points(n: usize, dim: usize) -> impl Strategy<Value = Points> {
+    proptest::collection::vec(0.0f64..1.0, n * dim)
+        .prop_map(move |data| Points::from_flat(n, dim, data).unwrap())
+}
+
+/// A metric for W1.
+fn metric() -> impl Strategy<Value = Metric> {
+    prop_oneof![Just(Metric::Euclidean), Just(Metric::Cityblock)]
+}
+
+/// Two distributions with their support points: 1 to 10 points each, dimension 1 to 3.
+fn instance() -> impl Strategy<Value = (Discrete, Points, Discrete, Points)> {
+    (1usize..=10, 1usize..=10, 1usize..=3).prop_flat_map(|(n, m, dim)| {
+        (
+            common::distribution(n),
+            points(n, dim),
+            common::distribution(m),
+            points(m, dim),
+        )
+    })
+}
+
+/// Three distributions on one set of 2 to 8 points.
+fn triple_on_points() -> impl Strategy<Value = (Discrete, Discrete, Discrete, Points)> {
+    (2usize..=8, 1usize..=3).prop_flat_map(|(k, dim)| {
+        (
+            common::distribution(k),
+            common::distribution(k),
+            common::distribution(k),
+            points(k, dim),
+        )
+    })
+}
+
+fn solve(
+    p: &Discrete,
+    xp: &Points,
+    q: &Discrete,
+    xq: &Points,
+    metric: Metric,
+) -> (CostMatrix, Transport) {
+    let cost = CostMatrix::from_points(xp, xq, metric).unwrap();
+    let t = emd(p.as_slice(), q.as_slice(), &cost).unwrap();
+    (cost, t)
+}
+
+proptest! {
+    #![proptest_config(common::config(96))]
+
+    #[test]
+    fn c1_certificate_on_random_instances((p, xp, q, xq) in instance(), metric in metric()) {
+        let (cost, t) = solve(&p, &xp, &q, &xq, metric);
+        let cert = verify_certificate(p.as_slice(), q.as_slice(), &cost, &t);
+        prop_assert!(cert.passed, "{}", cert.summary());
+        // And by hand: marginals, dual feasibility, zero gap.
+        let dense = t.dense_plan();
+        for (i, row) in dense.iter().enumerate() {
+            let sent: f64 = row.iter().sum();
+            prop_assert!((sent - p[i]).abs() <= cert.marginal_tolerance, "row {i}: {sent} vs {}", p[i]);
+        }
+        for j in 0..q.len() {
+            let received: f64 = dense.iter().map(|row| row[j]).sum();
+            prop_assert!((received - q[j]).abs() <= cert.marginal_tolerance, "column {j}");
+        }
+        let scale = t.u.iter().chain(&t.v).fold(cost.max_finite(), |a, x| a.max(x.abs()));
+        for i in 0..p.len() {
+            for j in 0..q.len() {
+                // Reason: the exact potentials are feasible; each is rounded
+                // once (an ulp of the scale each) and their sum once more.
+                prop_assert!(t.u[i] + t.v[j] <= cost.get(i, j) + 4.0 * tol::EPS * scale);
+            }
+        }
+        let dual: f64 = p.as_slice().iter().zip(&t.u).map(|(a, b)| a * b).sum::<f64>()
+            + q.as_slice().iter().zip(&t.v).map(|(a, b)| a * b).sum::<f64>();
+        prop_assert!((dual - t.cost).abs() <= solver_tolerance(p.len() + q.len(), scale) + cert.gap_tolerance);
+    }
+
+    #[test]
+    fn c1_symmetry_with_transposed_cost((p, xp, q, xq) in instance(), metric in metric()) {
+        let (cost, forward) = solve(&p, &xp, &q, &xq, metric);
+        let backward = emd(q.as_slice(), p.as_slice(), &cost.transpose()).unwrap();
+        let allowance = solver_tolerance(p.len() + q.len(), cost.max_finite());
+        prop_assert!((forward.cost - backward.cost).abs() <= allowance, "{} {}", forward.cost, backward.cost);
+        // Built from the reversed points, the cost matrix is the transpose.
+        let (_, reversed) = solve(&q, &xq, &p, &xp, metric);
+        prop_assert!((forward.cost - reversed.cost).abs() <= allowance);
+    }
+
+    #[test]
+    fn c1_metric_axioms((a, b, _, x) in triple_on_points(), metric in metric()) {
+        let cost = CostMatrix::from_points(&x, &x, metric).unwrap();
+        let w = |s: &Discrete, t: &Discrete| emd(s.as_slice(), t.as_slice(), &cost).unwrap().cost;
+        prop_assert_eq!(w(&a, &a), 0.0);
+        let allowance = solver_tolerance(2 * a.len(), cost.max_finite());
+        prop_assert!(w(&a, &b) >= 0.0);
+        // W(a, b) >= (smallest distance between distinct points) TV(a, b) > 0 when a != b.
+        let k = a.len();
+        let closest = (0..k)
+            .flat_map(|i| (0..k).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| cost.get(i, j))
+            .fold(f64::INFINITY, f64::min);
+        let tv = total_variation(&a, &b).unwrap();
+        prop_assert!(w(&a, &b) >= closest * tv - allowance, "{} < {closest} {tv}", w(&a, &b));
+    }
+
+    #[test]
+    fn c1_triangle_inequality((a, b, c, x) in triple_on_points(), metric in metric()) {
+        let cost = CostMatrix::from_points(&x, &x, metric).unwrap();
+        let w = |s: &Discrete, t: &Discrete| emd(s.as_slice(), t.as_slice(), &cost).unwrap().cost;
+        let allowance = 3.0 * solver_tolerance(2 * a.len(), cost.max_finite());
+        prop_assert!(w(&a, &c) <= w(&a, &b) + w(&b, &c) + allowance);
+    }
+
+    #[test]
+    fn c1_optimal_against_brute_force_permutations(
+        (xp, xq) in (1usize..=6).prop_flat_map(|k| (points(k, 2), points(k, 2)))
+    ) {
+        let k = xp.len();
+        let cost = CostMatrix::from_points(&xp, &xq, Metric::Euclidean).unwrap();
+        let uniform = vec![1.0 / k as f64; k];
+        let t = emd(&uniform, &uniform, &cost).unwrap();
+        let best = permutations(k)
+            .iter()
+            .map(|perm| perm.iter().enumerate().map(|(i, &j)| cost.get(i, j)).sum::<f64>() / k as f64)
+            .fold(f64::INFINITY, f64::min);
+        prop_assert!((t.cost - best).abs() <= solver_tolerance(2 * k, cost.max_finite()), "{} {best}", t.cost);
+    }
+
+    #[test]
+    fn c2_line_equals_general_solver(
+        (p, q, xs) in (1usize..=12).prop_flat_map(|k| (
+            common::distribution(k),
+            common::distribution(k),
+            proptest::collection::vec(prop_oneof![(-8i32..8).prop_map(|k| f64::from(k) * 0.5), -10.0f64..10.0], k),
+        ))
+    ) {
+        let k = xs.len();
+        let x = Points::from_flat(k, 1, xs.clone()).unwrap();
+        let distance = CostMatrix::from_points(&x, &x, Metric::Euclidean).unwrap();
+        let general = emd(p.as_slice(), q.as_slice(), &distance).unwrap().cost;
+        let line = w1_histograms(&xs, &p, &q).unwrap();
+        prop_assert!((general - line).abs() <= solver_tolerance(2 * k, distance.max_finite()) + LINE_ABS, "{general} {line}");
+        // W2^2 with the cost |x - y|^2 against the quantile formula.
+        let squared = CostMatrix::from_points(&x, &x, Metric::SquaredEuclidean).unwrap();
+        let general = emd(p.as_slice(), q.as_slice(), &squared).unwrap().cost;
+        let (a, b) = (LineSample::weighted(&xs, &p).unwrap(), LineSample::weighted(&xs, &q).unwrap());
+        let quantile = wp(2.0, &a, &b).unwrap().powi(2);
+        // Reason: up to 2k quantile steps, each rounded against the largest
+        // squared cost, on top of the solver's bound.
+        let rounding = solver_tolerance(2 * k, squared.max_finite()) + 16.0 * k as f64 * tol::EPS * squared.max_finite();
+        prop_assert!((general - quantile).abs() <= rounding, "{general} {quantile}");
+    }
+
+    #[test]
+    fn c3_kr_potential_is_1_lipschitz_and_tight(
+        (p, xp, q, xq) in instance(),
+        metric in metric(),
+        probes in proptest::collection::vec(-1.0f64..2.0, 24),
+    ) {
+        let (_, t) = solve(&p, &xp, &q, &xq, metric);
+        let f = KrPotential::new(&xq, &t.v, metric).unwrap();
+        let dim = xp.dim();
+        let scale = t.u.iter().chain(&t.v).fold(dim as f64, |a, x| a.max(x.abs()));
+        let tight = f.expectation(&xp, p.as_slice()).unwrap() - f.expectation(&xq, q.as_slice()).unwrap();
+        prop_assert!((tight - t.cost).abs() <= kr_tolerance(p.len() + q.len(), scale), "{tight} {}", t.cost);
+        // 1-Lipschitz on the support and at points around it.
+        let mut all: Vec<Vec<f64>> = Vec::new();
+        for set in [&xp, &xq] {
+            all.extend((0..set.len()).map(|i| set.point(i).to_vec()));
+        }
+        all.extend(probes.chunks(dim).take(24 / 3).map(<[f64]>::to_vec));
+        let cloud = Points::new(all).unwrap();
+        prop_assert!(f.lipschitz_excess(&cloud).unwrap() <= LIPSCHITZ_ULPS * tol::EPS * scale);
+        // On the support, f meets the dual potentials where mass moves:
+        // f(x_i) = u_i for p_i > 0 and f(y_j) = -v_j for q_j > 0.
+        for e in &t.plan {
+            let at_x = f.value(xp.point(e.i)).unwrap();
+            let at_y = f.value(xq.point(e.j)).unwrap();
+            prop_assert!((at_x - t.u[e.i]).abs() <= kr_tolerance(p.len() + q.len(), scale));
+            prop_assert!((at_y + t.v[e.j]).abs() <= kr_tolerance(p.len() + q.len(), scale));
+        }
+    }
+}
+
+/// Units of `EPS` of the scale (largest potential or distance) by which
+/// `|f(a) - f(b)|` may exceed `d(a, b)`.
+///
+/// Reason: each f value rounds a distance (a few ulps for a square root of a
+/// sum of squares) and a subtraction; two of them and a third distance carry
+/// about 8 ulps; 32 leaves room.
+const LIPSCHITZ_ULPS: f64 = 32.0;
+
+/// Allowed `|E_p f - E_q f - W1|` and `|f(x_i) - u_i|`: exact in exact
+/// arithmetic; in `f64`, two f values' rounding ([`LIPSCHITZ_ULPS`] each),
+/// and the solver's cost bound.
+fn kr_tolerance(nodes: usize, scale: f64) -> f64 {
+    2.0 * LIPSCHITZ_ULPS * tol::EPS * scale + solver_tolerance(nodes, scale)
+}
+
+/// Every permutation of `0..k`, by insertion.
+fn permutations(k: usize) -> Vec<Vec<usize>> {
+    let mut all = vec![Vec::new()];
+    for item in 0..k {
+        all = all
+            .into_iter()
+            .flat_map(|perm: Vec<usize>| {
+                (0..=perm.len()).map(move |at| {
+                    let mut longer = perm.clone();
+                    longer.insert(at, item);
+                    longer
+                })
+            })
+            .collect();
+    }
+    all
+}
+
+#[test]
+fn c3_potential_refuses_squared_euclidean() {
+    use gan_theory::Error;
+    let x = Points::new(vec![vec![0.0], vec![1.0]]).unwrap();
+    assert!(matches!(
+        KrPotential::new(&x, &[0.0, 0.0], Metric::SquaredEuclidean),
+        Err(Error::InvalidParameter { name: "metric", .. })
+    ));
+    assert_eq!(
+        KrPotential::new(&x, &[0.0], Metric::Euclidean),
+        Err(Error::LengthMismatch { left: 2, right: 1 })
+    );
+    let f = KrPotential::new(&x, &[0.0, 0.0], Metric::Euclidean).unwrap();
+    assert_eq!(
+        f.value(&[0.5, 0.5]),
+        Err(Error::DimensionMismatch { left: 2, right: 1 })
+    );
+    // min(|x - 0|, |x - 1|) at 3: 2.
+    assert_eq!(f.value(&[3.0]), Ok(2.0));
+}
+
+/// WGAN's Example 1 with `Z` uniform on `K` points: W1 by the general
+/// solver on the two segments, and the two distributions on the union of
+/// the supports (one set of `K` points when theta = 0).
+fn example_1(theta: f64) -> (f64, Discrete, Discrete) {
+    const K: usize = 16;
+    let segment = |x: f64| {
+        Points::new(
+            (0..K)
+                .map(|k| vec![x, (k as f64 + 0.5) / K as f64])
+                .collect(),
+        )
+        .unwrap()
+    };
+    let cost = CostMatrix::from_points(&segment(0.0), &segment(theta), Metric::Euclidean).unwrap();
+    let uniform = vec![1.0 / K as f64; K];
+    let w = emd(&uniform, &uniform, &cost).unwrap().cost;
+    if theta == 0.0 {
+        return (
+            w,
+            Discrete::uniform(K).unwrap(),
+            Discrete::uniform(K).unwrap(),
+        );
+    }
+    let mut left = vec![1.0; K];
+    left.extend(vec![0.0; K]);
+    let right: Vec<f64> = left.iter().rev().copied().collect();
+    (
+        w,
+        Discrete::from_weights(&left).unwrap(),
+        Discrete::from_weights(&right).unwrap(),
+    )
+}
+
+#[test]
+fn c4_wgan_example1_table() {
+    println!(
+        "{:>8}  {:>8}  {:>10}  {:>6}  {:>4}",
+        "theta", "W1", "JSD", "KL", "TV"
+    );
+    for theta in [
+        -2.0, -1.0, -0.5, -0.125, -1e-3, 0.0, 1e-3, 0.125, 0.5, 1.0, 2.0,
+    ] {
+        let (w, p, q) = example_1(theta);
+        let (jsd, kl_pq, kl_qp, tv) = (
+            js(&p, &q).unwrap(),
+            kl(&p, &q).unwrap(),
+            kl(&q, &p).unwrap(),
+            total_variation(&p, &q).unwrap(),
+        );
+        println!("{theta:>8}  {w:>8}  {jsd:>10.7}  {kl_pq:>6}  {tv:>4}");
+        // The horizontal plan's sixteen terms |theta|/16 are exact in binary.
+        assert!(
+            tol::close(w, f64::abs(theta)),
+            "W1 = {w} at theta = {theta}"
+        );
+        if theta == 0.0 {
+            assert_eq!((jsd, kl_pq, kl_qp, tv), (0.0, 0.0, 0.0, 0.0));
+        } else {
+            assert_eq!(jsd, LN_2, "theta = {theta}");
+            assert_eq!((kl_pq, kl_qp), (f64::INFINITY, f64::INFINITY));
+            assert_eq!(tv, 1.0);
+        }
+    }
+}
+
+#[test]
+fn c4_w1_gradient_is_sign_theta_jsd_gradient_is_zero() {
+    const STEP: f64 = 1e-3;
+    // Reason: theta +- STEP and the two values each round by an ulp of 2,
+    // divided by 2 STEP.
+    const FD_ROUNDING: f64 = 8.0 * tol::EPS / STEP;
+    for theta in [-1.5, -0.5, -0.01, 0.01, 0.5, 1.5] {
+        let (w_plus, p_plus, q_plus) = example_1(theta + STEP);
+        let (w_minus, p_minus, q_minus) = example_1(theta - STEP);
+        let w_slope = (w_plus - w_minus) / (2.0 * STEP);
+        let js_slope =
+            (js(&p_plus, &q_plus).unwrap() - js(&p_minus, &q_minus).unwrap()) / (2.0 * STEP);
+        assert!(
+            (w_slope - f64::signum(theta)).abs() <= FD_ROUNDING,
+            "dW1 = {w_slope} at {theta}"
+        );
+        assert_eq!(js_slope, 0.0, "dJSD at {theta}");
+    }
+    // Across theta = 0 W1 is continuous, JSD jumps by ln 2.
+    let (w_small, p, q) = example_1(1e-9);
+    assert!(w_small <= 1e-9 * (1.0 + tol::IDENTITY_REL));
+    assert_eq!(js(&p, &q).unwrap(), LN_2);
 }
