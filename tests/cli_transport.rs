@@ -21,6 +21,15 @@ fn stdout_json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).expect("stdout is not JSON")
 }
 
+/// serde_json's default parser (no `float_roundtrip` feature) may land one
+/// ulp away from the decimal the binary printed (which round-trips exactly).
+const JSON_PARSE_ULPS: f64 = 1.0;
+
+/// `got` (read back from JSON) equals `want` up to the JSON parser's rounding.
+fn same(got: Option<f64>, want: f64) -> bool {
+    got.is_some_and(|g| (g - want).abs() <= JSON_PARSE_ULPS * tol::EPS * want.abs())
+}
+
 fn stdout_text(output: &Output) -> String {
     assert_no_panic(output);
     assert_eq!(output.status.code(), Some(0));
@@ -56,11 +65,11 @@ fn cli_w1_json_matches_library() {
     let vw = TempFile::new("w1-json", "vw", text(&weights));
     let report = stdout_json(&w1(&u, &v, &["--json"]));
     let expected = w1_samples(&u_values, None, &v_values, None).unwrap();
-    assert_eq!(report["w1"].as_f64(), Some(expected), "{report}");
+    assert!(same(report["w1"].as_f64(), expected), "{report}");
     assert_eq!(report.as_object().map(|o| o.len()), Some(1));
     let report = stdout_json(&w1(&u, &v, &["--v-weights", &vw.name(), "--json"]));
     let expected = w1_samples(&u_values, None, &v_values, Some(&weights)).unwrap();
-    assert_eq!(report["w1"].as_f64(), Some(expected), "{report}");
+    assert!(same(report["w1"].as_f64(), expected), "{report}");
 }
 
 /// scipy's documentation example of `wasserstein_distance` with weights:
@@ -215,4 +224,278 @@ fn cli_w1_bad_input_names_file_and_position() {
         &good.name(),
     ]);
     assert_refused(&output, &[&missing.display().to_string(), "no such file"]);
+}
+
+// ------------------------------------------------------------ emd
+
+use gan_theory::transport::{CostMatrix, EmdOptions, Metric, Points, emd, emd_with};
+
+/// `gan-theory emd --p P --q Q` and `extra`.
+fn emd_cli(p: &TempFile, q: &TempFile, extra: &[&str]) -> Output {
+    let (p, q) = (p.name(), q.name());
+    let mut args = vec!["emd", "--p", &p, "--q", &q];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// A matrix as text, one row per line.
+fn rows_text(rows: &[Vec<f64>]) -> String {
+    rows.iter().map(|r| text(r)).collect::<Vec<_>>().join("\n")
+}
+
+fn numbers(value: &Value) -> Vec<f64> {
+    value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|x| x.as_f64().expect("a number"))
+        .collect()
+}
+
+#[test]
+fn cli_emd_json_matches_library() {
+    let p = [0.1, 0.0, 0.4, 0.5];
+    let q = [0.3, 0.3, 0.4];
+    let cost = cost_rows(4, 3);
+    let (pf, qf) = (
+        TempFile::new("emd-json", "p", text(&p)),
+        TempFile::new("emd-json", "q", text(&q)),
+    );
+    let cf = TempFile::new("emd-json", "c", rows_text(&cost));
+    let report = stdout_json(&emd_cli(&pf, &qf, &["--cost", &cf.name(), "--json"]));
+    let t = emd(&p, &q, &CostMatrix::from_rows(cost.clone()).unwrap()).unwrap();
+    let mut keys: Vec<&String> = report.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["cost", "plan", "u", "v"]);
+    assert!(same(report["cost"].as_f64(), t.cost));
+    assert_eq!(
+        numbers(&report["u"]),
+        t.u.iter().map(|x| x + 0.0).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        numbers(&report["v"]),
+        t.v.iter().map(|x| x + 0.0).collect::<Vec<_>>()
+    );
+    let plan = report["plan"].as_array().unwrap();
+    assert_eq!(plan.len(), t.plan.len());
+    for (entry, e) in plan.iter().zip(&t.plan) {
+        assert_eq!(entry[0].as_u64(), Some(e.i as u64));
+        assert_eq!(entry[1].as_u64(), Some(e.j as u64));
+        assert!(same(entry[2].as_f64(), e.mass), "{entry} {e:?}");
+    }
+    // The same matrix as JSON, the masses as JSON: the same answer.
+    let cj = TempFile::new(
+        "emd-json",
+        "cj",
+        serde_json::to_string(&cost_rows(4, 3)).unwrap(),
+    );
+    let pj = TempFile::new("emd-json", "pj", serde_json::to_string(&p).unwrap());
+    let again = stdout_json(&emd_cli(&pj, &qf, &["--cost", &cj.name(), "--json"]));
+    assert_eq!(again, report);
+}
+
+/// The cost matrix of `cli_emd_json_matches_library`.
+fn cost_rows(n: usize, m: usize) -> Vec<Vec<f64>> {
+    (0..n)
+        .map(|i| (0..m).map(|j| ((i * 7 + j * 3) % 5) as f64 * 0.5).collect())
+        .collect()
+}
+
+#[test]
+fn cli_emd_points_and_metrics() {
+    let xp = vec![vec![0.0, 0.0], vec![3.0, 0.0], vec![0.0, 1.0]];
+    let xq = vec![vec![0.0, 4.0], vec![1.0, 1.0]];
+    let (p, q) = ([0.25, 0.25, 0.5], [0.5, 0.5]);
+    let pf = TempFile::new("emd-points", "p", text(&p));
+    let qf = TempFile::new("emd-points", "q", format!("[{}, {}]", q[0], q[1]));
+    let xpf = TempFile::new("emd-points", "xp", rows_text(&xp));
+    let xqf = TempFile::new("emd-points", "xq", serde_json::to_string(&xq).unwrap());
+    let (a, b) = (Points::new(xp).unwrap(), Points::new(xq).unwrap());
+    for (flag, metric) in [
+        (None, Metric::Euclidean),
+        (Some("euclidean"), Metric::Euclidean),
+        (Some("sqeuclidean"), Metric::SquaredEuclidean),
+        (Some("cityblock"), Metric::Cityblock),
+    ] {
+        let mut args = vec![
+            "--xp",
+            xpf.path().to_str().unwrap(),
+            "--xq",
+            xqf.path().to_str().unwrap(),
+            "--json",
+        ];
+        if let Some(flag) = flag {
+            args.extend(["--metric", flag]);
+        }
+        let report = stdout_json(&emd_cli(&pf, &qf, &args));
+        let expected = emd(&p, &q, &CostMatrix::from_points(&a, &b, metric).unwrap()).unwrap();
+        assert!(same(report["cost"].as_f64(), expected.cost), "{flag:?}");
+    }
+}
+
+#[test]
+fn cli_emd_normalize_and_plain_output() {
+    let p = TempFile::new("emd-normalize", "p", "2");
+    let q = TempFile::new("emd-normalize", "q", "1 3");
+    let c = TempFile::new("emd-normalize", "c", "0, 1");
+    let output = emd_cli(&p, &q, &["--cost", &c.name()]);
+    assert_refused(
+        &output,
+        &[&p.name(), &q.name(), "do not balance", "--normalize"],
+    );
+    let report = stdout_json(&emd_cli(
+        &p,
+        &q,
+        &["--cost", &c.name(), "--normalize", "--json"],
+    ));
+    let options = EmdOptions {
+        normalize: true,
+        ..EmdOptions::default()
+    };
+    let t = emd_with(
+        &[2.0],
+        &[1.0, 3.0],
+        &CostMatrix::from_rows(vec![vec![0.0, 1.0]]).unwrap(),
+        &options,
+    )
+    .unwrap();
+    assert!(same(report["cost"].as_f64(), t.cost));
+    assert_eq!(t.cost, 0.75);
+    let out = stdout_text(&emd_cli(&p, &q, &["--cost", &c.name(), "--normalize"]));
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("EMD = 0.75"));
+    assert!(out.contains(&p.name()) && out.contains(&c.name()), "{out}");
+    assert!(out.contains("certified"), "{out}");
+}
+
+#[test]
+fn cli_emd_bad_input_names_file_and_position() {
+    let p = TempFile::new("emd-bad", "p", "0.5 0.5");
+    let q = TempFile::new("emd-bad", "q", "0.25 0.75");
+    let cost = TempFile::new("emd-bad", "c", "0 1\n1 0");
+    let run_cost = |c: &TempFile| emd_cli(&p, &q, &["--cost", &c.name(), "--json"]);
+    // (label, cost file contents, needles)
+    let cost_cases: [(&str, &str, &[&str]); 7] = [
+        (
+            "negative",
+            "0 1\n-1 0",
+            &["row 2, entry 1 (line 2, column 1)", "negative", "-1"],
+        ),
+        (
+            "nan",
+            "0 nan\n1 0",
+            &["row 1, entry 2 (line 1, column 3)", "NaN"],
+        ),
+        (
+            "ragged",
+            "0 1\n1",
+            &["row 2 (line 2, column 1)", "ragged", "1 entry", "has 2"],
+        ),
+        (
+            "shape",
+            "0 1 2\n1 0 2",
+            &["2 x 3", "one column per entry of q"],
+        ),
+        (
+            "word",
+            "0 1\n1 zero",
+            &[
+                "row 2, entry 2 (line 2, column 3)",
+                "\"zero\" is not a number",
+            ],
+        ),
+        ("empty", "\n\n", &["no numbers"]),
+        (
+            "json-nested",
+            "[[0, 1], [1, [0]]]",
+            &["row 2, entry 2", "nested array"],
+        ),
+    ];
+    for (label, contents, needles) in cost_cases {
+        let c = TempFile::new("emd-bad", label, contents);
+        let mut all = vec![c.name()];
+        all.extend(needles.iter().map(|s| s.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        assert_refused(&run_cost(&c), &all);
+    }
+    // Masses.
+    let mass_cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "neg-mass",
+            "0.5 -0.5 1",
+            &["entry 2 (line 1, column 5)", "negative"],
+        ),
+        ("nan-mass", "nan 1", &["entry 1 (line 1, column 1)", "NaN"]),
+        (
+            "inf-mass",
+            "1 inf",
+            &["entry 2 (line 1, column 3)", "infinite"],
+        ),
+        ("empty-mass", "", &["no numbers"]),
+    ];
+    for (label, contents, needles) in mass_cases {
+        let bad = TempFile::new("emd-bad", label, contents);
+        let output = emd_cli(&bad, &q, &["--cost", &cost.name()]);
+        let mut all = vec![bad.name()];
+        all.extend(needles.iter().map(|s| s.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        assert_refused(&output, &all);
+    }
+    let zeros = TempFile::new("emd-bad", "zeros", "0 0");
+    assert_refused(
+        &emd_cli(&zeros, &q, &["--cost", &cost.name(), "--normalize"]),
+        &[&zeros.name(), "zero"],
+    );
+    // No feasible plan: row 1 may only go to column 1, which takes 1/4 of its 1/2.
+    let forbidden = TempFile::new("emd-bad", "forbidden", "0 inf\ninf 0");
+    assert_refused(
+        &run_cost(&forbidden),
+        &[&forbidden.name(), "no feasible transport plan"],
+    );
+    // Points.
+    let x2 = TempFile::new("emd-bad", "x2", "0 0\n1 1");
+    let point_cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "ragged-points",
+            "0 0\n1",
+            &["row 2 (line 2, column 1)", "ragged"],
+        ),
+        (
+            "nan-point",
+            "0 0\n1 nan",
+            &["row 2, entry 2 (line 2, column 3)", "NaN"],
+        ),
+        (
+            "inf-point",
+            "0 0\ninf 1",
+            &["row 2, entry 1 (line 2, column 1)", "infinite"],
+        ),
+        ("dimension", "0\n1", &["dimension 1", "dimension 2"]),
+    ];
+    for (label, contents, needles) in point_cases {
+        let bad = TempFile::new("emd-bad", label, contents);
+        let output = emd_cli(&p, &q, &["--xp", &bad.name(), "--xq", &x2.name()]);
+        let mut all = vec![bad.name()];
+        all.extend(needles.iter().map(|s| s.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        assert_refused(&output, &all);
+    }
+    let three = TempFile::new("emd-bad", "three", "0 0\n1 1\n2 2");
+    assert_refused(
+        &emd_cli(&p, &q, &["--xp", &three.name(), "--xq", &x2.name()]),
+        &[&p.name(), &three.name(), "3 points", "one point per mass"],
+    );
+    let huge = TempFile::new("emd-bad", "huge", "-1e308 0\n0 0");
+    let far = TempFile::new("emd-bad", "far", "1e308 0\n0 0");
+    assert_refused(
+        &emd_cli(&p, &q, &["--xp", &huge.name(), "--xq", &far.name()]),
+        &["overflows"],
+    );
+    // Usage: --cost with points, points without a partner, standard input twice.
+    let output = emd_cli(&p, &q, &["--cost", &cost.name(), "--xp", &x2.name()]);
+    assert_refused(&output, &["--cost", "--xp"]);
+    let output = emd_cli(&p, &q, &["--xp", &x2.name()]);
+    assert_refused(&output, &["--xq"]);
+    let output = run(&["emd", "--p", "-", "--q", &q.name(), "--cost", "-"]);
+    assert_refused(&output, &["--p and --cost", "standard input"]);
 }
