@@ -139,6 +139,23 @@ pub(crate) fn is_negative(x: &[u64]) -> bool {
     x.last().is_some_and(|&w| w >> 63 == 1)
 }
 
+/// Unsigned comparison of two non-negative numbers.
+#[inline]
+pub(crate) fn cmp_unsigned(x: &[u64], y: &[u64]) -> std::cmp::Ordering {
+    for (a, b) in x.iter().rev().zip(y.iter().rev()) {
+        if a != b {
+            return a.cmp(b);
+        }
+    }
+    std::cmp::Ordering::Equal
+}
+
+/// Whether `x = 0`.
+#[inline]
+pub(crate) fn is_zero(x: &[u64]) -> bool {
+    x.iter().all(|&w| w == 0)
+}
+
 /// Whether `x < y` (signed).
 pub(crate) fn less(x: &[u64], y: &[u64], scratch: &mut [u64]) -> bool {
     scratch.copy_from_slice(x);

@@ -283,11 +283,10 @@ pub fn emd_with(
     };
     let mass_total =
         crate::numeric::sum(p.iter().copied()).max(crate::numeric::sum(q.iter().copied()));
-    let mass_tolerance = certificate::marginal_tolerance(n + m, mass_total);
     let cap = options
         .max_iterations
         .unwrap_or_else(|| default_iteration_cap(n, m));
-    let solved = simplex::solve(&p, &q, cost, cap, mass_tolerance)?;
+    let solved = simplex::solve(&p, &q, cost, cap)?;
     let plan: Vec<PlanEntry> = solved
         .plan
         .into_iter()

@@ -29,21 +29,22 @@
 //! stopped, and after about `sqrt(n m)` arcs the most negative reduced cost
 //! seen enters. The row minimum of `C_ij - v_j` is a vectorisable loop.
 
-use super::cost::CostMatrix;
+use super::cost::{CostMatrix, lowest_set_bit};
 use super::fixed::{self, Format};
 use crate::error::{Error, Result};
 
 /// No node.
 const NONE: usize = usize::MAX;
 
-/// Units of `EPS * M` below zero a reduced cost must reach in the `f64`
-/// phase to enter the basis.
+/// Units of `EPS * (C_ij + |u_i| + |v_j|)` below zero a reduced cost must
+/// reach in the `f64` phase to enter the basis.
 ///
-/// Reason: potentials are sums of costs along tree paths and include `M`,
-/// so their rounding (and the drift of the incremental updates between two
-/// recomputations) is a few `EPS * M`; reduced costs closer to zero than
-/// this are noise in `f64` and are left to the exact phase, which decides
-/// them exactly.
+/// Reason: potentials are sums of costs along tree paths (some include
+/// `M`), so the `f64` reduced cost of an arc carries the rounding of its
+/// three terms plus the drift of the incremental potential updates between
+/// two recomputations from the tree (every `n + m` pivots, a random walk of
+/// a few dozen ulps); reduced costs closer to zero than this are noise in
+/// `f64` and are left to the exact phase, which decides them exactly.
 const F64_PRICE_ULPS: f64 = 64.0;
 
 /// Units of `EPS` per unit of `|C| + |u| + |v|` within which the `f64`
@@ -77,26 +78,20 @@ pub(crate) struct Solved {
 /// `x >= 0`, with `x_ij = 0` on forbidden arcs.
 ///
 /// `p` and `q` are validated (finite, non-negative, shapes matching `cost`,
-/// totals balanced within `mass_tolerance`), and `mass_tolerance` is the
-/// absolute amount of mass below which an unplaced remainder counts as
-/// rounding.
+/// totals balanced up to rounding). Flows are exact throughout (fixed-point
+/// multiples of the lowest bit of any mass), so the basis is exactly primal
+/// feasible and strongly feasible at every pivot.
 pub(crate) fn solve(
     p: &[f64],
     q: &[f64],
     cost: &CostMatrix,
     iteration_cap: usize,
-    mass_tolerance: f64,
 ) -> Result<Solved> {
     let mut network = Network::new(p, q, cost, iteration_cap);
     network.f64_phase()?;
-    network.recompute_flows();
     let exact = network.exact_phase()?;
-    network.recompute_flows();
-    let unplaced = network.unplaced();
-    if unplaced > mass_tolerance {
-        return Err(Error::NoFeasiblePlan { unplaced });
-    }
-    let plan = network.plan(mass_tolerance)?;
+    network.check_feasible()?;
+    let plan = network.plan();
     let (u, v) = network.duals(exact)?;
     Ok(Solved {
         plan,
@@ -117,16 +112,17 @@ struct Network<'a> {
     scale: f64,
     /// `M = 2^m_exponent` (unscaled).
     m_exponent: i32,
-    /// Net supply of each node: `p_i`, `-q_j`, and at the root what balances them.
-    supply: Vec<f64>,
+    /// Whether column `j`'s artificial arc is `root -> j` of cost `M` (`q_j > 0`).
+    big_column: Vec<bool>,
     parent: Vec<usize>,
     /// The arc to the parent: `i * m + j` for a real arc, `n * m + x` for
     /// the artificial arc of node `x`.
     pred: Vec<usize>,
     /// Whether the arc to the parent points from the node to the parent.
     up: Vec<bool>,
-    /// Flow on the arc to the parent.
-    flow: Vec<f64>,
+    /// Exact flow on the arc to the parent, in the mass format (`kf` words per node).
+    flow: Vec<u64>,
+    masses: Format,
     depth: Vec<usize>,
     first_child: Vec<usize>,
     next_sibling: Vec<usize>,
@@ -134,9 +130,16 @@ struct Network<'a> {
     /// Potentials in `f64` (scaled): the reduced cost of arc `a -> b` is
     /// `c + pi_a - pi_b`; `u_i = -pi_i` and `v_j = pi_{n+j}`.
     pi: Vec<f64>,
-    /// Scratch: the stem of a pivot, its old arcs, the moved subtree.
+    /// `pi_j - PRICE * |pi_j|` for each column: pricing compares
+    /// `C_ij (1 + PRICE) - key_j + pi_i + PRICE |pi_i|` with 0, that is the
+    /// reduced cost against `-PRICE (C_ij + |pi_i| + |pi_j|)`, in one
+    /// vectorisable row minimum.
+    column_key: Vec<f64>,
+    /// Scratch: the stem of a pivot, its old arcs and flows, the moved subtree, delta.
     stem: Vec<usize>,
-    stem_arcs: Vec<(usize, f64, bool)>,
+    stem_arcs: Vec<(usize, bool)>,
+    stem_flows: Vec<u64>,
+    delta: Vec<u64>,
     moved: Vec<usize>,
     stack: Vec<usize>,
     /// Pricing state.
@@ -147,6 +150,9 @@ struct Network<'a> {
     cap: usize,
 }
 
+/// The relative margin of the `f64` phase's pricing: `F64_PRICE_ULPS * EPS`.
+const PRICE: f64 = F64_PRICE_ULPS * f64::EPSILON;
+
 impl<'a> Network<'a> {
     fn new(p: &[f64], q: &[f64], cost: &'a CostMatrix, cap: usize) -> Self {
         let (n, m) = (p.len(), q.len());
@@ -155,9 +161,7 @@ impl<'a> Network<'a> {
         // M = 2^m_exponent >= 2 (n + m) max C: 2^(floor(log2 maxC) + 1) > maxC.
         let max_cost = cost.max_finite();
         let m_exponent = if max_cost > 0.0 {
-            let (mantissa, exponent) = super::cost::decompose(max_cost);
-            let floor_log2 = exponent + 63 - mantissa.leading_zeros() as i32;
-            floor_log2 + 1 + ceil_log2(2 * (n + m))
+            floor_log2(max_cost) + 1 + ceil_log2(2 * (n + m))
         } else {
             0
         };
@@ -167,12 +171,13 @@ impl<'a> Network<'a> {
         let scale = fixed::ldexp(1.0, -scale_exponent);
         let big_m = fixed::ldexp(1.0, m_exponent - scale_exponent);
 
-        let mut supply = Vec::with_capacity(nodes);
-        supply.extend_from_slice(p);
-        supply.extend(q.iter().map(|&x| -x));
-        let total_p = crate::numeric::sum(p.iter().copied());
-        let total_q = crate::numeric::sum(q.iter().copied());
-        supply.push(total_q - total_p);
+        // Flows are signed sums of masses: multiples of the lowest bit of any
+        // mass, at most the larger total (below 2^(log2 max + log2 count + 1)).
+        let positive = || p.iter().chain(q).copied().filter(|&x| x > 0.0);
+        let lsb = positive().map(lowest_set_bit).min().unwrap_or(0);
+        let top = positive().map(floor_log2).max().unwrap_or(0) + ceil_log2(n + m) + 2;
+        let masses = Format::new(lsb, top);
+        let kf = masses.limbs;
 
         let mut net = Self {
             n,
@@ -181,18 +186,22 @@ impl<'a> Network<'a> {
             scale_exponent,
             scale,
             m_exponent,
-            supply,
+            big_column: q.iter().map(|&x| x > 0.0).collect(),
             parent: vec![root; nodes],
             pred: (0..nodes).map(|x| n * m + x).collect(),
             up: vec![true; nodes],
-            flow: vec![0.0; nodes],
+            flow: masses.zeros(nodes),
+            masses,
             depth: vec![1; nodes],
             first_child: vec![NONE; nodes],
             next_sibling: vec![NONE; nodes],
             prev_sibling: vec![NONE; nodes],
             pi: vec![0.0; nodes],
+            column_key: vec![0.0; m],
             stem: Vec::new(),
             stem_arcs: Vec::new(),
+            stem_flows: Vec::new(),
+            delta: masses.zeros(1),
             moved: Vec::new(),
             stack: Vec::new(),
             next_row: 0,
@@ -205,15 +214,52 @@ impl<'a> Network<'a> {
         net.depth[root] = 0;
         for x in (0..root).rev() {
             net.link(x, root);
-            if x < n {
-                net.flow[x] = p[x];
-            } else if q[x - n] > 0.0 {
+            let mass = if x < n { p[x] } else { q[x - n] };
+            masses.set_f64(&mut net.flow[x * kf..(x + 1) * kf], mass);
+            if x >= n && net.big_column[x - n] {
                 net.up[x] = false;
-                net.flow[x] = q[x - n];
                 net.pi[x] = big_m;
             }
         }
+        net.balance_exactly();
+        net.refresh_column_keys();
         net
+    }
+
+    /// Makes the exact totals equal: the difference `sum p - sum q` (a
+    /// rounding-level amount, checked by the caller) is added, exactly, to
+    /// the largest column mass, where it is relatively smallest. Without
+    /// this the excess would have to travel to the root through some
+    /// column, or stay at a row.
+    fn balance_exactly(&mut self) {
+        let (n, m, kf) = (self.n, self.m, self.masses.limbs);
+        let mut difference = self.masses.zeros(1);
+        for x in 0..n + m {
+            let f = &self.flow[x * kf..(x + 1) * kf];
+            if x < n {
+                fixed::add_assign(&mut difference, f);
+            } else {
+                fixed::sub_assign(&mut difference, f);
+            }
+        }
+        if fixed::is_zero(&difference) {
+            return;
+        }
+        let largest = (n..n + m).max_by(|&x, &y| {
+            fixed::cmp_unsigned(
+                &self.flow[x * kf..(x + 1) * kf],
+                &self.flow[y * kf..(y + 1) * kf],
+            )
+        });
+        if let Some(x) = largest {
+            let f = &mut self.flow[x * kf..(x + 1) * kf];
+            fixed::add_assign(f, &difference);
+            if fixed::is_negative(f) {
+                // Cannot happen after the caller's balance check (the
+                // difference is a few ulps of the total); keep flows valid.
+                f.fill(0);
+            }
+        }
     }
 
     fn root(&self) -> usize {
@@ -222,7 +268,7 @@ impl<'a> Network<'a> {
 
     /// Whether node `x`'s artificial arc is `root -> x` of cost `M`.
     fn artificial_is_big(&self, x: usize) -> bool {
-        x >= self.n && x < self.n + self.m && self.supply[x] < 0.0
+        x >= self.n && x < self.n + self.m && self.big_column[x - self.n]
     }
 
     /// The scaled `f64` cost of arc `arc`.
@@ -233,6 +279,13 @@ impl<'a> Network<'a> {
             fixed::ldexp(1.0, self.m_exponent - self.scale_exponent)
         } else {
             0.0
+        }
+    }
+
+    fn refresh_column_keys(&mut self) {
+        let n = self.n;
+        for (key, &v) in self.column_key.iter_mut().zip(&self.pi[n..n + self.m]) {
+            *key = v - PRICE * v.abs();
         }
     }
 
@@ -281,11 +334,19 @@ impl<'a> Network<'a> {
         self.pred[i] == arc || self.pred[self.n + j] == arc
     }
 
-    /// Pivots arc `i -> j` into the tree: ratio test, flow change, re-rooting
-    /// of the cut subtree under the other end of the entering arc. Leaves the
-    /// moved subtree (parents first) in `self.moved` and returns whether its
-    /// top is the row end `i` of the entering arc. Potentials are the caller's.
+    fn flow_of(&self, x: usize) -> &[u64] {
+        let kf = self.masses.limbs;
+        &self.flow[x * kf..(x + 1) * kf]
+    }
+
+    /// Pivots arc `i -> j` into the tree: exact ratio test, exact flow
+    /// change, re-rooting of the cut subtree under the other end of the
+    /// entering arc. Leaves the moved subtree (parents first) in
+    /// `self.moved` and returns whether its top is the row end `i` of the
+    /// entering arc. Potentials are the caller's.
     fn pivot(&mut self, i: usize, j: usize) -> Result<bool> {
+        use std::cmp::Ordering::{Greater, Less};
+        let kf = self.masses.limbs;
         let (a, b) = (i, self.n + j);
         let (mut x, mut y) = (a, b);
         while x != y {
@@ -301,26 +362,25 @@ impl<'a> Network<'a> {
         // flow. Ties: the last blocking arc from the apex in the direction
         // of a -> b, i.e. the first on a's side (strict), the last on b's
         // side (non-strict, and b's side wins).
-        let mut delta = f64::INFINITY;
         let mut leaving = NONE;
         let mut on_row_side = false;
         let mut x = a;
         while x != apex {
-            if self.up[x] {
-                let d = self.flow[x].max(0.0);
-                if d < delta {
-                    (delta, leaving, on_row_side) = (d, x, true);
-                }
+            if self.up[x]
+                && (leaving == NONE
+                    || fixed::cmp_unsigned(self.flow_of(x), self.flow_of(leaving)) == Less)
+            {
+                (leaving, on_row_side) = (x, true);
             }
             x = self.parent[x];
         }
         let mut y = b;
         while y != apex {
-            if !self.up[y] {
-                let d = self.flow[y].max(0.0);
-                if d <= delta {
-                    (delta, leaving, on_row_side) = (d, y, false);
-                }
+            if !self.up[y]
+                && (leaving == NONE
+                    || fixed::cmp_unsigned(self.flow_of(y), self.flow_of(leaving)) != Greater)
+            {
+                (leaving, on_row_side) = (y, false);
             }
             y = self.parent[y];
         }
@@ -329,15 +389,27 @@ impl<'a> Network<'a> {
                 detail: "network simplex: a cycle without a blocking arc (unbounded)".into(),
             });
         }
-        if delta > 0.0 {
+        let mut delta = std::mem::take(&mut self.delta);
+        delta.copy_from_slice(self.flow_of(leaving));
+        if !fixed::is_zero(&delta) {
             let mut x = a;
             while x != apex {
-                self.flow[x] += if self.up[x] { -delta } else { delta };
+                let f = &mut self.flow[x * kf..(x + 1) * kf];
+                if self.up[x] {
+                    fixed::sub_assign(f, &delta);
+                } else {
+                    fixed::add_assign(f, &delta);
+                }
                 x = self.parent[x];
             }
             let mut y = b;
             while y != apex {
-                self.flow[y] += if self.up[y] { delta } else { -delta };
+                let f = &mut self.flow[y * kf..(y + 1) * kf];
+                if self.up[y] {
+                    fixed::add_assign(f, &delta);
+                } else {
+                    fixed::sub_assign(f, &delta);
+                }
                 y = self.parent[y];
             }
         }
@@ -345,11 +417,13 @@ impl<'a> Network<'a> {
         // The stem: top, its parent, ..., up to the leaving node.
         self.stem.clear();
         self.stem_arcs.clear();
+        self.stem_flows.clear();
         let mut s = top;
         loop {
             self.stem.push(s);
-            self.stem_arcs
-                .push((self.pred[s], self.flow[s], self.up[s]));
+            self.stem_arcs.push((self.pred[s], self.up[s]));
+            self.stem_flows
+                .extend_from_slice(&self.flow[s * kf..(s + 1) * kf]);
             if s == leaving {
                 break;
             }
@@ -359,17 +433,17 @@ impl<'a> Network<'a> {
             let s = self.stem[k];
             self.unlink(s);
         }
-        let arc = i * self.m + j;
-        self.pred[top] = arc;
-        self.flow[top] = delta;
+        self.pred[top] = i * self.m + j;
+        self.flow[top * kf..(top + 1) * kf].copy_from_slice(&delta);
+        self.delta = delta;
         self.up[top] = top == a;
         self.link(top, new_parent);
         for k in 1..self.stem.len() {
             let (s, below) = (self.stem[k], self.stem[k - 1]);
-            let (old_arc, old_flow, old_up) = self.stem_arcs[k - 1];
+            let (old_arc, old_up) = self.stem_arcs[k - 1];
             self.pred[s] = old_arc;
-            self.flow[s] = old_flow;
             self.up[s] = !old_up;
+            self.flow[s * kf..(s + 1) * kf].copy_from_slice(&self.stem_flows[(k - 1) * kf..k * kf]);
             self.link(s, below);
         }
         let mut moved = std::mem::take(&mut self.moved);
@@ -379,87 +453,6 @@ impl<'a> Network<'a> {
         }
         self.moved = moved;
         Ok(top == a)
-    }
-
-    // ------------------------------------------------------------ f64 phase
-
-    /// `f64` potentials from the tree, root first: removes the drift of
-    /// incremental updates.
-    fn recompute_potentials(&mut self) {
-        let mut order = std::mem::take(&mut self.moved);
-        self.preorder(self.root(), &mut order);
-        let root = self.root();
-        self.pi[root] = 0.0;
-        for &x in &order[1..] {
-            let c = self.arc_cost(self.pred[x]);
-            let parent = self.pi[self.parent[x]];
-            self.pi[x] = if self.up[x] { parent - c } else { parent + c };
-        }
-        self.moved = order;
-    }
-
-    /// Block search for an arc with reduced cost below `-tolerance`.
-    fn find_entering(&mut self, tolerance: f64) -> Option<(usize, usize, f64)> {
-        let (n, m) = (self.n, self.m);
-        let mut best = -tolerance;
-        let mut found = None;
-        let mut scanned = 0;
-        let mut i = self.next_row;
-        for _ in 0..n {
-            let row = self.cost.row(i);
-            let v = &self.pi[n..n + m];
-            let low = row_min(row, v, self.scale) + self.pi[i];
-            if low < best {
-                let target = low - self.pi[i];
-                let j = row
-                    .iter()
-                    .zip(v)
-                    .position(|(&c, &vj)| c * self.scale - vj == target)
-                    .unwrap_or(0);
-                best = low;
-                found = Some((i, j, low));
-            }
-            scanned += m;
-            i = if i + 1 == n { 0 } else { i + 1 };
-            if found.is_some() && scanned >= self.block {
-                break;
-            }
-        }
-        self.next_row = i;
-        found
-    }
-
-    fn f64_phase(&mut self) -> Result<()> {
-        let tolerance = F64_PRICE_ULPS
-            * f64::EPSILON
-            * fixed::ldexp(1.0, self.m_exponent - self.scale_exponent);
-        let refresh = self.n + self.m;
-        let mut since_refresh = 0;
-        while let Some((i, j, rc)) = self.find_entering(tolerance) {
-            if self.in_tree(i, j) {
-                // Only drift can make a tree arc look negative.
-                if since_refresh == 0 {
-                    break;
-                }
-                self.recompute_potentials();
-                since_refresh = 0;
-                continue;
-            }
-            self.count_pivot()?;
-            self.pivots += 1;
-            let row_moved = self.pivot(i, j)?;
-            let sigma = if row_moved { -rc } else { rc };
-            for k in 0..self.moved.len() {
-                let x = self.moved[k];
-                self.pi[x] += sigma;
-            }
-            since_refresh += 1;
-            if since_refresh >= refresh {
-                self.recompute_potentials();
-                since_refresh = 0;
-            }
-        }
-        Ok(())
     }
 
     fn count_pivot(&mut self) -> Result<()> {
@@ -472,28 +465,99 @@ impl<'a> Network<'a> {
         Ok(())
     }
 
-    /// Flows from the tree: the flow on a node's arc to its parent is the net
-    /// supply of its subtree, summed leaves first in double-double.
-    fn recompute_flows(&mut self) {
+    // ------------------------------------------------------------ f64 phase
+
+    /// `f64` potentials from the tree, root first: removes the drift of
+    /// incremental updates.
+    fn recompute_potentials(&mut self) {
         let mut order = std::mem::take(&mut self.moved);
-        self.preorder(self.root(), &mut order);
-        let mut high = self.supply.clone();
-        let mut low = vec![0.0; high.len()];
-        for &x in order[1..].iter().rev() {
-            let total = high[x] + low[x];
-            self.flow[x] = if self.up[x] { total } else { -total };
-            let parent = self.parent[x];
-            let (s, e) = two_sum(high[parent], high[x]);
-            high[parent] = s;
-            low[parent] += e + low[x];
+        let root = self.root();
+        self.preorder(root, &mut order);
+        self.pi[root] = 0.0;
+        for &x in &order[1..] {
+            let c = self.arc_cost(self.pred[x]);
+            let parent = self.pi[self.parent[x]];
+            self.pi[x] = if self.up[x] { parent - c } else { parent + c };
         }
         self.moved = order;
+        self.refresh_column_keys();
+    }
+
+    /// Block search for the arc with the most negative margined reduced
+    /// cost `rc + PRICE (C + |pi_i| + |pi_j|)`, which must be below 0.
+    fn find_entering(&mut self) -> Option<(usize, usize)> {
+        let (n, m) = (self.n, self.m);
+        let cost_factor = self.scale * (1.0 + PRICE);
+        let mut best = 0.0;
+        let mut found = None;
+        let mut scanned = 0;
+        let mut i = self.next_row;
+        for _ in 0..n {
+            let row = self.cost.row(i);
+            let row_key = self.pi[i] + PRICE * self.pi[i].abs();
+            let smallest = row_min(row, &self.column_key, cost_factor);
+            let low = smallest + row_key;
+            if low < best {
+                // The same expression as in row_min, so the same bits.
+                let position = row
+                    .iter()
+                    .zip(&self.column_key)
+                    .position(|(&c, &key)| c * cost_factor - key == smallest);
+                if let Some(j) = position {
+                    best = low;
+                    found = Some((i, j));
+                }
+            }
+            scanned += m;
+            i = if i + 1 == n { 0 } else { i + 1 };
+            if found.is_some() && scanned >= self.block {
+                break;
+            }
+        }
+        self.next_row = i;
+        found
+    }
+
+    fn f64_phase(&mut self) -> Result<()> {
+        let refresh = self.n + self.m;
+        let mut since_refresh = 0;
+        while let Some((i, j)) = self.find_entering() {
+            if self.in_tree(i, j) {
+                // Only drift can make a tree arc look negative.
+                if since_refresh == 0 {
+                    break;
+                }
+                self.recompute_potentials();
+                since_refresh = 0;
+                continue;
+            }
+            self.count_pivot()?;
+            self.pivots += 1;
+            let rc = self.cost.get(i, j) * self.scale + self.pi[i] - self.pi[self.n + j];
+            let row_moved = self.pivot(i, j)?;
+            let sigma = if row_moved { -rc } else { rc };
+            let (n, m) = (self.n, self.m);
+            for k in 0..self.moved.len() {
+                let x = self.moved[k];
+                self.pi[x] += sigma;
+                if x >= n && x < n + m {
+                    self.column_key[x - n] = self.pi[x] - PRICE * self.pi[x].abs();
+                }
+            }
+            since_refresh += 1;
+            if since_refresh >= refresh {
+                self.recompute_potentials();
+                since_refresh = 0;
+            }
+        }
+        Ok(())
     }
 
     // ------------------------------------------------------------ exact phase
 
-    /// Re-prices every arc with exact reduced costs and pivots until none is
-    /// negative. Returns the exact potentials (and their format).
+    /// Re-prices every arc with exact reduced costs and pivots (block
+    /// search on the exact values) until none is negative. Returns the exact
+    /// potentials and their format.
     fn exact_phase(&mut self) -> Result<(Format, Vec<u64>)> {
         let (n, m) = (self.n, self.m);
         let nodes = n + m + 1;
@@ -520,57 +584,70 @@ impl<'a> Network<'a> {
             self.pi[x] = format.to_f64(&pi[x * k..x * k + k], self.scale_exponent);
         }
         let max_cost = self.cost.max_finite() * self.scale;
-        let bound = |pi: &[f64]| {
-            let largest = pi.iter().fold(0.0f64, |a, &b| a.max(b.abs()));
-            FILTER_ULPS * f64::EPSILON * (max_cost + 2.0 * largest) + FILTER_ABS
-        };
-        let mut filter = bound(&self.pi);
+        let largest_column = |pi: &[f64]| pi[n..n + m].iter().fold(0.0f64, |a, &b| a.max(b.abs()));
+        let mut column_bound = largest_column(&self.pi);
         let mut rc = format.zeros(1);
-        let mut quiet_rows = 0;
+        let mut best_rc = format.zeros(1);
+        let mut scratch = format.zeros(1);
+        let mut best: Option<(usize, usize)> = None;
+        let (mut scanned, mut rows_since_pivot) = (0usize, 0usize);
         let mut i = 0;
-        while quiet_rows < n {
+        loop {
             let row = self.cost.row(i);
-            let low = row_min(row, &self.pi[n..n + m], self.scale) + self.pi[i];
-            let mut pivoted = false;
-            if low <= filter {
-                for j in 0..m {
-                    let cij = row[j];
+            let pi_i = self.pi[i];
+            let low = row_min(row, &self.pi[n..n + m], self.scale) + pi_i;
+            // The row's smallest estimate, against the largest error bound in the row.
+            let row_bound =
+                FILTER_ULPS * f64::EPSILON * (max_cost + pi_i.abs() + column_bound) + FILTER_ABS;
+            if low <= row_bound {
+                for (j, &cij) in row.iter().enumerate() {
                     if !cij.is_finite() {
                         continue;
                     }
-                    let estimate = cij * self.scale + self.pi[i] - self.pi[n + j];
-                    if estimate > filter {
+                    let (scaled, pj) = (cij * self.scale, self.pi[n + j]);
+                    let estimate = scaled + pi_i - pj;
+                    let bound =
+                        FILTER_ULPS * f64::EPSILON * (scaled + pi_i.abs() + pj.abs()) + FILTER_ABS;
+                    if estimate > bound {
                         continue;
                     }
                     format.set_f64(&mut rc, cij);
                     fixed::add_assign(&mut rc, &pi[i * k..i * k + k]);
                     fixed::sub_assign(&mut rc, &pi[(n + j) * k..(n + j) * k + k]);
-                    if !fixed::is_negative(&rc) {
-                        continue;
+                    if fixed::is_negative(&rc)
+                        && (best.is_none() || fixed::less(&rc, &best_rc, &mut scratch))
+                    {
+                        best = Some((i, j));
+                        best_rc.copy_from_slice(&rc);
                     }
-                    self.count_pivot()?;
-                    self.exact_pivots += 1;
-                    let row_moved = self.pivot(i, j)?;
-                    // sigma = -rc if the row's side moved, +rc otherwise.
-                    if row_moved {
-                        fixed::negate(&mut rc);
-                    }
-                    for idx in 0..self.moved.len() {
-                        let x = self.moved[idx];
-                        let px = &mut pi[x * k..x * k + k];
-                        fixed::add_assign(px, &rc);
-                        self.pi[x] = format.to_f64(px, self.scale_exponent);
-                    }
-                    filter = bound(&self.pi);
-                    pivoted = true;
-                    break;
                 }
             }
-            if pivoted {
-                quiet_rows = 0;
-            } else {
-                quiet_rows += 1;
-                i = if i + 1 == n { 0 } else { i + 1 };
+            scanned += m;
+            rows_since_pivot += 1;
+            i = if i + 1 == n { 0 } else { i + 1 };
+            if let Some((bi, bj)) = best {
+                if scanned < self.block && rows_since_pivot < n {
+                    continue;
+                }
+                self.count_pivot()?;
+                self.exact_pivots += 1;
+                let row_moved = self.pivot(bi, bj)?;
+                // sigma = -rc if the row's side moved, +rc otherwise.
+                if row_moved {
+                    fixed::negate(&mut best_rc);
+                }
+                for idx in 0..self.moved.len() {
+                    let x = self.moved[idx];
+                    let px = &mut pi[x * k..x * k + k];
+                    fixed::add_assign(px, &best_rc);
+                    self.pi[x] = format.to_f64(px, self.scale_exponent);
+                }
+                column_bound = largest_column(&self.pi);
+                best = None;
+                scanned = 0;
+                rows_since_pivot = 0;
+            } else if rows_since_pivot >= n {
+                break;
             }
         }
         Ok((format, pi))
@@ -591,47 +668,47 @@ impl<'a> Network<'a> {
 
     // ------------------------------------------------------------ answer
 
-    /// Mass on artificial arcs: the larger of what they bring to the root
-    /// and what they take from it.
-    fn unplaced(&self) -> f64 {
+    /// At the exact big-M optimum, mass reaches the root from some node and
+    /// leaves it to another only if it cannot travel on real arcs: then no
+    /// feasible plan exists. (Mass that only reaches the root, or only leaves
+    /// it, is the rounding-level difference of the two totals.)
+    fn check_feasible(&self) -> Result<()> {
         let root = self.root();
         let (mut into, mut out) = (0.0f64, 0.0f64);
+        let (mut any_into, mut any_out) = (false, false);
         let mut x = self.first_child[root];
         while x != NONE {
-            if self.pred[x] >= self.n * self.m {
-                let f = self.flow[x].abs();
-                if self.up[x] == (self.flow[x] >= 0.0) {
-                    into += f;
+            let f = self.flow_of(x);
+            if self.pred[x] >= self.n * self.m && !fixed::is_zero(f) {
+                let amount = self.masses.to_f64(f, 0);
+                if self.up[x] {
+                    (into, any_into) = (into + amount, true);
                 } else {
-                    out += f;
+                    (out, any_out) = (out + amount, true);
                 }
             }
             x = self.next_sibling[x];
         }
-        into.max(out)
+        if any_into && any_out {
+            return Err(Error::NoFeasiblePlan {
+                unplaced: into.min(out),
+            });
+        }
+        Ok(())
     }
 
-    /// Basic real arcs with positive flow; a negative basic flow beyond
-    /// `tolerance` means the basis is not primal feasible.
-    fn plan(&self, tolerance: f64) -> Result<Vec<(usize, usize, f64)>> {
+    /// Basic real arcs with positive flow, each flow rounded once to `f64`.
+    fn plan(&self) -> Vec<(usize, usize, f64)> {
         let mut plan = Vec::new();
         for x in 0..self.n + self.m {
             let arc = self.pred[x];
-            if arc >= self.n * self.m {
-                continue;
-            }
-            let f = self.flow[x];
-            if f < -tolerance {
-                return Err(Error::CertificateFailed {
-                    detail: format!("basic flow {f:e} on arc {arc} is negative"),
-                });
-            }
-            if f > 0.0 {
-                plan.push((arc / self.m, arc % self.m, f));
+            let f = self.flow_of(x);
+            if arc < self.n * self.m && !fixed::is_zero(f) {
+                plan.push((arc / self.m, arc % self.m, self.masses.to_f64(f, 0)));
             }
         }
         plan.sort_by_key(|&(i, j, _)| (i, j));
-        Ok(plan)
+        plan
     }
 
     /// Dual potentials free of `M`: each subtree of the root is shifted by
@@ -753,6 +830,12 @@ pub(crate) fn two_sum(a: f64, b: f64) -> (f64, f64) {
     let bb = s - a;
     let e = (a - (s - bb)) + (b - bb);
     (s, if e.is_finite() { e } else { 0.0 })
+}
+
+/// `floor(log2 x)` for finite `x > 0`.
+fn floor_log2(x: f64) -> i32 {
+    let (mantissa, exponent) = super::cost::decompose(x);
+    exponent + 63 - mantissa.leading_zeros() as i32
 }
 
 /// `ceil(log2 x)` for `x >= 1`.
