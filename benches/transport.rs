@@ -10,6 +10,7 @@
 //! `w1_samples/n`: n draws of N(0, 1) against n draws of N(0.5, 1).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use gan_theory::transport::line::w1_samples;
 use gan_theory::transport::{CostMatrix, Metric, Points, emd};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -48,5 +49,30 @@ fn bench_emd(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_emd);
+/// n draws of N(mean, 1) by Box-Muller.
+fn normal_sample(n: usize, mean: f64, rng: &mut StdRng) -> Vec<f64> {
+    (0..n)
+        .map(|_| {
+            let (a, b): (f64, f64) = (rng.random(), rng.random());
+            mean + (-2.0 * (1.0 - a).ln()).sqrt() * (std::f64::consts::TAU * b).cos()
+        })
+        .collect()
+}
+
+fn bench_w1_samples(c: &mut Criterion) {
+    let mut group = c.benchmark_group("w1_samples");
+    group.sample_size(10);
+    let mut rng = StdRng::seed_from_u64(1);
+    for n in [10_000usize, 1_000_000] {
+        let u = normal_sample(n, 0.0, &mut rng);
+        let v = normal_sample(n, 0.5, &mut rng);
+        group.throughput(Throughput::Elements(2 * n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| w1_samples(black_box(&u), None, black_box(&v), None).expect("finite samples"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_emd, bench_w1_samples);
 criterion_main!(benches);
