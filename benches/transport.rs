@@ -20,12 +20,12 @@ use std::time::Duration;
 /// The bench instance: points and masses from a fixed seed.
 fn instance(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>, CostMatrix) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut points = |rng: &mut StdRng| -> Points {
+    let points = |rng: &mut StdRng| -> Points {
         let data = (0..2 * n).map(|_| rng.random::<f64>()).collect();
         Points::from_flat(n, 2, data).expect("finite coordinates")
     };
     let (xp, xq) = (points(&mut rng), points(&mut rng));
-    let mut masses = |rng: &mut StdRng| -> Vec<f64> {
+    let masses = |rng: &mut StdRng| -> Vec<f64> {
         let w: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
         let total: f64 = w.iter().sum();
         w.iter().map(|x| x / total).collect()

@@ -807,8 +807,9 @@ fn metrics_follow_their_formulas() {
     assert_eq!(Metric::Cityblock.distance(&a, &b), 7.0);
     assert_eq!(Metric::default(), Metric::Euclidean);
     // Tiny differences are not lost to underflow of the squares.
-    assert_eq!(
-        Metric::Euclidean.distance(&[0.0, 0.0], &[3e-200, 4e-200]),
-        5e-200
-    );
+    // (3, 4) 2^-600 is at distance 5 2^-600, exactly; same at 2^600.
+    for scale in [2f64.powi(-600), 2f64.powi(600)] {
+        let d = Metric::Euclidean.distance(&[0.0, 0.0], &[3.0 * scale, 4.0 * scale]);
+        assert_eq!(d, 5.0 * scale);
+    }
 }

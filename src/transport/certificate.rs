@@ -20,11 +20,11 @@ use crate::numeric::CompensatedSum;
 /// Units in the last place of the total mass, per node (row or column),
 /// allowed for the error of a marginal.
 ///
-/// Reason: plan entries are net supplies of subtrees of the basis, summed in
-/// double-double (within an ulp or two of the total mass each); a marginal
-/// adds up to its degree of them, and the balance check lets the two totals
-/// differ by `SUM_ULPS_PER_ENTRY` = 4 ulps per entry, which the plan has to
-/// absorb somewhere. 16 ulps per node covers the sum of these with room.
+/// Reason: the solver's flows are exact and each plan entry is rounded once
+/// (half an ulp of itself), a marginal's compensated sum adds about one ulp
+/// of the total, and the balance check lets the two totals differ by
+/// `SUM_ULPS_PER_ENTRY` = 4 ulps per entry, which the solver adds to the
+/// largest column. 16 ulps per node covers the sum of these with room.
 pub const MARGINAL_ULPS_PER_NODE: f64 = 16.0;
 
 /// Units of `EPS` per unit of `|u_i| + |v_j|` that `u_i + v_j` may exceed `C_ij`.

@@ -45,8 +45,9 @@ impl Metric {
     /// ```
     /// use gan_theory::transport::Metric;
     /// assert_eq!(Metric::Cityblock.distance(&[0.0, 1.0], &[2.0, -1.0]), 4.0);
-    /// // No overflow in the squares: 3e200 and 4e200 give 5e200.
-    /// assert_eq!(Metric::Euclidean.distance(&[0.0, 0.0], &[3e200, 4e200]), 5e200);
+    /// // No overflow in the squares: (3, 4) 2^600 is at distance 5 2^600.
+    /// let big = 2f64.powi(600);
+    /// assert_eq!(Metric::Euclidean.distance(&[0.0, 0.0], &[3.0 * big, 4.0 * big]), 5.0 * big);
     /// ```
     pub fn distance(&self, a: &[f64], b: &[f64]) -> f64 {
         match self {
@@ -242,8 +243,7 @@ impl CostMatrix {
         let mut lowest_bit = i32::MAX;
         let mut has_forbidden = false;
         for (k, &c) in data.iter().enumerate() {
-            // `!(c >= 0)` is true for NaN and for negative values.
-            if !(c >= 0.0) {
+            if c.is_nan() || c < 0.0 {
                 let (row, column) = (k / cols, k % cols);
                 return Err(if c.is_nan() {
                     Error::EntryNotANumber { row, column }

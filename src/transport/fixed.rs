@@ -59,7 +59,7 @@ impl Format {
     /// The `f64` nearest to `x 2^-scale_exponent`, within one unit in the
     /// last place (the words below the top 128 bits only act as a sticky
     /// remainder, which can move the result by one ulp).
-    pub fn to_f64(&self, x: &[u64], scale_exponent: i32) -> f64 {
+    pub fn value(&self, x: &[u64], scale_exponent: i32) -> f64 {
         let negative = is_negative(x);
         let mut magnitude = x.to_vec();
         if negative {
@@ -174,7 +174,7 @@ mod tests {
         let mut b = format.zeros(1);
         for &x in &[0.0, 1.0, -1.0, 5e-324, -3e-310, 1e-3, 1e32, -1e300, 0.1] {
             format.set_f64(&mut a, x);
-            assert_eq!(format.to_f64(&a, 0), x);
+            assert_eq!(format.value(&a, 0), x);
         }
         // 1e32 + 1e-3 - 1e32 is exactly 1e-3.
         format.set_f64(&mut a, 1e32);
@@ -182,8 +182,8 @@ mod tests {
         add_assign(&mut a, &b);
         format.set_f64(&mut b, 1e32);
         sub_assign(&mut a, &b);
-        assert_eq!(format.to_f64(&a, 0), 1e-3);
-        assert_eq!(format.to_f64(&a, 3), 1e-3 / 8.0);
+        assert_eq!(format.value(&a, 0), 1e-3);
+        assert_eq!(format.value(&a, 3), 1e-3 / 8.0);
         let mut scratch = format.zeros(1);
         format.set_f64(&mut b, -2.0);
         assert!(less(&b, &a, &mut scratch));

@@ -581,7 +581,7 @@ impl<'a> Network<'a> {
             pi[x * k..x * k + k].copy_from_slice(&value);
         }
         for x in 0..nodes {
-            self.pi[x] = format.to_f64(&pi[x * k..x * k + k], self.scale_exponent);
+            self.pi[x] = format.value(&pi[x * k..x * k + k], self.scale_exponent);
         }
         let max_cost = self.cost.max_finite() * self.scale;
         let largest_column = |pi: &[f64]| pi[n..n + m].iter().fold(0.0f64, |a, &b| a.max(b.abs()));
@@ -640,7 +640,7 @@ impl<'a> Network<'a> {
                     let x = self.moved[idx];
                     let px = &mut pi[x * k..x * k + k];
                     fixed::add_assign(px, &best_rc);
-                    self.pi[x] = format.to_f64(px, self.scale_exponent);
+                    self.pi[x] = format.value(px, self.scale_exponent);
                 }
                 column_bound = largest_column(&self.pi);
                 best = None;
@@ -680,7 +680,7 @@ impl<'a> Network<'a> {
         while x != NONE {
             let f = self.flow_of(x);
             if self.pred[x] >= self.n * self.m && !fixed::is_zero(f) {
-                let amount = self.masses.to_f64(f, 0);
+                let amount = self.masses.value(f, 0);
                 if self.up[x] {
                     (into, any_into) = (into + amount, true);
                 } else {
@@ -704,7 +704,7 @@ impl<'a> Network<'a> {
             let arc = self.pred[x];
             let f = self.flow_of(x);
             if arc < self.n * self.m && !fixed::is_zero(f) {
-                plan.push((arc / self.m, arc % self.m, self.masses.to_f64(f, 0)));
+                plan.push((arc / self.m, arc % self.m, self.masses.value(f, 0)));
             }
         }
         plan.sort_by_key(|&(i, j, _)| (i, j));
@@ -791,10 +791,10 @@ impl<'a> Network<'a> {
             fixed::sub_assign(&mut pi[x * k..x * k + k], &shift[c * k..c * k + k]);
         }
         let u = (0..n)
-            .map(|i| -format.to_f64(&pi[i * k..i * k + k], 0))
+            .map(|i| -format.value(&pi[i * k..i * k + k], 0))
             .collect();
         let v = (0..m)
-            .map(|j| format.to_f64(&pi[(n + j) * k..(n + j) * k + k], 0))
+            .map(|j| format.value(&pi[(n + j) * k..(n + j) * k + k], 0))
             .collect();
         Ok((u, v))
     }
