@@ -858,13 +858,12 @@ fn load_sample(values: &PathBuf, weights: Option<&PathBuf>) -> Result<LoadedSamp
     let refused = |e: Error, source: &Source, entries: &Entries| {
         Failure::Input(format!("{source}: {}", invalid(&e, entries)))
     };
-    // The values alone first, so that a bad value is reported against its file.
-    let unweighted =
-        LineSample::new(entries.values()).map_err(|e| refused(e, &source, &entries))?;
     let n = entries.len();
     let Some(weights) = weights else {
+        let sample =
+            LineSample::new(entries.values()).map_err(|e| refused(e, &source, &entries))?;
         return Ok(LoadedSample {
-            sample: unweighted,
+            sample,
             description: format!("{source}, {n} {}", plural(n, "value", "values")),
         });
     };
@@ -880,8 +879,9 @@ fn load_sample(values: &PathBuf, weights: Option<&PathBuf>) -> Result<LoadedSamp
     }
     let masses = Discrete::from_weights(weight_entries.values())
         .map_err(|e| refused(e, &weight_source, &weight_entries))?;
+    // The lengths agree, so every error left concerns a value.
     let sample = LineSample::weighted(entries.values(), &masses)
-        .map_err(|e| Failure::Input(format!("{source}: {e}")))?;
+        .map_err(|e| refused(e, &source, &entries))?;
     Ok(LoadedSample {
         sample,
         description: format!(

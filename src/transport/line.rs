@@ -98,8 +98,12 @@ impl LineSample {
     /// The errors of [`LineSample::new`] for the values, then
     /// [`Error::LengthMismatch`] when `weights` has another length.
     pub fn weighted(values: &[f64], weights: &Discrete) -> Result<Self> {
-        let keys = keys_of(values)?;
-        check_same_length(values.len(), weights.len())?;
+        Self::from_keys(keys_of(values)?, weights)
+    }
+
+    /// A weighted sample from validated keys (see [`keys_of`]).
+    fn from_keys(keys: Vec<u64>, weights: &Discrete) -> Result<Self> {
+        check_same_length(keys.len(), weights.len())?;
         let (keys, masses) = radix_sort(keys, weights.as_slice().to_vec());
         Ok(Self {
             values: keys.into_iter().map(value_of).collect(),
@@ -270,9 +274,9 @@ fn sample(values: &[f64], weights: Option<&[f64]>) -> Result<LineSample> {
         None => LineSample::new(values),
         Some(w) => {
             // Values first, so that a bad value is reported before a bad weight.
-            keys_of(values)?;
+            let keys = keys_of(values)?;
             check_same_length(values.len(), w.len())?;
-            LineSample::weighted(values, &Discrete::from_weights(w)?)
+            LineSample::from_keys(keys, &Discrete::from_weights(w)?)
         }
     }
 }
