@@ -92,6 +92,7 @@ impl Activation {
     }
 
     /// Forward: `z <- f(z)` in place.
+    #[inline(always)]
     fn forward(self, z: &mut [f64]) {
         match self {
             Activation::Tanh => z.iter_mut().for_each(|v| *v = tanh(*v)),
@@ -106,6 +107,7 @@ impl Activation {
 
     /// Backward: `grad <- grad . f'(z)`, with `f'` read off the output
     /// `a = f(z)` (`1 - a^2` for tanh; `a > 0` iff `z > 0` for the ReLUs).
+    #[inline(always)]
     fn backward(self, a: &[f64], grad: &mut [f64]) {
         match self {
             Activation::Tanh => grad.iter_mut().zip(a).for_each(|(g, &a)| *g *= 1.0 - a * a),
@@ -296,10 +298,8 @@ impl Mlp {
         for (l, layer) in self.layers.iter().enumerate() {
             let (before, after) = tape.values.split_at_mut(l + 1);
             let (a_in, z) = (before[l].as_slice(), after[0].as_mut_slice());
-            layer.forward(params, a_in, z, batch);
-            if l + 1 < self.layers.len() {
-                self.activation.forward(z);
-            }
+            let hidden = (l + 1 < self.layers.len()).then_some(self.activation);
+            layer.forward(params, a_in, z, batch, hidden);
         }
         Ok(&tape.values[self.layers.len()])
     }
@@ -338,25 +338,31 @@ impl Mlp {
             let layer = self.layers[l];
             let a_in = tape.values[l].as_slice();
             if let Some(g) = param_grad.as_deref_mut() {
-                layer.param_grad(tape.deltas[l].as_slice(), a_in, g, batch);
+                let delta = tape.deltas[l].as_slice();
+                layer.param_grad(delta, a_in, &mut tape.transposed, g, batch);
             }
             if l > 0 {
                 // delta_{l-1} = (delta_l W_l) . f'(z_{l-1})
                 let (before, after) = tape.deltas.split_at_mut(l);
+                let (delta, below) = (after[0].as_slice(), before[l - 1].as_mut_slice());
+                let derivative = Some((self.activation, a_in));
                 layer.input_grad(
                     params,
-                    after[0].as_slice(),
-                    before[l - 1].as_mut_slice(),
+                    &mut tape.transposed,
+                    delta,
+                    below,
                     batch,
+                    derivative,
                 );
-                self.activation.backward(a_in, before[l - 1].as_mut_slice());
             }
         }
         if let Some(dx) = input_grad {
             if dx.shape() != (batch, self.input_dim()) {
                 *dx = DMatrix::zeros(batch, self.input_dim());
             }
-            self.layers[0].input_grad(params, tape.deltas[0].as_slice(), dx.as_mut_slice(), batch);
+            let delta = tape.deltas[0].as_slice();
+            let w_t = &mut tape.transposed;
+            self.layers[0].input_grad(params, w_t, delta, dx.as_mut_slice(), batch, None);
         }
         Ok(())
     }
@@ -372,83 +378,216 @@ impl Mlp {
 }
 
 impl Layer {
-    /// Forward: `z[o][b] = bias[o] + sum_i W[o][i] a[i][b]`.
-    fn forward(&self, params: &[f64], a: &[f64], z: &mut [f64], batch: usize) {
+    /// Forward: `z[o][b] = bias[o] + sum_i W[o][i] a[i][b]`, then `f(z)` for
+    /// a hidden layer.
+    fn forward(
+        &self,
+        params: &[f64],
+        a: &[f64],
+        z: &mut [f64],
+        batch: usize,
+        hidden: Option<Activation>,
+    ) {
         let w = &params[self.weights..self.bias];
         let bias = &params[self.bias..self.bias + self.outputs];
-        for (o, z_o) in z.chunks_exact_mut(batch).enumerate() {
-            z_o.fill(bias[o]);
+        let shape = (batch, self.outputs, self.inputs);
+        match hidden {
+            None => combine(z, a, w, shape, |o| bias[o], |_, _, _| {}),
+            Some(f) => combine(z, a, w, shape, |o| bias[o], |_, _, z| f.forward(z)),
         }
-        let inputs = self.inputs;
-        combine(z, a, batch, self.outputs, self.inputs, |o, i| {
-            w[o * inputs + i]
-        });
     }
 
     /// Backward to the parameters: `dW[o][i] = sum_b delta[o][b] a[i][b]`,
-    /// `db[o] = sum_b delta[o][b]`.
-    fn param_grad(&self, delta: &[f64], a: &[f64], grad: &mut [f64], batch: usize) {
+    /// `db[o] = sum_b delta[o][b]`. `a_t` is scratch for `a` transposed
+    /// (one row of `inputs` values per sample), which makes `dW` the same
+    /// kind of product as the forward pass: row `o` of `dW` is
+    /// `sum_b delta[o][b] a_t[b]`.
+    fn param_grad(
+        &self,
+        delta: &[f64],
+        a: &[f64],
+        a_t: &mut Vec<f64>,
+        grad: &mut [f64],
+        batch: usize,
+    ) {
         let (dw, rest) = grad[self.weights..].split_at_mut(self.bias - self.weights);
-        let db = &mut rest[..self.outputs];
-        for (o, delta_o) in delta.chunks_exact(batch).enumerate() {
-            db[o] = sum(delta_o);
-            let row = &mut dw[o * self.inputs..(o + 1) * self.inputs];
-            for (i, a_i) in a.chunks_exact(batch).enumerate() {
-                row[i] = dot(delta_o, a_i);
-            }
+        for (db, delta_o) in rest[..self.outputs]
+            .iter_mut()
+            .zip(delta.chunks_exact(batch))
+        {
+            *db = sum(delta_o);
         }
+        transpose(a, batch, self.inputs, a_t);
+        let shape = (self.inputs, self.outputs, batch);
+        combine(dw, a_t, delta, shape, |_| 0.0, |_, _, _| {});
     }
 
-    /// Backward to the input: `g[i][b] = sum_o W[o][i] delta[o][b]`.
-    fn input_grad(&self, params: &[f64], delta: &[f64], g: &mut [f64], batch: usize) {
-        let w = &params[self.weights..self.bias];
-        g.fill(0.0);
-        let inputs = self.inputs;
-        combine(g, delta, batch, self.inputs, self.outputs, |i, o| {
-            w[o * inputs + i]
-        });
+    /// Backward to the input: `g[i][b] = sum_o W[o][i] delta[o][b]`, times
+    /// `f'(z[i][b])` read off the layer's input `a = f(z)` when given.
+    /// `w_t` is scratch for `W^T`, which puts each sum's weights in a row.
+    fn input_grad(
+        &self,
+        params: &[f64],
+        w_t: &mut Vec<f64>,
+        delta: &[f64],
+        g: &mut [f64],
+        batch: usize,
+        derivative: Option<(Activation, &[f64])>,
+    ) {
+        transpose(
+            &params[self.weights..self.bias],
+            self.inputs,
+            self.outputs,
+            w_t,
+        );
+        let shape = (batch, self.inputs, self.outputs);
+        match derivative {
+            None => combine(g, delta, w_t, shape, |_| 0.0, |_, _, _| {}),
+            Some((f, a)) => combine(
+                g,
+                delta,
+                w_t,
+                shape,
+                |_| 0.0,
+                |i, b, g| f.backward(&a[i * batch + b..][..g.len()], g),
+            ),
+        }
     }
 }
 
-/// `out[r][b] += sum_c coef(r, c) x[c][b]` for `rows` output columns and
-/// `cols` input columns, each a contiguous run of `batch` values.
+/// `a b + c`, fused (one rounding) when the target has FMA instructions,
+/// else a multiply and an add: `f64::mul_add` without hardware FMA is a slow
+/// library call. (So results differ in the last bits between builds with
+/// and without FMA; within one build they are reproducible.)
+#[inline(always)]
+fn mul_add(a: f64, b: f64, c: f64) -> f64 {
+    if cfg!(target_feature = "fma") {
+        a.mul_add(b, c)
+    } else {
+        a * b + c
+    }
+}
+
+/// Rows of a [`combine`] tile: output units computed together, each weight
+/// loaded once per tile.
+const TILE_ROWS: usize = 4;
+/// Batch entries of a [`combine`] tile, sized so that the tile's
+/// `TILE_ROWS x TILE_BATCH` partial sums fill about 8 vector registers
+/// (2, 4 or 8 lanes per register). This changes no result: every entry is
+/// summed in the same order whatever the tile.
+const TILE_BATCH: usize = if cfg!(target_feature = "avx512f") {
+    16
+} else if cfg!(target_feature = "avx") {
+    8
+} else {
+    4
+};
+
+/// `out[r][b] = finish(init(r) + sum_c m[r][c] x[c][b])` for `rows`
+/// output columns and `cols` input columns, each a contiguous run of `batch`
+/// values (`shape = (batch, rows, cols)`), `m` row-major, the sum taken in
+/// the order of `c`.
+/// Computed in register tiles of [`TILE_ROWS`] x [`TILE_BATCH`] entries;
+/// `finish(r, b0, tile_row)` sees the sums for `b0..b0 + tile_row.len()`.
+#[inline(always)]
 fn combine(
     out: &mut [f64],
     x: &[f64],
-    batch: usize,
-    rows: usize,
-    cols: usize,
-    coef: impl Fn(usize, usize) -> f64,
+    m: &[f64],
+    shape: (usize, usize, usize),
+    init: impl Fn(usize) -> f64,
+    finish: impl Fn(usize, usize, &mut [f64]),
 ) {
+    let (batch, rows, cols) = shape;
     debug_assert_eq!(out.len(), rows * batch);
     debug_assert_eq!(x.len(), cols * batch);
-    for (r, out_r) in out.chunks_exact_mut(batch).enumerate() {
-        for (c, x_c) in x.chunks_exact(batch).enumerate() {
-            let w = coef(r, c);
-            for (o, &v) in out_r.iter_mut().zip(x_c) {
-                *o += w * v;
-            }
+    debug_assert_eq!(m.len(), rows * cols);
+    let (full_rows, full_batch) = (rows - rows % TILE_ROWS, batch - batch % TILE_BATCH);
+    let args = (batch, cols, m, &init, &finish);
+    for r0 in (0..full_rows).step_by(TILE_ROWS) {
+        for b0 in (0..full_batch).step_by(TILE_BATCH) {
+            tile::<TILE_ROWS, TILE_BATCH>(out, x, r0, b0, args);
+        }
+        for b0 in full_batch..batch {
+            tile::<TILE_ROWS, 1>(out, x, r0, b0, args);
+        }
+    }
+    for r0 in full_rows..rows {
+        for b0 in (0..full_batch).step_by(TILE_BATCH) {
+            tile::<1, TILE_BATCH>(out, x, r0, b0, args);
+        }
+        for b0 in full_batch..batch {
+            tile::<1, 1>(out, x, r0, b0, args);
         }
     }
 }
 
-/// Lanes of the partial sums in [`dot`] and [`sum`]: independent
-/// accumulators that let the compiler vectorise a reduction without
-/// reassociating it (so the result does not depend on the target's vector width).
-const LANES: usize = 8;
-
-/// `sum_b x[b] y[b]`, in [`LANES`] interleaved partial sums.
-fn dot(x: &[f64], y: &[f64]) -> f64 {
-    let mut acc = [0.0; LANES];
-    let (xc, yc) = (x.chunks_exact(LANES), y.chunks_exact(LANES));
-    let (xr, yr) = (xc.remainder(), yc.remainder());
-    for (a, b) in xc.zip(yc) {
-        for k in 0..LANES {
-            acc[k] += a[k] * b[k];
+/// One `R x B` tile of [`combine`], its partial sums held in registers.
+#[inline(always)]
+fn tile<const R: usize, const B: usize>(
+    out: &mut [f64],
+    x: &[f64],
+    r0: usize,
+    b0: usize,
+    (batch, cols, m, init, finish): (
+        usize,
+        usize,
+        &[f64],
+        &impl Fn(usize) -> f64,
+        &impl Fn(usize, usize, &mut [f64]),
+    ),
+) {
+    let mut acc = [[0.0; B]; R];
+    for (r, row) in acc.iter_mut().enumerate() {
+        *row = [init(r0 + r); B];
+    }
+    for c in 0..cols {
+        // A fixed-size view, so that the compiler keeps `acc` in vector registers.
+        let Ok(xs) = <&[f64; B]>::try_from(&x[c * batch + b0..][..B]) else {
+            unreachable!("a slice of length B")
+        };
+        for (r, row) in acc.iter_mut().enumerate() {
+            let w = m[(r0 + r) * cols + c];
+            for j in 0..B {
+                row[j] = mul_add(w, xs[j], row[j]);
+            }
         }
     }
-    let tail: f64 = xr.iter().zip(yr).map(|(a, b)| a * b).sum();
-    acc.iter().sum::<f64>() + tail
+    // The epilogue works on `out`, so that `acc` never has its address taken
+    // (and stays in registers).
+    for (r, row) in acc.iter().enumerate() {
+        let target = &mut out[(r0 + r) * batch + b0..][..B];
+        target.copy_from_slice(row);
+        finish(r0 + r, b0, target);
+    }
+}
+
+/// Lanes of the partial sums in [`sum`]: independent
+/// accumulators that let the compiler vectorise a reduction without
+/// reassociating it (so the result does not depend on the vector width).
+const LANES: usize = 8;
+
+/// `out = m^T`, for `m` with `rows` rows of `len` values, row-major
+/// (`out` gets `len` rows of `rows` values). `out` keeps its capacity.
+fn transpose(m: &[f64], len: usize, rows: usize, out: &mut Vec<f64>) {
+    out.resize(m.len(), 0.0);
+    for (r, row) in m.chunks_exact(len).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            out[j * rows + r] = v;
+        }
+    }
+}
+
+/// `sum_k acc[k]`, pairwise.
+#[inline(always)]
+fn reduce_lanes(acc: &[f64; LANES]) -> f64 {
+    let a = [
+        acc[0] + acc[4],
+        acc[1] + acc[5],
+        acc[2] + acc[6],
+        acc[3] + acc[7],
+    ];
+    (a[0] + a[2]) + (a[1] + a[3])
 }
 
 /// `sum_b x[b]`, in [`LANES`] interleaved partial sums.
@@ -461,7 +600,7 @@ fn sum(x: &[f64]) -> f64 {
             acc[k] += a[k];
         }
     }
-    acc.iter().sum::<f64>() + tail
+    reduce_lanes(&acc) + tail
 }
 
 /// The intermediates of one forward pass and the backward pass's scratch,
@@ -474,6 +613,8 @@ pub struct Tape {
     values: Vec<DMatrix<f64>>,
     /// `deltas[l]` = `dL/dz_{l+1}`, the gradient at layer `l + 1`'s pre-activation.
     deltas: Vec<DMatrix<f64>>,
+    /// Scratch for one layer's transposed weights or inputs.
+    transposed: Vec<f64>,
 }
 
 impl Tape {
@@ -533,7 +674,7 @@ const ROUND_SHIFTER: f64 = 6_755_399_441_055_744.0;
 /// assert_eq!(tanh(-1e300), -1.0);
 /// assert!((tanh(0.5) - 0.5f64.tanh()).abs() <= 2.0 * f64::EPSILON);
 /// ```
-#[inline]
+#[inline(always)]
 pub fn tanh(x: f64) -> f64 {
     let ax = x.abs();
     let ax = if ax > TANH_SATURATION {
@@ -553,7 +694,7 @@ pub fn tanh(x: f64) -> f64 {
 }
 
 /// `(e^r - 1 - r) / r^2 = sum_{n>=2} r^{n-2} / n!`, truncated after `r^11 / 13!`.
-#[inline]
+#[inline(always)]
 fn expm1_tail(r: f64) -> f64 {
     const C: [f64; 12] = [
         1.0 / 2.0,
