@@ -601,3 +601,16 @@ fn c4_w1_gradient_is_sign_theta_jsd_gradient_is_zero() {
     assert!(w_small <= 1e-9 * (1.0 + tol::IDENTITY_REL));
     assert_eq!(js(&p, &q).unwrap(), LN_2);
 }
+
+#[test]
+fn c2_zero_mass_points_carry_nothing() {
+    // A point of zero weight, even far away and last in order, moves nothing.
+    for order in [1.0, 2.0, 3.5] {
+        let w = wp_samples(order, &[0.0, 1e6], Some(&[3.0, 0.0]), &[0.0], None).unwrap();
+        assert_eq!(w, 0.0, "order {order}");
+        let w = wp_samples(order, &[-1e6, 0.0, 1e6], Some(&[0.0, 0.1, 0.0]), &[1.0], None).unwrap();
+        assert_eq!(w, 1.0, "order {order}");
+    }
+    let w = w1_samples(&[-1e6, 0.0, 1e6], Some(&[0.0, 0.1, 0.0]), &[1.0], None).unwrap();
+    assert_eq!(w, 1.0);
+}

@@ -393,18 +393,19 @@ pub fn wp(order: f64, a: &LineSample, b: &LineSample) -> Result<f64> {
     Ok(scale * integral.value().powf(1.0 / order))
 }
 
-/// Cumulative masses of a sample, compensated; the last one is exactly 1.
+/// Cumulative masses of a sample, compensated; exactly 1 from the last
+/// point of positive mass on (so that rounding cannot leave a sliver of
+/// the quantile function at a point of zero mass).
 fn cumulative(s: &LineSample) -> Vec<f64> {
     let n = s.len();
+    let last_positive = (0..n).rev().find(|&i| s.mass(i) > 0.0).unwrap_or(n - 1);
     let mut acc = CompensatedSum::new();
-    let mut out: Vec<f64> = (0..n)
+    (0..n)
         .map(|i| {
             acc.add(s.mass(i));
-            acc.value()
+            if i >= last_positive { 1.0 } else { acc.value() }
         })
-        .collect();
-    out[n - 1] = 1.0;
-    out
+        .collect()
 }
 
 /// W_p between two samples with optional relative weights (normalised like
