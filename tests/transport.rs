@@ -608,8 +608,16 @@ fn c2_zero_mass_points_carry_nothing() {
     for order in [1.0, 2.0, 3.5] {
         let w = wp_samples(order, &[0.0, 1e6], Some(&[3.0, 0.0]), &[0.0], None).unwrap();
         assert_eq!(w, 0.0, "order {order}");
-        let w = wp_samples(order, &[-1e6, 0.0, 1e6], Some(&[0.0, 0.1, 0.0]), &[1.0], None).unwrap();
-        assert_eq!(w, 1.0, "order {order}");
+        let w = wp_samples(
+            order,
+            &[-1e6, 0.0, 1e6],
+            Some(&[0.0, 0.1, 0.0]),
+            &[1.0],
+            None,
+        )
+        .unwrap();
+        // powf and its inverse root round, a few ulps.
+        assert!(tol::close(w, 1.0), "order {order}: {w}");
     }
     let w = w1_samples(&[-1e6, 0.0, 1e6], Some(&[0.0, 0.1, 0.0]), &[1.0], None).unwrap();
     assert_eq!(w, 1.0);
