@@ -74,3 +74,23 @@ pub mod c4_disjoint_supports {
 pub mod c5_weak_convergence {
     #![doc = include_str!("../proofs/C5-weak-convergence.md")]
 }
+
+pub mod a5_convergence {
+    #![doc = include_str!("../proofs/A5-convergence.md")]
+}
+
+pub mod a6_algorithm1 {
+    #![doc = include_str!("../proofs/A6-algorithm1.md")]
+}
+
+pub mod a7_non_saturating {
+    #![doc = include_str!("../proofs/A7-non-saturating.md")]
+}
+
+pub mod a8_helvetica {
+    #![doc = include_str!("../proofs/A8-helvetica.md")]
+}
+
+pub mod a9_step_size {
+    #![doc = include_str!("../proofs/A9-step-size.md")]
+}

@@ -221,9 +221,9 @@ impl TabularDiscriminator {
 /// ```
 /// use gan_theory::Discrete;
 /// use gan_theory::tabular::TabularGenerator;
-/// let g = TabularGenerator::new(vec![1000.0, 1000.0 + 2f64.ln()])?;   // no overflow
-/// let p = g.distribution();
-/// assert!((p[0] - 1.0 / 3.0).abs() < 1e-15);
+/// let g = TabularGenerator::new(vec![1000.0, 1000.0, 0.0])?;   // no overflow
+/// assert_eq!(g.distribution().as_slice(), &[0.5, 0.5, 0.0]);   // e^-1000 underflows
+/// assert_eq!(g.log_probabilities()[2], -1000.0 - 2f64.ln());  // but its log does not
 /// // C(G) is minimal, -ln 4, at p_g = p_data, where its gradient vanishes.
 /// let p_data = Discrete::new(vec![0.25, 0.75])?;
 /// let g = TabularGenerator::from_distribution(&p_data)?;

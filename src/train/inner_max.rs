@@ -8,7 +8,7 @@
 //! L-BFGS with a More-Thuente line search on `-V` and returns the
 //! maximiser only when the gradient norm there is at most the target of its
 //! [`InnerMaxSettings`]; otherwise it returns
-//! [`Error::NotConverged`](crate::Error::NotConverged): a sub-optimal
+//! [`Error::NotConverged`]: a sub-optimal
 //! discriminator is never handed back as if it were `D*`.
 //!
 //! For the tabular discriminator ([`TabularInnerProblem`]) the optimum is
