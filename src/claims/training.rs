@@ -47,7 +47,7 @@ pub(super) fn claims() -> Vec<Claim> {
         },
         Claim {
             id: "A6",
-            statement: "Algorithm 1: a discriminator trained by SGD on minibatches approaches D*",
+            statement: "Algorithm 1: a discriminator trained on minibatches approaches D* (tabular SGD; MLP), and Algorithm 1 with MLPs on the Figure 1 setting brings p_g close to p_data in W1",
             proof: "proofs/A6-algorithm1.md",
             check: a6,
         },
