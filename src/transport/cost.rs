@@ -213,6 +213,8 @@ pub struct CostMatrix {
     data: Vec<f64>,
     /// The largest finite entry (0 when there is none).
     max_finite: f64,
+    /// The smallest positive finite entry (`+inf` when there is none).
+    min_positive: f64,
     /// Exponent of the lowest set bit over all finite non-zero entries
     /// (every finite entry is an integer multiple of 2^lowest_bit); 0 when
     /// every finite entry is 0.
@@ -240,6 +242,7 @@ impl CostMatrix {
         })?;
         crate::error::check_same_length(len, data.len())?;
         let mut max_finite = 0.0f64;
+        let mut min_positive = f64::INFINITY;
         let mut lowest_bit = i32::MAX;
         let mut has_forbidden = false;
         for (k, &c) in data.iter().enumerate() {
@@ -259,6 +262,7 @@ impl CostMatrix {
                 has_forbidden = true;
             } else if c > 0.0 {
                 max_finite = max_finite.max(c);
+                min_positive = min_positive.min(c);
                 lowest_bit = lowest_bit.min(lowest_set_bit(c));
             }
         }
@@ -270,6 +274,7 @@ impl CostMatrix {
             cols,
             data,
             max_finite,
+            min_positive,
             lowest_bit,
             has_forbidden,
         })
@@ -373,6 +378,11 @@ impl CostMatrix {
     /// The largest finite entry (0 when there is none).
     pub fn max_finite(&self) -> f64 {
         self.max_finite
+    }
+
+    /// The smallest positive finite entry (`+inf` when there is none).
+    pub fn min_positive(&self) -> f64 {
+        self.min_positive
     }
 
     /// Whether some arc is forbidden (`+inf`).

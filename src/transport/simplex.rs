@@ -14,10 +14,12 @@
 //! tree but never re-enter it.
 //!
 //! **Tree.** Parent pointers, the direction of the arc to the parent, its
-//! flow, the depth, and doubly linked child lists. A pivot finds the apex of
-//! the cycle by depth, picks the leaving arc, re-roots the subtree cut off
-//! along the stem from the entering arc to the leaving arc, and walks that
-//! subtree once to fix depths and potentials: O(cycle + subtree).
+//! flow, the size of its subtree, and doubly linked child lists. A pivot
+//! finds the apex of the cycle by subtree sizes (an ancestor's is larger),
+//! picks the leaving arc, re-roots the subtree cut off
+//! along the stem from the entering arc to the leaving arc, and shifts the
+//! potentials of the smaller of the two parts the leaving arc separates
+//! (potentials matter only up to a constant): O(cycle + smaller part).
 //!
 //! **Anti-cycling.** The initial tree is strongly feasible (every arc of zero
 //! flow points towards the root), and the leaving arc is the last blocking
@@ -88,8 +90,17 @@ pub(crate) fn solve(
     iteration_cap: usize,
 ) -> Result<Solved> {
     let mut network = Network::new(p, q, cost, iteration_cap);
-    network.f64_phase()?;
-    let exact = network.exact_phase()?;
+    // The exact phase hands back to the faster f64 phase after n + m pivots:
+    // on wide-range problems it mostly has to pivot huge arcs out of the
+    // tree, after which f64 prices well again.
+    let budget = p.len() + q.len();
+    let exact = loop {
+        network.f64_phase()?;
+        if let Some(exact) = network.exact_phase(budget)? {
+            break exact;
+        }
+        network.recompute_potentials();
+    };
     network.check_feasible()?;
     let plan = network.plan();
     let (u, v) = network.duals(exact)?;
@@ -123,7 +134,8 @@ struct Network<'a> {
     /// Exact flow on the arc to the parent, in the mass format (`kf` words per node).
     flow: Vec<u64>,
     masses: Format,
-    depth: Vec<usize>,
+    /// Number of nodes in the subtree of each node (itself included).
+    size: Vec<usize>,
     first_child: Vec<usize>,
     next_sibling: Vec<usize>,
     prev_sibling: Vec<usize>,
@@ -142,13 +154,27 @@ struct Network<'a> {
     delta: Vec<u64>,
     moved: Vec<usize>,
     stack: Vec<usize>,
+    /// Whether the `f64` phase may shift the smaller part of the tree
+    /// (see [`SPREAD_FOR_SMALLER_SIDE`]).
+    smaller_side: bool,
     /// Pricing state.
     next_row: usize,
+    next_col: usize,
     block: usize,
     pivots: usize,
     exact_pivots: usize,
     cap: usize,
 }
+
+/// Largest ratio of the largest to the smallest positive cost for which the
+/// `f64` phase may shift the rest of the tree instead of the cut subtree.
+///
+/// Reason: that moves the root's potential, and with it every potential, by
+/// up to a few costs between two recomputations from the tree; with costs of
+/// similar size this costs nothing, but with costs spread over many orders
+/// of magnitude the small ones would drown in the shift. 2^26 keeps the
+/// rounding of such a shift below 2^-26 of the smallest cost.
+const SPREAD_FOR_SMALLER_SIDE: f64 = 67_108_864.0;
 
 /// The relative margin of the `f64` phase's pricing: `F64_PRICE_ULPS * EPS`.
 const PRICE: f64 = F64_PRICE_ULPS * f64::EPSILON;
@@ -192,7 +218,7 @@ impl<'a> Network<'a> {
             up: vec![true; nodes],
             flow: masses.zeros(nodes),
             masses,
-            depth: vec![1; nodes],
+            size: vec![1; nodes],
             first_child: vec![NONE; nodes],
             next_sibling: vec![NONE; nodes],
             prev_sibling: vec![NONE; nodes],
@@ -204,14 +230,16 @@ impl<'a> Network<'a> {
             delta: masses.zeros(1),
             moved: Vec::new(),
             stack: Vec::new(),
+            smaller_side: cost.max_finite() <= SPREAD_FOR_SMALLER_SIDE * cost.min_positive(),
             next_row: 0,
+            next_col: 0,
             block: ((n as f64 * m as f64).sqrt() as usize).max(10),
             pivots: 0,
             exact_pivots: 0,
             cap,
         };
         net.parent[root] = NONE;
-        net.depth[root] = 0;
+        net.size[root] = nodes;
         for x in (0..root).rev() {
             net.link(x, root);
             let mass = if x < n { p[x] } else { q[x - n] };
@@ -316,6 +344,11 @@ impl<'a> Network<'a> {
 
     /// The nodes of the subtree of `top`, parents before children.
     fn preorder(&mut self, top: usize, out: &mut Vec<usize>) {
+        self.preorder_without(top, NONE, out);
+    }
+
+    /// The nodes of the subtree of `top` outside the subtree of `skip`.
+    fn preorder_without(&mut self, top: usize, skip: usize, out: &mut Vec<usize>) {
         out.clear();
         self.stack.clear();
         self.stack.push(top);
@@ -323,7 +356,9 @@ impl<'a> Network<'a> {
             out.push(x);
             let mut c = self.first_child[x];
             while c != NONE {
-                self.stack.push(c);
+                if c != skip {
+                    self.stack.push(c);
+                }
                 c = self.next_sibling[c];
             }
         }
@@ -341,16 +376,17 @@ impl<'a> Network<'a> {
 
     /// Pivots arc `i -> j` into the tree: exact ratio test, exact flow
     /// change, re-rooting of the cut subtree under the other end of the
-    /// entering arc. Leaves the moved subtree (parents first) in
-    /// `self.moved` and returns whether its top is the row end `i` of the
-    /// entering arc. Potentials are the caller's.
-    fn pivot(&mut self, i: usize, j: usize) -> Result<bool> {
+    /// entering arc. With `f64_rc` (the entering arc's reduced cost in the
+    /// `f64` phase) it shifts the `f64` potentials of the smaller part;
+    /// without, it leaves the cut subtree in `self.moved` for the caller.
+    /// Returns whether the cut subtree holds the row end `i` of the arc.
+    fn pivot(&mut self, i: usize, j: usize, f64_rc: Option<f64>) -> Result<bool> {
         use std::cmp::Ordering::{Greater, Less};
         let kf = self.masses.limbs;
         let (a, b) = (i, self.n + j);
         let (mut x, mut y) = (a, b);
         while x != y {
-            if self.depth[x] >= self.depth[y] {
+            if self.size[x] < self.size[y] {
                 x = self.parent[x];
             } else {
                 y = self.parent[y];
@@ -414,6 +450,46 @@ impl<'a> Network<'a> {
             }
         }
         let (top, new_parent) = if on_row_side { (a, b) } else { (b, a) };
+        let cut = self.size[leaving];
+        let root = self.root();
+        // Potentials. The cut subtree must move by sigma (so that the
+        // entering arc gets reduced cost 0); in the f64 phase the rest moves
+        // by -sigma instead when it is smaller. The exact phase gets the cut
+        // subtree in `self.moved` and updates it itself.
+        let mut moved = std::mem::take(&mut self.moved);
+        match f64_rc {
+            Some(rc) => {
+                let sigma = if on_row_side { -rc } else { rc };
+                let shift = if !self.smaller_side || 2 * cut <= self.size[root] {
+                    self.preorder(leaving, &mut moved);
+                    sigma
+                } else {
+                    self.preorder_without(root, leaving, &mut moved);
+                    -sigma
+                };
+                let (n, m) = (self.n, self.m);
+                for &x in &moved {
+                    self.pi[x] += shift;
+                    if x >= n && x < n + m {
+                        self.column_key[x - n] = self.pi[x] - PRICE * self.pi[x].abs();
+                    }
+                }
+            }
+            None => self.preorder(leaving, &mut moved),
+        }
+        self.moved = moved;
+        // Subtree sizes off the stem: the cut part leaves the ancestors of
+        // the leaving node below the apex and joins those of the new parent.
+        let mut x = self.parent[leaving];
+        while x != apex {
+            self.size[x] -= cut;
+            x = self.parent[x];
+        }
+        let mut y = new_parent;
+        while y != apex {
+            self.size[y] += cut;
+            y = self.parent[y];
+        }
         // The stem: top, its parent, ..., up to the leaving node.
         self.stem.clear();
         self.stem_arcs.clear();
@@ -429,6 +505,16 @@ impl<'a> Network<'a> {
             }
             s = self.parent[s];
         }
+        // Sizes along the reversed stem: s_t keeps its old subtree minus
+        // s_(t-1)'s and gains s_(t+1) with its new subtree; the top gets all.
+        let last = self.stem.len() - 1;
+        let mut above = 0;
+        for t in (1..=last).rev() {
+            let (s, below) = (self.stem[t], self.stem[t - 1]);
+            above += self.size[s] - self.size[below];
+            self.size[s] = above;
+        }
+        self.size[top] = cut;
         for k in 0..self.stem.len() {
             let s = self.stem[k];
             self.unlink(s);
@@ -446,12 +532,6 @@ impl<'a> Network<'a> {
             self.flow[s * kf..(s + 1) * kf].copy_from_slice(&self.stem_flows[(k - 1) * kf..k * kf]);
             self.link(s, below);
         }
-        let mut moved = std::mem::take(&mut self.moved);
-        self.preorder(top, &mut moved);
-        for &x in &moved {
-            self.depth[x] = self.depth[self.parent[x]] + 1;
-        }
-        self.moved = moved;
         Ok(top == a)
     }
 
@@ -485,41 +565,54 @@ impl<'a> Network<'a> {
 
     /// Block search for the arc with the most negative margined reduced
     /// cost `rc + PRICE (C + |pi_i| + |pi_j|)`, which must be below 0.
+    /// Arcs are scanned in row-major order from where the last search
+    /// stopped, in segments of at most one block (rows longer than a block
+    /// are cut), until a block's worth has been seen and a candidate found,
+    /// or every arc has been seen once.
     fn find_entering(&mut self) -> Option<(usize, usize)> {
         let (n, m) = (self.n, self.m);
         let cost_factor = self.scale * (1.0 + PRICE);
+        let segment = m.min(self.block);
+        let total = n * m;
         let mut best = 0.0;
         let mut found = None;
         let mut scanned = 0;
-        let mut i = self.next_row;
-        for _ in 0..n {
-            let row = self.cost.row(i);
+        let (mut i, mut j0) = (self.next_row, self.next_col);
+        while scanned < total {
+            let j1 = (j0 + segment).min(m);
+            let row = &self.cost.row(i)[j0..j1];
+            let keys = &self.column_key[j0..j1];
             let row_key = self.pi[i] + PRICE * self.pi[i].abs();
-            let smallest = row_min(row, &self.column_key, cost_factor);
+            let smallest = row_min(row, keys, cost_factor);
             let low = smallest + row_key;
             if low < best {
                 // The same expression as in row_min, so the same bits.
                 let position = row
                     .iter()
-                    .zip(&self.column_key)
+                    .zip(keys)
                     .position(|(&c, &key)| c * cost_factor - key == smallest);
                 if let Some(j) = position {
                     best = low;
-                    found = Some((i, j));
+                    found = Some((i, j0 + j));
                 }
             }
-            scanned += m;
-            i = if i + 1 == n { 0 } else { i + 1 };
+            scanned += j1 - j0;
+            j0 = j1;
+            if j0 == m {
+                j0 = 0;
+                i = if i + 1 == n { 0 } else { i + 1 };
+            }
             if found.is_some() && scanned >= self.block {
                 break;
             }
         }
-        self.next_row = i;
+        (self.next_row, self.next_col) = (i, j0);
         found
     }
 
     fn f64_phase(&mut self) -> Result<()> {
         let refresh = self.n + self.m;
+        let big_m = fixed::ldexp(1.0, self.m_exponent - self.scale_exponent);
         let mut since_refresh = 0;
         while let Some((i, j)) = self.find_entering() {
             if self.in_tree(i, j) {
@@ -534,18 +627,12 @@ impl<'a> Network<'a> {
             self.count_pivot()?;
             self.pivots += 1;
             let rc = self.cost.get(i, j) * self.scale + self.pi[i] - self.pi[self.n + j];
-            let row_moved = self.pivot(i, j)?;
-            let sigma = if row_moved { -rc } else { rc };
-            let (n, m) = (self.n, self.m);
-            for k in 0..self.moved.len() {
-                let x = self.moved[k];
-                self.pi[x] += sigma;
-                if x >= n && x < n + m {
-                    self.column_key[x - n] = self.pi[x] - PRICE * self.pi[x].abs();
-                }
-            }
+            self.pivot(i, j, Some(rc))?;
             since_refresh += 1;
-            if since_refresh >= refresh {
+            // Shifting the rest instead of the cut part moves the root's
+            // potential away from 0; keep magnitudes near those of costs.
+            let root_drift = self.pi[self.root()].abs() > big_m;
+            if since_refresh >= refresh || root_drift {
                 self.recompute_potentials();
                 since_refresh = 0;
             }
@@ -556,9 +643,10 @@ impl<'a> Network<'a> {
     // ------------------------------------------------------------ exact phase
 
     /// Re-prices every arc with exact reduced costs and pivots (block
-    /// search on the exact values) until none is negative. Returns the exact
-    /// potentials and their format.
-    fn exact_phase(&mut self) -> Result<(Format, Vec<u64>)> {
+    /// search on the exact values) until none is negative: returns the exact
+    /// potentials and their format; or `None` after `budget` pivots.
+    fn exact_phase(&mut self, budget: usize) -> Result<Option<(Format, Vec<u64>)>> {
+        let start = self.exact_pivots;
         let (n, m) = (self.n, self.m);
         let nodes = n + m + 1;
         let lsb = self.cost.lowest_bit().min(self.m_exponent);
@@ -631,7 +719,7 @@ impl<'a> Network<'a> {
                 }
                 self.count_pivot()?;
                 self.exact_pivots += 1;
-                let row_moved = self.pivot(bi, bj)?;
+                let row_moved = self.pivot(bi, bj, None)?;
                 // sigma = -rc if the row's side moved, +rc otherwise.
                 if row_moved {
                     fixed::negate(&mut best_rc);
@@ -643,6 +731,9 @@ impl<'a> Network<'a> {
                     self.pi[x] = format.value(px, self.scale_exponent);
                 }
                 column_bound = largest_column(&self.pi);
+                if self.exact_pivots - start >= budget {
+                    return Ok(None);
+                }
                 best = None;
                 scanned = 0;
                 rows_since_pivot = 0;
@@ -650,7 +741,7 @@ impl<'a> Network<'a> {
                 break;
             }
         }
-        Ok((format, pi))
+        Ok(Some((format, pi)))
     }
 
     /// The exact cost of an arc.
