@@ -346,14 +346,7 @@ impl Mlp {
                 let (before, after) = tape.deltas.split_at_mut(l);
                 let (delta, below) = (after[0].as_slice(), before[l - 1].as_mut_slice());
                 let derivative = Some((self.activation, a_in));
-                layer.input_grad(
-                    params,
-                    &mut tape.transposed,
-                    delta,
-                    below,
-                    batch,
-                    derivative,
-                );
+                layer.input_grad(params, delta, below, batch, derivative);
             }
         }
         if let Some(dx) = input_grad {
@@ -361,8 +354,7 @@ impl Mlp {
                 *dx = DMatrix::zeros(batch, self.input_dim());
             }
             let delta = tape.deltas[0].as_slice();
-            let w_t = &mut tape.transposed;
-            self.layers[0].input_grad(params, w_t, delta, dx.as_mut_slice(), batch, None);
+            self.layers[0].input_grad(params, delta, dx.as_mut_slice(), batch, None);
         }
         Ok(())
     }
@@ -392,8 +384,15 @@ impl Layer {
         let bias = &params[self.bias..self.bias + self.outputs];
         let shape = (batch, self.outputs, self.inputs);
         match hidden {
-            None => combine(z, a, w, shape, |o| bias[o], |_, _, _| {}),
-            Some(f) => combine(z, a, w, shape, |o| bias[o], |_, _, z| f.forward(z)),
+            None => combine(z, a, rows(w, self.inputs), shape, |o| bias[o], |_, _, _| {}),
+            Some(f) => combine(
+                z,
+                a,
+                rows(w, self.inputs),
+                shape,
+                |o| bias[o],
+                |_, _, z| f.forward(z),
+            ),
         }
     }
 
@@ -419,27 +418,25 @@ impl Layer {
         }
         transpose(a, batch, self.inputs, a_t);
         let shape = (self.inputs, self.outputs, batch);
-        combine(dw, a_t, delta, shape, |_| 0.0, |_, _, _| {});
+        combine(dw, a_t, rows(delta, batch), shape, |_| 0.0, |_, _, _| {});
     }
 
     /// Backward to the input: `g[i][b] = sum_o W[o][i] delta[o][b]`, times
     /// `f'(z[i][b])` read off the layer's input `a = f(z)` when given.
-    /// `w_t` is scratch for `W^T`, which puts each sum's weights in a row.
     fn input_grad(
         &self,
         params: &[f64],
-        w_t: &mut Vec<f64>,
         delta: &[f64],
         g: &mut [f64],
         batch: usize,
         derivative: Option<(Activation, &[f64])>,
     ) {
-        transpose(
-            &params[self.weights..self.bias],
-            self.inputs,
-            self.outputs,
-            w_t,
-        );
+        // W^T, read in place: entry (i, o) is W[o][i].
+        let w_t = Coefficients {
+            data: &params[self.weights..self.bias],
+            row_stride: 1,
+            col_stride: self.inputs,
+        };
         let shape = (batch, self.inputs, self.outputs);
         match derivative {
             None => combine(g, delta, w_t, shape, |_| 0.0, |_, _, _| {}),
@@ -452,6 +449,30 @@ impl Layer {
                 |i, b, g| f.backward(&a[i * batch + b..][..g.len()], g),
             ),
         }
+    }
+}
+
+/// A matrix read in place: entry `(r, c)` is `data[r * row_stride + c * col_stride]`.
+#[derive(Clone, Copy)]
+struct Coefficients<'a> {
+    data: &'a [f64],
+    row_stride: usize,
+    col_stride: usize,
+}
+
+impl Coefficients<'_> {
+    #[inline(always)]
+    fn at(&self, r: usize, c: usize) -> f64 {
+        self.data[r * self.row_stride + c * self.col_stride]
+    }
+}
+
+/// A row-major matrix with rows of `len` entries.
+fn rows(data: &[f64], len: usize) -> Coefficients<'_> {
+    Coefficients {
+        data,
+        row_stride: len,
+        col_stride: 1,
     }
 }
 
@@ -483,17 +504,16 @@ const TILE_BATCH: usize = if cfg!(target_feature = "avx512f") {
     4
 };
 
-/// `out[r][b] = finish(init(r) + sum_c m[r][c] x[c][b])` for `rows`
+/// `out[r][b] = finish(init(r) + sum_c m(r, c) x[c][b])` for `rows`
 /// output columns and `cols` input columns, each a contiguous run of `batch`
-/// values (`shape = (batch, rows, cols)`), `m` row-major, the sum taken in
-/// the order of `c`.
+/// values (`shape = (batch, rows, cols)`), the sum taken in the order of `c`.
 /// Computed in register tiles of [`TILE_ROWS`] x [`TILE_BATCH`] entries;
 /// `finish(r, b0, tile_row)` sees the sums for `b0..b0 + tile_row.len()`.
 #[inline(always)]
 fn combine(
     out: &mut [f64],
     x: &[f64],
-    m: &[f64],
+    m: Coefficients,
     shape: (usize, usize, usize),
     init: impl Fn(usize) -> f64,
     finish: impl Fn(usize, usize, &mut [f64]),
@@ -501,7 +521,6 @@ fn combine(
     let (batch, rows, cols) = shape;
     debug_assert_eq!(out.len(), rows * batch);
     debug_assert_eq!(x.len(), cols * batch);
-    debug_assert_eq!(m.len(), rows * cols);
     let (full_rows, full_batch) = (rows - rows % TILE_ROWS, batch - batch % TILE_BATCH);
     let args = (batch, cols, m, &init, &finish);
     for r0 in (0..full_rows).step_by(TILE_ROWS) {
@@ -532,7 +551,7 @@ fn tile<const R: usize, const B: usize>(
     (batch, cols, m, init, finish): (
         usize,
         usize,
-        &[f64],
+        Coefficients,
         &impl Fn(usize) -> f64,
         &impl Fn(usize, usize, &mut [f64]),
     ),
@@ -547,7 +566,7 @@ fn tile<const R: usize, const B: usize>(
             unreachable!("a slice of length B")
         };
         for (r, row) in acc.iter_mut().enumerate() {
-            let w = m[(r0 + r) * cols + c];
+            let w = m.at(r0 + r, c);
             for j in 0..B {
                 row[j] = mul_add(w, xs[j], row[j]);
             }
@@ -571,8 +590,20 @@ const LANES: usize = 8;
 /// (`out` gets `len` rows of `rows` values). `out` keeps its capacity.
 fn transpose(m: &[f64], len: usize, rows: usize, out: &mut Vec<f64>) {
     out.resize(m.len(), 0.0);
-    for (r, row) in m.chunks_exact(len).enumerate() {
-        for (j, &v) in row.iter().enumerate() {
+    // Four rows at a time: each output row then gets 4 adjacent values per
+    // step, which the compiler turns into vector shuffles and stores.
+    let full = rows - rows % 4;
+    for r0 in (0..full).step_by(4) {
+        let block = &m[r0 * len..(r0 + 4) * len];
+        let (m0, rest) = block.split_at(len);
+        let (m1, rest) = rest.split_at(len);
+        let (m2, m3) = rest.split_at(len);
+        for (j, (((&a, &b), &c), &d)) in m0.iter().zip(m1).zip(m2).zip(m3).enumerate() {
+            out[j * rows + r0..][..4].copy_from_slice(&[a, b, c, d]);
+        }
+    }
+    for r in full..rows {
+        for (j, &v) in m[r * len..(r + 1) * len].iter().enumerate() {
             out[j * rows + r] = v;
         }
     }
@@ -613,7 +644,7 @@ pub struct Tape {
     values: Vec<DMatrix<f64>>,
     /// `deltas[l]` = `dL/dz_{l+1}`, the gradient at layer `l + 1`'s pre-activation.
     deltas: Vec<DMatrix<f64>>,
-    /// Scratch for one layer's transposed weights or inputs.
+    /// Scratch for one layer's input, transposed.
     transposed: Vec<f64>,
 }
 
@@ -683,13 +714,13 @@ pub fn tanh(x: f64) -> f64 {
         ax
     };
     let y = 2.0 * ax;
-    let shifted = y * std::f64::consts::LOG2_E + ROUND_SHIFTER;
+    let shifted = mul_add(y, std::f64::consts::LOG2_E, ROUND_SHIFTER);
     let k = shifted - ROUND_SHIFTER;
-    let r = (y - k * LN2_HI) - k * LN2_LO;
-    let em1 = r + r * r * expm1_tail(r);
+    let r = mul_add(-k, LN2_LO, mul_add(-k, LN2_HI, y));
+    let em1 = mul_add(r * r, expm1_tail(r), r);
     // 2^k from the integer in the low bits of `shifted` (0 <= k <= 58).
     let two_k = f64::from_bits((shifted.to_bits().wrapping_add(1023)) << 52);
-    let num = two_k * em1 + (two_k - 1.0);
+    let num = mul_add(two_k, em1, two_k - 1.0);
     (num / (num + 2.0)).copysign(x)
 }
 
@@ -712,7 +743,7 @@ fn expm1_tail(r: f64) -> f64 {
     ];
     let mut p = C[11];
     for &c in C[..11].iter().rev() {
-        p = p * r + c;
+        p = mul_add(p, r, c);
     }
     p
 }
