@@ -364,6 +364,28 @@ impl<'a> Network<'a> {
         }
     }
 
+    /// Adds `shift` to the `f64` potential of every node of the subtree of
+    /// `top` outside the subtree of `skip` (one depth-first walk).
+    fn shift_potentials(&mut self, top: usize, skip: usize, shift: f64) {
+        let (n, m) = (self.n, self.m);
+        self.stack.clear();
+        self.stack.push(top);
+        while let Some(x) = self.stack.pop() {
+            let value = self.pi[x] + shift;
+            self.pi[x] = value;
+            if x >= n && x < n + m {
+                self.column_key[x - n] = value - PRICE * value.abs();
+            }
+            let mut c = self.first_child[x];
+            while c != NONE {
+                if c != skip {
+                    self.stack.push(c);
+                }
+                c = self.next_sibling[c];
+            }
+        }
+    }
+
     fn in_tree(&self, i: usize, j: usize) -> bool {
         let arc = i * self.m + j;
         self.pred[i] == arc || self.pred[self.n + j] == arc
@@ -460,19 +482,10 @@ impl<'a> Network<'a> {
         match f64_rc {
             Some(rc) => {
                 let sigma = if on_row_side { -rc } else { rc };
-                let shift = if !self.smaller_side || 2 * cut <= self.size[root] {
-                    self.preorder(leaving, &mut moved);
-                    sigma
+                if !self.smaller_side || 2 * cut <= self.size[root] {
+                    self.shift_potentials(leaving, NONE, sigma);
                 } else {
-                    self.preorder_without(root, leaving, &mut moved);
-                    -sigma
-                };
-                let (n, m) = (self.n, self.m);
-                for &x in &moved {
-                    self.pi[x] += shift;
-                    if x >= n && x < n + m {
-                        self.column_key[x - n] = self.pi[x] - PRICE * self.pi[x].abs();
-                    }
+                    self.shift_potentials(root, leaving, -sigma);
                 }
             }
             None => self.preorder(leaving, &mut moved),
