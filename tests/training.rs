@@ -14,9 +14,10 @@ use gan_theory::train::inner_max::{
     optimal_tabular_discriminator,
 };
 use gan_theory::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, collapse_bounds, descend_c_of_g,
-    descent_bound, fannes_bound, linear_loss_smoothness, probe_generator_steps, sgd_stationary_gap,
-    train_discriminator_sgd, train_generator,
+    C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, LINEAR_RATE_REL, collapse_bounds,
+    descend_c_of_g, descent_bound, fannes_bound, linear_loss_smoothness, local_log_contraction,
+    measured_log_rate, probe_generator_steps, sgd_stationary_gap, train_discriminator_sgd,
+    train_generator,
 };
 use gan_theory::{Discrete, Discriminator, Error, divergence};
 use nalgebra::DVector;
@@ -196,6 +197,22 @@ fn a5_descent_with_optimal_d_drives_jsd_to_zero() {
         // Theorem 1 along the run.
         assert!(tol::close(c, -ln4 + 2.0 * jsd));
     }
+}
+
+/// Near the optimum the descent is linear, never slower than the slowest
+/// direction of the Hessian J/2 at p_g = p_data predicts, and approaching
+/// that rate from above as the faster directions die out (A5 proof).
+#[test]
+fn a5_descent_converges_at_the_predicted_linear_rate() {
+    let p_data = Discrete::new(vec![0.4, 0.3, 0.15, 0.1, 0.05]).unwrap();
+    let step = 1.0 / C_OF_G_LOGIT_SMOOTHNESS;
+    let start = TabularGenerator::uniform(5).unwrap();
+    let run = descend_c_of_g(&p_data, &start, step, 8000).unwrap();
+    let predicted = local_log_contraction(&p_data, step).unwrap();
+    let early = measured_log_rate(&run.history.jsd, 1e-6, 1e-10).unwrap() / predicted;
+    let late = measured_log_rate(&run.history.jsd, 1e-12, 1e-16).unwrap() / predicted;
+    assert!(late >= 1.0 - LINEAR_RATE_REL, "{late}");
+    assert!(early >= late - LINEAR_RATE_REL, "{early} then {late}");
 }
 
 #[test]

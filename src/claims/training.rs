@@ -17,9 +17,10 @@ use crate::train::inner_max::{
     InnerMaxSettings, InnerObjective, MlpInnerProblem, TanhTiltedPair, maximise_value,
 };
 use crate::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, collapse_bounds, descend_c_of_g,
-    descent_bound, fannes_bound, linear_loss_smoothness, probe_generator_steps, sgd_stationary_gap,
-    train_discriminator_sgd, train_generator,
+    C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, LINEAR_RATE_REL, collapse_bounds,
+    descend_c_of_g, descent_bound, fannes_bound, linear_loss_smoothness, local_log_contraction,
+    measured_log_rate, probe_generator_steps, sgd_stationary_gap, train_discriminator_sgd,
+    train_generator,
 };
 use crate::transport::line::w1_samples;
 use crate::{Discriminator, divergence};
@@ -107,6 +108,7 @@ fn a5(context: &Context) -> Result<Vec<Measurement>> {
     let bound = descent_bound(excess0, step, DESCENT_STEPS, run.ratio_radius);
     let c_end = *run.history.c_of_g.last().expect("at least the start");
     let jsd_end = *run.history.jsd.last().expect("at least the start");
+    let predicted = local_log_contraction(&p_data, step)?;
     Ok(vec![
         Measurement::at_most(
             format!(
@@ -138,6 +140,14 @@ fn a5(context: &Context) -> Result<Vec<Measurement>> {
             jsd_end,
             bound / 2.0,
             tol::IDENTITY_ABS,
+        ),
+        Measurement::at_least(
+            format!(
+                "log-contraction of JSD per step near the optimum (window JSD 1e-8 .. 1e-14) / the predicted slowest 2 ln(1 - eta lambda_min) = {predicted:.6e} (at least 1 in the linear regime)"
+            ),
+            measured_log_rate(&run.history.jsd, 1e-8, 1e-14).unwrap_or(f64::NAN) / predicted,
+            1.0,
+            LINEAR_RATE_REL,
         ),
         Measurement::within(
             "C(G) after the same run (expected -ln 4; tolerance: the O(1/T) rate bound)",
