@@ -50,6 +50,12 @@ pub const DUAL_ABS: f64 = 4.0 * 5e-324;
 /// safe bound.
 pub const GAP_ULPS: f64 = 8.0;
 
+/// Subnormal units per product allowed for the duality gap, on top of
+/// [`GAP_ULPS`]: a product `x_ij C_ij` or `p_i u_i` whose value is subnormal
+/// is rounded to a multiple of `2^-1074`, an absolute error that no relative
+/// allowance covers (costs and potentials near `1e-320`).
+pub const GAP_SUBNORMAL_UNITS_PER_TERM: f64 = 2.0;
+
 /// The numbers behind the verdict of [`verify_certificate`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Certificate {
@@ -74,7 +80,8 @@ pub struct Certificate {
     /// `|primal_cost - dual_objective|`.
     pub gap: f64,
     /// The allowed gap: [`GAP_ULPS`] `* EPS * (primal + sum p |u| + sum q |v|)`
-    /// plus the marginal errors times the potentials.
+    /// plus the marginal errors times the potentials, plus
+    /// [`GAP_SUBNORMAL_UNITS_PER_TERM`] subnormal units per product.
     pub gap_tolerance: f64,
     /// All three checks hold and every number is finite.
     pub passed: bool,
@@ -239,7 +246,10 @@ pub fn verify_certificate(p: &[f64], q: &[f64], cost: &CostMatrix, t: &Transport
             .map(|(r, w)| r.abs() * w.abs()),
     );
     let gap = (primal_cost - dual_objective).abs();
-    let gap_tolerance = GAP_ULPS * f64::EPSILON * (primal_cost.abs() + magnitude) + residual_effect;
+    let terms = (t.plan.len() + n + m) as f64;
+    let gap_tolerance = GAP_ULPS * f64::EPSILON * (primal_cost.abs() + magnitude)
+        + residual_effect
+        + GAP_SUBNORMAL_UNITS_PER_TERM * terms * 5e-324;
     let passed = max_marginal_error <= marginal_tol
         && ratio <= 1.0
         && gap <= gap_tolerance
