@@ -416,6 +416,13 @@ impl Layer {
         {
             *db = sum(delta_o);
         }
+        if self.inputs == 1 {
+            // One input: each dW[o][0] is a plain dot product over the batch.
+            for (w, delta_o) in dw.iter_mut().zip(delta.chunks_exact(batch)) {
+                *w = dot(delta_o, a);
+            }
+            return;
+        }
         transpose(a, batch, self.inputs, a_t);
         let shape = (self.inputs, self.outputs, batch);
         combine(dw, a_t, rows(delta, batch), shape, |_| 0.0, |_, _, _| {});
@@ -629,6 +636,25 @@ fn sum(x: &[f64]) -> f64 {
     for a in chunks {
         for k in 0..LANES {
             acc[k] += a[k];
+        }
+    }
+    reduce_lanes(&acc) + tail
+}
+
+/// `sum_b x[b] y[b]` for slices of equal length, in [`LANES`] interleaved
+/// partial sums.
+fn dot(x: &[f64], y: &[f64]) -> f64 {
+    let mut acc = [0.0; LANES];
+    let (xs, ys) = (x.chunks_exact(LANES), y.chunks_exact(LANES));
+    let tail: f64 = xs
+        .remainder()
+        .iter()
+        .zip(ys.remainder())
+        .map(|(a, b)| a * b)
+        .sum();
+    for (a, b) in xs.zip(ys) {
+        for k in 0..LANES {
+            acc[k] = mul_add(a[k], b[k], acc[k]);
         }
     }
     reduce_lanes(&acc) + tail

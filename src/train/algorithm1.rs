@@ -611,6 +611,15 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
     }
 }
 
+/// Euclidean norm, summed in 8 interleaved partial sums (which vectorise).
 fn norm(v: &[f64]) -> f64 {
-    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+    let mut acc = [0.0; 8];
+    let chunks = v.chunks_exact(8);
+    let tail: f64 = chunks.remainder().iter().map(|x| x * x).sum();
+    for c in chunks {
+        for k in 0..8 {
+            acc[k] += c[k] * c[k];
+        }
+    }
+    (acc.iter().sum::<f64>() + tail).sqrt()
 }
