@@ -26,6 +26,11 @@ const LINE_REL: f64 = 1e-12;
 /// `100 * EPS` per term, times the at most 100 terms.
 const LINE_ABS: f64 = 1e4 * tol::EPS;
 
+/// Relative rounding of W1 between unweighted samples of equal size: the
+/// distances of the sorted pairs are summed plainly in blocks of 32 before a
+/// compensated total (`transport::line`), each block within 32 ulps of its sum.
+const SORTED_PAIRS_ULPS: f64 = 32.0;
+
 /// Values on the line: a coarse grid (many ties) or continuous values.
 fn values(max_len: usize) -> impl Strategy<Value = Vec<f64>> {
     prop_oneof![
@@ -84,6 +89,21 @@ proptest! {
     }
 
     #[test]
+    fn c2_equal_sizes_pairing_equals_the_cdf_merge(
+        (u, v) in (1usize..300).prop_flat_map(|n| (
+            proptest::collection::vec(-100.0f64..100.0, n),
+            proptest::collection::vec(prop_oneof![(-8i32..8).prop_map(|k| f64::from(k) * 0.5), -100.0f64..100.0], n),
+        ))
+    ) {
+        // Unweighted samples of equal size take the sorted-pairs path; equal
+        // weights take the CDF merge. Both are W1.
+        let ones = vec![1.0; u.len()];
+        let paired = w1_samples(&u, None, &v, None).unwrap();
+        let merged = w1_samples(&u, Some(&ones), &v, Some(&ones)).unwrap();
+        prop_assert!(tol::close_with(paired, merged, LINE_REL, LINE_ABS), "{paired} {merged}");
+    }
+
+    #[test]
     fn c2_quantile_w1_equals_cdf_w1((u, uw) in weighted(40), (v, vw) in weighted(40)) {
         for (a, b) in [(None, None), (Some(&uw[..]), None), (Some(&uw[..]), Some(&vw[..]))] {
             let by_cdf = w1_samples(&u, a, &v, b).unwrap();
@@ -99,8 +119,10 @@ proptest! {
         let moved: Vec<f64> = u.iter().map(|x| x + shift).collect();
         let w = w1_samples(&u, None, &moved, None).unwrap();
         // Each x + shift rounds by half an ulp of 150, so the gaps differ from
-        // |shift| by that much.
-        prop_assert!((w - shift.abs()).abs() <= 150.0 * tol::EPS, "{w} {shift}");
+        // |shift| by that much; the sorted pairs of equal sizes are summed
+        // plainly in blocks (SORTED_PAIRS_ULPS).
+        let bound = 150.0 * tol::EPS + SORTED_PAIRS_ULPS * tol::EPS * shift.abs();
+        prop_assert!((w - shift.abs()).abs() <= bound, "{w} {shift}");
     }
 
     #[test]

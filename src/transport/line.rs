@@ -30,6 +30,9 @@
 //! merged in one pass without intermediate vectors. Between two unweighted
 //! samples of sizes n and m the CDF difference is kept as the exact integer
 //! `i m - j n`, so W1 carries only the rounding of the gaps and of the sum.
+//! When moreover n = m, the monotone coupling pairs the i-th smallest values
+//! (C2), and W1 is their mean distance: a loop without a merge, which
+//! vectorises.
 //!
 //! # Example
 //! ```
@@ -155,7 +158,8 @@ impl LineSample {
 ///
 /// Exact up to rounding: between two unweighted samples the CDF difference is
 /// an exact integer ratio and only the gaps `x_{k+1} - x_k` and the
-/// (compensated) sum round; with weights, the CDF difference is a compensated
+/// (compensated) sum round (for equal sizes, the distances of the sorted
+/// pairs, summed plainly in blocks of 32: at most 32 ulps of W1 more); with weights, the CDF difference is a compensated
 /// running sum of `+mass` and `-mass`. Samples that span more than
 /// `f64::MAX` are halved first (W1 scales linearly), so the answer is `+inf`
 /// only when W1 itself exceeds `f64::MAX`.
@@ -169,11 +173,29 @@ pub fn w1(a: &LineSample, b: &LineSample) -> f64 {
         return 2.0 * w1(&a.scaled(0.5), &b.scaled(0.5));
     }
     match (&a.masses, &b.masses) {
+        (None, None) if n == m => w1_equal_sizes(&a.values, &b.values),
         (None, None) if (n as u128) * (m as u128) <= i64::MAX as u128 => {
             w1_unweighted(&a.values, &b.values)
         }
         _ => w1_weighted(a, b),
     }
+}
+
+/// Terms summed plainly before they join the compensated total: a block of
+/// non-negative terms loses at most `BLOCK EPS` of its sum (7e-15 relative),
+/// and the plain loop vectorises.
+const BLOCK: usize = 32;
+
+/// W1 of two unweighted sorted samples of the same size n: with masses 1/n
+/// on both sides the CDF integral equals the mean distance between the
+/// i-th smallest values, `(1/n) sum_i |a_(i) - b_(i)|` (the monotone
+/// coupling pairs them; proof C2, step 3). No merge, a loop that vectorises.
+fn w1_equal_sizes(a: &[f64], b: &[f64]) -> f64 {
+    let mut total = CompensatedSum::new();
+    for (x, y) in a.chunks(BLOCK).zip(b.chunks(BLOCK)) {
+        total.add(x.iter().zip(y).map(|(p, q)| (p - q).abs()).sum::<f64>());
+    }
+    total.value() / a.len() as f64
 }
 
 /// W1 of two unweighted sorted samples; `D = i m - j n` is `n m (F_a - F_b)`,
