@@ -18,6 +18,14 @@
 //!   [`sgd_stationary_gap`], the mean and variance of its remaining gap
 //!   `V(D*) - V(D)` predicted by the linearised recursion.
 //!
+//! The bounds these runs are judged by live here too, each derived in the
+//! claim's proof: [`C_OF_G_LOGIT_SMOOTHNESS`] and [`descent_bound`] (A5's
+//! O(1/T) rate), [`local_log_contraction`] and [`measured_log_rate`] (A5's
+//! linear rate near the optimum), [`linear_loss_smoothness`],
+//! [`collapse_bound`] and [`collapse_bounds`] (A8), [`fannes_bound`] and
+//! [`entropy_with_leftover`] (entropy from total variation or from the mass
+//! off one point).
+//!
 //! Every run records a [`History`] (`C(G)`, JSD, entropy, ... per step),
 //! for the report's figures. Runs are deterministic; the SGD run is
 //! bit-for-bit reproducible for a seeded generator.
