@@ -62,7 +62,10 @@
 //!    error bound decides the sign of most reduced costs; the others are
 //!    computed exactly) and pivots, with exact potential updates, until no
 //!    exact reduced cost is negative. On well-scaled problems it finds
-//!    nothing to do; on wide-range ones it does the work `f64` cannot.
+//!    nothing to do; on wide-range ones it does the work `f64` cannot, and
+//!    after `n + m` pivots it hands back to the `f64` phase (once the huge
+//!    arcs are out of the tree, `f64` prices well again), until a full exact
+//!    pass finds no negative reduced cost.
 //!
 //! The potentials are then freed of `M`: each subtree hanging from the root
 //! is shifted as far as dual feasibility allows (a Dijkstra over the
@@ -84,6 +87,14 @@
 //! the plan, not the cost, shows them). The reported potentials are the
 //! exact ones rounded to nearest, so their dual feasibility holds within
 //! one ulp of each.
+//!
+//! **Cost and memory.** The cost matrix is the only O(n m) storage (8 n m
+//! bytes; building it from points allocates it once); the solver adds
+//! O(n + m) words, so on a 24 GiB machine n = m goes to about 55 000 (the
+//! matrix takes 22.5 GiB). Time grows about like `n^3` for random
+//! Euclidean instances: n = 1000 takes tens of milliseconds, n = 5000 about
+//! two seconds on one core; pricing reads the cost rows in a vectorised
+//! loop, and a pivot costs its cycle plus the smaller part of the tree.
 //!
 //! **Masses.** `p` and `q` must be finite and non-negative; their totals
 //! must agree within 4 ulps per entry of the larger total (else
