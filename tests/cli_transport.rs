@@ -495,6 +495,8 @@ fn cli_emd_bad_input_names_file_and_position() {
     assert_refused(&output, &["--cost", "--xp"]);
     let output = emd_cli(&p, &q, &["--xp", &x2.name()]);
     assert_refused(&output, &["--xq"]);
+    let output = emd_cli(&p, &q, &["--json"]);
+    assert_refused(&output, &["--cost", "--xp", "required"]);
     let output = run(&["emd", "--p", "-", "--q", &q.name(), "--cost", "-"]);
     assert_refused(&output, &["--p and --cost", "standard input"]);
 }

@@ -53,6 +53,7 @@ enum Command {
 }
 
 #[derive(Args)]
+#[command(group(clap::ArgGroup::new("ground").required(true).args(["cost", "xp"])))]
 struct EmdArgs {
     /// File with the masses p (rows of the cost matrix): numbers separated by
     /// commas, whitespace or newlines, or one JSON array; `-` reads standard input.
@@ -63,12 +64,7 @@ struct EmdArgs {
     q: PathBuf,
     /// File with the cost matrix: one row per line (commas or whitespace), or
     /// a JSON array of arrays; `inf` forbids an arc.
-    #[arg(
-        long,
-        value_name = "FILE",
-        required_unless_present_all = ["xp", "xq"],
-        conflicts_with_all = ["xp", "xq", "metric"]
-    )]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["xp", "xq"])]
     cost: Option<PathBuf>,
     /// File with the support points of p, one point per line (coordinates
     /// separated by commas or whitespace), or a JSON array of arrays.
