@@ -92,13 +92,23 @@ pub(crate) fn solve(
     let mut network = Network::new(p, q, cost, iteration_cap);
     // The exact phase hands back to the faster f64 phase after n + m pivots:
     // on wide-range problems it mostly has to pivot huge arcs out of the
-    // tree, after which f64 prices well again.
-    let budget = p.len() + q.len();
+    // tree, after which f64 prices well again. After HANDBACK_ROUNDS rounds
+    // it finishes alone, so that the two phases cannot undo each other's
+    // work forever (the exact phase alone terminates: exact pricing on a
+    // strongly feasible tree).
+    let nodes = p.len() + q.len();
+    let mut round = 0;
     let exact = loop {
         network.f64_phase()?;
+        let budget = if round < HANDBACK_ROUNDS {
+            nodes
+        } else {
+            usize::MAX
+        };
         if let Some(exact) = network.exact_phase(budget)? {
             break exact;
         }
+        round += 1;
         network.recompute_potentials();
     };
     network.check_feasible()?;
@@ -175,6 +185,23 @@ struct Network<'a> {
 /// of magnitude the small ones would drown in the shift. 2^26 keeps the
 /// rounding of such a shift below 2^-26 of the smallest cost.
 const SPREAD_FOR_SMALLER_SIDE: f64 = 67_108_864.0;
+
+/// Rounds of `f64` phase then exact phase (of `n + m` exact pivots at most)
+/// before the exact phase runs to the end alone.
+///
+/// Reason: log-uniform costs over 600 orders of magnitude (n = 1000) take
+/// six rounds, costs from 1e-3 to 1e32 one or two; sixteen leaves room, and
+/// a bound is needed because `f64` pricing may pivot on an arc whose exact
+/// reduced cost is not negative.
+const HANDBACK_ROUNDS: usize = 16;
+
+/// Pivots per node after which one `f64` phase stops and leaves the rest
+/// to the exact phase.
+///
+/// Reason: random Euclidean instances need about 7 pivots per node and
+/// wide-range ones about 30; the `f64` phase is a heuristic for speed, and
+/// this bounds the time it can waste if rounding ever made it cycle.
+const F64_PIVOTS_PER_NODE: usize = 200;
 
 /// The relative margin of the `f64` phase's pricing: `F64_PRICE_ULPS * EPS`.
 const PRICE: f64 = F64_PRICE_ULPS * f64::EPSILON;
@@ -627,7 +654,11 @@ impl<'a> Network<'a> {
         let refresh = self.n + self.m;
         let big_m = fixed::ldexp(1.0, self.m_exponent - self.scale_exponent);
         let mut since_refresh = 0;
+        let stop_at = self.pivots + F64_PIVOTS_PER_NODE * (self.n + self.m) + 1000;
         while let Some((i, j)) = self.find_entering() {
+            if self.pivots >= stop_at {
+                break;
+            }
             if self.in_tree(i, j) {
                 // Only drift can make a tree arc look negative.
                 if since_refresh == 0 {
