@@ -31,6 +31,17 @@
 //! forward pass and the backward pass's scratch, so that after its first use
 //! at a given batch size, training allocates nothing.
 //!
+//! Speed. Every product (forward, `dL/dX`, `dL/dW`) is one register-tiled
+//! kernel whose partial sums stay in vector registers, with the bias and the
+//! activation (or its derivative) applied on the tile; [`tanh`] is a
+//! branch-free replacement for `f64::tanh` that vectorises. How wide the
+//! vectors are is the compiler's target: the default `x86-64` target has
+//! SSE2 only (2 lanes, no FMA); building with `RUSTFLAGS="-C
+//! target-cpu=native"` on a machine with AVX-512 and FMA makes the issue-4
+//! Algorithm-1 iteration (`benches/mlp.rs`) about three times faster.
+//! Results are reproducible bit for bit for a given build; builds with and
+//! without FMA differ in the last bits (a fused multiply-add rounds once).
+//!
 //! # Example
 //! ```
 //! use gan_theory::mlp::{Activation, Mlp, Tape};
@@ -710,9 +721,12 @@ const LN2_LO: f64 = 2.655_752_075_667_970_4e-14;
 /// which is then in the low bits of the sum.
 const ROUND_SHIFTER: f64 = 6_755_399_441_055_744.0;
 
-/// `tanh x` in about 30 floating-point operations without branches or calls,
-/// so that a loop over a slice vectorises; within a few ulps of the exact
-/// value (the tests measure it against `f64::tanh` on a dense grid).
+/// `tanh x` in about 25 floating-point operations (fused multiply-adds where
+/// the target has them) without branches or calls, so that a loop over a
+/// slice vectorises: about 1 ns per value with AVX-512, 3 ns with SSE2,
+/// against about 8 ns for `f64::tanh`. Within a few ulps of the exact value
+/// (the tests bound its distance to `f64::tanh` on a dense grid by 4 ulps;
+/// it is about 2).
 ///
 /// Method: with `y = 2|x|`, `tanh |x| = (e^y - 1) / (e^y + 1)`. Write
 /// `y = k ln 2 + r`, `|r| <= ln(2)/2`, `k` an integer (Cody-Waite reduction
