@@ -27,9 +27,18 @@
 //! entering arc (Cunningham's rule), which keeps it strongly feasible: no
 //! degenerate pivot cycle can repeat.
 //!
-//! **Pricing.** Block search: rows are scanned from where the last search
-//! stopped, and after about `sqrt(n m)` arcs the most negative reduced cost
-//! seen enters. The row minimum of `C_ij - v_j` is a vectorisable loop.
+//! **Flows** are exact fixed-point integers (multiples of the lowest bit of
+//! any mass), so the ratio test compares exact values and the tree is
+//! strongly feasible exactly, not up to rounding.
+//!
+//! **Pricing.** Block search: arcs are scanned row by row, in segments of at
+//! most one block, from where the last search stopped, and after about
+//! `sqrt(n m)` arcs the most negative (margined) reduced cost seen enters.
+//! The segment minimum of `C_ij - v_j` is a vectorisable loop.
+//!
+//! **Phases.** The `f64` phase prices with `f64` potentials; the exact phase
+//! prices with exact fixed-point potentials and hands back to the `f64`
+//! phase after `n + m` pivots (at most [`HANDBACK_ROUNDS`] times).
 
 use super::cost::{CostMatrix, lowest_set_bit};
 use super::fixed::{self, Format};
