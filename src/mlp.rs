@@ -32,8 +32,8 @@
 //! at a given batch size, training allocates nothing.
 //!
 //! Speed. Every product (forward, `dL/dX`, `dL/dW`) is one register-tiled
-//! kernel whose partial sums stay in vector registers, with the bias and the
-//! activation (or its derivative) applied on the tile; [`tanh`] is a
+//! kernel whose partial sums stay in vector registers; the activation (or
+//! its derivative) follows in one pass over the layer; [`tanh`] is a
 //! branch-free replacement for `f64::tanh` that vectorises. How wide the
 //! vectors are is the compiler's target: the default `x86-64` target has
 //! SSE2 only (2 lanes, no FMA); building with `RUSTFLAGS="-C
@@ -394,16 +394,9 @@ impl Layer {
         let w = &params[self.weights..self.bias];
         let bias = &params[self.bias..self.bias + self.outputs];
         let shape = (batch, self.outputs, self.inputs);
-        match hidden {
-            None => combine(z, a, rows(w, self.inputs), shape, |o| bias[o], |_, _, _| {}),
-            Some(f) => combine(
-                z,
-                a,
-                rows(w, self.inputs),
-                shape,
-                |o| bias[o],
-                |_, _, z| f.forward(z),
-            ),
+        combine(z, a, rows(w, self.inputs), shape, |o| bias[o]);
+        if let Some(f) = hidden {
+            f.forward(z);
         }
     }
 
@@ -436,7 +429,7 @@ impl Layer {
         }
         transpose(a, batch, self.inputs, a_t);
         let shape = (self.inputs, self.outputs, batch);
-        combine(dw, a_t, rows(delta, batch), shape, |_| 0.0, |_, _, _| {});
+        combine(dw, a_t, rows(delta, batch), shape, |_| 0.0);
     }
 
     /// Backward to the input: `g[i][b] = sum_o W[o][i] delta[o][b]`, times
@@ -456,16 +449,9 @@ impl Layer {
             col_stride: self.inputs,
         };
         let shape = (batch, self.inputs, self.outputs);
-        match derivative {
-            None => combine(g, delta, w_t, shape, |_| 0.0, |_, _, _| {}),
-            Some((f, a)) => combine(
-                g,
-                delta,
-                w_t,
-                shape,
-                |_| 0.0,
-                |i, b, g| f.backward(&a[i * batch + b..][..g.len()], g),
-            ),
+        combine(g, delta, w_t, shape, |_| 0.0);
+        if let Some((f, a)) = derivative {
+            f.backward(a, g);
         }
     }
 }
@@ -522,11 +508,10 @@ const TILE_BATCH: usize = if cfg!(target_feature = "avx512f") {
     4
 };
 
-/// `out[r][b] = finish(init(r) + sum_c m(r, c) x[c][b])` for `rows`
-/// output columns and `cols` input columns, each a contiguous run of `batch`
-/// values (`shape = (batch, rows, cols)`), the sum taken in the order of `c`.
-/// Computed in register tiles of [`TILE_ROWS`] x [`TILE_BATCH`] entries;
-/// `finish(r, b0, tile_row)` sees the sums for `b0..b0 + tile_row.len()`.
+/// `out[r][b] = init(r) + sum_c m(r, c) x[c][b]` for `rows` output columns
+/// and `cols` input columns, each a contiguous run of `batch` values
+/// (`shape = (batch, rows, cols)`), the sum taken in the order of `c`.
+/// Computed in register tiles of [`TILE_ROWS`] x [`TILE_BATCH`] entries.
 #[inline(always)]
 fn combine(
     out: &mut [f64],
@@ -534,13 +519,12 @@ fn combine(
     m: Coefficients,
     shape: (usize, usize, usize),
     init: impl Fn(usize) -> f64,
-    finish: impl Fn(usize, usize, &mut [f64]),
 ) {
     let (batch, rows, cols) = shape;
     debug_assert_eq!(out.len(), rows * batch);
     debug_assert_eq!(x.len(), cols * batch);
     let (full_rows, full_batch) = (rows - rows % TILE_ROWS, batch - batch % TILE_BATCH);
-    let args = (batch, cols, m, &init, &finish);
+    let args = (batch, cols, m, &init);
     for r0 in (0..full_rows).step_by(TILE_ROWS) {
         for b0 in (0..full_batch).step_by(TILE_BATCH) {
             tile::<TILE_ROWS, TILE_BATCH>(out, x, r0, b0, args);
@@ -566,13 +550,7 @@ fn tile<const R: usize, const B: usize>(
     x: &[f64],
     r0: usize,
     b0: usize,
-    (batch, cols, m, init, finish): (
-        usize,
-        usize,
-        Coefficients,
-        &impl Fn(usize) -> f64,
-        &impl Fn(usize, usize, &mut [f64]),
-    ),
+    (batch, cols, m, init): (usize, usize, Coefficients, &impl Fn(usize) -> f64),
 ) {
     let mut acc = [[0.0; B]; R];
     for (r, row) in acc.iter_mut().enumerate() {
@@ -590,12 +568,8 @@ fn tile<const R: usize, const B: usize>(
             }
         }
     }
-    // The epilogue works on `out`, so that `acc` never has its address taken
-    // (and stays in registers).
     for (r, row) in acc.iter().enumerate() {
-        let target = &mut out[(r0 + r) * batch + b0..][..B];
-        target.copy_from_slice(row);
-        finish(r0 + r, b0, target);
+        out[(r0 + r) * batch + b0..][..B].copy_from_slice(row);
     }
 }
 
