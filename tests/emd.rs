@@ -108,7 +108,17 @@ fn integer_instance() -> impl Strategy<Value = (Vec<u32>, Vec<u32>, CostMatrix)>
     })
 }
 
-/// The cheapest integer plan, by enumeration. Transportation problems with
+/// Costs of a small integer problem with about a quarter of the arcs forbidden.
+fn costs_with_forbidden(n: usize, m: usize) -> impl Strategy<Value = CostMatrix> {
+    proptest::collection::vec(
+        prop_oneof![1 => Just(f64::INFINITY), 3 => 0.0f64..10.0],
+        n * m,
+    )
+    .prop_map(move |data| CostMatrix::new(n, m, data).unwrap())
+}
+
+/// The cheapest integer plan, by enumeration (`+inf` when every plan uses a
+/// forbidden arc). Transportation problems with
 /// integer margins have integer optimal vertices (total unimodularity), so
 /// this is the LP optimum.
 fn brute_force(p: &[u32], q: &[u32], cost: &CostMatrix) -> f64 {
@@ -145,7 +155,12 @@ fn brute_force(p: &[u32], q: &[u32], cost: &CostMatrix) -> f64 {
                 row,
                 col,
                 cost,
-                acc + f64::from(x) * cost.get(i, j),
+                // No mass, no cost (and no 0 * inf on a forbidden arc).
+                if x == 0 {
+                    acc
+                } else {
+                    acc + f64::from(x) * cost.get(i, j)
+                },
                 best,
             );
             row[i] += x;
@@ -206,6 +221,38 @@ proptest! {
             "emd {:e} brute force {:e}", t.cost, best
         );
         prop_assert!(t.certificate.passed);
+    }
+
+    #[test]
+    fn infeasibility_is_decided_exactly_as_brute_force_does(
+        (p, q, cost) in integer_instance().prop_flat_map(|(p, q, c)| {
+            let (n, m) = (c.rows(), c.cols());
+            (Just(p), Just(q), costs_with_forbidden(n, m))
+        }),
+        scale in prop_oneof![Just(1.0), Just(1e-300), Just(5e-324)],
+    ) {
+        // Masses scaled down to 1e-300 or to subnormal units: feasibility
+        // does not depend on the scale, and the solver decides it exactly.
+        let pf: Vec<f64> = p.iter().map(|&x| f64::from(x) * scale).collect();
+        let qf: Vec<f64> = q.iter().map(|&x| f64::from(x) * scale).collect();
+        let best = brute_force(&p, &q, &cost);
+        match emd(&pf, &qf, &cost) {
+            Ok(t) => {
+                prop_assert!(best.is_finite());
+                // Products of subnormal masses round to subnormal units:
+                // compare costs only where they are normal numbers.
+                if scale >= 1e-300 {
+                    prop_assert!(close(t.cost / scale, best), "emd {:e} brute force {}", t.cost, best);
+                }
+                prop_assert!(t.certificate.passed);
+                assert_plan_shape(&t, &cost);
+            }
+            Err(Error::NoFeasiblePlan { unplaced }) => {
+                prop_assert!(best.is_infinite());
+                prop_assert!(unplaced > 0.0);
+            }
+            Err(e) => prop_assert!(false, "{e}"),
+        }
     }
 
     #[test]
