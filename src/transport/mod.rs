@@ -72,7 +72,9 @@
 //! subtrees with exact reduced costs as lengths), and rounded once to `f64`.
 //!
 //! **Guarantee.** The returned plan is an optimal basic solution *in exact
-//! rational arithmetic* for the given data, whatever the spread of the
+//! rational arithmetic* for the given data (when the totals differ by
+//! rounding, for the data with that difference added to the largest
+//! `q_j`), whatever the spread of the
 //! costs (`1e-3` next to `1e32`, subnormal costs, ties) or of the masses
 //! (`1e-300`, subnormal, zero): every flow is exact before it is rounded
 //! once to the nearest `f64`, and every finite arc's reduced cost is
