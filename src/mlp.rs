@@ -288,7 +288,8 @@ impl Mlp {
     /// for [`Mlp::backward`]. Returns the outputs, one row per sample.
     ///
     /// The tape is resized (allocating) only when the batch size or the
-    /// network's shape differs from its previous use.
+    /// network's shape differs from its previous use. Only shapes are
+    /// checked: a NaN or infinite input propagates to the outputs.
     ///
     /// # Errors
     /// [`Error::LengthMismatch`] when `input` does not have `input_dim()`
@@ -320,6 +321,10 @@ impl Mlp {
     /// `dL/d params` (summed over the batch, flat layout) into `param_grad`
     /// and `dL/d input` (one row per sample) into `input_grad`, each only
     /// when given. `input_grad` is resized if its shape is not the input's.
+    /// The gradients are taken at this network's current parameters and the
+    /// activations on the tape, so the tape should come from this network's
+    /// own forward pass with the same parameters (a tape from another
+    /// network of the same shape is accepted, and gives a meaningless mix).
     ///
     /// # Errors
     /// [`Error::LengthMismatch`] when the tape was not recorded by a network
