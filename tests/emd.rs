@@ -271,11 +271,32 @@ proptest! {
         normalize in any::<bool>(),
     ) {
         let cols = data.len().div_ceil(rows);
-        if let Ok(cost) = CostMatrix::new(rows, cols, data) {
-            let options = EmdOptions { normalize, ..EmdOptions::default() };
-            if let Ok(t) = emd_with(&p, &q, &cost, &options) {
-                prop_assert!(t.certificate.passed);
+        let mut data = data;
+        data.resize(rows * cols, 0.5);
+        match CostMatrix::new(rows, cols, data) {
+            Ok(cost) => {
+                let options = EmdOptions { normalize, ..EmdOptions::default() };
+                match emd_with(&p, &q, &cost, &options) {
+                    Ok(t) => prop_assert!(t.certificate.passed),
+                    Err(e) => prop_assert!(
+                        matches!(
+                            e,
+                            Error::NotANumber { .. }
+                                | Error::Infinite { .. }
+                                | Error::Negative { .. }
+                                | Error::ShapeMismatch { .. }
+                                | Error::Unbalanced { .. }
+                                | Error::ZeroTotal
+                                | Error::NoFeasiblePlan { .. }
+                        ),
+                        "{e}"
+                    ),
+                }
             }
+            Err(e) => prop_assert!(
+                matches!(e, Error::EntryNotANumber { .. } | Error::EntryNegative { .. }),
+                "{e}"
+            ),
         }
     }
 }
