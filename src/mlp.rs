@@ -425,10 +425,16 @@ impl Layer {
         {
             *db = sum(delta_o);
         }
-        if self.inputs == 1 {
-            // One input: each dW[o][0] is a plain dot product over the batch.
-            for (w, delta_o) in dw.iter_mut().zip(delta.chunks_exact(batch)) {
-                *w = dot(delta_o, a);
+        if self.inputs == 1 || self.outputs == 1 {
+            // A single row or column of dW: plain dot products over the batch
+            // cost less than transposing the input.
+            for (w_o, delta_o) in dw
+                .chunks_exact_mut(self.inputs)
+                .zip(delta.chunks_exact(batch))
+            {
+                for (w, a_i) in w_o.iter_mut().zip(a.chunks_exact(batch)) {
+                    *w = dot(delta_o, a_i);
+                }
             }
             return;
         }
