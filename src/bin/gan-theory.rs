@@ -592,9 +592,10 @@ fn run_emd(args: &EmdArgs, out: &mut impl Write) -> Result<ExitCode, Failure> {
 
 /// `{"cost": .., "plan": [[i, j, mass], ..], "u": [..], "v": [..]}`, indices from 0.
 fn emd_json(t: &Transport) -> serde_json::Value {
+    // `+ 0.0` writes a potential of -0.0 as 0.
     let numbers = |xs: &[f64]| {
         xs.iter()
-            .map(|&x| claims::json_number(x))
+            .map(|&x| claims::json_number(x + 0.0))
             .collect::<Vec<_>>()
     };
     serde_json::json!({
