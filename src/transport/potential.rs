@@ -151,8 +151,9 @@ impl KrPotential {
 
     /// The largest `|f(a) - f(b)| - d(a, b)` over pairs of `points`: at most 0
     /// in exact arithmetic, rounding only above it (a few ulps of the
-    /// largest `|v_j|` and distance). An absolute measure, so that close
-    /// points do not magnify rounding the way the ratio does.
+    /// largest `|v_j|` and distance; 0 for fewer than two points). An
+    /// absolute measure, so that close points do not magnify rounding the way
+    /// the ratio does.
     ///
     /// # Errors
     /// [`Error::DimensionMismatch`].
