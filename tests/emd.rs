@@ -770,6 +770,15 @@ fn every_bad_input_gets_its_typed_error() {
             expected_cols: 2
         }
     );
+    // Totals beyond f64::MAX.
+    let huge = [f64::MAX, f64::MAX];
+    assert!(matches!(
+        emd(&huge, &huge, &cost).unwrap_err(),
+        Error::InvalidParameter {
+            name: "total of p",
+            ..
+        }
+    ));
     // Cost matrices.
     assert_eq!(CostMatrix::new(0, 2, vec![]).unwrap_err(), Error::Empty);
     assert_eq!(

@@ -265,7 +265,8 @@ pub fn emd(p: &[f64], q: &[f64], cost: &CostMatrix) -> Result<Transport> {
 ///
 /// # Errors
 /// In this order: [`check_masses`]' errors for `p`, then for `q` (the index
-/// is the entry's in its own vector); [`Error::ShapeMismatch`] when `cost`
+/// is the entry's in its own vector); [`Error::InvalidParameter`] when a
+/// total overflows `f64`; [`Error::ShapeMismatch`] when `cost`
 /// is not `p.len() x q.len()`; [`Error::Unbalanced`] when the totals differ
 /// by more than 4 ulps per entry of the larger total (without
 /// normalisation), or [`Error::ZeroTotal`] when normalising a zero total;
@@ -280,6 +281,15 @@ pub fn emd_with(
 ) -> Result<Transport> {
     let total_p = check_masses(p)?;
     let total_q = check_masses(q)?;
+    for (name, total) in [("total of p", total_p), ("total of q", total_q)] {
+        if !total.is_finite() {
+            return Err(Error::InvalidParameter {
+                name,
+                value: total,
+                requirement: "the total mass must be finite (at most f64::MAX)",
+            });
+        }
+    }
     let (n, m) = (p.len(), q.len());
     if cost.rows() != n || cost.cols() != m {
         return Err(Error::ShapeMismatch {
