@@ -55,7 +55,7 @@
 //!    `e` the lowest binary digit used by any cost, and every potential is a
 //!    signed sum of costs along a tree path (at most one of them the big-M
 //!    cost `M = 2^k >= 2 (n + m) max C`). So potentials and reduced costs are
-//!    exact in a fixed-point integer of `log2(8 M) - e + 1` bits (two 64-bit
+//!    exact in a fixed-point integer of `log2(16 M) - e + 1` bits (two 64-bit
 //!    words for costs in `[1e-4, 2]` and n up to thousands, three for costs
 //!    from `1e-3` to `1e32`). The exact phase computes the potentials of the
 //!    tree exactly, re-prices every arc (an `f64` estimate with a proven
