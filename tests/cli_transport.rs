@@ -497,6 +497,9 @@ fn cli_emd_bad_input_names_file_and_position() {
     assert_refused(&output, &["--xq"]);
     let output = emd_cli(&p, &q, &["--json"]);
     assert_refused(&output, &["--cost", "--xp", "required"]);
+    // A metric applies to points only.
+    let output = emd_cli(&p, &q, &["--cost", &cost.name(), "--metric", "cityblock"]);
+    assert_refused(&output, &["--cost", "--metric"]);
     let output = run(&["emd", "--p", "-", "--q", &q.name(), "--cost", "-"]);
     assert_refused(&output, &["--p and --cost", "standard input"]);
 }

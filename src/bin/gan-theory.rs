@@ -64,7 +64,7 @@ struct EmdArgs {
     q: PathBuf,
     /// File with the cost matrix: one row per line (commas or whitespace), or
     /// a JSON array of arrays; `inf` forbids an arc.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["xp", "xq"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["xp", "xq", "metric"])]
     cost: Option<PathBuf>,
     /// File with the support points of p, one point per line (coordinates
     /// separated by commas or whitespace), or a JSON array of arrays.
@@ -73,9 +73,9 @@ struct EmdArgs {
     /// File with the support points of q, in the same form as --xp.
     #[arg(long, value_name = "FILE", requires = "xp")]
     xq: Option<PathBuf>,
-    /// The ground distance between points (with --xp and --xq).
-    #[arg(long, value_enum, default_value_t = MetricArg::Euclidean)]
-    metric: MetricArg,
+    /// The ground distance between points (with --xp and --xq; default: euclidean).
+    #[arg(long, value_enum, requires = "xp")]
+    metric: Option<MetricArg>,
     /// Divide p and q by their totals (without it the totals must agree).
     #[arg(long)]
     normalize: bool,
@@ -556,14 +556,11 @@ fn run_emd(args: &EmdArgs, out: &mut impl Write) -> Result<ExitCode, Failure> {
             let (xp, xq) = (Source::from_arg(xp), Source::from_arg(xq));
             let points_p = load_points(&xp, &p_source, p.len())?;
             let points_q = load_points(&xq, &q_source, q.len())?;
-            let metric = Metric::from(args.metric);
-            let cost = cost_from_points((&xp, &points_p), (&xq, &points_q), metric)?;
+            let metric = args.metric.unwrap_or(MetricArg::Euclidean);
+            let cost = cost_from_points((&xp, &points_p), (&xq, &points_q), metric.into())?;
             (
                 cost,
-                format!(
-                    "{} distances between {xp} and {xq}",
-                    metric_name(args.metric)
-                ),
+                format!("{} distances between {xp} and {xq}", metric_name(metric)),
             )
         }
         // clap requires --cost or both --xp and --xq.
