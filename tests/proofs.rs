@@ -6,7 +6,10 @@ use std::fs;
 use std::path::Path;
 
 /// The claims this crate states so far (catalogue ids).
-const CLAIMS: [&str; 9] = ["A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4", "B5"];
+const CLAIMS: [&str; 19] = [
+    "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "B1", "B2", "B3", "B4", "B5", "C1", "C2",
+    "C3", "C4", "C5",
+];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
