@@ -13,11 +13,11 @@ use proptest::prelude::*;
 /// Largest distance, in ulps of the exact value, allowed between
 /// [`tanh`] and `f64::tanh`.
 ///
-/// Reason: the method's own error is the Taylor remainder (below 0.05 ulp),
-/// the reduction's rounding (about 1 ulp of `r`), the final sum and division
-/// (1-2 ulps); `f64::tanh` (the platform's libm) is itself within about 1
-/// ulp. Four ulps covers both with a little room; a wrong coefficient or
-/// reduction shows up as thousands of ulps.
+/// Reason: the method's own error is the Padé approximant's (below 0.01
+/// ulp), the reduction's rounding (about 1 ulp of `r`), and the rounding of
+/// the numerator, denominator and division (1-2 ulps); `f64::tanh` (the
+/// platform's libm) is itself within about 1 ulp. Four ulps covers both with
+/// a little room; a wrong coefficient or reduction shows up as thousands of ulps.
 const TANH_ULPS: f64 = 4.0;
 
 /// Ulps between two finite values, measured in the spacing at `exact`
