@@ -10,7 +10,7 @@
 //! The kernels vectorise to the compiler's target: the default x86-64 target
 //! has SSE2 only. On a machine with AVX-512 and FMA,
 //! `RUSTFLAGS="-C target-cpu=native" cargo bench --bench mlp -- algorithm1`
-//! is about three times faster (see `gan_theory::mlp`, "Speed").
+//! is about 2.5 times faster (see `gan_theory::mlp`, "Speed").
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gan_theory::mlp::{Activation, Mlp, Tape};

@@ -38,7 +38,7 @@
 //! vectors are is the compiler's target: the default `x86-64` target has
 //! SSE2 only (2 lanes, no FMA); building with `RUSTFLAGS="-C
 //! target-cpu=native"` on a machine with AVX-512 and FMA makes the issue-4
-//! Algorithm-1 iteration (`benches/mlp.rs`) about three times faster.
+//! Algorithm-1 iteration (`benches/mlp.rs`) about 2.5 times faster.
 //! Results are reproducible bit for bit for a given build; builds with and
 //! without FMA differ in the last bits (a fused multiply-add rounds once).
 //!
