@@ -30,7 +30,22 @@ pub struct Discrete {
     probabilities: Vec<f64>,
 }
 
-/// Checks that every entry is finite and non-negative; returns the first offence.
+/// Checks that every entry is finite (an empty slice passes); returns the
+/// first offence.
+pub(crate) fn check_finite(values: &[f64]) -> Result<()> {
+    for (index, &value) in values.iter().enumerate() {
+        if value.is_nan() {
+            return Err(Error::NotANumber { index });
+        }
+        if value.is_infinite() {
+            return Err(Error::Infinite { index, value });
+        }
+    }
+    Ok(())
+}
+
+/// Checks that there is an entry and every entry is finite and
+/// non-negative; returns the first offence.
 pub(crate) fn check_non_negative(values: &[f64]) -> Result<()> {
     if values.is_empty() {
         return Err(Error::Empty);

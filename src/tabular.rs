@@ -34,15 +34,7 @@ fn check_finite(values: &[f64]) -> Result<()> {
     if values.is_empty() {
         return Err(Error::Empty);
     }
-    for (index, &value) in values.iter().enumerate() {
-        if value.is_nan() {
-            return Err(Error::NotANumber { index });
-        }
-        if value.is_infinite() {
-            return Err(Error::Infinite { index, value });
-        }
-    }
-    Ok(())
+    crate::measure::check_finite(values)
 }
 
 /// A discriminator with one free logit per support point: `D(x_i) = sigma(l_i)`.

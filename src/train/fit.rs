@@ -288,19 +288,6 @@ pub fn seed_003_balls() -> Discrete {
         .expect("the constant counts are finite, non-negative and not all zero")
 }
 
-/// Refuses a parameter vector with a NaN or infinite entry (naming its index).
-fn check_finite(theta: &[f64]) -> Result<()> {
-    for (index, &value) in theta.iter().enumerate() {
-        if value.is_nan() {
-            return Err(Error::NotANumber { index });
-        }
-        if value.is_infinite() {
-            return Err(Error::Infinite { index, value });
-        }
-    }
-    Ok(())
-}
-
 /// `ln sum_i exp(l_i)`, shifted by the maximum so that no term overflows.
 fn log_sum_exp(logits: &[f64]) -> f64 {
     let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -395,7 +382,7 @@ impl QuadraticExponentialFamily {
     /// # Errors
     /// [`Error::NotANumber`] or [`Error::Infinite`] for a non-finite `theta`.
     pub fn log_probabilities(&self, theta: &Vector2<f64>) -> Result<Vec<f64>> {
-        check_finite(theta.as_slice())?;
+        crate::measure::check_finite(theta.as_slice())?;
         Ok(self.log_probabilities_unchecked(theta))
     }
 
@@ -417,7 +404,7 @@ impl QuadraticExponentialFamily {
     /// # Errors
     /// As [`log_probabilities`](Self::log_probabilities).
     pub fn mean_statistic(&self, theta: &Vector2<f64>) -> Result<Vector2<f64>> {
-        check_finite(theta.as_slice())?;
+        crate::measure::check_finite(theta.as_slice())?;
         let p = self.probabilities_unchecked(theta);
         Ok(self.mean_of(&p))
     }
@@ -427,7 +414,7 @@ impl QuadraticExponentialFamily {
     /// # Errors
     /// As [`log_probabilities`](Self::log_probabilities).
     pub fn covariance(&self, theta: &Vector2<f64>) -> Result<Matrix2<f64>> {
-        check_finite(theta.as_slice())?;
+        crate::measure::check_finite(theta.as_slice())?;
         let p = self.probabilities_unchecked(theta);
         Ok(self.covariance_of(&p, &self.mean_of(&p)))
     }
@@ -605,7 +592,7 @@ impl SquaredError {
 
     /// `p_theta` and the residuals `p_theta - q`.
     fn residuals(&self, theta: &Vector2<f64>) -> Result<(Vec<f64>, Vec<f64>)> {
-        check_finite(theta.as_slice())?;
+        crate::measure::check_finite(theta.as_slice())?;
         let p = self.family.probabilities_unchecked(theta);
         let r = p
             .iter()
@@ -832,7 +819,7 @@ fn finish(family: QuadraticExponentialFamily, minimum: Minimum<2>) -> Result<Fit
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
 pub fn seed_quadratic_values(theta: &Vector3<f64>, n: usize) -> Result<Vec<f64>> {
-    check_finite(theta.as_slice())?;
+    crate::measure::check_finite(theta.as_slice())?;
     Ok(seed_quadratic_unchecked(theta, n))
 }
 
@@ -950,7 +937,7 @@ pub struct QuadraticFit {
 /// not positive definite, or the Newton step is above [`NEWTON_STEP_TARGET`].
 pub fn fit_seed_quadratic(q: &Discrete, start: &Vector3<f64>) -> Result<QuadraticFit> {
     check_at_least_three(q)?;
-    check_finite(start.as_slice())?;
+    crate::measure::check_finite(start.as_slice())?;
     let minimum = minimise(
         SeedQuadraticSquaredError::new(q),
         *start,

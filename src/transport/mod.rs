@@ -225,20 +225,7 @@ pub fn default_iteration_cap(n: usize, m: usize) -> usize {
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
 pub fn check_masses(masses: &[f64]) -> Result<f64> {
-    if masses.is_empty() {
-        return Err(Error::Empty);
-    }
-    for (index, &value) in masses.iter().enumerate() {
-        if value.is_nan() {
-            return Err(Error::NotANumber { index });
-        }
-        if value.is_infinite() {
-            return Err(Error::Infinite { index, value });
-        }
-        if value < 0.0 {
-            return Err(Error::Negative { index, value });
-        }
-    }
+    crate::measure::check_non_negative(masses)?;
     Ok(crate::numeric::sum(masses.iter().copied()))
 }
 
