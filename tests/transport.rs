@@ -255,6 +255,30 @@ fn c2_w1_large_samples_against_a_closed_form() {
     }
 }
 
+#[test]
+fn c2_w1_is_finite_near_f64_max_for_unweighted_samples() {
+    // Regression: the unweighted paths summed n (high - low) or
+    // n m (high - low) before dividing, and returned +inf for these finite W1.
+    // u = (1e308, -1e308) against v = (0, 1, 3): the CDFs differ by 1/2 on
+    // (-1e308, 0) and (3, 1e308), by 1/6 on (0, 1) and by 1/6 on (1, 3), so
+    // W1 = 1e308 - 3/2 + 1/6 + 1/3 = 1e308 - 1, which rounds to 1e308.
+    let unequal = w1_samples(&[1e308, -1e308], None, &[0.0, 1.0, 3.0], None).unwrap();
+    assert!(tol::close(unequal, 1e308), "unequal sizes: {unequal:e}");
+    // Equal sizes: every value of u is 1.5e308 above every value of v.
+    let equal = w1_samples(&[1e308, 1e308], None, &[-5e307, -5e307], None).unwrap();
+    assert!(tol::close(equal, 1.5e308), "equal sizes: {equal:e}");
+    // The same with explicit weights goes through the weighted path.
+    let weights = [0.5, 0.5];
+    let weighted = w1_samples(
+        &[1e308, 1e308],
+        Some(&weights),
+        &[-5e307, -5e307],
+        Some(&weights),
+    )
+    .unwrap();
+    assert!(tol::close(weighted, 1.5e308), "weighted: {weighted:e}");
+}
+
 /// The supports of P_0 = delta_0 and P_theta = delta_theta as distributions
 /// on the two points {0, theta} (one point when theta = 0).
 fn two_diracs(theta: f64) -> (Discrete, Discrete) {

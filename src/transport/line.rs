@@ -172,9 +172,14 @@ pub fn w1(a: &LineSample, b: &LineSample) -> f64 {
         // value (exact, but for subnormals) and double the answer.
         return 2.0 * w1(&a.scaled(0.5), &b.scaled(0.5));
     }
+    // The unweighted paths add up terms as large as `n (high - low)` (equal
+    // sizes) or `n m (high - low)` (the integer CDF difference times a gap)
+    // before they divide; where that could overflow, the weighted path,
+    // whose terms and partial sums stay below `high - low`, takes over.
+    let unweighted_fits = ((high - low) * (n as f64) * (m as f64)).is_finite();
     match (&a.masses, &b.masses) {
-        (None, None) if n == m => w1_equal_sizes(&a.values, &b.values),
-        (None, None) if (n as u128) * (m as u128) <= i64::MAX as u128 => {
+        (None, None) if n == m && unweighted_fits => w1_equal_sizes(&a.values, &b.values),
+        (None, None) if unweighted_fits && (n as u128) * (m as u128) <= i64::MAX as u128 => {
             w1_unweighted(&a.values, &b.values)
         }
         _ => w1_weighted(a, b),
