@@ -340,16 +340,20 @@ pub fn w1_histograms(points: &[f64], p: &Discrete, q: &Discrete) -> Result<f64> 
         .map(|(a, b)| a - b)
         .collect();
     let (keys, excess) = radix_sort(keys, excess);
+    // Points that span more than f64::MAX: halve them (exact, but for
+    // subnormals) so that no gap overflows, and double the area, as `w1` does.
+    let span = value_of(keys[keys.len() - 1]) - value_of(keys[0]);
+    let factor = if span.is_finite() { 1.0 } else { 0.5 };
     let mut difference = CompensatedSum::new();
     let mut area = CompensatedSum::new();
     for (k, pair) in keys.windows(2).enumerate() {
         difference.add(excess[k]);
         let d = difference.value().abs();
         if d != 0.0 {
-            area.add(d * (value_of(pair[1]) - value_of(pair[0])));
+            area.add(d * (factor * value_of(pair[1]) - factor * value_of(pair[0])));
         }
     }
-    Ok(area.value())
+    Ok(area.value() / factor)
 }
 
 /// `W_p(a, b) = (\int_0^1 |F_a^{-1}(t) - F_b^{-1}(t)|^p dt)^{1/p}` for an
@@ -398,26 +402,38 @@ pub fn wp(order: f64, a: &LineSample, b: &LineSample) -> Result<f64> {
     let scale = f64::from_bits(largest.to_bits() & (0x7ff << 52)).max(f64::MIN_POSITIVE);
     let (a, b) = (&a.scaled(1.0 / scale), &b.scaled(1.0 / scale));
     let (cumulative_a, cumulative_b) = (cumulative(a), cumulative(b));
-    let (x, y) = (&a.values, &b.values);
-    let (mut i, mut j) = (0, 0);
-    let mut t = 0.0;
-    let mut integral = CompensatedSum::new();
-    while i < x.len() && j < y.len() {
-        let next = cumulative_a[i].min(cumulative_b[j]);
-        let dt = next - t;
-        if dt > 0.0 {
-            integral.add(dt * (x[i] - y[j]).abs().powf(order));
-            t = next;
+    // Each step of the merged quantile functions: its width dt and |x - y|.
+    let for_each_step = |visit: &mut dyn FnMut(f64, f64)| {
+        let (x, y) = (&a.values, &b.values);
+        let (mut i, mut j) = (0, 0);
+        let mut t = 0.0;
+        while i < x.len() && j < y.len() {
+            let next = cumulative_a[i].min(cumulative_b[j]);
+            let dt = next - t;
+            if dt > 0.0 {
+                visit(dt, (x[i] - y[j]).abs());
+                t = next;
+            }
+            // Leave every quantile step that ends here (both, at a common step).
+            if cumulative_a[i] <= next {
+                i += 1;
+            }
+            if cumulative_b[j] <= next {
+                j += 1;
+            }
         }
-        // Leave every quantile step that ends here (both, at a common step).
-        if cumulative_a[i] <= next {
-            i += 1;
-        }
-        if cumulative_b[j] <= next {
-            j += 1;
-        }
+    };
+    // Even on values near 1, |x - y|^p overflows or underflows for a large
+    // order p: integrate (|x - y| / D)^p, D the largest distance, whose
+    // terms are at most 1 and whose largest term is not lost.
+    let mut largest_distance = 0.0f64;
+    for_each_step(&mut |_, d| largest_distance = largest_distance.max(d));
+    if largest_distance == 0.0 {
+        return Ok(0.0);
     }
-    Ok(scale * integral.value().powf(1.0 / order))
+    let mut integral = CompensatedSum::new();
+    for_each_step(&mut |dt, d| integral.add(dt * (d / largest_distance).powf(order)));
+    Ok(scale * largest_distance * integral.value().powf(1.0 / order))
 }
 
 /// Cumulative masses of a sample, compensated; exactly 1 from the last

@@ -258,7 +258,8 @@ pub fn emd(p: &[f64], q: &[f64], cost: &CostMatrix) -> Result<Transport> {
 /// by more than 4 ulps per entry of the larger total (without
 /// normalisation), or [`Error::ZeroTotal`] when normalising a zero total;
 /// [`Error::NoFeasiblePlan`] when mass cannot avoid forbidden arcs;
-/// [`Error::IterationLimit`] at the pivot cap; [`Error::CertificateFailed`]
+/// [`Error::IterationLimit`] at the pivot cap; [`Error::InvalidParameter`]
+/// when the optimal cost exceeds `f64::MAX`; [`Error::CertificateFailed`]
 /// if the answer does not certify (a bug, reported rather than hidden).
 pub fn emd_with(
     p: &[f64],
@@ -324,8 +325,19 @@ pub fn emd_with(
         total.add(product);
         total.add(e.mass.mul_add(c, -product));
     }
+    let cost_value = total.value();
+    if !cost_value.is_finite() {
+        // Every arc used is finite, so the optimum itself exceeds f64::MAX:
+        // bad input, not a failure of the solver (its certificate would fail
+        // on the infinite cost).
+        return Err(Error::InvalidParameter {
+            name: "optimal cost",
+            value: f64::INFINITY,
+            requirement: "the optimal cost must be finite (at most f64::MAX); scale the masses or the costs down",
+        });
+    }
     let mut answer = Transport {
-        cost: total.value(),
+        cost: cost_value,
         plan,
         u: solved.u,
         v: solved.v,
