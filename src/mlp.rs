@@ -107,12 +107,14 @@ impl Activation {
     fn forward(self, z: &mut [f64]) {
         match self {
             Activation::Tanh => z.iter_mut().for_each(|v| *v = tanh(*v)),
+            // `v < 0` rather than `v > 0`, so that a NaN passes through
+            // (as the forward pass documents) instead of becoming 0.
             Activation::Relu => z
                 .iter_mut()
-                .for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 }),
+                .for_each(|v| *v = if *v < 0.0 { 0.0 } else { *v }),
             Activation::LeakyRelu { slope } => z
                 .iter_mut()
-                .for_each(|v| *v = if *v > 0.0 { *v } else { slope * *v }),
+                .for_each(|v| *v = if *v < 0.0 { slope * *v } else { *v }),
         }
     }
 
@@ -165,7 +167,8 @@ impl Mlp {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when there are fewer than two widths, a
-    /// width is 0, or the activation is invalid.
+    /// width is 0, the number of parameters overflows `usize` or cannot be
+    /// allocated, or the activation is invalid.
     pub fn new(widths: &[usize], activation: Activation, seed: u64) -> Result<Self> {
         let mut net = Self::zeros(widths, activation)?;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -211,23 +214,38 @@ impl Mlp {
                 requirement: "every width must be positive",
             });
         }
+        // Checked: widths whose parameter count overflows `usize` (or whose
+        // parameters cannot be allocated) are an error, not a wrapped layout
+        // or an aborted process.
+        let too_many = || Error::InvalidParameter {
+            name: "widths",
+            value: f64::INFINITY,
+            requirement: "the number of parameters must fit in memory",
+        };
         let mut layers = Vec::with_capacity(widths.len() - 1);
-        let mut offset = 0;
+        let mut offset: usize = 0;
         for pair in widths.windows(2) {
             let (inputs, outputs) = (pair[0], pair[1]);
+            let bias = inputs
+                .checked_mul(outputs)
+                .and_then(|w| offset.checked_add(w))
+                .ok_or_else(too_many)?;
             layers.push(Layer {
                 inputs,
                 outputs,
                 weights: offset,
-                bias: offset + inputs * outputs,
+                bias,
             });
-            offset += (inputs + 1) * outputs;
+            offset = bias.checked_add(outputs).ok_or_else(too_many)?;
         }
+        let mut params = Vec::new();
+        params.try_reserve_exact(offset).map_err(|_| too_many())?;
+        params.resize(offset, 0.0);
         Ok(Self {
             widths: widths.to_vec(),
             activation,
             layers,
-            params: DVector::zeros(offset),
+            params: DVector::from_vec(params),
         })
     }
 

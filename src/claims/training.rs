@@ -650,8 +650,11 @@ fn a9(_: &Context) -> Result<Vec<Measurement>> {
         .iter()
         .map(|p| study.c_of_g0 - p.c_of_g)
         .fold(f64::INFINITY, f64::min);
-    // Bisect for the step size at which C(G1) returns to C(G0).
-    let (mut lo, mut hi) = (2.0 / l, A9_LARGE_STEP);
+    // Bisect for the step size at which C(G1) returns to C(G0), from the
+    // smallest probed step (where C fell, measured above) to the large one
+    // (where it rose): starting at 2/L instead would make `lo >= 2/L` below
+    // true whatever C does.
+    let (mut lo, mut hi) = (A9_SMALL_STEPS[0], A9_LARGE_STEP);
     let rise = |eta: f64| -> Result<f64> {
         Ok(probe_generator_steps(&p_data, &g0, &[eta])?.probes[0].c_of_g - study.c_of_g0)
     };

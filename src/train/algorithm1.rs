@@ -378,6 +378,10 @@ pub struct Algorithm1<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: S
     g_tape: G::Tape,
 }
 
+/// Most `f64` entries one buffer may be asked for: a `Vec<f64>` holds at most
+/// `isize::MAX` bytes.
+const MAX_BUFFER_LEN: usize = isize::MAX as usize / std::mem::size_of::<f64>();
+
 /// Seed offset of the W1 monitor's stream (any constant other than 0).
 const MONITOR_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
 
@@ -386,7 +390,8 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for `m = 0`, `k = 0`, a W1 monitor with
-    /// fewer than 1 sample or on samples that are not 1-D;
+    /// fewer than 1 sample or on samples that are not 1-D, an `m` (or a
+    /// monitor size) so large that `2 m` rows of samples overflow a buffer;
     /// [`Error::LengthMismatch`] when dimensions disagree (data vs samples,
     /// noise vs generator input, a discriminator with more than one output,
     /// an optimiser sized for another model).
@@ -413,6 +418,26 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
             }
         }
         let dim = d.sample_dim();
+        // The buffers hold up to 2m rows (and the W1 monitor n rows) of the
+        // widest of sample and noise: refuse sizes whose element count
+        // overflows what a Vec can hold, rather than panic allocating them.
+        let widest = dim.max(g.noise_dim()).max(1);
+        for (name, count) in [("minibatch", m)]
+            .into_iter()
+            .chain(settings.w1_samples.map(|n| ("w1_samples", n)))
+        {
+            let fits = count
+                .checked_mul(2)
+                .and_then(|c| c.checked_mul(widest))
+                .is_some_and(|c| c <= MAX_BUFFER_LEN);
+            if !fits {
+                return Err(Error::InvalidParameter {
+                    name,
+                    value: count as f64,
+                    requirement: "twice this many rows of samples must fit in one buffer",
+                });
+            }
+        }
         check_same_length(g.sample_dim(), dim)?;
         check_same_length(p_data.dim(), dim)?;
         check_same_length(noise.dim(), g.noise_dim())?;
@@ -468,8 +493,10 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
     /// One iteration of Algorithm 1: k discriminator steps, one generator step.
     ///
     /// # Errors
-    /// Only if a model's own forward or backward pass refuses a shape that
-    /// [`Algorithm1::new`] accepted (never for [`Mlp`]).
+    /// [`Error::NotConverged`] when the run has diverged (a loss or gradient
+    /// norm is NaN; the updates of this iteration are already applied);
+    /// otherwise only if a model's own forward or backward pass refuses a
+    /// shape that [`Algorithm1::new`] accepted (never for [`Mlp`]).
     pub fn step(&mut self) -> Result<Record> {
         let mut d_loss = 0.0;
         let (mut value, mut d_grad_norm) = (0.0, 0.0);
@@ -480,6 +507,19 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
         d_loss /= self.settings.discriminator_steps as f64;
         let (g_loss, g_grad_norm) = self.generator_step()?;
         self.iterations += 1;
+        // A diverged run (a learning rate too large for the models) turns
+        // the parameters to inf and NaN; say so instead of returning NaN.
+        // (An infinite loss alone is legitimate: a confident discriminator.)
+        let measured = [d_loss, g_loss, value, d_grad_norm, g_grad_norm];
+        if measured.iter().any(|x| x.is_nan()) {
+            return Err(Error::NotConverged {
+                what: "Algorithm 1",
+                detail: format!(
+                    "diverged: a NaN loss or gradient at iteration {} (learning rate too large?)",
+                    self.iterations
+                ),
+            });
+        }
         let w1 = match self.settings.w1_samples {
             Some(n) => Some(self.sample_w1(n)?),
             None => None,
