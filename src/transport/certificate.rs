@@ -153,6 +153,17 @@ fn dot(pairs: impl Iterator<Item = (f64, f64)>) -> f64 {
 /// the solver was asked to normalise). Shapes that do not fit give a
 /// certificate that fails, never a panic.
 ///
+/// # Limitation
+/// The dual and gap tolerances grow with `|u_i| + |v_j|`, the size of the
+/// potentials, because that is the rounding of `u_i + v_j` in `f64`. Adding a
+/// constant `K` to every `u_i` and subtracting it from every `v_j` leaves the
+/// dual objective unchanged but inflates those tolerances, so a caller who
+/// hands in a wrong plan with potentials shifted by `K = 1e15` on a cost of
+/// order 1 can pass. The potentials that [`emd`](super::emd) returns are
+/// sums of costs along paths of its spanning tree, so this check is tight for
+/// its own answers; for answers from elsewhere, compare `gap_tolerance` with
+/// the cost's own scale before trusting `passed`.
+///
 /// # Example
 /// ```
 /// use gan_theory::transport::{CostMatrix, emd, verify_certificate};
