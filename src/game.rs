@@ -338,6 +338,39 @@ pub fn non_saturating_loss_grad(logit: f64) -> f64 {
     -sigmoid(-logit)
 }
 
+/// Which loss the generator descends: the minimax game's own term, or the
+/// paper's practical alternative (Goodfellow et al. 2014, Section 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GeneratorLoss {
+    /// `ln(1 - D(G(z)))` ([`saturating_loss`]); its gradient in D's logit
+    /// vanishes as `D(G(z)) -> 0`.
+    Saturating,
+    /// `-ln D(G(z))` ([`non_saturating_loss`]); its gradient in D's logit
+    /// tends to -1 as `D(G(z)) -> 0`.
+    #[default]
+    NonSaturating,
+}
+
+impl GeneratorLoss {
+    /// The loss a generated sample at support point `i` costs against `d`:
+    /// `ln(1 - D(x_i))` or `-ln D(x_i)`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discriminator, game::GeneratorLoss};
+    /// let d = Discriminator::from_probabilities(vec![0.5])?;
+    /// assert_eq!(GeneratorLoss::Saturating.point_cost(&d, 0), 0.5f64.ln());
+    /// assert_eq!(GeneratorLoss::NonSaturating.point_cost(&d, 0), -(0.5f64.ln()));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
+    pub fn point_cost(self, d: &Discriminator, i: usize) -> f64 {
+        match self {
+            GeneratorLoss::Saturating => d.ln_one_minus_d(i),
+            GeneratorLoss::NonSaturating => -d.ln_d(i),
+        }
+    }
+}
+
 /// A Monte Carlo estimate of V with its standard error.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ValueEstimate {

@@ -538,12 +538,7 @@ fn a8_fixed_d_collapses_the_generator_onto_argmax_d() {
     let (p_data, d) = a8_game();
     let start = TabularGenerator::uniform(5).unwrap();
     for loss in [GeneratorLoss::Saturating, GeneratorLoss::NonSaturating] {
-        let costs: Vec<f64> = (0..5)
-            .map(|i| match loss {
-                GeneratorLoss::Saturating => d.ln_one_minus_d(i),
-                GeneratorLoss::NonSaturating => -d.ln_d(i),
-            })
-            .collect();
+        let costs: Vec<f64> = (0..5).map(|i| loss.point_cost(&d, i)).collect();
         let step = 1.0 / linear_loss_smoothness(&costs);
         let run = train_generator(
             &p_data,

@@ -10,9 +10,7 @@ use crate::numeric::sigmoid;
 use crate::optim::Adam;
 use crate::tabular::{TabularDiscriminator, TabularGenerator};
 use crate::tol::{self, EPS};
-use crate::train::algorithm1::{
-    Algorithm1, GeneratorLoss as Alg1Loss, Normal1d, Sampler, Settings, TrainingRng, Uniform1d,
-};
+use crate::train::algorithm1::{Algorithm1, Normal1d, Sampler, Settings, TrainingRng, Uniform1d};
 use crate::train::inner_max::{
     InnerMaxSettings, InnerObjective, MlpInnerProblem, TanhTiltedPair, maximise_value,
 };
@@ -366,7 +364,7 @@ pub(crate) fn figure_1_numbers(seed: u64) -> Result<Figure1Numbers> {
         let settings = Settings {
             minibatch: 64,
             discriminator_steps: A6_K,
-            loss: Alg1Loss::NonSaturating,
+            loss: GeneratorLoss::NonSaturating,
             seed: seed.wrapping_add(phase as u64),
             w1_samples: None,
         };
@@ -558,12 +556,7 @@ fn a8(_: &Context) -> Result<Vec<Measurement>> {
         (GeneratorLoss::Saturating, "saturating"),
         (GeneratorLoss::NonSaturating, "non-saturating"),
     ] {
-        let costs: Vec<f64> = (0..n)
-            .map(|i| match loss {
-                GeneratorLoss::Saturating => d.ln_one_minus_d(i),
-                GeneratorLoss::NonSaturating => -d.ln_d(i),
-            })
-            .collect();
+        let costs: Vec<f64> = (0..n).map(|i| loss.point_cost(&d, i)).collect();
         let step = 1.0 / linear_loss_smoothness(&costs);
         let run = train_generator(
             &p_data,

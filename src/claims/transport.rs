@@ -79,6 +79,36 @@ fn random_points<R: Rng + ?Sized>(rng: &mut R, n: usize, dim: usize) -> Result<P
     Points::from_flat(n, dim, (0..n * dim).map(|_| rng.random::<f64>()).collect())
 }
 
+/// A random transport problem under a metric: `p` on the points `xp` and
+/// `q` on `xq` (1 to 12 of each, in the unit cube of dimension 1 to 3, about
+/// a third of the masses 0), with the Euclidean or the cityblock distance.
+struct MetricInstance {
+    p: Discrete,
+    xp: Points,
+    q: Discrete,
+    xq: Points,
+    metric: Metric,
+}
+
+fn random_metric_instance<R: Rng + ?Sized>(rng: &mut R) -> Result<MetricInstance> {
+    let (n, m) = (rng.random_range(1..=12), rng.random_range(1..=12));
+    let dim = rng.random_range(1..=3);
+    let metric = if rng.random::<bool>() {
+        Metric::Euclidean
+    } else {
+        Metric::Cityblock
+    };
+    let (xp, xq) = (random_points(rng, n, dim)?, random_points(rng, m, dim)?);
+    let (p, q) = (random_distribution(rng, n), random_distribution(rng, m));
+    Ok(MetricInstance {
+        p,
+        xp,
+        q,
+        xq,
+        metric,
+    })
+}
+
 /// `W1` and the full answer between `p` on `xp` and `q` on `xq`.
 fn solve(
     p: &Discrete,
@@ -128,21 +158,14 @@ fn c1(context: &Context) -> Result<Vec<Measurement>> {
     let (mut self_distance, mut asymmetry, mut triangle) = (0.0f64, 0.0f64, 0.0f64);
     let mut separation = f64::INFINITY;
     for _ in 0..INSTANCES {
-        let (n, m) = (rng.random_range(1..=12), rng.random_range(1..=12));
-        let dim = rng.random_range(1..=3);
-        let metric = if rng.random::<bool>() {
-            Metric::Euclidean
-        } else {
-            Metric::Cityblock
-        };
-        let (xp, xq) = (
-            random_points(&mut rng, n, dim)?,
-            random_points(&mut rng, m, dim)?,
-        );
-        let (p, q) = (
-            random_distribution(&mut rng, n),
-            random_distribution(&mut rng, m),
-        );
+        let MetricInstance {
+            p,
+            xp,
+            q,
+            xq,
+            metric,
+        } = random_metric_instance(&mut rng)?;
+        let (n, m, dim) = (xp.len(), xq.len(), xp.dim());
         let cost = CostMatrix::from_points(&xp, &xq, metric)?;
         let t = emd(p.as_slice(), q.as_slice(), &cost)?;
         // The certificate recomputed from scratch, each part against its allowance.
@@ -303,21 +326,14 @@ fn c3(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 33);
     let (mut worst_gap, mut worst_excess) = (0.0f64, 0.0f64);
     for _ in 0..INSTANCES {
-        let (n, m) = (rng.random_range(1..=12), rng.random_range(1..=12));
-        let dim = rng.random_range(1..=3);
-        let metric = if rng.random::<bool>() {
-            Metric::Euclidean
-        } else {
-            Metric::Cityblock
-        };
-        let (xp, xq) = (
-            random_points(&mut rng, n, dim)?,
-            random_points(&mut rng, m, dim)?,
-        );
-        let (p, q) = (
-            random_distribution(&mut rng, n),
-            random_distribution(&mut rng, m),
-        );
+        let MetricInstance {
+            p,
+            xp,
+            q,
+            xq,
+            metric,
+        } = random_metric_instance(&mut rng)?;
+        let (n, m, dim) = (xp.len(), xq.len(), xp.dim());
         let t = solve(&p, &xp, &q, &xq, metric)?;
         let f = KrPotential::new(&xq, &t.v, metric)?;
         let scale = kr_scale(&t, dim);

@@ -289,17 +289,7 @@ impl<F: FnMut(&mut TrainingRng) -> f64> Sampler for FnSampler1d<F> {
     }
 }
 
-/// Which loss the generator descends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum GeneratorLoss {
-    /// `(1/m) sum ln(1 - D(G(z)))`, the minimax game's own term
-    /// ([`saturating_loss`]); its gradient vanishes as `D(G(z)) -> 0`.
-    Saturating,
-    /// `-(1/m) sum ln D(G(z))` ([`non_saturating_loss`]), the paper's
-    /// practical choice; its gradient in the logit tends to -1 as `D(G(z)) -> 0`.
-    #[default]
-    NonSaturating,
-}
+pub use crate::game::GeneratorLoss;
 
 /// How a run is set up.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -330,14 +330,7 @@ pub fn descend_c_of_g(
     })
 }
 
-/// Which generator loss a run descends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GeneratorLoss {
-    /// `E_{p_g}[ln(1 - D)]`, the minimax game's own term.
-    Saturating,
-    /// `E_{p_g}[-ln D]`, the paper's practical alternative (Section 3).
-    NonSaturating,
-}
+pub use crate::game::GeneratorLoss;
 
 /// How the discriminator is kept during [`train_generator`].
 #[derive(Debug, Clone, PartialEq)]
