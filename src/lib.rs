@@ -4,7 +4,9 @@
 
 pub mod claims;
 pub mod continuous;
+pub mod critic;
 pub mod divergence;
+pub mod dynamics;
 pub mod error;
 pub mod game;
 pub mod io;
@@ -17,6 +19,7 @@ pub mod tabular;
 pub mod tol;
 pub mod train;
 pub mod transport;
+pub mod variants;
 
 pub use error::{Error, Result};
 pub use game::Discriminator;

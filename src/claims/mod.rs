@@ -8,12 +8,18 @@
 //! Later claims are added by writing a check function and listing it in
 //! [`all`]; the CLI, the report and the tests pick it up from there.
 
+mod conditional;
 mod continuous;
 mod divergence;
+mod dynamics;
+mod ebgan;
+mod fgan;
 mod fit;
 mod game;
+mod lsgan;
 mod training;
 mod transport;
+mod wgan;
 
 use crate::error::Error;
 use serde::Serialize;
@@ -195,6 +201,12 @@ pub fn all() -> Vec<Claim> {
     claims.extend(fit::claims());
     claims.extend(continuous::claims());
     claims.extend(transport::claims());
+    claims.extend(wgan::claims());
+    claims.extend(lsgan::claims());
+    claims.extend(ebgan::claims());
+    claims.extend(conditional::claims());
+    claims.extend(fgan::claims());
+    claims.extend(dynamics::claims());
     claims
 }
 

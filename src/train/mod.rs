@@ -15,6 +15,9 @@
 //!   (claim B4, "maximum likelihood is minimum KL").
 
 pub mod algorithm1;
+pub mod conditional;
 pub mod fit;
 pub mod inner_max;
 pub mod tabular_game;
+pub mod tabular_variants;
+pub mod wgan;

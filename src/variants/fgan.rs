@@ -1,0 +1,1 @@
+//! Filled in by the fgan work (issue 5).

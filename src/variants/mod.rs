@@ -1,0 +1,19 @@
+//! The game's variants after Goodfellow et al. 2014, in closed form: what each
+//! objective's best discriminator (critic, energy) is for a fixed generator, and
+//! which divergence the generator then minimises.
+//!
+//! - [`wgan`]: the Wasserstein critic's loss, weight clipping and the gradient
+//!   penalty's interpolates (claim D1).
+//! - [`lsgan`]: least squares with labels (a, b, c) (claim D2).
+//! - [`ebgan`]: an energy with a margin m (claim D3).
+//! - [`conditional`]: conditional GANs on a finite label set and pix2pix (claim D4).
+//! - [`fgan`]: f-divergences, their conjugates and output activations (claim D5).
+//!
+//! Everything here is deterministic arithmetic on [`Discrete`](crate::Discrete)
+//! distributions; models and training live in the layers above.
+
+pub mod conditional;
+pub mod ebgan;
+pub mod fgan;
+pub mod lsgan;
+pub mod wgan;

@@ -1,0 +1,1 @@
+//! Filled in by the wgan work (issue 5).
