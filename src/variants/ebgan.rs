@@ -1,1 +1,273 @@
-//! Filled in by the ebgan work (issue 5).
+//! Energy-based GAN (Zhao et al. 2017) on a finite support, in closed form.
+//!
+//! The discriminator is an energy `D >= 0` (in the paper an autoencoder's
+//! reconstruction error; here any non-negative function, given by its
+//! values on the points: an [`Energy`]). With a margin `m > 0`,
+//! `p = p_data` and `q = p_g`:
+//!
+//! ```text
+//! L_D(D) = E_p D + E_q [m - D]^+          (the energy minimises; V in the paper)
+//! L_G(D) = E_q D                          (the generator minimises; U in the paper)
+//! min_D L_D = m sum_i min(p_i, q_i) = m (1 - TV(p, q))
+//! ```
+//!
+//! Per point, `D ↦ p_i D + q_i [m - D]^+` on `D >= 0` is minimised by `D = 0`
+//! where `p_i > q_i`, by `D = m` where `p_i < q_i` (every `D >= m` if
+//! `p_i = 0`), and by every `D` in `[0, m]` where `p_i = q_i`
+//! ([`best_response_interval`]). So with `p_g = p_data` every energy with
+//! values in `[0, m]` on the support is a best response, constant or not; it
+//! is the generator's best response (mass on `argmin D`) that forces `D` to
+//! be constant on the support at a Nash equilibrium ([`nash_gaps`]).
+
+use crate::error::{Error, Result, check_same_length};
+use crate::measure::{Discrete, check_non_negative, same_len};
+use crate::numeric;
+
+/// The margin `m > 0` of the hinge `[m - D]^+`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Margin(f64);
+
+impl Margin {
+    /// A margin `m`, finite and positive.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when `m` is NaN, infinite or `<= 0`.
+    pub fn new(m: f64) -> Result<Self> {
+        if !(m.is_finite() && m > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "m",
+                value: m,
+                requirement: "the margin must be finite and positive",
+            });
+        }
+        Ok(Self(m))
+    }
+
+    /// The value `m`.
+    pub fn value(&self) -> f64 {
+        self.0
+    }
+}
+
+/// A tabular energy: one finite value `D(x_i) >= 0` per point.
+///
+/// # Example
+/// ```
+/// use gan_theory::variants::ebgan::Energy;
+/// let d = Energy::new(vec![0.0, 1.5, 2.0])?;
+/// assert_eq!(d.values(), &[0.0, 1.5, 2.0]);
+/// assert!(Energy::new(vec![0.5, -1.0]).is_err());
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Energy(Vec<f64>);
+
+impl Energy {
+    /// From values, each finite and `>= 0` (`-0.0` is taken as 0).
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`], [`Error::Negative`].
+    pub fn new(values: Vec<f64>) -> Result<Self> {
+        check_non_negative(&values)?;
+        Ok(Self(values.into_iter().map(|v| v + 0.0).collect()))
+    }
+
+    /// The constant energy `gamma` on `n` points.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] for `n = 0`, or as [`Energy::new`] for a bad `gamma`.
+    pub fn constant(n: usize, gamma: f64) -> Result<Self> {
+        Self::new(vec![gamma; n])
+    }
+
+    /// The values.
+    pub fn values(&self) -> &[f64] {
+        &self.0
+    }
+
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always false: an energy has at least one point.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The smallest value, `min_i D_i`.
+    pub fn minimum(&self) -> f64 {
+        self.0.iter().copied().fold(f64::INFINITY, f64::min)
+    }
+}
+
+fn check_game(p_data: &Discrete, p_g: &Discrete, energy: &Energy) -> Result<()> {
+    same_len(p_data, p_g)?;
+    check_same_length(p_data.len(), energy.len())
+}
+
+/// `L_D(D) = E_p D + E_q [m - D]^+`, the energy's loss (the paper's V).
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::ebgan::{Energy, Margin, discriminator_loss, best_value};
+/// let (p, q) = (Discrete::new(vec![0.5, 0.3, 0.2])?, Discrete::new(vec![0.2, 0.3, 0.5])?);
+/// let m = Margin::new(2.0)?;
+/// let d = Energy::new(vec![0.0, 0.0, 2.0])?;
+/// assert!((discriminator_loss(&m, &p, &q, &d)? - 1.4).abs() < 1e-15);
+/// assert!((best_value(&m, &p, &q)? - 1.4).abs() < 1e-15);   // m (1 - TV), TV = 0.3
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+pub fn discriminator_loss(
+    margin: &Margin,
+    p_data: &Discrete,
+    p_g: &Discrete,
+    energy: &Energy,
+) -> Result<f64> {
+    check_game(p_data, p_g, energy)?;
+    let d = energy.values();
+    let m = margin.0;
+    // E_p D + E_q [m - D]^+ as one compensated sum of non-negative terms.
+    let mut terms = Vec::with_capacity(2 * d.len());
+    for i in 0..d.len() {
+        if p_data[i] > 0.0 {
+            terms.push(p_data[i] * d[i]);
+        }
+        if p_g[i] > 0.0 {
+            terms.push(p_g[i] * (m - d[i]).max(0.0));
+        }
+    }
+    Ok(numeric::sum(terms))
+}
+
+/// `L_G(D) = E_q D`, the generator's loss (the paper's U).
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+pub fn generator_loss(p_g: &Discrete, energy: &Energy) -> Result<f64> {
+    check_same_length(p_g.len(), energy.len())?;
+    let d = energy.values();
+    Ok(p_g.expect(|i| d[i]))
+}
+
+/// A subgradient of `L_D` in `D`: `p_i - q_i` where `D_i < m`, `p_i` where
+/// `D_i >= m` (at the kink `D_i = m` the subdifferential is
+/// `[p_i - q_i, p_i]`; its right end is taken).
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+pub fn discriminator_subgradient(
+    margin: &Margin,
+    p_data: &Discrete,
+    p_g: &Discrete,
+    energy: &Energy,
+) -> Result<Vec<f64>> {
+    check_game(p_data, p_g, energy)?;
+    Ok(energy
+        .values()
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            if d < margin.0 {
+                p_data[i] - p_g[i]
+            } else {
+                p_data[i]
+            }
+        })
+        .collect())
+}
+
+/// The set of minimisers of `D ↦ p D + q [m - D]^+` over `D >= 0`, as
+/// `(low, high)` (`high` may be `+inf`):
+///
+/// | case | minimisers |
+/// |---|---|
+/// | `p > q` | `{0}` |
+/// | `0 < p < q` | `{m}` |
+/// | `0 = p < q` | `[m, +inf)` |
+/// | `p = q > 0` | `[0, m]` |
+/// | `p = q = 0` | `[0, +inf)` |
+pub fn best_response_interval(margin: &Margin, p: f64, q: f64) -> (f64, f64) {
+    let m = margin.0;
+    if p > q {
+        (0.0, 0.0)
+    } else if p < q {
+        if p > 0.0 { (m, m) } else { (m, f64::INFINITY) }
+    } else if p > 0.0 {
+        (0.0, m)
+    } else {
+        (0.0, f64::INFINITY)
+    }
+}
+
+/// The best energy for a fixed generator: at each point the lowest
+/// minimiser of `p_i D + q_i [m - D]^+`, that is `m` where `p_i < q_i` and 0
+/// elsewhere (ties `p_i = q_i`, where all of `[0, m]` is optimal, go to 0).
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+pub fn best_energy(margin: &Margin, p_data: &Discrete, p_g: &Discrete) -> Result<Energy> {
+    same_len(p_data, p_g)?;
+    Ok(Energy(
+        p_data
+            .as_slice()
+            .iter()
+            .zip(p_g.as_slice())
+            .map(|(&p, &q)| best_response_interval(margin, p, q).0)
+            .collect(),
+    ))
+}
+
+/// `min_D L_D = m sum_i min(p_i, q_i)`, which is `m (1 - TV(p, q))`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+pub fn best_value(margin: &Margin, p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
+    same_len(p_data, p_g)?;
+    let overlap = numeric::sum(
+        p_data
+            .as_slice()
+            .iter()
+            .zip(p_g.as_slice())
+            .map(|(&p, &q)| p.min(q)),
+    );
+    Ok(margin.0 * overlap.clamp(0.0, 1.0))
+}
+
+/// How far a pair (energy, generator) is from a Nash equilibrium: the
+/// energy's gap `L_D(D) - min L_D` and the generator's gap
+/// `E_q D - min_i D_i` (a generator of unlimited capacity best responds by
+/// putting its mass on `argmin D`). Both are `>= 0` up to rounding, and the
+/// pair is a Nash equilibrium iff both are 0: by the proof of claim D3 that
+/// holds iff `p_g = p_data`, `D = gamma` on the support for some `gamma` in
+/// `[0, m]`, and `D >= gamma` off it.
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+pub fn nash_gaps(
+    margin: &Margin,
+    p_data: &Discrete,
+    p_g: &Discrete,
+    energy: &Energy,
+) -> Result<NashGaps> {
+    let energy_gap =
+        discriminator_loss(margin, p_data, p_g, energy)? - best_value(margin, p_data, p_g)?;
+    let generator_gap = generator_loss(p_g, energy)? - energy.minimum();
+    Ok(NashGaps {
+        energy: energy_gap,
+        generator: generator_gap,
+    })
+}
+
+/// The two best-response gaps of [`nash_gaps`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NashGaps {
+    /// `L_D(D) - min_D' L_D(D')`: what the energy gains by best responding.
+    pub energy: f64,
+    /// `E_q D - min_i D_i`: what the generator gains by best responding.
+    pub generator: f64,
+}

@@ -1,1 +1,451 @@
-//! Filled in by the lsgan work (issue 5).
+//! Least squares GAN (Mao et al. 2017) on a finite support, in closed form.
+//!
+//! With labels `a` (fake), `b` (real) and `c` (what G wants D to say of its
+//! samples), a tabular discriminator `D` (one real score per point) and
+//! distributions `p = p_data`, `q = p_g`:
+//!
+//! ```text
+//! L_D(D) = ½ E_p (D - b)² + ½ E_q (D - a)²                 (D minimises)
+//! L_G(D) = ½ E_p (D - c)² + ½ E_q (D - c)²                 (G minimises; the paper's extended form)
+//! D*     = (b p + a q) / (p + q)
+//! L_G(D*) = ((a + b)/2 - c)² + ((b - a)/2)² T(p, q),   T(p, q) = ½ sum (p - q)² / (p + q)
+//! ```
+//!
+//! `T(p, q) = ½ chi2(2q ‖ p + q)`, Pearson's chi-squared of the two
+//! non-normalised measures `2q` and `p + q` (both of mass 2), with `p + q` in
+//! the denominator. With `b - c = 1` and `b - a = 2` the constant vanishes and
+//! the scale is 1: `L_G(D*) = ½ chi2(2 p_g ‖ p_data + p_g)`. Mao et al. write
+//! this as "chi2_Pearson(p_data + p_g ‖ 2 p_g)", which is Pearson's chi2 with the
+//! arguments the other way round (their integrand's denominator is
+//! `p_data + p_g`); read with the usual convention `chi2(P ‖ Q) = sum (P -
+//! Q)² / Q`, the quantity [`chi2_sum_against_twice_generated`] is a different
+//! number, `+inf` as soon as `p_g = 0 < p_data` somewhere, while `T` never
+//! exceeds 1. See `proofs/D2-lsgan.md`.
+//!
+//! Which generator loss: [`generator_loss`] is the extended form above,
+//! because its value at `D*` is the divergence the generator minimises; the
+//! paper trains G with only the second term, [`generator_loss_fake_only`].
+//! For a fixed D the two differ by `½ E_p (D - c)²`, which does not depend on
+//! p_g, so they have the same gradient in p_g ([`generator_loss_gradient_in_p_g`]);
+//! their values at `D* = D*_G` differ by a term that does depend on p_g.
+
+use crate::error::{Error, Result, check_same_length};
+use crate::measure::{Discrete, check_finite, check_non_negative, same_len};
+use crate::numeric::{self, CompensatedSum};
+
+/// The three labels of LSGAN: `a` for generated samples and `b` for real ones
+/// (the discriminator's regression targets), `c` the value the generator
+/// wants the discriminator to give its samples.
+///
+/// # Example
+/// ```
+/// use gan_theory::variants::lsgan::LsganLabels;
+/// let labels = LsganLabels::new(-1.0, 1.0, 0.0)?;
+/// assert_eq!(labels, LsganLabels::chi2_labels());
+/// assert!(labels.gives_half_pearson());
+/// assert!(LsganLabels::new(1.0, 1.0, 0.0).is_err());   // a = b: D* undefined
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LsganLabels {
+    a: f64,
+    b: f64,
+    c: f64,
+}
+
+impl LsganLabels {
+    /// Labels `a` (fake), `b` (real), `c` (generator's target).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when a label is NaN or infinite, or when
+    /// `a = b` (the discriminator would have nothing to separate).
+    pub fn new(a: f64, b: f64, c: f64) -> Result<Self> {
+        for (name, value) in [("a", a), ("b", b), ("c", c)] {
+            if !value.is_finite() {
+                return Err(Error::InvalidParameter {
+                    name,
+                    value,
+                    requirement: "an LSGAN label must be finite",
+                });
+            }
+        }
+        if a == b {
+            return Err(Error::InvalidParameter {
+                name: "a",
+                value: a,
+                requirement: "the fake label a must differ from the real label b",
+            });
+        }
+        Ok(Self { a, b, c })
+    }
+
+    /// `a = -1, b = 1, c = 0`: Mao et al.'s choice satisfying `b - c = 1`,
+    /// `b - a = 2`, for which `L_G(D*) = ½ chi2(2 p_g ‖ p_data + p_g)`.
+    pub fn chi2_labels() -> Self {
+        Self {
+            a: -1.0,
+            b: 1.0,
+            c: 0.0,
+        }
+    }
+
+    /// `a = 0, b = 1, c = 1`: Mao et al.'s "0-1 binary coding", where G wants
+    /// its samples labelled real; `L_G(D*) = 1/4 + T(p, q)/4`.
+    pub fn binary_labels() -> Self {
+        Self {
+            a: 0.0,
+            b: 1.0,
+            c: 1.0,
+        }
+    }
+
+    /// The fake label `a`.
+    pub fn a(&self) -> f64 {
+        self.a
+    }
+
+    /// The real label `b`.
+    pub fn b(&self) -> f64 {
+        self.b
+    }
+
+    /// The generator's target `c`.
+    pub fn c(&self) -> f64 {
+        self.c
+    }
+
+    /// True when `b - c = 1` and `b - a = 2` hold exactly in `f64`: the
+    /// paper's condition for `L_G(D*) = ½ chi2(2 p_g ‖ p_data + p_g)`.
+    pub fn gives_half_pearson(&self) -> bool {
+        self.b - self.c == 1.0 && self.b - self.a == 2.0
+    }
+
+    /// `((a + b)/2 - c)²`: the constant in `L_G(D*) = constant + scale T(p, q)`.
+    pub fn optimum_offset(&self) -> f64 {
+        (0.5 * self.a + 0.5 * self.b - self.c).powi(2)
+    }
+
+    /// `((b - a)/2)²`: the scale in `L_G(D*) = constant + scale T(p, q)`, and
+    /// in `min L_D = scale (1 - T(p, q))`.
+    pub fn optimum_scale(&self) -> f64 {
+        (0.5 * self.b - 0.5 * self.a).powi(2)
+    }
+}
+
+/// Checks that `d` has one finite score per point of `p`.
+fn check_scores(p: &Discrete, d: &[f64]) -> Result<()> {
+    check_same_length(p.len(), d.len())?;
+    check_finite(d)
+}
+
+/// `½ sum_i w_i (d_i - t)²` over the points with `w_i > 0`, compensated.
+fn half_weighted_squares(w: &Discrete, d: &[f64], target: f64) -> f64 {
+    0.5 * w.expect(|i| (d[i] - target).powi(2))
+}
+
+/// The discriminator's loss `L_D(D) = ½ E_p (D - b)² + ½ E_q (D - a)²`.
+///
+/// A score so large that a square overflows gives `+inf`, never NaN (points
+/// with no mass are skipped).
+///
+/// # Errors
+/// [`Error::LengthMismatch`] unless `p`, `q` and `d` have the same length;
+/// [`Error::NotANumber`] or [`Error::Infinite`] for a bad score.
+pub fn discriminator_loss(
+    labels: &LsganLabels,
+    p_data: &Discrete,
+    p_g: &Discrete,
+    d: &[f64],
+) -> Result<f64> {
+    same_len(p_data, p_g)?;
+    check_scores(p_data, d)?;
+    Ok(half_weighted_squares(p_data, d, labels.b) + half_weighted_squares(p_g, d, labels.a))
+}
+
+/// `∂L_D / ∂D_i = p_i (D_i - b) + q_i (D_i - a) = (p_i + q_i)(D_i - D*_i)`.
+///
+/// # Errors
+/// As [`discriminator_loss`].
+pub fn discriminator_loss_gradient(
+    labels: &LsganLabels,
+    p_data: &Discrete,
+    p_g: &Discrete,
+    d: &[f64],
+) -> Result<Vec<f64>> {
+    same_len(p_data, p_g)?;
+    check_scores(p_data, d)?;
+    Ok((0..d.len())
+        .map(|i| weighted(p_data[i], d[i] - labels.b) + weighted(p_g[i], d[i] - labels.a))
+        .collect())
+}
+
+/// `w x`, and 0 when `w = 0` (so an overflowed `x` gives no NaN).
+fn weighted(w: f64, x: f64) -> f64 {
+    if w > 0.0 { w * x } else { 0.0 }
+}
+
+/// The generator's loss in the paper's extended form,
+/// `L_G(D) = ½ E_p (D - c)² + ½ E_q (D - c)²`.
+///
+/// The first term does not depend on p_g for a fixed D; it is kept because
+/// then `L_G(D*) = optimum_offset + optimum_scale T(p, q)`
+/// ([`generator_value_at_optimum`]).
+///
+/// # Errors
+/// As [`discriminator_loss`].
+pub fn generator_loss(
+    labels: &LsganLabels,
+    p_data: &Discrete,
+    p_g: &Discrete,
+    d: &[f64],
+) -> Result<f64> {
+    same_len(p_data, p_g)?;
+    check_scores(p_data, d)?;
+    Ok(half_weighted_squares(p_data, d, labels.c) + half_weighted_squares(p_g, d, labels.c))
+}
+
+/// The generator's loss as the paper trains it, `½ E_q (D - c)²`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`], [`Error::NotANumber`], [`Error::Infinite`].
+pub fn generator_loss_fake_only(labels: &LsganLabels, p_g: &Discrete, d: &[f64]) -> Result<f64> {
+    check_scores(p_g, d)?;
+    Ok(half_weighted_squares(p_g, d, labels.c))
+}
+
+/// `∂L_G / ∂D_i = (p_i + q_i)(D_i - c)` (extended form).
+///
+/// # Errors
+/// As [`discriminator_loss`].
+pub fn generator_loss_gradient_in_d(
+    labels: &LsganLabels,
+    p_data: &Discrete,
+    p_g: &Discrete,
+    d: &[f64],
+) -> Result<Vec<f64>> {
+    same_len(p_data, p_g)?;
+    check_scores(p_data, d)?;
+    Ok((0..d.len())
+        .map(|i| weighted(p_data[i] + p_g[i], d[i] - labels.c))
+        .collect())
+}
+
+/// `∂L_G / ∂q_i = ½ (D_i - c)²` for a fixed D, the same for both forms of
+/// the generator's loss: the cost the generator pays per unit of mass at
+/// point i (the loss is linear in q; the gradient is taken in the ambient
+/// coordinates of q, before any projection onto the simplex).
+///
+/// # Errors
+/// [`Error::NotANumber`], [`Error::Infinite`], or [`Error::Empty`] for an
+/// empty `d`.
+pub fn generator_loss_gradient_in_p_g(labels: &LsganLabels, d: &[f64]) -> Result<Vec<f64>> {
+    if d.is_empty() {
+        return Err(Error::Empty);
+    }
+    check_finite(d)?;
+    Ok(d.iter().map(|&x| 0.5 * (x - labels.c).powi(2)).collect())
+}
+
+/// The optimal discriminator `D*_i = (b p_i + a q_i)/(p_i + q_i)`, the unique
+/// minimiser of `L_D` at every point that `p` or `q` charges.
+///
+/// Where `p_i = q_i = 0` the loss does not depend on `D_i`; this function
+/// puts `(a + b)/2` there, the value `D*` takes wherever the two
+/// distributions agree (the analogue of the GAN's `D* = 1/2`). It is computed
+/// as `b s + a (1 - s)` with `s = p/(p + q)`, so it lies between `a` and `b`
+/// and cannot overflow.
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::{LsganLabels, optimal_discriminator};
+/// let p = Discrete::new(vec![0.5, 0.5, 0.0, 0.0])?;
+/// let q = Discrete::new(vec![0.0, 0.5, 0.5, 0.0])?;
+/// let d = optimal_discriminator(&LsganLabels::chi2_labels(), &p, &q)?;
+/// assert_eq!(d, vec![1.0, 0.0, -1.0, 0.0]);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+pub fn optimal_discriminator(
+    labels: &LsganLabels,
+    p_data: &Discrete,
+    p_g: &Discrete,
+) -> Result<Vec<f64>> {
+    same_len(p_data, p_g)?;
+    Ok(p_data
+        .as_slice()
+        .iter()
+        .zip(p_g.as_slice())
+        .map(|(&p, &q)| {
+            let total = p + q;
+            if total > 0.0 {
+                let s = p / total;
+                labels.b * s + labels.a * (1.0 - s)
+            } else {
+                0.5 * labels.a + 0.5 * labels.b
+            }
+        })
+        .collect())
+}
+
+/// `T(p, q) = ½ sum_i (p_i - q_i)² / (p_i + q_i) = ½ chi2(2q ‖ p + q)`, terms
+/// with `p_i + q_i = 0` being 0; the divergence LSGAN's generator minimises
+/// (up to the affine map of [`generator_value_at_optimum`]). It is
+/// symmetric, lies in `[0, 1]`, is 0 iff `p = q` and 1 iff the supports are
+/// disjoint (it is half of Le Cam's triangular discrimination).
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::lsgan_divergence;
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// assert!((lsgan_divergence(&p, &q)? - 9.0 / 70.0).abs() < 1e-16);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+pub fn lsgan_divergence(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
+    same_len(p_data, p_g)?;
+    let mut s = CompensatedSum::new();
+    for (&p, &q) in p_data.as_slice().iter().zip(p_g.as_slice()) {
+        let total = p + q;
+        if total > 0.0 {
+            let d = p - q;
+            // d (d / total): d / total is in [-1, 1], so nothing underflows
+            // that should not.
+            s.add(d * (d / total));
+        }
+    }
+    Ok((0.5 * s.value()).clamp(0.0, 1.0))
+}
+
+/// `L_G(D*)` in closed form, for any labels:
+/// `½ sum_i ((b - c) p_i + (a - c) q_i)² / (p_i + q_i)`.
+///
+/// It equals `optimum_offset + optimum_scale T(p, q)`
+/// (see [`LsganLabels::optimum_offset`], [`lsgan_divergence`]); the sum is
+/// computed here from its definition, so the two can be checked against each
+/// other and against [`generator_loss`] at [`optimal_discriminator`].
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+pub fn generator_value_at_optimum(
+    labels: &LsganLabels,
+    p_data: &Discrete,
+    p_g: &Discrete,
+) -> Result<f64> {
+    same_len(p_data, p_g)?;
+    let (u, v) = (labels.b - labels.c, labels.a - labels.c);
+    let mut s = CompensatedSum::new();
+    for (&p, &q) in p_data.as_slice().iter().zip(p_g.as_slice()) {
+        let total = p + q;
+        if total > 0.0 {
+            // (u p + v q)² / (p + q) = (p + q) (u s + v (1 - s))², s = p / (p + q).
+            let share = p / total;
+            s.add(total * (u * share + v * (1.0 - share)).powi(2));
+        }
+    }
+    Ok(0.5 * s.value())
+}
+
+/// `min_D L_D = ½ (b - a)² sum_i p_i q_i / (p_i + q_i)`, from its definition.
+/// It equals `optimum_scale (1 - T(p, q))`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+pub fn optimal_discriminator_loss(
+    labels: &LsganLabels,
+    p_data: &Discrete,
+    p_g: &Discrete,
+) -> Result<f64> {
+    same_len(p_data, p_g)?;
+    let sum = numeric::sum(
+        p_data
+            .as_slice()
+            .iter()
+            .zip(p_g.as_slice())
+            .map(|(&p, &q)| {
+                let total = p + q;
+                if total > 0.0 { p * (q / total) } else { 0.0 }
+            }),
+    );
+    Ok(0.5 * (labels.b - labels.a).powi(2) * sum)
+}
+
+/// Pearson's chi-squared `chi2(P ‖ Q) = sum_i (P_i - Q_i)² / Q_i` of two
+/// non-negative measures (not necessarily of mass 1).
+///
+/// Terms with `P_i = Q_i = 0` are 0; the result is `+inf` when some
+/// `Q_i = 0 < P_i` (its true value), and `+inf` when a term overflows `f64`.
+///
+/// # Errors
+/// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`],
+/// [`Error::Negative`] for a bad entry (of `big_p` first, then `big_q`), and
+/// [`Error::LengthMismatch`].
+pub fn pearson_chi2_measures(big_p: &[f64], big_q: &[f64]) -> Result<f64> {
+    check_non_negative(big_p)?;
+    check_non_negative(big_q)?;
+    check_same_length(big_p.len(), big_q.len())?;
+    let mut s = CompensatedSum::new();
+    for (&x, &y) in big_p.iter().zip(big_q) {
+        if y == 0.0 {
+            if x > 0.0 {
+                return Ok(f64::INFINITY);
+            }
+            continue;
+        }
+        let d = x - y;
+        // d (d / y) keeps tiny d from underflowing in d²; if d / y overflows
+        // the term is beyond f64::MAX or d² / y is safe, and either way the
+        // sum is +inf or right, never NaN.
+        let ratio = d / y;
+        s.add(if ratio.is_finite() {
+            d * ratio
+        } else {
+            d * d / y
+        });
+    }
+    Ok(s.value().max(0.0))
+}
+
+/// `chi2(p + q ‖ 2q) = ½ sum_i (p_i - q_i)² / q_i = ½ chi2(p ‖ q)`: the
+/// LSGAN paper's formula read with the usual convention (denominator the
+/// second argument). It is `+inf` where `q_i = 0 < p_i`. It is *not* what
+/// LSGAN's generator minimises ([`lsgan_divergence`] is); it is here to show
+/// the difference.
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+pub fn chi2_sum_against_twice_generated(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
+    same_len(p_data, p_g)?;
+    let sum: Vec<f64> = p_data
+        .as_slice()
+        .iter()
+        .zip(p_g.as_slice())
+        .map(|(p, q)| p + q)
+        .collect();
+    let twice: Vec<f64> = p_g.as_slice().iter().map(|q| 2.0 * q).collect();
+    pearson_chi2_measures(&sum, &twice)
+}
+
+/// `½ chi2(2q ‖ p + q)` through [`pearson_chi2_measures`]: the same number
+/// as [`lsgan_divergence`] by another route (the identity of Mao et al.,
+/// with the arguments in the order the usual convention needs).
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+pub fn half_chi2_twice_generated_against_sum(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
+    same_len(p_data, p_g)?;
+    let sum: Vec<f64> = p_data
+        .as_slice()
+        .iter()
+        .zip(p_g.as_slice())
+        .map(|(p, q)| p + q)
+        .collect();
+    let twice: Vec<f64> = p_g.as_slice().iter().map(|q| 2.0 * q).collect();
+    Ok(0.5 * pearson_chi2_measures(&twice, &sum)?)
+}
