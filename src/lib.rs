@@ -15,6 +15,7 @@ pub mod mlp;
 pub mod numeric;
 pub mod optim;
 pub mod proofs;
+pub mod report;
 pub mod tabular;
 pub mod tol;
 pub mod train;

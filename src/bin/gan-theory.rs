@@ -5,8 +5,8 @@
 //! gan-theory divergence --p FILE --q FILE [--normalize] [--json]
 //! gan-theory emd --p FILE --q FILE (--cost FILE | --xp FILE --xq FILE [--metric M]) [--normalize] [--json]
 //! gan-theory w1 --u FILE --v FILE [--u-weights FILE] [--v-weights FILE] [--json]
-//! gan-theory verify [--json] [--seed N]
-//! gan-theory                      (same as `gan-theory verify`)
+//! gan-theory verify [--json] [--seed N] [--out DIR | --no-report]
+//! gan-theory [--json] [--seed N] [--out DIR | --no-report]   (same as `gan-theory verify`)
 //! ```
 //!
 //! Exit codes: 0 success (for `verify`: every claim passed), 1 a claim failed
@@ -21,7 +21,8 @@ use gan_theory::claims::{self, Claim, Comparison, Context, Outcome};
 use gan_theory::io::{Entries, MatrixEntries, Source, escape_controls, parse_matrix, parse_vector};
 use gan_theory::transport::line::{self, LineSample};
 use gan_theory::transport::{self, CostMatrix, EmdOptions, Metric, Points, Transport};
-use gan_theory::{Discrete, Error, divergence, game};
+use gan_theory::{Discrete, Error, divergence, game, report};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Serialize, Serializer};
 use std::io::{self, BufWriter, Write};
 use std::panic::{self, AssertUnwindSafe};
@@ -33,11 +34,15 @@ use std::process::ExitCode;
     name = "gan-theory",
     version,
     about = "States, proves and numerically verifies the theory of GANs. \
-             Without a command, runs `verify`."
+             Without a command, runs `verify` (its options may be given alone).",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// `verify`'s options, for the run without a command.
+    #[command(flatten)]
+    verify: VerifyArgs,
 }
 
 #[derive(Subcommand)]
@@ -158,6 +163,12 @@ struct VerifyArgs {
         allow_negative_numbers = true
     )]
     seed: u64,
+    /// Directory for the report (report.md and figures/*.svg); created if missing.
+    #[arg(long, value_name = "DIR", default_value = "report")]
+    out: PathBuf,
+    /// Run the checks only: no figures, no report.
+    #[arg(long, conflicts_with = "out")]
+    no_report: bool,
 }
 
 impl Default for VerifyArgs {
@@ -165,6 +176,8 @@ impl Default for VerifyArgs {
         Self {
             json: false,
             seed: Context::default().seed,
+            out: PathBuf::from("report"),
+            no_report: false,
         }
     }
 }
@@ -185,9 +198,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return refuse_usage(error),
     };
-    let command = cli
-        .command
-        .unwrap_or_else(|| Command::Verify(VerifyArgs::default()));
+    let command = cli.command.unwrap_or(Command::Verify(cli.verify));
     let mut out = BufWriter::new(io::stdout().lock());
     let result = match command {
         Command::Divergence(args) => run_divergence(&args, &mut out),
@@ -894,23 +905,76 @@ fn plural(n: usize, singular: &'static str, plural: &'static str) -> &'static st
 
 fn run_verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, Failure> {
     let context = Context { seed: args.seed };
-    let outcomes: Vec<Outcome> = claims::all()
+    let claims = claims::all();
+    let figures = if args.no_report {
+        Vec::new()
+    } else {
+        report::figures::all()
+    };
+    // The bar draws on stderr only when it is a terminal.
+    let progress = ProgressBar::new((claims.len() + figures.len()) as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let outcomes: Vec<Outcome> = claims
         .iter()
-        .map(|claim| run_claim(claim, &context))
+        .map(|claim| {
+            progress.set_message(format!("checking {}", claim.id));
+            let outcome = run_claim(claim, &context);
+            progress.inc(1);
+            outcome
+        })
+        .collect();
+    let drawn: Vec<report::Drawn> = figures
+        .iter()
+        .map(|figure| {
+            progress.set_message(format!("drawing {}", figure.file));
+            let drawn = figure.render(&context);
+            progress.inc(1);
+            drawn
+        })
+        .collect();
+    progress.finish_and_clear();
+    let written = if args.no_report {
+        None
+    } else {
+        let written = report::write(&args.out, &context, &outcomes, &drawn)
+            .map_err(|e| Failure::Input(format!("cannot write the report: {e}")))?;
+        Some(written)
+    };
+    let figure_failures: Vec<String> = drawn
+        .iter()
+        .filter_map(|d| {
+            d.svg
+                .as_ref()
+                .err()
+                .map(|e| format!("{}: {e}", d.figure.file))
+        })
         .collect();
     let rows = rows(&outcomes);
     let all_passed = outcomes.iter().all(|o| o.passed);
-    let code = if all_passed {
+    let code = if all_passed && figure_failures.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     };
+    for failure in &figure_failures {
+        let _ = writeln!(io::stderr(), "gan-theory: figure not drawn: {failure}");
+    }
     emit(out, code, |out| {
         if args.json {
             serde_json::to_writer_pretty(&mut *out, &rows)?;
             writeln!(out)
         } else {
             write_verify_table(out, &rows)?;
+            if let Some(w) = &written {
+                writeln!(
+                    out,
+                    "report: {} ({} figures)",
+                    w.page.display(),
+                    w.figures.len()
+                )?;
+            }
             write_summary(out, &outcomes)
         }
     })

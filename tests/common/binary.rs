@@ -36,10 +36,13 @@ impl Drop for TempFile {
 }
 
 /// The binary, with `RUST_BACKTRACE=1` so that a panic could not go unnoticed
-/// (its message would name the variable).
+/// (its message would name the variable), run in a scratch directory of this
+/// process so that `verify`'s default `report/` does not land in the crate.
 pub fn binary() -> Command {
+    let scratch = std::env::temp_dir().join(format!("gan-theory-cwd-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("cannot create a scratch directory");
     let mut command = Command::new(env!("CARGO_BIN_EXE_gan-theory"));
-    command.env("RUST_BACKTRACE", "1");
+    command.env("RUST_BACKTRACE", "1").current_dir(scratch);
     command
 }
 

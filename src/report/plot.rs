@@ -1,0 +1,349 @@
+//! Slide-sized SVG charts: one or more panels of line and point series, with a
+//! title, labelled axes, a legend and optional reference lines.
+//!
+//! A figure describes its data as [`Panel`]s; [`render`] lays them out on a
+//! grid and draws them with plotters' SVG backend. Nothing here knows about
+//! GANs: the figures in [`figures`](super::figures) compute the numbers.
+
+use plotters::prelude::*;
+use plotters::style::full_palette::{ORANGE_700, PURPLE_500};
+
+/// Width and height of a figure in pixels: readable on a slide.
+pub const FIGURE_SIZE: (u32, u32) = (1600, 1000);
+
+const TITLE_FONT: u32 = 44;
+const PANEL_TITLE_FONT: u32 = 34;
+const AXIS_FONT: u32 = 30;
+const TICK_FONT: u32 = 24;
+const LEGEND_FONT: u32 = 26;
+const LINE_WIDTH: u32 = 4;
+
+/// The colours of series 0, 1, 2, ...: distinguishable, also in greyscale print.
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    ORANGE_700,
+    PURPLE_500,
+    RGBColor(90, 90, 90),
+];
+
+/// How a series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// A solid line through the points.
+    Line,
+    /// A dashed line through the points.
+    Dashed,
+    /// A marker at each point, no line.
+    Points,
+}
+
+/// One named series of (x, y) points.
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// Legend entry.
+    pub name: String,
+    /// The points, in drawing order. Non-finite points are skipped.
+    pub points: Vec<(f64, f64)>,
+    /// Line, dashed line or markers.
+    pub style: Style,
+    /// Index into the palette (taken modulo its length).
+    pub colour: usize,
+}
+
+impl Series {
+    /// A series drawn as `style` in palette colour `colour`.
+    pub fn new(
+        name: impl Into<String>,
+        points: Vec<(f64, f64)>,
+        style: Style,
+        colour: usize,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            points,
+            style,
+            colour,
+        }
+    }
+}
+
+/// A horizontal or vertical reference line with a label in the legend.
+#[derive(Debug, Clone)]
+pub enum Reference {
+    /// y = value across the panel.
+    Horizontal {
+        /// Legend entry.
+        name: String,
+        /// The height.
+        value: f64,
+    },
+    /// x = value across the panel.
+    Vertical {
+        /// Legend entry.
+        name: String,
+        /// The position.
+        value: f64,
+    },
+}
+
+/// One chart: axes, series and reference lines.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// Title above the panel (may be empty when the figure has one panel).
+    pub title: String,
+    /// x-axis label, with its unit.
+    pub x_label: String,
+    /// y-axis label, with its unit.
+    pub y_label: String,
+    /// The series.
+    pub series: Vec<Series>,
+    /// Reference lines, drawn dotted in black.
+    pub references: Vec<Reference>,
+    /// Plot log10(y) and label the ticks as powers of ten (non-positive y are skipped).
+    pub log_y: bool,
+    /// Fixed x range; `None` fits the data.
+    pub x_range: Option<(f64, f64)>,
+    /// Fixed y range (in y, not log10 y); `None` fits the data.
+    pub y_range: Option<(f64, f64)>,
+}
+
+impl Panel {
+    /// An empty panel with the given title and axis labels.
+    pub fn new(
+        title: impl Into<String>,
+        x_label: impl Into<String>,
+        y_label: impl Into<String>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            series: Vec::new(),
+            references: Vec::new(),
+            log_y: false,
+            x_range: None,
+            y_range: None,
+        }
+    }
+
+    /// Adds a series.
+    pub fn with(mut self, series: Series) -> Self {
+        self.series.push(series);
+        self
+    }
+
+    /// Adds a reference line.
+    pub fn reference(mut self, reference: Reference) -> Self {
+        self.references.push(reference);
+        self
+    }
+
+    /// Puts the y axis on a log scale.
+    pub fn log_y(mut self) -> Self {
+        self.log_y = true;
+        self
+    }
+
+    /// Fixes the x range.
+    pub fn x_range(mut self, low: f64, high: f64) -> Self {
+        self.x_range = Some((low, high));
+        self
+    }
+
+    /// Fixes the y range.
+    pub fn y_range(mut self, low: f64, high: f64) -> Self {
+        self.y_range = Some((low, high));
+        self
+    }
+
+    /// The y value as drawn: log10 y on a log axis (None when it cannot be drawn).
+    fn drawn_y(&self, y: f64) -> Option<f64> {
+        let y = if self.log_y {
+            if y > 0.0 { y.log10() } else { return None }
+        } else {
+            y
+        };
+        y.is_finite().then_some(y)
+    }
+
+    fn drawn_points<'a>(&'a self, s: &'a Series) -> impl Iterator<Item = (f64, f64)> + Clone + 'a {
+        s.points
+            .iter()
+            .filter(|(x, _)| x.is_finite())
+            .filter_map(move |&(x, y)| self.drawn_y(y).map(|y| (x, y)))
+    }
+
+    /// The drawn ranges: fixed ones, else the data's with a 5% margin.
+    fn ranges(&self) -> ((f64, f64), (f64, f64)) {
+        let mut xs = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut ys = (f64::INFINITY, f64::NEG_INFINITY);
+        for s in &self.series {
+            for (x, y) in self.drawn_points(s) {
+                xs = (xs.0.min(x), xs.1.max(x));
+                ys = (ys.0.min(y), ys.1.max(y));
+            }
+        }
+        for r in &self.references {
+            match r {
+                Reference::Horizontal { value, .. } => {
+                    if let Some(y) = self.drawn_y(*value) {
+                        ys = (ys.0.min(y), ys.1.max(y));
+                    }
+                }
+                Reference::Vertical { value, .. } if value.is_finite() => {
+                    xs = (xs.0.min(*value), xs.1.max(*value));
+                }
+                Reference::Vertical { .. } => {}
+            }
+        }
+        let pad = |(lo, hi): (f64, f64)| {
+            if !lo.is_finite() || !hi.is_finite() {
+                (0.0, 1.0)
+            } else if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
+                (lo - 0.5, hi + 0.5)
+            } else {
+                let m = 0.05 * (hi - lo);
+                (lo - m, hi + m)
+            }
+        };
+        let x = self.x_range.unwrap_or_else(|| pad(xs));
+        let y = match self.y_range {
+            Some((lo, hi)) if self.log_y => (lo.max(f64::MIN_POSITIVE).log10(), hi.log10()),
+            Some(r) => r,
+            None => pad(ys),
+        };
+        (x, y)
+    }
+}
+
+/// Renders `panels` on a `rows` x `cols` grid under one `title`, as an SVG document.
+///
+/// # Errors
+/// A message when plotters fails (it does not on an in-memory string in practice)
+/// or when the grid has fewer cells than panels.
+pub fn render(title: &str, panels: &[Panel], rows: usize, cols: usize) -> Result<String, String> {
+    if rows * cols < panels.len() {
+        return Err(format!(
+            "{} panels do not fit a {rows} x {cols} grid",
+            panels.len()
+        ));
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, FIGURE_SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let root = root
+            .titled(title, ("sans-serif", TITLE_FONT))
+            .map_err(|e| e.to_string())?;
+        let cells = root.split_evenly((rows, cols));
+        for (panel, area) in panels.iter().zip(cells.iter()) {
+            draw_panel(panel, area)?;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+fn draw_panel(
+    panel: &Panel,
+    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+) -> Result<(), String> {
+    let ((x0, x1), (y0, y1)) = panel.ranges();
+    let mut chart = ChartBuilder::on(area)
+        .caption(&panel.title, ("sans-serif", PANEL_TITLE_FONT))
+        .margin(20)
+        .x_label_area_size(80)
+        .y_label_area_size(110)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(text)?;
+    let log_y = panel.log_y;
+    let y_ticks = |v: &f64| {
+        if log_y {
+            format!("1e{}", v.round() as i64)
+        } else {
+            tick(*v)
+        }
+    };
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(panel.x_label.as_str())
+        .y_desc(panel.y_label.as_str())
+        .axis_desc_style(("sans-serif", AXIS_FONT))
+        .label_style(("sans-serif", TICK_FONT))
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&y_ticks)
+        .light_line_style(WHITE.mix(0.0));
+    if log_y {
+        mesh.y_labels(((y1 - y0).ceil() as usize + 1).clamp(2, 12));
+    }
+    mesh.draw().map_err(text)?;
+
+    for s in &panel.series {
+        let colour = PALETTE[s.colour % PALETTE.len()];
+        let style = colour.stroke_width(LINE_WIDTH);
+        let points: Vec<(f64, f64)> = panel.drawn_points(s).collect();
+        let legend = match s.style {
+            Style::Line => chart
+                .draw_series(LineSeries::new(points, style))
+                .map_err(text)?,
+            Style::Dashed => chart
+                .draw_series(DashedLineSeries::new(points, 16, 10, style))
+                .map_err(text)?,
+            Style::Points => chart
+                .draw_series(
+                    points
+                        .into_iter()
+                        .map(|p| Circle::new(p, 6, colour.filled())),
+                )
+                .map_err(text)?,
+        };
+        if !s.name.is_empty() {
+            legend
+                .label(s.name.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 40, y)], style));
+        }
+    }
+    let reference_style = BLACK.stroke_width(3);
+    for r in &panel.references {
+        let (name, segment) = match r {
+            Reference::Horizontal { name, value } => match panel.drawn_y(*value) {
+                Some(y) => (name, vec![(x0, y), (x1, y)]),
+                None => continue,
+            },
+            Reference::Vertical { name, value } => (name, vec![(*value, y0), (*value, y1)]),
+        };
+        chart
+            .draw_series(DashedLineSeries::new(segment, 6, 8, reference_style))
+            .map_err(text)?
+            .label(name.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 40, y)], reference_style));
+    }
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", LEGEND_FONT))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
+        .map_err(text)?;
+    Ok(())
+}
+
+/// A tick label: few digits, scientific only when needed.
+fn tick(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        "0".into()
+    } else if !(1e-3..1e5).contains(&a) {
+        format!("{v:.1e}")
+    } else {
+        let s = format!("{v:.3}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".into() } else { s.into() }
+    }
+}
+
+fn text(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}

@@ -1,0 +1,139 @@
+//! The report `gan-theory verify` writes: every claim and figure appears, the
+//! proof links resolve, the same seed writes the same bytes, and a report
+//! that cannot be written is refused in one line.
+
+mod common;
+
+use common::binary::{TempFile, binary};
+use gan_theory::claims;
+use gan_theory::report::figures;
+use std::path::{Path, PathBuf};
+
+/// A fresh directory under the temp directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("gan-theory-report-{}-{label}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        Self(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn verify_into(out: &Path, seed: &str) -> std::process::Output {
+    binary()
+        .args(["verify", "--seed", seed, "--out"])
+        .arg(out)
+        .output()
+        .expect("cannot run gan-theory")
+}
+
+/// The targets of `](...)` links in a Markdown page.
+fn links(page: &str) -> Vec<&str> {
+    page.split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .collect()
+}
+
+#[test]
+fn report_lists_every_claim_figure_and_resolving_proof_link() {
+    let dir = TempDir::new("full");
+    let output = verify_into(&dir.0, "2014");
+    assert!(output.status.code().is_some(), "killed");
+    let page = std::fs::read_to_string(dir.0.join("report.md")).expect("report.md written");
+    for claim in claims::all() {
+        assert!(
+            page.contains(&format!("| [{}](#", claim.id)),
+            "no row for {}",
+            claim.id
+        );
+        assert!(
+            page.contains(&format!("### {}: ", claim.id)),
+            "no section for {}",
+            claim.id
+        );
+    }
+    for figure in figures::all() {
+        let svg = std::fs::read_to_string(dir.0.join("figures").join(figure.file))
+            .unwrap_or_else(|e| panic!("{}: {e}", figure.file));
+        assert!(
+            svg.trim_start().starts_with("<svg"),
+            "{} is not SVG",
+            figure.file
+        );
+        assert!(
+            svg.contains(figure.title),
+            "{} lacks its title",
+            figure.file
+        );
+        assert!(
+            page.contains(&format!("(figures/{})", figure.file)),
+            "{} not on the page",
+            figure.file
+        );
+    }
+    for link in links(&page).into_iter().filter(|l| !l.starts_with('#')) {
+        let target = dir.0.join(link);
+        assert!(target.exists(), "broken link {link} ({})", target.display());
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("report: "), "{stdout}");
+}
+
+#[test]
+fn report_is_the_same_bytes_for_the_same_seed() {
+    let (a, b) = (TempDir::new("same-a"), TempDir::new("same-b"));
+    verify_into(&a.0, "7");
+    verify_into(&b.0, "7");
+    // The proof links differ only if the two directories sit at different
+    // depths; they are siblings here, so the pages must agree byte for byte.
+    let read =
+        |d: &TempDir, f: &str| std::fs::read(d.0.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    assert_eq!(read(&a, "report.md"), read(&b, "report.md"));
+    for figure in figures::all() {
+        let name = format!("figures/{}", figure.file);
+        assert_eq!(
+            read(&a, &name),
+            read(&b, &name),
+            "{name} differs between runs"
+        );
+    }
+}
+
+#[test]
+fn report_into_a_file_is_refused_in_one_line() {
+    let file = TempFile::new("report", "not-a-dir", "x");
+    let output = verify_into(file.path(), "2014");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert_eq!(stderr.matches('\n').count(), 1, "{stderr:?}");
+    assert!(stderr.contains(&file.name()), "{stderr:?}");
+    assert!(!stderr.contains("panicked"), "{stderr:?}");
+}
+
+#[test]
+fn no_report_writes_nothing() {
+    let dir = TempDir::new("none");
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let output = binary()
+        .args(["verify", "--no-report"])
+        .current_dir(&dir.0)
+        .output()
+        .expect("cannot run gan-theory");
+    assert!(output.status.code().is_some());
+    assert!(!dir.0.join("report").exists());
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("report: "));
+    // Without the flag the same run writes the default report/ there.
+    let output = binary().arg("verify").current_dir(&dir.0).output().unwrap();
+    assert!(output.status.code().is_some());
+    assert!(dir.0.join("report").join("report.md").exists());
+}
