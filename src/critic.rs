@@ -1,1 +1,443 @@
-//! The WGAN critic as a small MLP: weight clipping and the gradient penalty with its exact parameter gradient (claim D1). Filled in by issue 5.
+//! The WGAN critic as a small MLP: weight clipping, a certified Lipschitz
+//! bound, and the gradient penalty with its exact parameter gradient
+//! (claim D1).
+//!
+//! A [`Critic`] is an [`Mlp`] with one linear output `f(x)` (no sigmoid).
+//!
+//! **Clipping** (Arjovsky et al. 2017, Algorithm 1): after every update each
+//! parameter is clamped to `[-c, c]` ([`Critic::clip`]). Weights bounded
+//! entrywise bound the Lipschitz constant ([`clipping_lipschitz_bound`]), so
+//! the critic is `K`-Lipschitz for a `K` fixed by `c` and the widths.
+//!
+//! **Certified Lipschitz bound.** With `|f'| <= 1` for every activation here
+//! (tanh, ReLU, leaky ReLU with slope in `(0, 1)`), the chain rule gives
+//! `grad_x f = W_1^T D_1 W_2^T D_2 ... W_L^T` with diagonal `D_l` of entries
+//! in `[0, 1]`, so `||grad_x f|| <= prod_l ||W_l||_2 <= prod_l ||W_l||_F`,
+//! and also, entrywise, `|grad_x f| <= |W_1|^T |W_2|^T ... |W_L|^T 1`.
+//! [`Critic::lipschitz_bound`] takes the smaller of the two, raised by a
+//! rounding margin; it holds everywhere, not only on a sample.
+//!
+//! **Gradient penalty** (Gulrajani et al. 2017, Eq. (3)): at points `x_hat_b`
+//! of a batch, `P = (1/B) sum_b lambda (||grad_x f(x_hat_b)|| - 1)^2`.
+//! [`Critic::gradient_penalty`] returns `P` and its exact gradient in the
+//! parameters, by reverse-mode differentiation of the backward pass itself,
+//! written out next to its own forward pass (rows = samples, `s` the
+//! gradient in a layer's input, `delta` in its pre-activation):
+//!
+//! ```text
+//! forward   a_0 = x,  z_l = a_{l-1} W_l^T + b_l,  a_l = f(z_l) (l < L),  output z_L
+//! backward  delta_L = 1,  s_{l-1} = delta_l W_l,  delta_{l-1} = s_{l-1} . f'(z_{l-1}),  g = s_0
+//! penalty   P_b = lambda (||g_b|| - 1)^2,  sbar_0 = dP/dg          (0 where g_b = 0)
+//! up        Wbar_l += delta_l^T sbar_{l-1};  for l < L:
+//!           deltabar_l = sbar_{l-1} W_l^T,  sbar_l = deltabar_l . f'(z_l),
+//!           zbar_l = deltabar_l . s_l . f''(z_l)
+//! down      for l = L-1 .. 1:  ztot_l = zbar_l + abar_l . f'(z_l),
+//!           Wbar_l += ztot_l^T a_{l-1},  bbar_l += sum of rows of ztot_l,  abar_{l-1} = ztot_l W_l
+//! ```
+//!
+//! (`abar_{L-1} = 0`: the output value itself does not enter `P`, so `b_L`
+//! gets no gradient.) `f'' = -2 a (1 - a^2)` for tanh and 0 for the ReLUs
+//! (piecewise linear; at a kink `f'` is taken as in [`Mlp`], 0 for ReLU at
+//! `z = 0`). Where an input gradient is exactly zero (all-zero weights, every
+//! ReLU unit dead) the penalty's derivative in `g` is taken as 0
+//! ([`gradient_penalty_grad`]), so the whole gradient stays finite.
+//!
+//! # Example
+//! ```
+//! use gan_theory::critic::Critic;
+//! use gan_theory::mlp::Activation;
+//! use nalgebra::DMatrix;
+//! let mut critic = Critic::new(&[2, 8, 1], Activation::Tanh, 3)?;
+//! let x_hat = DMatrix::from_row_slice(2, 2, &[0.0, 1.0, -0.5, 0.25]);
+//! let mut grad = vec![0.0; critic.num_params()];
+//! let penalty = critic.gradient_penalty(&x_hat, 10.0, Some(&mut grad[..]))?;
+//! assert!(penalty >= 0.0 && grad.iter().all(|g| g.is_finite()));
+//! critic.clip(0.01)?;
+//! assert!(critic.params().iter().all(|w| w.abs() <= 0.01));
+//! // |f(a) - f(b)| <= K |a - b| everywhere, K = critic.lipschitz_bound().
+//! let k = critic.lipschitz_bound();
+//! let f = critic.values(&DMatrix::from_row_slice(2, 2, &[0.0, 0.0, 3.0, 4.0]))?;
+//! assert!((f[0] - f[1]).abs() <= k * 5.0);
+//! # Ok::<(), gan_theory::Error>(())
+//! ```
+
+use crate::error::{Error, Result, check_same_length};
+use crate::mlp::{Activation, Mlp, Tape, tanh};
+use crate::tol::EPS;
+use crate::variants::wgan::penalty_term;
+use nalgebra::DMatrix;
+
+#[cfg(doc)]
+use crate::variants::wgan::gradient_penalty_grad;
+
+/// A WGAN critic: an [`Mlp`] with a single linear output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Critic {
+    net: Mlp,
+}
+
+/// Ulps of headroom per multiply-add in [`Critic::lipschitz_bound`]: each
+/// entry of a product of non-negative matrices (and each square root) is
+/// computed within a few ulps per term of its exact value, so raising the
+/// result by this many ulps per term of every layer keeps it an upper bound.
+const BOUND_ULPS_PER_TERM: f64 = 4.0;
+
+impl Critic {
+    /// A critic with the given widths (input first, the last must be 1),
+    /// initialised as [`Mlp::new`].
+    ///
+    /// # Errors
+    /// As [`Mlp::new`]; [`Error::InvalidParameter`] when the last width is not 1.
+    pub fn new(widths: &[usize], activation: Activation, seed: u64) -> Result<Self> {
+        Self::from_mlp(Mlp::new(widths, activation, seed)?)
+    }
+
+    /// Wraps a network with one output.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the network has another output width.
+    pub fn from_mlp(net: Mlp) -> Result<Self> {
+        if net.output_dim() != 1 {
+            return Err(Error::InvalidParameter {
+                name: "output width",
+                value: net.output_dim() as f64,
+                requirement: "a critic has exactly one (linear) output",
+            });
+        }
+        Ok(Self { net })
+    }
+
+    /// The network.
+    pub fn mlp(&self) -> &Mlp {
+        &self.net
+    }
+
+    /// The network, giving up the critic.
+    pub fn into_mlp(self) -> Mlp {
+        self.net
+    }
+
+    /// Dimension of the input.
+    pub fn input_dim(&self) -> usize {
+        self.net.input_dim()
+    }
+
+    /// Number of parameters.
+    pub fn num_params(&self) -> usize {
+        self.net.num_params()
+    }
+
+    /// The parameters, flattened as in [`Mlp`].
+    pub fn params(&self) -> &[f64] {
+        self.net.params().as_slice()
+    }
+
+    /// The parameters, for an optimiser's step.
+    pub fn params_mut(&mut self) -> &mut [f64] {
+        self.net.params_mut()
+    }
+
+    /// `f(x)` for every row of `x`, by [`Mlp::forward`].
+    ///
+    /// # Errors
+    /// As [`Mlp::forward`].
+    pub fn values(&self, x: &DMatrix<f64>) -> Result<Vec<f64>> {
+        let mut tape = Tape::new();
+        Ok(self.net.forward(x, &mut tape)?.as_slice().to_vec())
+    }
+
+    /// `grad_x f` at every row of `x` (one row per sample), by
+    /// [`Mlp::backward`].
+    ///
+    /// # Errors
+    /// As [`Mlp::forward`].
+    pub fn input_gradients(&self, x: &DMatrix<f64>) -> Result<DMatrix<f64>> {
+        let mut tape = Tape::new();
+        self.net.forward(x, &mut tape)?;
+        let ones = DMatrix::from_element(x.nrows(), 1, 1.0);
+        let mut dx = DMatrix::zeros(x.nrows(), x.ncols());
+        self.net.backward(&mut tape, &ones, None, Some(&mut dx))?;
+        Ok(dx)
+    }
+
+    /// Clamps every parameter (weights and biases, as Arjovsky et al. do) to
+    /// `[-c, c]`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `c > 0` is finite.
+    pub fn clip(&mut self, c: f64) -> Result<()> {
+        check_clip(c)?;
+        for w in self.net.params_mut() {
+            *w = w.clamp(-c, c);
+        }
+        Ok(())
+    }
+
+    /// A Lipschitz constant of `f` on all of `R^d` (Euclidean norm), valid
+    /// for every input: the smaller of `prod_l ||W_l||_F` and
+    /// `|| |W_1|^T ... |W_L|^T 1 ||_2` (see the [module documentation](self);
+    /// every activation here is 1-Lipschitz), raised by a rounding margin of
+    /// a few ulps per term.
+    pub fn lipschitz_bound(&self) -> f64 {
+        let widths = self.net.widths();
+        let params = self.params();
+        let mut frobenius = 1.0;
+        let mut terms = 0.0;
+        // v = |W_L|^T 1, then |W_l|^T v going down.
+        let mut v = vec![1.0];
+        for (l, (w, _)) in layer_offsets(widths).iter().enumerate().rev() {
+            let (n_in, n_out) = (widths[l], widths[l + 1]);
+            let weights = &params[*w..*w + n_in * n_out];
+            frobenius *= weights.iter().map(|x| x * x).sum::<f64>().sqrt();
+            let mut next = vec![0.0; n_in];
+            for (o, &vo) in v.iter().enumerate() {
+                for (i, nx) in next.iter_mut().enumerate() {
+                    *nx += weights[o * n_in + i].abs() * vo;
+                }
+            }
+            v = next;
+            terms += (n_in * n_out + n_out) as f64;
+        }
+        let path = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        frobenius.min(path) * (1.0 + BOUND_ULPS_PER_TERM * (terms + 2.0) * EPS)
+    }
+
+    /// The gradient penalty
+    /// `P = (1/B) sum_b lambda (||grad_x f(x_hat_b)|| - 1)^2` over the `B`
+    /// rows of `x_hat`, and, when `param_grad` is given, its exact gradient
+    /// in the parameters written there (flat layout of [`Mlp`]). See the
+    /// [module documentation](self) for the second-order pass.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `lambda >= 0` is finite;
+    /// [`Error::Empty`] for no rows; [`Error::LengthMismatch`] when `x_hat`
+    /// has another width than the input or `param_grad` another length than
+    /// the parameters; [`Error::EntryNotANumber`] / [`Error::EntryInfinite`]
+    /// for a bad input.
+    pub fn gradient_penalty(
+        &self,
+        x_hat: &DMatrix<f64>,
+        lambda: f64,
+        param_grad: Option<&mut [f64]>,
+    ) -> Result<f64> {
+        if !(lambda.is_finite() && lambda >= 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "lambda",
+                value: lambda,
+                requirement: "the penalty weight must be finite and >= 0",
+            });
+        }
+        check_same_length(x_hat.ncols(), self.input_dim())?;
+        if x_hat.nrows() == 0 {
+            return Err(Error::Empty);
+        }
+        check_matrix_finite(x_hat)?;
+        if let Some(g) = param_grad.as_deref() {
+            check_same_length(g.len(), self.num_params())?;
+        }
+        Ok(self.penalty_pass(x_hat, lambda, param_grad))
+    }
+
+    /// The second-order pass on validated input.
+    fn penalty_pass(&self, x: &DMatrix<f64>, lambda: f64, param_grad: Option<&mut [f64]>) -> f64 {
+        let widths = self.net.widths();
+        let activation = self.net.activation();
+        let params = self.params();
+        let offsets = layer_offsets(widths);
+        let layers = offsets.len();
+        let batch = x.nrows();
+        let weights: Vec<DMatrix<f64>> = offsets
+            .iter()
+            .enumerate()
+            .map(|(l, &(w, _))| {
+                let (n_in, n_out) = (widths[l], widths[l + 1]);
+                DMatrix::from_row_slice(n_out, n_in, &params[w..w + n_in * n_out])
+            })
+            .collect();
+
+        // Forward: acts[l] is the input of layer l; f'(z_l), f''(z_l) for hidden l.
+        let mut acts = vec![x.clone()];
+        let (mut slope, mut curvature) = (Vec::new(), Vec::new());
+        for l in 0..layers - 1 {
+            let mut z = &acts[l] * weights[l].transpose();
+            let bias = &params[offsets[l].1..offsets[l].1 + widths[l + 1]];
+            for (o, mut column) in z.column_iter_mut().enumerate() {
+                column.add_scalar_mut(bias[o]);
+            }
+            let (a, d1, d2) = activate(activation, &z);
+            acts.push(a);
+            slope.push(d1);
+            curvature.push(d2);
+        }
+
+        // Backward to the input: deltas[l] = df/dz_l, s[l] = df/d acts[l].
+        let mut deltas = vec![DMatrix::zeros(0, 0); layers];
+        let mut s = vec![DMatrix::zeros(0, 0); layers];
+        deltas[layers - 1] = DMatrix::from_element(batch, 1, 1.0);
+        for l in (0..layers).rev() {
+            s[l] = &deltas[l] * &weights[l];
+            if l > 0 {
+                deltas[l - 1] = s[l].component_mul(&slope[l - 1]);
+            }
+        }
+
+        // The penalty and dP/dg, row by row (g_b = row b of s[0]).
+        let dim = widths[0];
+        let scale = 1.0 / batch as f64;
+        let mut s_bar = DMatrix::zeros(batch, dim);
+        let (mut g_row, mut out_row) = (vec![0.0; dim], vec![0.0; dim]);
+        let mut total = 0.0;
+        for b in 0..batch {
+            for k in 0..dim {
+                g_row[k] = s[0][(b, k)];
+            }
+            total += penalty_term(&g_row, lambda, scale, &mut out_row);
+            for k in 0..dim {
+                s_bar[(b, k)] = out_row[k];
+            }
+        }
+        let penalty = scale * total;
+        let Some(grad) = param_grad else {
+            return penalty;
+        };
+        grad.iter_mut().for_each(|g| *g = 0.0);
+
+        // Up: reverse through the backward pass, layer 0 first.
+        let mut z_bar: Vec<DMatrix<f64>> = Vec::with_capacity(layers - 1);
+        for l in 0..layers {
+            let w_bar = deltas[l].transpose() * &s_bar;
+            add_into(&mut grad[offsets[l].0..], w_bar.transpose().as_slice());
+            if l + 1 < layers {
+                let delta_bar = &s_bar * &weights[l].transpose();
+                s_bar = delta_bar.component_mul(&slope[l]);
+                let mut zb = delta_bar.component_mul(&s[l + 1]);
+                zb.component_mul_assign(&curvature[l]);
+                z_bar.push(zb);
+            }
+        }
+
+        // Down: reverse through the forward pass, with z_bar injected.
+        let mut a_bar: Option<DMatrix<f64>> = None;
+        for l in (0..layers - 1).rev() {
+            let mut total_bar = z_bar[l].clone();
+            if let Some(ab) = &a_bar {
+                total_bar += ab.component_mul(&slope[l]);
+            }
+            let w_bar = total_bar.transpose() * &acts[l];
+            add_into(&mut grad[offsets[l].0..], w_bar.transpose().as_slice());
+            let b_off = offsets[l].1;
+            for (o, column) in total_bar.column_iter().enumerate() {
+                grad[b_off + o] += column.sum();
+            }
+            if l > 0 {
+                a_bar = Some(&total_bar * &weights[l]);
+            }
+        }
+        penalty
+    }
+}
+
+/// `grad[k] += values[k]` for the leading entries.
+fn add_into(grad: &mut [f64], values: &[f64]) {
+    for (g, v) in grad.iter_mut().zip(values) {
+        *g += v;
+    }
+}
+
+/// `(weights offset, bias offset)` of each layer in the flat layout of [`Mlp`].
+fn layer_offsets(widths: &[usize]) -> Vec<(usize, usize)> {
+    let mut offset = 0;
+    widths
+        .windows(2)
+        .map(|pair| {
+            let w = offset;
+            let b = w + pair[0] * pair[1];
+            offset = b + pair[1];
+            (w, b)
+        })
+        .collect()
+}
+
+/// `(f(z), f'(z), f''(z))` entrywise, with `f'` read off `a = f(z)` as
+/// [`Mlp`]'s backward pass does.
+fn activate(f: Activation, z: &DMatrix<f64>) -> (DMatrix<f64>, DMatrix<f64>, DMatrix<f64>) {
+    let mut a = z.clone();
+    let mut d1 = z.clone();
+    let mut d2 = DMatrix::zeros(z.nrows(), z.ncols());
+    match f {
+        Activation::Tanh => {
+            a.apply(|v| *v = tanh(*v));
+            d1.zip_apply(&a, |d, t| *d = 1.0 - t * t);
+            d2.zip_zip_apply(&a, &d1, |c, t, s| *c = -2.0 * t * s);
+        }
+        Activation::Relu => {
+            a.apply(|v| *v = if *v < 0.0 { 0.0 } else { *v });
+            d1.zip_apply(&a, |d, t| *d = if t > 0.0 { 1.0 } else { 0.0 });
+        }
+        Activation::LeakyRelu { slope } => {
+            a.apply(|v| *v = if *v < 0.0 { slope * *v } else { *v });
+            d1.zip_apply(&a, |d, t| *d = if t > 0.0 { 1.0 } else { slope });
+        }
+    }
+    (a, d1, d2)
+}
+
+fn check_clip(c: f64) -> Result<()> {
+    if !(c.is_finite() && c > 0.0) {
+        return Err(Error::InvalidParameter {
+            name: "c",
+            value: c,
+            requirement: "the clipping bound must be finite and > 0",
+        });
+    }
+    Ok(())
+}
+
+fn check_matrix_finite(x: &DMatrix<f64>) -> Result<()> {
+    for row in 0..x.nrows() {
+        for column in 0..x.ncols() {
+            let value = x[(row, column)];
+            if value.is_nan() {
+                return Err(Error::EntryNotANumber { row, column });
+            }
+            if value.is_infinite() {
+                return Err(Error::EntryInfinite { row, column, value });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The Lipschitz constant that clipping to `[-c, c]` guarantees for every
+/// critic of these widths: `prod_l c sqrt(n_{l-1} n_l)` (each `||W_l||_F`
+/// is at most `c sqrt(n_{l-1} n_l)`, every activation is 1-Lipschitz),
+/// raised by the same rounding margin as [`Critic::lipschitz_bound`].
+///
+/// # Errors
+/// [`Error::InvalidParameter`] unless `c > 0` is finite and there are at
+/// least two positive widths.
+///
+/// # Example
+/// ```
+/// use gan_theory::critic::clipping_lipschitz_bound;
+/// // [1, 16, 1] clipped at 0.1: 0.1 * 4 * 0.1 * 4 = 0.16.
+/// assert!((clipping_lipschitz_bound(&[1, 16, 1], 0.1)? - 0.16).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+pub fn clipping_lipschitz_bound(widths: &[usize], c: f64) -> Result<f64> {
+    check_clip(c)?;
+    if widths.len() < 2 || widths.contains(&0) {
+        return Err(Error::InvalidParameter {
+            name: "widths",
+            value: widths.len() as f64,
+            requirement: "at least an input and an output width, all positive",
+        });
+    }
+    let mut bound = 1.0;
+    let mut terms = 0.0;
+    for pair in widths.windows(2) {
+        bound *= c * ((pair[0] * pair[1]) as f64).sqrt();
+        terms += (pair[0] * pair[1] + pair[1]) as f64;
+    }
+    Ok(bound * (1.0 + BOUND_ULPS_PER_TERM * (terms + 2.0) * EPS))
+}
