@@ -5,21 +5,24 @@
 //! computes real numbers and compares them with what the theorem says. A check
 //! returns one or more [`Measurement`]s; the claim passes when all of them do.
 //!
+//! The check modules are `pub(crate)` so that the report's figures can reuse
+//! their settings and computations.
+//!
 //! Later claims are added by writing a check function and listing it in
 //! [`all`]; the CLI, the report and the tests pick it up from there.
 
-mod conditional;
-mod continuous;
-mod divergence;
-mod dynamics;
-mod ebgan;
-mod fgan;
-mod fit;
-mod game;
-mod lsgan;
-mod training;
-mod transport;
-mod wgan;
+pub(crate) mod conditional;
+pub(crate) mod continuous;
+pub(crate) mod divergence;
+pub(crate) mod dynamics;
+pub(crate) mod ebgan;
+pub(crate) mod fgan;
+pub(crate) mod fit;
+pub(crate) mod game;
+pub(crate) mod lsgan;
+pub(crate) mod training;
+pub(crate) mod transport;
+pub(crate) mod wgan;
 
 use crate::error::Error;
 use serde::Serialize;

@@ -393,7 +393,7 @@ pub(crate) fn kr_tolerance(nodes: usize, scale: f64) -> f64 {
 /// WGAN's Example 1 discretised: `P_0` uniform on `K` points `(0, z_k)` and
 /// `P_theta` on `(theta, z_k)`, `z_k = (k + 1/2)/K`. Returns `W1` from the
 /// general solver and the two distributions on the union of the supports.
-fn example_1(theta: f64) -> Result<(f64, Discrete, Discrete)> {
+pub(crate) fn example_1(theta: f64) -> Result<(f64, Discrete, Discrete)> {
     const K: usize = 16;
     let z: Vec<f64> = (0..K).map(|k| (k as f64 + 0.5) / K as f64).collect();
     let segment = |x: f64| Points::new(z.iter().map(|&zk| vec![x, zk]).collect());

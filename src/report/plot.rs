@@ -17,6 +17,8 @@ const AXIS_FONT: u32 = 30;
 const TICK_FONT: u32 = 24;
 const LEGEND_FONT: u32 = 26;
 const LINE_WIDTH: u32 = 4;
+/// Length in pixels of a series' sample line in the legend.
+const LEGEND_SAMPLE: i32 = 40;
 
 /// The colours of series 0, 1, 2, ...: distinguishable, also in greyscale print.
 const PALETTE: [RGBColor; 6] = [
@@ -107,6 +109,23 @@ pub struct Panel {
     pub x_range: Option<(f64, f64)>,
     /// Fixed y range (in y, not log10 y); `None` fits the data.
     pub y_range: Option<(f64, f64)>,
+    /// Where the legend sits.
+    pub legend: Corner,
+}
+
+/// A corner of a panel, for its legend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corner {
+    /// Top right (the default).
+    UpperRight,
+    /// Top left.
+    UpperLeft,
+    /// Bottom right.
+    LowerRight,
+    /// Bottom left.
+    LowerLeft,
+    /// Middle of the right edge.
+    MiddleRight,
 }
 
 impl Panel {
@@ -125,7 +144,14 @@ impl Panel {
             log_y: false,
             x_range: None,
             y_range: None,
+            legend: Corner::UpperRight,
         }
+    }
+
+    /// Moves the legend.
+    pub fn legend_at(mut self, corner: Corner) -> Self {
+        self.legend = corner;
+        self
     }
 
     /// Adds a series.
@@ -263,15 +289,16 @@ fn draw_panel(
         if log_y {
             format!("1e{}", v.round() as i64)
         } else {
-            tick(*v)
+            tick(*v, y1 - y0)
         }
     };
+    let x_ticks = |v: &f64| tick(*v, x1 - x0);
     let mut mesh = chart.configure_mesh();
     mesh.x_desc(panel.x_label.as_str())
         .y_desc(panel.y_label.as_str())
         .axis_desc_style(("sans-serif", AXIS_FONT))
         .label_style(("sans-serif", TICK_FONT))
-        .x_label_formatter(&|v| tick(*v))
+        .x_label_formatter(&x_ticks)
         .y_label_formatter(&y_ticks)
         .light_line_style(WHITE.mix(0.0));
     if log_y {
@@ -299,9 +326,9 @@ fn draw_panel(
                 .map_err(text)?,
         };
         if !s.name.is_empty() {
-            legend
-                .label(s.name.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 40, y)], style));
+            legend.label(s.name.as_str()).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + LEGEND_SAMPLE, y)], style)
+            });
         }
     }
     let reference_style = BLACK.stroke_width(3);
@@ -317,23 +344,33 @@ fn draw_panel(
             .draw_series(DashedLineSeries::new(segment, 6, 8, reference_style))
             .map_err(text)?
             .label(name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 40, y)], reference_style));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + LEGEND_SAMPLE, y)], reference_style)
+            });
     }
     chart
         .configure_series_labels()
         .label_font(("sans-serif", LEGEND_FONT))
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
+        .legend_area_size(LEGEND_SAMPLE + 12)
+        .position(match panel.legend {
+            Corner::UpperRight => SeriesLabelPosition::UpperRight,
+            Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
+            Corner::LowerRight => SeriesLabelPosition::LowerRight,
+            Corner::LowerLeft => SeriesLabelPosition::LowerLeft,
+            Corner::MiddleRight => SeriesLabelPosition::MiddleRight,
+        })
         .draw()
         .map_err(text)?;
     Ok(())
 }
 
-/// A tick label: few digits, scientific only when needed.
-fn tick(v: f64) -> String {
+/// A tick label: few digits, scientific only when needed; a value that is 0
+/// up to rounding on an axis of length `span` reads 0.
+fn tick(v: f64, span: f64) -> String {
     let a = v.abs();
-    if a == 0.0 {
+    if a <= 1e-9 * span.abs() {
         "0".into()
     } else if !(1e-3..1e5).contains(&a) {
         format!("{v:.1e}")

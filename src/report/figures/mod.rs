@@ -3,7 +3,10 @@
 
 use super::Figure;
 
+mod generator_gradients;
+mod wgan_example_1;
+
 /// Every figure, in the order of the report.
 pub fn all() -> Vec<Figure> {
-    Vec::new()
+    vec![wgan_example_1::figure(), generator_gradients::figure()]
 }
