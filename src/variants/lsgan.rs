@@ -352,6 +352,39 @@ pub fn generator_value_at_optimum(
     Ok(0.5 * s.value())
 }
 
+/// The gradient of `L_G(D*_G)` in the coordinates of `q = p_g`, with `D*`
+/// moving with `q`: `½ (D*_i - c)² + (D*_i - c)(a - D*_i)`.
+///
+/// Compare [`generator_loss_gradient_in_p_g`], `½ (D_i - c)²` at `D = D*`,
+/// the gradient a generator training against a fixed D follows: the two
+/// differ by `(D*_i - c)(a - D*_i)`, because LSGAN's two players minimise
+/// different losses (there is no envelope theorem as for the GAN's
+/// minimax value). Where `p_i + q_i = 0` the one-sided derivative
+/// (`q_i` rising from 0, where `D*_i = a`) is returned, `½ (a - c)²`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`].
+pub fn generator_value_gradient_in_p_g(
+    labels: &LsganLabels,
+    p_data: &Discrete,
+    p_g: &Discrete,
+) -> Result<Vec<f64>> {
+    let d_star = optimal_discriminator(labels, p_data, p_g)?;
+    Ok(d_star
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            let d = if p_data[i] + p_g[i] > 0.0 {
+                d
+            } else {
+                labels.a
+            };
+            let y = d - labels.c;
+            0.5 * y * y + y * (labels.a - d)
+        })
+        .collect())
+}
+
 /// `min_D L_D = ½ (b - a)² sum_i p_i q_i / (p_i + q_i)`, from its definition.
 /// It equals `optimum_scale (1 - T(p, q))`.
 ///
