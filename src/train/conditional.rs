@@ -1,1 +1,301 @@
-//! Tabular conditional discriminators trained per label (claim D4). Filled in by issue 5.
+//! A tabular conditional discriminator trained by full-batch gradient ascent
+//! on the conditional value (claim D4), with the convergence bounds derived
+//! in `proofs/D4-conditional-gan.md`.
+//!
+//! The discriminator has one logit `l(x|y)` per label and point,
+//! `D(x|y) = sigmoid(l(x|y))`. With `w = p(y)`, `a = p(x|y)`, `b = q(x|y)`,
+//! the value separates into one concave term per coordinate,
+//! `w (a ln sigmoid(l) + b ln sigmoid(-l))`, with
+//!
+//! ```text
+//! dV/dl    = w (a - (a + b) sigmoid(l))
+//! d2V/dl2  = -w (a + b) sigmoid(l) sigmoid(-l)      in [-w (a + b)/4, 0]
+//! ```
+//!
+//! Each step is `l <- l + step dV/dl` on every coordinate at once. The bounds
+//! (proved in the D4 proof, step 7):
+//!
+//! - both `a, b > 0`, `step w (a + b) <= 4`: the error in the logit shrinks by
+//!   the factor `1 - step w (a + b) sigmoid'(xi)` with `xi` between `l` and
+//!   `l* = ln(a/b)`; the iterates never overshoot, so
+//!   `abs(l_t - l*) <= (1 - kappa)^t abs(l_0 - l*)` with
+//!   `kappa = step w (a + b) sigmoid'(R)`, `R = max(abs(l_0), abs(l*))`, and
+//!   `abs(D_t - D*) <= abs(l_t - l*)/4`. Asymptotically the factor is
+//!   `1 - step w a b/(a + b)` ([`local_contraction`]): linear convergence, but
+//!   not a contraction with one global factor (the logistic loss is not
+//!   quadratic: its curvature falls as `l` moves out).
+//! - `a > 0 = b` (D* = 1, an infinite logit): with `s_t = e^(l_t)`,
+//!   `s_(t+1) >= s_t + c s_0/(1 + s_0)`, `c = step w a`, so
+//!   `1 - D_t <= 1/(1 + s_0 + t c s_0/(1 + s_0))`: only O(1/t). The case
+//!   `a = 0 < b` is the mirror image.
+//!
+//! Runs are deterministic (no sampling) and record, per step, the value, the
+//! largest distance to `D*` and the largest excess of that distance over its
+//! bound, for the report's figures.
+
+use crate::error::{Error, Result, check_same_length};
+use crate::numeric::{CompensatedSum, sigmoid, softplus};
+use crate::variants::conditional::{ConditionalDiscriminator, ConditionalGame};
+
+/// Settings of [`ascend`]: a fixed step and a number of steps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AscentSettings {
+    /// Step size of the gradient ascent on the logits.
+    pub step: f64,
+    /// Number of full-batch steps.
+    pub steps: usize,
+}
+
+impl AscentSettings {
+    /// The largest step for which every coordinate's bound holds,
+    /// `4 / max_{y, x} p(y) (p(x|y) + q(x|y))` (then `step w (a + b) <= 4`
+    /// everywhere), with `steps` steps.
+    pub fn largest_safe_step(game: &ConditionalGame, steps: usize) -> Self {
+        let mut largest = 0.0f64;
+        for (y, &w) in game.labels().as_slice().iter().enumerate() {
+            for x in 0..game.point_count() {
+                largest = largest.max(w * (game.data()[y][x] + game.generated()[y][x]));
+            }
+        }
+        Self {
+            step: 4.0 / largest,
+            steps,
+        }
+    }
+}
+
+/// One step of a run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AscentRecord {
+    /// Steps taken so far (0 for the start).
+    pub step: usize,
+    /// The conditional value `V(D_t, G)`.
+    pub value: f64,
+    /// `max abs(D_t(x|y) - D*(x|y))` over the coordinates with `p(y) > 0`
+    /// and `p(x|y) + q(x|y) > 0`.
+    pub max_d_error: f64,
+    /// `max (abs(D_t - D*) - bound_t)` over the same coordinates (`<= 0`, up
+    /// to rounding, when the bounds hold).
+    pub max_excess_over_bound: f64,
+}
+
+/// A finished run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AscentRun {
+    /// The final logits `l(x|y)` as `logits[y][x]`.
+    pub logits: Vec<Vec<f64>>,
+    /// One record per step, the start included (`steps + 1` records).
+    pub history: Vec<AscentRecord>,
+    /// `C(G) = max_D V`, the value the run climbs towards.
+    pub c_of_g: f64,
+}
+
+impl AscentRun {
+    /// The trained discriminator.
+    pub fn discriminator(&self) -> ConditionalDiscriminator {
+        ConditionalDiscriminator::from_logits(self.logits.clone())
+            .expect("finite logits of a validated shape")
+    }
+}
+
+/// `sigmoid'(x) = sigmoid(x) sigmoid(-x)`, decreasing in `abs(x)`.
+fn sigmoid_slope(x: f64) -> f64 {
+    sigmoid(x) * sigmoid(-x)
+}
+
+/// Upper bound on `abs(D_t(x|y) - D*(x|y))` after `t` steps of size `step`
+/// from logit `start`, for a coordinate with label weight `weight = p(y)`,
+/// `a = p(x|y)`, `b = q(x|y)` (module documentation; derived in the D4 proof).
+/// `None` where D* is not determined by the value (`weight = 0` or
+/// `a = b = 0`), or, for `a, b > 0`, where `step weight (a + b) > 4` (the
+/// bound's premise).
+pub fn d_error_bound(weight: f64, a: f64, b: f64, step: f64, t: usize, start: f64) -> Option<f64> {
+    if weight <= 0.0 || (a == 0.0 && b == 0.0) {
+        return None;
+    }
+    let t = t as f64;
+    if a > 0.0 && b > 0.0 {
+        let c = step * weight * (a + b);
+        if c > 4.0 {
+            return None;
+        }
+        let target = a.ln() - b.ln();
+        let radius = start.abs().max(target.abs());
+        let kappa = c * sigmoid_slope(radius);
+        let logit_error = (start - target).abs() * (t * (-kappa).ln_1p()).exp();
+        return Some(0.25 * logit_error);
+    }
+    // One-sided: towards D* = 1 (b = 0) or D* = 0 (a = 0).
+    let (mass, s0) = if b == 0.0 {
+        (a, start.exp())
+    } else {
+        (b, (-start).exp())
+    };
+    let c = step * weight * mass;
+    let growth = s0 / (1.0 + s0);
+    Some(1.0 / (1.0 + s0 + t * c * growth))
+}
+
+/// The asymptotic per-step factor of the logit error near `l* = ln(a/b)`,
+/// `1 - step weight a b/(a + b)` (the curvature there is
+/// `weight (a + b) sigmoid'(l*) = weight a b/(a + b)`), for `a, b > 0`.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] unless `weight`, `a`, `b` are positive.
+pub fn local_contraction(weight: f64, a: f64, b: f64, step: f64) -> Result<f64> {
+    for (name, value) in [("weight", weight), ("a", a), ("b", b)] {
+        if !(value > 0.0 && value.is_finite()) {
+            return Err(Error::InvalidParameter {
+                name,
+                value,
+                requirement: "must be finite and > 0",
+            });
+        }
+    }
+    Ok(1.0 - step * weight * a * b / (a + b))
+}
+
+/// Gradient ascent on the conditional value from the logits `start[y][x]`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`] for a start of another shape;
+/// [`Error::NotANumber`] or [`Error::Infinite`] for a bad start logit;
+/// [`Error::InvalidParameter`] for a step that is not finite and positive.
+pub fn ascend(
+    game: &ConditionalGame,
+    start: &[Vec<f64>],
+    settings: AscentSettings,
+) -> Result<AscentRun> {
+    if !(settings.step > 0.0 && settings.step.is_finite()) {
+        return Err(Error::InvalidParameter {
+            name: "step",
+            value: settings.step,
+            requirement: "must be finite and > 0",
+        });
+    }
+    check_same_length(game.label_count(), start.len())?;
+    for row in start {
+        check_same_length(game.point_count(), row.len())?;
+        crate::measure::check_finite(row)?;
+    }
+    let d_star = game.d_star();
+    let mut logits = start.to_vec();
+    let mut history = Vec::with_capacity(settings.steps + 1);
+    for t in 0..=settings.steps {
+        history.push(record(game, &d_star, start, &logits, settings.step, t));
+        if t == settings.steps {
+            break;
+        }
+        let gradient = value_gradient(game, &logits)?;
+        for (row, g_row) in logits.iter_mut().zip(&gradient) {
+            for (l, g) in row.iter_mut().zip(g_row) {
+                *l += settings.step * g;
+            }
+        }
+    }
+    Ok(AscentRun {
+        logits,
+        history,
+        c_of_g: game.c_of_g(),
+    })
+}
+
+fn record(
+    game: &ConditionalGame,
+    d_star: &[Vec<Option<f64>>],
+    start: &[Vec<f64>],
+    logits: &[Vec<f64>],
+    step: f64,
+    t: usize,
+) -> AscentRecord {
+    let weights = game.labels().as_slice();
+    let mut value = CompensatedSum::new();
+    let mut max_d_error = 0.0f64;
+    let mut max_excess = f64::NEG_INFINITY;
+    for (y, row) in logits.iter().enumerate() {
+        let w = weights[y];
+        let (p, q) = (&game.data()[y], &game.generated()[y]);
+        for (x, &l) in row.iter().enumerate() {
+            let (a, b) = (p[x], q[x]);
+            if w > 0.0 {
+                // ln D = -softplus(-l), ln(1 - D) = -softplus(l).
+                value.add(-w * (a * softplus(-l) + b * softplus(l)));
+            }
+            if let (Some(target), Some(bound)) =
+                (d_star[y][x], d_error_bound(w, a, b, step, t, start[y][x]))
+            {
+                let error = (sigmoid(l) - target).abs();
+                max_d_error = max_d_error.max(error);
+                max_excess = max_excess.max(error - bound);
+            }
+        }
+    }
+    AscentRecord {
+        step: t,
+        value: value.value(),
+        max_d_error,
+        max_excess_over_bound: max_excess,
+    }
+}
+
+/// Zero logits (`D = 1/2` everywhere) of the game's shape: the usual start.
+pub fn zero_start(game: &ConditionalGame) -> Vec<Vec<f64>> {
+    vec![vec![0.0; game.point_count()]; game.label_count()]
+}
+
+/// The first step count at which every coordinate's [`d_error_bound`] is at
+/// most `target`, from zero logits with [`AscentSettings::largest_safe_step`];
+/// `cap` if some coordinate needs more (one-sided coordinates converge only
+/// as O(1/t), so a small target can ask for very many steps).
+pub fn steps_for_target(game: &ConditionalGame, target: f64, cap: usize) -> usize {
+    let step = AscentSettings::largest_safe_step(game, 0).step;
+    let mut needed = 0;
+    for (y, &w) in game.labels().as_slice().iter().enumerate() {
+        for x in 0..game.point_count() {
+            let (a, b) = (game.data()[y][x], game.generated()[y][x]);
+            let over = |t: usize| d_error_bound(w, a, b, step, t, 0.0).is_some_and(|e| e > target);
+            if !over(0) {
+                continue;
+            }
+            // The bound decreases in t: doubling, then bisection.
+            let mut high = 1;
+            while high < cap && over(high) {
+                high *= 2;
+            }
+            let mut low = high / 2;
+            while high - low > 1 {
+                let mid = low + (high - low) / 2;
+                if over(mid) {
+                    low = mid;
+                } else {
+                    high = mid;
+                }
+            }
+            needed = needed.max(high.min(cap));
+        }
+    }
+    needed
+}
+
+/// The exact gradient of the conditional value in the logits,
+/// `dV/dl(x|y) = p(y) (p(x|y) sigmoid(-l) - q(x|y) sigmoid(l))`, as `[y][x]`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`] for logits of another shape.
+pub fn value_gradient(game: &ConditionalGame, logits: &[Vec<f64>]) -> Result<Vec<Vec<f64>>> {
+    check_same_length(game.label_count(), logits.len())?;
+    let weights = game.labels().as_slice();
+    logits
+        .iter()
+        .enumerate()
+        .map(|(y, row)| {
+            check_same_length(game.point_count(), row.len())?;
+            let (p, q) = (&game.data()[y], &game.generated()[y]);
+            Ok(row
+                .iter()
+                .enumerate()
+                .map(|(x, &l)| weights[y] * (p[x] * sigmoid(-l) - q[x] * sigmoid(l)))
+                .collect())
+        })
+        .collect()
+}
