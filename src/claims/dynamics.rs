@@ -1,7 +1,496 @@
-//! Claims of issue 5 checked here (filled in by the dynamics work).
+//! Claim E1: the Dirac-GAN (Mescheder, Geiger and Nowozin 2018).
 
-use super::Claim;
+use super::{Claim, Context, Measurement};
+use crate::dynamics::linear::{NormalForm, eigenvalue_distance, eigenvalues, eigenvalues_nalgebra};
+use crate::dynamics::{GAN_F1_AT_0, Method, Point, Positive, Update, gan_f1, trajectory};
+use crate::error::Result;
+use crate::tol::EPS;
+use nalgebra::{Complex, Matrix2};
 
+/// Step of the central differences for Jacobians.
+pub(crate) const FD_STEP: f64 = 1e-5;
+
+/// Central differences with step `d` err by `d^2/6 |v'''|` (the fields'
+/// third derivatives near the equilibrium are below 10 for the parameters
+/// used: at most `6 gamma f'(0) |f''(0)| = 0.75 gamma` for consensus, a few
+/// `sigma^4 |f''''|` for instance noise) plus rounding `EPS |v| / d` with
+/// `|v| <= d` there: about 2e-10 in all; 1e-8 leaves a factor 50.
+pub(crate) const FD_JACOBIAN_TOL: f64 = 1e-8;
+
+/// Two evaluations of the same eigenvalue formula (closed form from the
+/// matrix, the paper's formula, nalgebra's Schur iteration) each round a
+/// handful of operations on numbers of the size of the matrix entries:
+/// 16 ulps of `1 + max |entry|`.
+pub(crate) const EIGEN_ROUNDING_ULPS: f64 = 16.0;
+
+/// One simultaneous step and the identity's two sides each round about ten
+/// operations (the sigmoid, two products, a sum per coordinate, the squared
+/// norms) with relative error at most 3 ulps each relative to `|x_{k+1}|^2`
+/// (the step is a rotation plus a small outward push, no cancellation):
+/// 64 ulps of `|x_{k+1}|^2`.
+pub(crate) const GROWTH_ROUNDING_ULPS: f64 = 64.0;
+
+/// Each alternating WGAN step rounds two multiply-adds; the conserved
+/// quadratic form then moves by at most about 4 ulps per step, and the
+/// errors add up over the run: 8 ulps per step.
+pub(crate) const Q_ROUNDING_ULPS_PER_STEP: f64 = 8.0;
+
+/// Per step, the computed `x_{k+1}` is the exact update of the computed
+/// `x_k` within about 16 ulps of `|x_k|` per coordinate, and `y = P^-1 x`
+/// adds 4 ulps of `|P^-1| |x|`: 64 ulps of `|P^-1| (|x_k| + |x_{k+1}|)` in all.
+pub(crate) const CONTRACTION_ROUNDING_ULPS: f64 = 64.0;
+
+/// The E1 claim.
 pub(super) fn claims() -> Vec<Claim> {
-    Vec::new()
+    vec![Claim {
+        id: "E1",
+        statement: "Dirac-GAN: at the equilibrium the unregularised GAN's Jacobian has eigenvalues ± i f'(0) (WGAN ± i), WGAN-GP, instance noise, R1 and consensus move them to the closed forms of Mescheder et al. 2018; simultaneous steps of the GAN grow theta^2 + psi^2 by exactly 1 + h^2 f'(theta psi)^2 per step; alternating WGAN steps conserve a quadratic form (bounded, not converging); R1 converges at the rate of the step's spectral radius",
+        proof: "proofs/E1-dirac-gan.md",
+        check: e1,
+    }]
+}
+
+/// The methods whose equilibrium eigenvalues are checked, with the point at
+/// which their Jacobian is taken (WGAN-GP: just above `psi = 0`, where its
+/// field is affine, since it jumps across `psi = 0`).
+pub(crate) fn checked_methods() -> Result<Vec<(Method, Point)>> {
+    let origin = Point::new(0.0, 0.0);
+    Ok(vec![
+        (Method::Gan, origin),
+        (Method::NonSaturating, origin),
+        (Method::wgan(), origin),
+        (Method::wgan_clipped(0.5)?, origin),
+        (Method::wgan_gp(1.5)?, Point::new(0.0, 1e-3)),
+        (Method::instance_noise(0.7)?, origin),
+        (Method::instance_noise(2.0)?, origin),
+        (Method::r1(0.3)?, origin),
+        (Method::r1(3.0)?, origin),
+        (Method::r2(0.3)?, origin),
+        (Method::consensus(1.0)?, origin),
+    ])
+}
+
+/// `max |a_ij - b_ij|`.
+pub(crate) fn max_entry_gap(a: &Matrix2<f64>, b: &Matrix2<f64>) -> f64 {
+    (a - b).abs().max()
+}
+
+/// The eigenvalue tolerance for a matrix.
+pub(crate) fn eigen_tolerance(m: &Matrix2<f64>) -> f64 {
+    EIGEN_ROUNDING_ULPS * EPS * (1.0 + m.abs().max())
+}
+
+fn e1(_: &Context) -> Result<Vec<Measurement>> {
+    let mut out = Vec::new();
+    equilibrium_eigenvalues(&mut out)?;
+    step_operators(&mut out)?;
+    norm_growth(&mut out)?;
+    alternating_oscillation(&mut out)?;
+    clipped_wgan(&mut out)?;
+    r1_convergence(&mut out)?;
+    Ok(out)
+}
+
+/// (a) Jacobians by finite differences against the analytic ones, and their
+/// eigenvalues against the paper's closed forms.
+fn equilibrium_eigenvalues(out: &mut Vec<Measurement>) -> Result<()> {
+    let mut worst_own = 0.0f64;
+    for (method, at) in checked_methods()? {
+        let j = method.equilibrium_jacobian();
+        let fd = method.jacobian_fd(at, FD_STEP)?;
+        out.push(Measurement::within(
+            format!("{}: max |J_fd - J| at the equilibrium", method.name()),
+            max_entry_gap(&fd, &j),
+            0.0,
+            FD_JACOBIAN_TOL,
+        ));
+        let paper = method.closed_form_eigenvalues();
+        let tolerance = eigen_tolerance(&j);
+        out.push(Measurement::within(
+            format!(
+                "{}: eigenvalues of J (nalgebra) vs closed form {}",
+                method.name(),
+                show(&paper)
+            ),
+            eigenvalue_distance(&eigenvalues_nalgebra(&j), &paper),
+            0.0,
+            tolerance,
+        ));
+        worst_own = worst_own.max(eigenvalue_distance(&eigenvalues(&j), &paper) / tolerance);
+    }
+    out.push(Measurement::at_most(
+        "max over methods of |eigenvalues of J (our 2x2 formula) - closed form| / tolerance",
+        worst_own,
+        1.0,
+        0.0,
+    ));
+    let gan = eigenvalues(&Method::Gan.equilibrium_jacobian());
+    out.push(Measurement::within(
+        "GAN: max |Re lambda| (purely imaginary)",
+        gan[0].re.abs().max(gan[1].re.abs()),
+        0.0,
+        0.0,
+    ));
+    Ok(())
+}
+
+/// The update maps' Jacobians at the equilibrium: the formulas of
+/// [`Update::equilibrium_jacobian`] against central differences of the maps,
+/// and their spectral radii against the paper's Lemmas (simultaneous:
+/// `|1 ± i h f'(0)| > 1`; alternating: on the unit circle for `h f'(0) <= 2`).
+fn step_operators(out: &mut Vec<Measurement>) -> Result<()> {
+    let h = 0.1;
+    let a = GAN_F1_AT_0;
+    let mut worst = 0.0f64;
+    for method in [Method::Gan, Method::r1(0.5)?, Method::consensus(1.0)?] {
+        for update in [Update::Simultaneous, Update::Alternating, Update::Rk4Flow] {
+            let fd = step_jacobian_fd(&method, update, h)?;
+            worst = worst.max(max_entry_gap(&fd, &update.equilibrium_jacobian(&method, h)));
+        }
+    }
+    out.push(Measurement::within(
+        "max |dF_h/dx (central differences) - formula| over GAN, R1, consensus and the three updates",
+        worst,
+        0.0,
+        FD_JACOBIAN_TOL,
+    ));
+    let simultaneous = Update::Simultaneous.equilibrium_jacobian(&Method::Gan, h);
+    let expected = [Complex::new(1.0, h * a), Complex::new(1.0, -h * a)];
+    out.push(Measurement::within(
+        "GAN, simultaneous h = 0.1: eigenvalues of the step vs 1 ± i h f'(0) (modulus sqrt(1 + h^2/4) > 1)",
+        eigenvalue_distance(&eigenvalues(&simultaneous), &expected),
+        0.0,
+        eigen_tolerance(&simultaneous),
+    ));
+    for h in [0.1, 3.9, 5.0] {
+        // Lemma 2.5 with one step each: 1 - alpha^2/2 ± sqrt((1 - alpha^2/2)^2 - 1), alpha = h f'(0).
+        let alternating = Update::Alternating.equilibrium_jacobian(&Method::Gan, h);
+        let alpha = h * a;
+        let centre = Complex::new(1.0 - alpha * alpha / 2.0, 0.0);
+        let root = Complex::new((1.0 - alpha * alpha / 2.0).powi(2) - 1.0, 0.0).sqrt();
+        let expected = [centre + root, centre - root];
+        out.push(Measurement::within(
+            format!("GAN, alternating h = {h}: eigenvalues of the step vs Lemma 2.5's closed form"),
+            eigenvalue_distance(&eigenvalues(&alternating), &expected),
+            0.0,
+            eigen_tolerance(&alternating),
+        ));
+    }
+    Ok(())
+}
+
+/// Central differences of the update map at the equilibrium.
+pub(crate) fn step_jacobian_fd(method: &Method, update: Update, h: f64) -> Result<Matrix2<f64>> {
+    let h = Positive::new(h)?;
+    let d = FD_STEP;
+    let map = |p: Point| method.step(update, h, p);
+    let (tp, tm) = (map(Point::new(d, 0.0))?, map(Point::new(-d, 0.0))?);
+    let (pp, pm) = (map(Point::new(0.0, d))?, map(Point::new(0.0, -d))?);
+    Ok(Matrix2::new(
+        (tp.theta - tm.theta) / (2.0 * d),
+        (pp.theta - pm.theta) / (2.0 * d),
+        (tp.psi - tm.psi) / (2.0 * d),
+        (pp.psi - pm.psi) / (2.0 * d),
+    ))
+}
+
+/// The largest relative defect of the identity
+/// `|x_{k+1}|^2 = |x_k|^2 (1 + h^2 f'(theta_k psi_k)^2)` along a run, in
+/// units of its rounding allowance, and the number of steps at which the
+/// norm strictly increased.
+pub(crate) fn growth_identity_defect(
+    points: &[Point],
+    h: f64,
+    f1: impl Fn(f64) -> f64,
+) -> (f64, usize) {
+    let mut worst = 0.0f64;
+    let mut increased = 0;
+    for pair in points.windows(2) {
+        let (x, next) = (pair[0], pair[1]);
+        let d = f1(x.theta * x.psi);
+        let predicted = x.norm_squared() * (1.0 + h * h * d * d);
+        let defect = (next.norm_squared() - predicted).abs()
+            / (GROWTH_ROUNDING_ULPS * EPS * next.norm_squared());
+        worst = worst.max(defect);
+        if next.norm_squared() > x.norm_squared() {
+            increased += 1;
+        }
+    }
+    (worst, increased)
+}
+
+/// (b) The exact per-step growth of `theta^2 + psi^2` for the unregularised
+/// GAN and for WGAN under simultaneous steps.
+fn norm_growth(out: &mut Vec<Measurement>) -> Result<()> {
+    let (h, steps) = (0.1, 500);
+    let run = trajectory(
+        &Method::Gan,
+        Update::Simultaneous,
+        Point::new(1.0, 0.0),
+        h,
+        steps,
+    )?;
+    let (defect, increased) = growth_identity_defect(&run.points, h, gan_f1);
+    out.push(Measurement::at_most(
+        "GAN, simultaneous h = 0.1, 500 steps: max | |x_{k+1}|^2 - |x_k|^2 (1 + h^2 f'(theta_k psi_k)^2) | / (64 ulps of |x_{k+1}|^2)",
+        defect,
+        1.0,
+        0.0,
+    ));
+    out.push(Measurement::within(
+        "GAN, simultaneous: steps at which theta^2 + psi^2 strictly increased (of 500)",
+        increased as f64,
+        steps as f64,
+        0.0,
+    ));
+    let run = trajectory(
+        &Method::wgan(),
+        Update::Simultaneous,
+        Point::new(1.0, 0.0),
+        h,
+        steps,
+    )?;
+    let (defect, increased) = growth_identity_defect(&run.points, h, |_| 1.0);
+    out.push(Measurement::at_most(
+        "WGAN, simultaneous h = 0.1, 500 steps: max defect of |x_{k+1}|^2 = (1 + h^2) |x_k|^2 / (64 ulps)",
+        defect,
+        1.0,
+        0.0,
+    ));
+    out.push(Measurement::within(
+        "WGAN, simultaneous: steps at which theta^2 + psi^2 strictly increased (of 500)",
+        increased as f64,
+        steps as f64,
+        0.0,
+    ));
+    Ok(())
+}
+
+/// The quadratic form `theta^2 + psi^2 + h a theta psi` that alternating
+/// steps of the linear field `(-a psi, a theta)` conserve (discriminator first).
+pub(crate) fn alternating_invariant(p: Point, h: f64, a: f64) -> f64 {
+    p.theta * p.theta + p.psi * p.psi + h * a * p.theta * p.psi
+}
+
+/// Sign changes of `theta` along a run (exact zeros skipped).
+pub(crate) fn theta_sign_changes(points: &[Point]) -> usize {
+    let signs: Vec<bool> = points
+        .iter()
+        .filter(|p| p.theta != 0.0)
+        .map(|p| p.theta > 0.0)
+        .collect();
+    signs.windows(2).filter(|w| w[0] != w[1]).count()
+}
+
+/// (c) Alternating WGAN steps: the invariant, the bounds it gives on the
+/// distance to the equilibrium, and the rotation by `arccos(1 - h^2/2)` per step.
+fn alternating_oscillation(out: &mut Vec<Measurement>) -> Result<()> {
+    let (h, steps) = (0.1, 2000);
+    let run = trajectory(
+        &Method::wgan(),
+        Update::Alternating,
+        Point::new(1.0, 0.0),
+        h,
+        steps,
+    )?;
+    let q0 = alternating_invariant(run.points[0], h, 1.0);
+    let drift = run
+        .points
+        .iter()
+        .map(|&p| (alternating_invariant(p, h, 1.0) - q0).abs() / q0)
+        .fold(0.0, f64::max);
+    let q_tolerance = Q_ROUNDING_ULPS_PER_STEP * EPS * steps as f64;
+    out.push(Measurement::within(
+        "WGAN, alternating h = 0.1, 2000 steps: max |Q_k - Q_0| / Q_0, Q = theta^2 + psi^2 + h theta psi",
+        drift,
+        0.0,
+        q_tolerance,
+    ));
+    let (low, high) = run
+        .points
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
+            (lo.min(p.norm_squared()), hi.max(p.norm_squared()))
+        });
+    out.push(Measurement::at_least(
+        "WGAN, alternating: min_k |x_k|^2 (not converging), bound Q_0 / (1 + h/2)",
+        low,
+        q0 / (1.0 + h / 2.0) * (1.0 - q_tolerance),
+        0.0,
+    ));
+    out.push(Measurement::at_most(
+        "WGAN, alternating: max_k |x_k|^2 (bounded), bound Q_0 / (1 - h/2)",
+        high,
+        q0 / (1.0 - h / 2.0) * (1.0 + q_tolerance),
+        0.0,
+    ));
+    let angle = (1.0 - h * h / 2.0).acos();
+    out.push(Measurement::within(
+        "WGAN, alternating: sign changes of theta in 2000 steps vs 2000 arccos(1 - h^2/2) / pi",
+        theta_sign_changes(&run.points) as f64,
+        steps as f64 * angle / std::f64::consts::PI,
+        1.0,
+    ));
+    Ok(())
+}
+
+/// (c') WGAN with clipping never approaches the equilibrium: simultaneous
+/// steps keep `|x_k| >= min(|x_0|, c)`, alternating ones keep
+/// `Q_k >= min(Q_0, (1 - h^2/4) c^2)`, and `|psi_k| <= c` throughout.
+fn clipped_wgan(out: &mut Vec<Measurement>) -> Result<()> {
+    let (c, h, steps) = (0.5, 0.1, 2000);
+    let method = Method::wgan_clipped(c)?;
+    let start = Point::new(2.0, 0.0);
+    let rounding = Q_ROUNDING_ULPS_PER_STEP * EPS * steps as f64;
+    let run = trajectory(&method, Update::Simultaneous, start, h, steps)?;
+    let max_psi = run.points.iter().map(|p| p.psi.abs()).fold(0.0, f64::max);
+    out.push(Measurement::at_most(
+        "clipped WGAN (c = 0.5), simultaneous: max |psi_k|",
+        max_psi,
+        c,
+        0.0,
+    ));
+    let closest = run
+        .points
+        .iter()
+        .map(|p| p.norm())
+        .fold(f64::INFINITY, f64::min);
+    out.push(Measurement::at_least(
+        "clipped WGAN, simultaneous, 2000 steps from (2, 0): min_k |x_k|, bound min(|x_0|, c)",
+        closest,
+        start.norm().min(c) * (1.0 - rounding),
+        0.0,
+    ));
+    let run = trajectory(&method, Update::Alternating, start, h, steps)?;
+    let q_min = run
+        .points
+        .iter()
+        .map(|&p| alternating_invariant(p, h, 1.0))
+        .fold(f64::INFINITY, f64::min);
+    let bound = alternating_invariant(start, h, 1.0).min((1.0 - h * h / 4.0) * c * c);
+    out.push(Measurement::at_least(
+        "clipped WGAN, alternating, 2000 steps from (2, 0): min_k Q_k, bound min(Q_0, (1 - h^2/4) c^2)",
+        q_min,
+        bound * (1.0 - rounding),
+        0.0,
+    ));
+    Ok(())
+}
+
+/// Upper and lower bounds on `|x_N|` for simultaneous R1 steps from the
+/// normal form of the step's Jacobian (see the proof, part (d)), with the
+/// largest per-step defect of `| |y_{k+1}| - rho |y_k| | <= h |P^-1| |x_k|^3 / 8`
+/// in units of its allowance.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ContractionCheck {
+    /// The spectral radius `rho` of `I + h J`.
+    pub rate: f64,
+    /// `|x_N|` measured.
+    pub distance: f64,
+    /// The derived upper bound on `|x_N|`.
+    pub upper: f64,
+    /// The derived lower bound on `|x_N|`.
+    pub lower: f64,
+    /// Max over steps of the per-step defect over its allowance (<= 1 holds).
+    pub worst_step: f64,
+}
+
+/// The bound of the remainder `|v(x) - J x| <= sup|f''| |theta psi| |x| <= |x|^3 / 8`
+/// for the GAN's `f` (`|f''| <= 1/4`, `|theta psi| <= |x|^2/2`).
+pub(crate) const GAN_REMAINDER: f64 = 0.125;
+
+/// Runs `steps` simultaneous R1 steps from `start` and checks them against
+/// the contraction by the spectral radius.
+pub(crate) fn r1_contraction(
+    gamma: f64,
+    h: f64,
+    start: Point,
+    steps: usize,
+) -> Result<ContractionCheck> {
+    let method = Method::r1(gamma)?;
+    let a = Update::Simultaneous.equilibrium_jacobian(&method, h);
+    let form = NormalForm::of(&a).ok_or(crate::Error::InvalidParameter {
+        name: "gamma",
+        value: gamma,
+        requirement: "the step's Jacobian must have distinct eigenvalues",
+    })?;
+    let (p_norm, inv_norm) = (form.basis.norm(), form.inverse.norm());
+    let run = trajectory(&method, Update::Simultaneous, start, h, steps)?;
+    let y = |p: Point| (form.inverse * nalgebra::Vector2::new(p.theta, p.psi)).norm();
+    let rounding = |x: f64, next: f64| CONTRACTION_ROUNDING_ULPS * EPS * inv_norm * (x + next);
+    let mut worst_step = 0.0f64;
+    for pair in run.points.windows(2) {
+        let (x, next) = (pair[0].norm(), pair[1].norm());
+        let allowance = h * inv_norm * GAN_REMAINDER * x.powi(3) + rounding(x, next);
+        let defect = (y(pair[1]) - form.rate * y(pair[0])).abs();
+        worst_step = worst_step.max(defect / allowance);
+    }
+    // |y_{k+1}| <= rho |y_k| + h |P^-1| |x_k|^3 / 8 + rounding, |x_k| <= |P| |y_k|.
+    let (mut upper, mut lower) = (y(start), y(start));
+    for _ in 0..steps {
+        let x = p_norm * upper;
+        let slack = h * inv_norm * GAN_REMAINDER * x.powi(3) + rounding(x, x);
+        lower = (form.rate * lower - slack).max(0.0);
+        upper = form.rate * upper + slack;
+    }
+    Ok(ContractionCheck {
+        rate: form.rate,
+        distance: run.points[steps].norm(),
+        upper: p_norm * upper,
+        lower: lower / inv_norm,
+        worst_step,
+    })
+}
+
+/// (d) R1 converges at the rate of the spectral radius of its step.
+fn r1_convergence(out: &mut Vec<Measurement>) -> Result<()> {
+    let (gamma, h, steps) = (0.5, 0.1, 2000);
+    let check = r1_contraction(gamma, h, Point::new(0.25, 0.25), steps)?;
+    let a = GAN_F1_AT_0;
+    let closed_form = (1.0 - h * gamma + h * h * a * a).sqrt();
+    out.push(Measurement::within(
+        "R1 (gamma = 0.5), simultaneous h = 0.1: spectral radius of I + hJ vs sqrt(1 - h gamma + h^2 f'(0)^2)",
+        check.rate,
+        closed_form,
+        EIGEN_ROUNDING_ULPS * EPS,
+    ));
+    out.push(Measurement::at_most(
+        "R1: max over 2000 steps of | |y_{k+1}| - rho |y_k| | / (h |P^-1| |x_k|^3 / 8 + rounding)",
+        check.worst_step,
+        1.0,
+        0.0,
+    ));
+    out.push(Measurement::at_most(
+        "R1: |x_2000| from (0.25, 0.25), derived upper bound (about rho^2000 |P| |P^-1 x_0|)",
+        check.distance,
+        check.upper,
+        0.0,
+    ));
+    out.push(Measurement::at_least(
+        "R1: |x_2000|, derived lower bound (it converges at rate rho, not faster)",
+        check.distance,
+        check.lower,
+        0.0,
+    ));
+    let alternating = Update::Alternating.equilibrium_jacobian(&Method::r1(gamma)?, h);
+    let [l1, l2] = eigenvalues(&alternating);
+    out.push(Measurement::within(
+        "R1, alternating h = 0.1: spectral radius of the step vs sqrt(1 - h gamma)",
+        l1.norm().max(l2.norm()),
+        (1.0 - h * gamma).sqrt(),
+        EIGEN_ROUNDING_ULPS * EPS,
+    ));
+    Ok(())
+}
+
+/// `a ± b i` for a report line.
+fn show(pair: &[Complex<f64>; 2]) -> String {
+    let one = |z: &Complex<f64>| {
+        if z.im == 0.0 {
+            format!("{:.6}", z.re)
+        } else {
+            format!("{:.6}{:+.6}i", z.re, z.im)
+        }
+    };
+    format!("{{{}, {}}}", one(&pair[0]), one(&pair[1]))
 }

@@ -1,0 +1,121 @@
+//! Real 2x2 matrices: eigenvalues in closed form, their distance, the
+//! spectral radius, and a real basis in which the matrix's operator norm is
+//! its spectral radius.
+//!
+//! For `A = [[p, q], [r, s]]` the eigenvalues are `m ± sqrt(d)` with
+//! `m = (p + s)/2` and `d = ((p - s)/2)^2 + q r` (the same as
+//! `m^2 - det A`, without its cancellation).
+
+use nalgebra::{Complex, Matrix2};
+
+/// The eigenvalues of a real 2x2 matrix in closed form, the one with the
+/// larger imaginary part (then the larger real part) first.
+///
+/// A real pair is computed as `m + sign(m) sqrt(d)` and `det / (that)` so
+/// that neither root cancels.
+///
+/// # Example
+/// ```
+/// use gan_theory::dynamics::linear::eigenvalues;
+/// use nalgebra::Matrix2;
+/// let [a, b] = eigenvalues(&Matrix2::new(0.0, -0.5, 0.5, 0.0));
+/// assert_eq!((a.re, a.im, b.re, b.im), (0.0, 0.5, 0.0, -0.5));
+/// ```
+pub fn eigenvalues(m: &Matrix2<f64>) -> [Complex<f64>; 2] {
+    let (p, q, r, s) = (m[(0, 0)], m[(0, 1)], m[(1, 0)], m[(1, 1)]);
+    let centre = 0.5 * (p + s);
+    let half_gap = 0.5 * (p - s);
+    let d = half_gap * half_gap + q * r;
+    if d < 0.0 {
+        let im = (-d).sqrt();
+        [Complex::new(centre, im), Complex::new(centre, -im)]
+    } else {
+        let root = d.sqrt();
+        let big = centre + root.copysign(centre);
+        let det = p * s - q * r;
+        let small = if big == 0.0 { 0.0 } else { det / big };
+        let (hi, lo) = if big >= small {
+            (big, small)
+        } else {
+            (small, big)
+        };
+        [Complex::new(hi, 0.0), Complex::new(lo, 0.0)]
+    }
+}
+
+/// The eigenvalues by nalgebra's Schur decomposition, ordered as
+/// [`eigenvalues`] orders them (for cross-checking the closed form).
+pub fn eigenvalues_nalgebra(m: &Matrix2<f64>) -> [Complex<f64>; 2] {
+    let e = m.complex_eigenvalues();
+    sorted([e[0], e[1]])
+}
+
+/// The pair ordered by imaginary part, then real part, larger first.
+pub fn sorted(mut pair: [Complex<f64>; 2]) -> [Complex<f64>; 2] {
+    let key = |z: &Complex<f64>| (z.im, z.re);
+    if key(&pair[1]).partial_cmp(&key(&pair[0])) == Some(std::cmp::Ordering::Greater) {
+        pair.swap(0, 1);
+    }
+    pair
+}
+
+/// The distance between two eigenvalue pairs as multisets: the smaller over
+/// the two matchings of the larger of the two `|a_i - b_j|`.
+pub fn eigenvalue_distance(a: &[Complex<f64>; 2], b: &[Complex<f64>; 2]) -> f64 {
+    let straight = (a[0] - b[0]).norm().max((a[1] - b[1]).norm());
+    let crossed = (a[0] - b[1]).norm().max((a[1] - b[0]).norm());
+    straight.min(crossed)
+}
+
+/// The spectral radius `max |lambda|`.
+pub fn spectral_radius(m: &Matrix2<f64>) -> f64 {
+    let [a, b] = eigenvalues(m);
+    a.norm().max(b.norm())
+}
+
+/// A real basis `P` (columns) with `P^-1 A P` either `[[alpha, beta],
+/// [-beta, alpha]]` (complex eigenvalues `alpha ± i beta`) or diagonal (real
+/// distinct eigenvalues): in the norm `|x|_P = |P^-1 x|_2`, `A` then has
+/// operator norm exactly its spectral radius.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NormalForm {
+    /// The basis `P`.
+    pub basis: Matrix2<f64>,
+    /// `P^-1`.
+    pub inverse: Matrix2<f64>,
+    /// The spectral radius of `A`, the operator norm of `P^-1 A P`.
+    pub rate: f64,
+}
+
+impl NormalForm {
+    /// The normal form of `a`, or `None` when `a` has a repeated eigenvalue
+    /// (then no basis makes its norm equal to the spectral radius unless `a`
+    /// is a multiple of the identity) or `P` is numerically singular.
+    ///
+    /// For `lambda = alpha + i beta`, `beta > 0`, the eigenvector
+    /// `w = (q, lambda - p)` (`q != 0` whenever the eigenvalues are complex)
+    /// gives `P = [Re w, Im w]`; for real eigenvalues the columns are the
+    /// eigenvectors `(q, lambda - p)` or `(lambda - s, r)`.
+    pub fn of(a: &Matrix2<f64>) -> Option<Self> {
+        let (p, q, r, s) = (a[(0, 0)], a[(0, 1)], a[(1, 0)], a[(1, 1)]);
+        let [l1, l2] = eigenvalues(a);
+        let basis = if l1.im > 0.0 {
+            Matrix2::new(q, 0.0, l1.re - p, l1.im)
+        } else if l1.re == l2.re {
+            return None;
+        } else if q != 0.0 {
+            Matrix2::new(q, q, l1.re - p, l2.re - p)
+        } else if r != 0.0 {
+            Matrix2::new(l1.re - s, l2.re - s, r, r)
+        } else {
+            // Diagonal with distinct entries: the axes are eigenvectors.
+            Matrix2::identity()
+        };
+        let inverse = basis.try_inverse()?;
+        Some(Self {
+            basis,
+            inverse,
+            rate: l1.norm().max(l2.norm()),
+        })
+    }
+}
