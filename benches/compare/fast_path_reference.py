@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""mpmath references for the fast-path accuracy tests (tests/speed_accuracy.rs).
+
+Each instance is a pair of dyadic probability vectors: integer weights
+m_i whose total is exactly 2^K, so p_i = m_i 2^-K is an exact double and the
+vector sums to 1 exactly. The weights come from splitmix64, which the Rust
+test reproduces bit for bit; the reference takes the doubles exactly
+(mpf(float) is exact) and computes JS and KL at 60 digits.
+
+Kinds (n = 4196 = 16 full chunks of 256 and a tail of 100):
+  random    20-bit weights, p has about 1/8 zeros, q none
+  wide      20-bit weights shifted left by 0..24 bits (ratios up to 2^44), p has zeros
+  near      q = p's weights plus a delta in [-3, 3] (at least 1; relative 1e-6 and below), shared zeros
+  subnormal `random`, then every 7th zero of p becomes 5e-324 or 1e-310
+            (p then sums to 1 within 1e-307, and its chunks take the careful path)
+
+    /work/compvenv/bin/python benches/compare/fast_path_reference.py
+"""
+from mpmath import mp, mpf, log
+
+mp.dps = 60
+MASK = (1 << 64) - 1
+N = 4196
+
+
+class SplitMix64:
+    def __init__(self, seed):
+        self.state = seed & MASK
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        return z ^ (z >> 31)
+
+
+def normalise(weights):
+    """Integer weights with total exactly 2^K, K = bit length of the sum:
+    each gets floor(rem w / sum) of rem = 2^K - sum, the last the leftover."""
+    total = sum(weights)
+    k = total.bit_length()
+    rem = (1 << k) - total
+    out = [w + rem * w // total for w in weights]
+    out[-1] += (1 << k) - sum(out)
+    assert sum(out) == 1 << k and all(w < 1 << 53 for w in out)
+    return [float(w) * 2.0 ** -k for w in out]
+
+
+def weights(rng, kind, zeros):
+    out = []
+    for _ in range(N):
+        m = rng.next() >> 44  # 20 bits
+        if kind == "wide":
+            m <<= rng.next() % 25
+        if zeros and rng.next() % 8 == 0:
+            m = 0
+        out.append(m)
+    out[-1] = max(out[-1], 1)
+    return out
+
+
+def instance(kind):
+    rng = SplitMix64({"random": 1, "wide": 2, "near": 3, "subnormal": 4}[kind])
+    if kind == "near":
+        wp = weights(rng, "random", True)
+        wq = [0 if w == 0 else max(w + (rng.next() % 7) - 3, 1) for w in wp]
+        return normalise(wp), normalise(wq)
+    base = "wide" if kind == "wide" else "random"
+    p = normalise(weights(rng, base, True))
+    q = normalise(weights(rng, base, False))
+    if kind == "subnormal":
+        zero_slots = [i for i, x in enumerate(p) if x == 0.0]
+        for j, i in enumerate(zero_slots[::7]):
+            p[i] = 5e-324 if j % 2 == 0 else 1e-310
+    return p, q
+
+
+def reference(p, q):
+    P = [mpf(x) for x in p]
+    Q = [mpf(x) for x in q]
+
+    def kl(a, b):
+        s = mpf(0)
+        for x, y in zip(a, b):
+            if x > 0:
+                if y == 0:
+                    return mpf("inf")
+                s += x * log(x / y)
+        return s
+
+    M = [(x + y) / 2 for x, y in zip(P, Q)]
+    return (kl(P, M) + kl(Q, M)) / 2, kl(P, Q), kl(Q, P)
+
+
+if __name__ == "__main__":
+    for kind in ("random", "wide", "near", "subnormal"):
+        p, q = instance(kind)
+        js, kl_pq, kl_qp = reference(p, q)
+        print(f"{kind:9}  js {mp.nstr(js, 25)}  kl(p||q) {mp.nstr(kl_pq, 25)}  kl(q||p) {mp.nstr(kl_qp, 25)}"
+              f"  p[:3] {p[:3]}")
