@@ -20,6 +20,11 @@ const INSTANCES: usize = 1000;
 /// Random energies compared with the best one per instance.
 const RIVALS: usize = 4;
 
+/// Rounding in the ratio (energy gap + generator gap) / (m TV): the gaps are
+/// differences of compensated sums of size at most 3m (a few ulps each), and
+/// TV of a random pair is rarely below 1e-3; 1e-9 covers a TV of 1e-5.
+const GAP_RATIO_ROUNDING: f64 = 1e-9;
+
 /// Salt of the claim's random draws.
 const SALT: u64 = 0xD3;
 
@@ -27,7 +32,7 @@ const SALT: u64 = 0xD3;
 pub(super) fn claims() -> Vec<Claim> {
     vec![Claim {
         id: "D3",
-        statement: "EBGAN with margin m: for fixed G the best energy (0 where p_data > p_g, m where p_data < p_g) gives V = m (1 - TV(p_data, p_g)); (D, G) is a Nash equilibrium iff p_g = p_data, D = gamma on the support for some gamma in [0, m] and D >= gamma off it, and then V = m; with p_g = p_data every D in [0, m] is a best response of the energy, constant or not",
+        statement: "EBGAN with margin m: for fixed G the best energy (0 where p_data > p_g, m where p_data < p_g) gives V = m (1 - TV(p_data, p_g)); the two players' best-response gaps add up to at least m TV; (D, G) is a Nash equilibrium iff p_g = p_data, D = gamma on the support for some gamma in [0, m] and D >= gamma off it, and then V = m; with p_g = p_data every D in [0, m] is a best response of the energy, constant or not",
         proof: "proofs/D3-ebgan.md",
         check: d3,
     }]
@@ -46,6 +51,8 @@ fn d3(context: &Context) -> Result<Vec<Measurement>> {
     let mut worst_equilibrium = 0.0_f64;
     let mut worst_any_in_band = 0.0_f64;
     let mut smallest_generator_ratio = f64::INFINITY;
+    let mut smallest_gap_ratio = f64::INFINITY;
+    let mut worst_constant_ratio = 0.0_f64;
     for _ in 0..INSTANCES {
         let n = rng.random_range(1..=12);
         let (p, q) = (
@@ -60,10 +67,23 @@ fn d3(context: &Context) -> Result<Vec<Measurement>> {
         worst_value = worst_value
             .max(identity_ratio(value, tv_form))
             .max(identity_ratio(value, best_value(&margin, &p, &q)?));
+        let tv = total_variation(&p, &q)?;
         for _ in 0..RIVALS {
             let rival = Energy::new((0..n).map(|_| 2.0 * m * rng.random::<f64>()).collect())?;
             smallest_rival_gap =
                 smallest_rival_gap.min(discriminator_loss(&margin, &p, &q, &rival)? - value);
+            if tv > 0.0 {
+                let gaps = nash_gaps(&margin, &p, &q, &rival)?;
+                smallest_gap_ratio =
+                    smallest_gap_ratio.min((gaps.energy + gaps.generator) / (m * tv));
+            }
+        }
+        if tv > 0.0 {
+            // A constant energy in [0, m] attains the bound.
+            let constant = Energy::constant(n, m * rng.random::<f64>())?;
+            let gaps = nash_gaps(&margin, &p, &q, &constant)?;
+            worst_constant_ratio =
+                worst_constant_ratio.max(((gaps.energy + gaps.generator) / (m * tv) - 1.0).abs());
         }
 
         // An equilibrium: p_g = p_data, D = gamma on the support, >= gamma off it.
@@ -124,6 +144,18 @@ fn d3(context: &Context) -> Result<Vec<Measurement>> {
             smallest_rival_gap,
             0.0,
             tol::IDENTITY_ABS,
+        ),
+        Measurement::at_least(
+            "smallest (energy gap + generator gap) / (m TV) over the random energies, p_g != p_data (theory: >= 1, so no equilibrium unless p_g = p_data)",
+            smallest_gap_ratio,
+            1.0,
+            GAP_RATIO_ROUNDING,
+        ),
+        Measurement::at_most(
+            "max |(energy gap + generator gap) / (m TV) - 1| for constant energies gamma in [0, m] (the bound is attained)",
+            worst_constant_ratio,
+            0.0,
+            GAP_RATIO_ROUNDING,
         ),
         Measurement::at_most(
             "p_g = p_data, D = gamma on the support (gamma uniform in [0, m]), D >= gamma off it: max of |energy gap|, |generator gap|, |V - m| in identity-tolerance units (a Nash equilibrium with V = m)",
