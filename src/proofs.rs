@@ -94,3 +94,11 @@ pub mod a8_helvetica {
 pub mod a9_step_size {
     #![doc = include_str!("../proofs/A9-step-size.md")]
 }
+
+pub mod d2_lsgan {
+    #![doc = include_str!("../proofs/D2-lsgan.md")]
+}
+
+pub mod d3_ebgan {
+    #![doc = include_str!("../proofs/D3-ebgan.md")]
+}
