@@ -1,14 +1,32 @@
 //! Cost of the divergence estimators and of the value-function estimator.
 //!
 //! `cargo bench --bench divergence -- js --warm-up-time 1`
+//!
+//! Groups (the id is n, the number of entries, or m, the minibatch size;
+//! throughput in entries per second):
+//! - `js`, `kl`: n in {10^3, 10^6, 10^7}; `entropy`, `cross_entropy`,
+//!   `js_bits`, `js_distance`, `total_variation`, `chi2`, `hellinger2`:
+//!   n in {10^3, 10^6}. Two random distributions on n points: uniform(0, 1)
+//!   weights, normalised (as `benches/compare/compare.py` draws them for scipy).
+//! - `floor`: what bounds JS at n = 10^7. `floor/sum` is a plain sum of
+//!   `p_i + q_i` over the same two arrays, in eight lanes (the memory
+//!   traffic of JS with no arithmetic: the bandwidth floor); `floor/two_ln`
+//!   adds `ln p_i + ln q_i` with the crate's vectorisable logarithm (the
+//!   two logarithms per entry that JS needs, with no division and no series).
+//! - `value_estimator`: `game::estimate_value` on m real and m fake logits,
+//!   m in {64, 1024, 16384, 262144}.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use gan_theory::Discrete;
-use gan_theory::divergence::{js, kl};
+use gan_theory::divergence::{
+    chi2, cross_entropy, entropy, hellinger2, js, js_bits, js_distance, kl, total_variation,
+};
 use gan_theory::game::estimate_value;
+use gan_theory::numeric::ln_branchless;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::hint::black_box;
+use std::time::Duration;
 
 /// Two random distributions on n points (uniform weights, then normalised).
 fn random_pair(n: usize, seed: u64) -> (Discrete, Discrete) {
@@ -21,37 +39,76 @@ fn random_pair(n: usize, seed: u64) -> (Discrete, Discrete) {
     )
 }
 
-fn bench_js(c: &mut Criterion) {
-    let mut group = c.benchmark_group("js");
-    for n in [1_000usize, 1_000_000, 10_000_000] {
-        let (p, q) = random_pair(n, 1);
-        group.throughput(Throughput::Elements(n as u64));
-        if n >= 1_000_000 {
-            group.sample_size(10);
+type Divergence = fn(&Discrete, &Discrete) -> gan_theory::Result<f64>;
+
+/// One group per divergence, one bench per n, all on the same random pairs.
+fn bench_divergences(c: &mut Criterion) {
+    let entropy_of_p: Divergence = |p, _| Ok(entropy(p));
+    let all: [(&str, Divergence, &[usize]); 9] = [
+        ("js", js, &[1_000, 1_000_000, 10_000_000]),
+        ("kl", kl, &[1_000, 1_000_000, 10_000_000]),
+        ("entropy", entropy_of_p, &[1_000, 1_000_000]),
+        ("cross_entropy", cross_entropy, &[1_000, 1_000_000]),
+        ("js_bits", js_bits, &[1_000, 1_000_000]),
+        ("js_distance", js_distance, &[1_000, 1_000_000]),
+        ("total_variation", total_variation, &[1_000, 1_000_000]),
+        ("chi2", chi2, &[1_000, 1_000_000]),
+        ("hellinger2", hellinger2, &[1_000, 1_000_000]),
+    ];
+    let pairs: Vec<(usize, (Discrete, Discrete))> = [1_000usize, 1_000_000, 10_000_000]
+        .into_iter()
+        .map(|n| (n, random_pair(n, 1)))
+        .collect();
+    for (name, divergence, sizes) in all {
+        let mut group = c.benchmark_group(name);
+        group.measurement_time(Duration::from_secs(3));
+        for (n, (p, q)) in pairs.iter().filter(|(n, _)| sizes.contains(n)) {
+            group.throughput(Throughput::Elements(*n as u64));
+            if *n >= 1_000_000 {
+                group.sample_size(10);
+            }
+            group.bench_with_input(BenchmarkId::from_parameter(n), n, |b, _| {
+                b.iter(|| divergence(black_box(p), black_box(q)).expect("same length"))
+            });
         }
-        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
-            b.iter(|| js(black_box(&p), black_box(&q)).expect("same length"))
-        });
+        group.finish();
     }
-    group.finish();
 }
 
-fn bench_kl(c: &mut Criterion) {
-    let mut group = c.benchmark_group("kl");
-    for n in [1_000usize, 1_000_000] {
-        let (p, q) = random_pair(n, 2);
-        group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
-            b.iter(|| kl(black_box(&p), black_box(&q)).expect("same length"))
-        });
+/// Sum of `f(p_i) + f(q_i)` in eight independent lanes (so that the adds
+/// vectorise, as JS's own sums do).
+fn lane_sum(p: &[f64], q: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut lanes = [0.0; 8];
+    for (pc, qc) in p.chunks_exact(8).zip(q.chunks_exact(8)) {
+        for j in 0..8 {
+            lanes[j] += f(pc[j]) + f(qc[j]);
+        }
     }
+    lanes.iter().sum()
+}
+
+fn bench_floor(c: &mut Criterion) {
+    let n = 10_000_000usize;
+    let (p, q) = random_pair(n, 1);
+    let (p, q) = (p.as_slice(), q.as_slice());
+    let mut group = c.benchmark_group("floor");
+    group.throughput(Throughput::Elements(n as u64));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(3));
+    group.bench_with_input(BenchmarkId::new("sum", n), &n, |b, _| {
+        b.iter(|| lane_sum(black_box(p), black_box(q), |x| x))
+    });
+    group.bench_with_input(BenchmarkId::new("two_ln", n), &n, |b, _| {
+        b.iter(|| lane_sum(black_box(p), black_box(q), ln_branchless))
+    });
     group.finish();
 }
 
 fn bench_value_estimator(c: &mut Criterion) {
     let mut group = c.benchmark_group("value_estimator");
+    group.measurement_time(Duration::from_secs(3));
     let mut rng = StdRng::seed_from_u64(3);
-    for m in [64usize, 1_024, 65_536] {
+    for m in [64usize, 1_024, 16_384, 262_144] {
         let real: Vec<f64> = (0..m).map(|_| rng.random_range(-4.0..4.0)).collect();
         let fake: Vec<f64> = (0..m).map(|_| rng.random_range(-4.0..4.0)).collect();
         group.throughput(Throughput::Elements(2 * m as u64));
@@ -62,5 +119,10 @@ fn bench_value_estimator(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_js, bench_kl, bench_value_estimator);
+criterion_group!(
+    benches,
+    bench_divergences,
+    bench_floor,
+    bench_value_estimator
+);
 criterion_main!(benches);

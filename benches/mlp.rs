@@ -5,14 +5,15 @@
 //! The `algorithm1/step` setting is issue 4's: D and G both 1-32-32-1 with
 //! tanh, m = 64, k = 1, SGD with momentum 0.9 and learning rate 0.05, the
 //! non-saturating loss, p_data = N(2, 0.5^2), z ~ U(0, 1). The same iteration
-//! in PyTorch is timed by `benches/compare/torch_algorithm1.py`.
+//! in PyTorch is timed by `benches/compare/compare.py` (through
+//! `torch_algorithm1.py`). Throughput: the minibatch, 64 samples.
 //!
-//! The kernels vectorise to the compiler's target: the default x86-64 target
-//! has SSE2 only. On a machine with AVX-512 and FMA,
-//! `RUSTFLAGS="-C target-cpu=native" cargo bench --bench mlp -- algorithm1`
-//! is about 2.5 times faster (see `gan_theory::mlp`, "Speed").
+//! The kernels vectorise to the compiler's target; `.cargo/config.toml`
+//! builds for the compiling CPU (`-C target-cpu=native`). The baseline
+//! x86-64 build (`RUSTFLAGS=""`, SSE2 only) is about 2.5 times slower on a
+//! machine with AVX-512 and FMA (see `gan_theory::mlp`, "Speed").
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gan_theory::mlp::{Activation, Mlp, Tape};
 use gan_theory::optim::Sgd;
 use gan_theory::train::algorithm1::{Algorithm1, GeneratorLoss, Normal1d, Settings, Uniform1d};
@@ -42,6 +43,7 @@ fn bench_algorithm1(c: &mut Criterion) {
     )
     .expect("consistent shapes");
     let mut group = c.benchmark_group("algorithm1");
+    group.throughput(Throughput::Elements(64));
     group.bench_function("step", |b| b.iter(|| black_box(run.step().expect("step"))));
     group.finish();
 }
@@ -55,6 +57,7 @@ fn bench_mlp(c: &mut Criterion) {
     let x = batch(64);
     let mut tape = Tape::new();
     let mut group = c.benchmark_group("mlp_1_32_32_1_batch_64");
+    group.throughput(Throughput::Elements(64));
     group.bench_function("forward", |b| {
         b.iter(|| black_box(net.forward(black_box(&x), &mut tape).expect("shape")[0]))
     });
