@@ -102,3 +102,11 @@ pub mod d2_lsgan {
 pub mod d3_ebgan {
     #![doc = include_str!("../proofs/D3-ebgan.md")]
 }
+
+pub mod d4_conditional_gan {
+    #![doc = include_str!("../proofs/D4-conditional-gan.md")]
+}
+
+pub mod d5_f_gan {
+    #![doc = include_str!("../proofs/D5-f-gan.md")]
+}
