@@ -11,9 +11,7 @@ use crate::optim::Adam;
 use crate::tabular::{TabularDiscriminator, TabularGenerator};
 use crate::tol::{self, EPS};
 use crate::train::algorithm1::{Algorithm1, Normal1d, Sampler, Settings, TrainingRng, Uniform1d};
-use crate::train::inner_max::{
-    InnerMaxSettings, InnerObjective, MlpInnerProblem, TanhTiltedPair, maximise_value,
-};
+use crate::train::inner_max::{InnerMaxSettings, MlpInnerProblem, TanhTiltedPair, maximise_value};
 use crate::train::tabular_game::{
     C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, LINEAR_RATE_REL, collapse_bounds,
     descend_c_of_g, descent_bound, fannes_bound, linear_loss_smoothness, local_log_contraction,
@@ -244,19 +242,40 @@ pub(crate) fn a6_mlp_gap_bound(k: usize, n: usize) -> f64 {
     }
 }
 
-fn a6_mlp_discriminator(context: &Context) -> Result<Measurement> {
+/// A6 (ii)'s discriminator: the 1-1-1 tanh MLP at its seeded start and
+/// after L-BFGS on [`A6_MLP_SAMPLES`] draws of each side of [`a6_mlp_pair`].
+pub(crate) struct MlpFit {
+    /// The pair of laws.
+    pub(crate) pair: TanhTiltedPair,
+    /// The network before fitting.
+    pub(crate) start: Mlp,
+    /// The maximiser of V over the samples.
+    pub(crate) fitted: Mlp,
+}
+
+/// Fits A6 (ii)'s discriminator for `context`'s seed (the run the claim measures).
+pub(crate) fn a6_mlp_fit(context: &Context) -> Result<MlpFit> {
     let pair = a6_mlp_pair()?;
     let mut rng = rng_for(context, 61);
     let (real, fake) = (
         pair.sample_data(&mut rng, A6_MLP_SAMPLES),
         pair.sample_generated(&mut rng, A6_MLP_SAMPLES),
     );
-    let net = Mlp::new(&[1, 1, 1], Activation::Tanh, context.seed)?;
-    let gap0 = pair.gap(&net)?;
-    let problem = MlpInnerProblem::new(net, real, fake)?;
+    let start = Mlp::new(&[1, 1, 1], Activation::Tanh, context.seed)?;
+    let problem = MlpInnerProblem::new(start.clone(), real, fake)?;
     let found = maximise_value(&problem, problem.start(), &InnerMaxSettings::default())?;
-    let gap = pair.gap(&problem.network(&found.parameters)?)?;
-    let k = problem.dimension();
+    Ok(MlpFit {
+        pair,
+        start,
+        fitted: problem.network(&found.parameters)?,
+    })
+}
+
+fn a6_mlp_discriminator(context: &Context) -> Result<Measurement> {
+    let fit = a6_mlp_fit(context)?;
+    let gap0 = fit.pair.gap(&fit.start)?;
+    let gap = fit.pair.gap(&fit.fitted)?;
+    let k = fit.fitted.num_params();
     Ok(Measurement::at_most(
         format!(
             "1-1-1 tanh MLP D by L-BFGS on {A6_MLP_SAMPLES} + {A6_MLP_SAMPLES} samples, G fixed: V(D*) - V(D) = integral of (p_data + p_g) KL(D* || D) (start {gap0:.4}; bound chi2_{k} 1 - 1e-6 quantile / 2N)"
@@ -343,44 +362,90 @@ fn figure_1_w1(generators: &[Mlp], seed: u64) -> Result<(f64, f64, f64, f64)> {
     Ok((w1, allowance, mean, sd))
 }
 
-/// Runs A6 (iii) for seed `seed`.
-pub(crate) fn figure_1_numbers(seed: u64) -> Result<Figure1Numbers> {
+/// A6 (iii)'s discriminator and generator before training, for seed `seed`.
+fn figure_1_start(seed: u64) -> Result<(Mlp, Mlp)> {
     let widths = [1, A6_WIDTH, A6_WIDTH, 1];
-    let mut d = Mlp::new(
+    let d = Mlp::new(
         &widths,
         Activation::Tanh,
         seed.wrapping_mul(2).wrapping_add(1),
     )?;
-    let mut g = Mlp::new(
+    let g = Mlp::new(
         &widths,
         Activation::Tanh,
         seed.wrapping_mul(2).wrapping_add(2),
     )?;
+    Ok((d, g))
+}
+
+/// The Algorithm 1 run of phase `phase` of A6 (iii) (learning rate
+/// `A6_PHASES[phase].0`, fresh Adam states), continuing from `d` and `g`.
+fn figure_1_phase(
+    d: Mlp,
+    g: Mlp,
+    seed: u64,
+    phase: usize,
+) -> Result<Algorithm1<Mlp, Mlp, Normal1d, Uniform1d>> {
+    let rate = A6_PHASES[phase].0;
+    let settings = Settings {
+        minibatch: 64,
+        discriminator_steps: A6_K,
+        loss: GeneratorLoss::NonSaturating,
+        seed: seed.wrapping_add(phase as u64),
+        w1_samples: None,
+    };
+    let (d_opt, g_opt) = (
+        Adam::with_defaults(rate, d.num_params())?,
+        Adam::with_defaults(rate, g.num_params())?,
+    );
+    Algorithm1::new(
+        d,
+        g,
+        d_opt.into(),
+        g_opt.into(),
+        Normal1d::new(A6_DATA.0, A6_DATA.1)?,
+        Uniform1d::new(0.0, 1.0)?,
+        settings,
+    )
+}
+
+/// The discriminator and generator of the run [`figure_1_numbers`] measures
+/// (same seed, same phases, step for step), after each iteration count in
+/// `at`, for the report's Figure 1. Counts beyond the run's total
+/// (the sum of [`A6_PHASES`]' iterations) are left out; 0 is the untrained pair.
+pub(crate) fn figure_1_snapshots(seed: u64, at: &[usize]) -> Result<Vec<(usize, Mlp, Mlp)>> {
+    let (mut d, mut g) = figure_1_start(seed)?;
+    let mut out = Vec::new();
+    if at.contains(&0) {
+        out.push((0, d.clone(), g.clone()));
+    }
+    let mut done = 0;
+    for (phase, &(_, iterations)) in A6_PHASES.iter().enumerate() {
+        if at.iter().all(|&t| t <= done) {
+            break;
+        }
+        let mut run = figure_1_phase(d, g, seed, phase)?;
+        for _ in 0..iterations {
+            run.step()?;
+            done += 1;
+            if at.contains(&done) {
+                out.push((done, run.discriminator().clone(), run.generator().clone()));
+            }
+        }
+        (d, g) = run.into_models();
+    }
+    Ok(out)
+}
+
+/// Runs A6 (iii) for seed `seed`.
+pub(crate) fn figure_1_numbers(seed: u64) -> Result<Figure1Numbers> {
+    let (mut d, mut g) = figure_1_start(seed)?;
     let monitor_seed = seed ^ 0xA6A6_A6A6;
     let (w1_start, ..) = figure_1_w1(std::slice::from_ref(&g), monitor_seed)?;
     let mut values = Vec::new();
     let mut snapshots = Vec::new();
-    for (phase, &(rate, iterations)) in A6_PHASES.iter().enumerate() {
-        let settings = Settings {
-            minibatch: 64,
-            discriminator_steps: A6_K,
-            loss: GeneratorLoss::NonSaturating,
-            seed: seed.wrapping_add(phase as u64),
-            w1_samples: None,
-        };
-        let (d_opt, g_opt) = (
-            Adam::with_defaults(rate, d.num_params())?,
-            Adam::with_defaults(rate, g.num_params())?,
-        );
-        let mut run = Algorithm1::new(
-            d,
-            g,
-            d_opt.into(),
-            g_opt.into(),
-            Normal1d::new(A6_DATA.0, A6_DATA.1)?,
-            Uniform1d::new(0.0, 1.0)?,
-            settings,
-        )?;
+    for (phase, &(_, iterations)) in A6_PHASES.iter().enumerate() {
+        let mut run = figure_1_phase(d, g, seed, phase)?;
         let last_phase = phase + 1 == A6_PHASES.len();
         let averaged = if last_phase {
             A6_SNAPSHOTS * A6_SNAPSHOT_EVERY

@@ -5,6 +5,7 @@
 //! grid and draws them with plotters' SVG backend. Nothing here knows about
 //! GANs: the figures in [`figures`](super::figures) compute the numbers.
 
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::full_palette::{ORANGE_700, PURPLE_500};
 
@@ -37,6 +38,8 @@ pub enum Style {
     Line,
     /// A dashed line through the points.
     Dashed,
+    /// A dotted line through the points (short dashes, short gaps).
+    Dotted,
     /// A marker at each point, no line.
     Points,
 }
@@ -317,6 +320,9 @@ fn draw_panel(
             Style::Dashed => chart
                 .draw_series(DashedLineSeries::new(points, 16, 10, style))
                 .map_err(text)?,
+            Style::Dotted => chart
+                .draw_series(DashedLineSeries::new(points, 4, 8, style))
+                .map_err(text)?,
             Style::Points => chart
                 .draw_series(
                     points
@@ -326,9 +332,16 @@ fn draw_panel(
                 .map_err(text)?,
         };
         if !s.name.is_empty() {
-            legend.label(s.name.as_str()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + LEGEND_SAMPLE, y)], style)
-            });
+            let entry = legend.label(s.name.as_str());
+            if s.style == Style::Dotted {
+                entry.legend(move |(x, y)| {
+                    DashedPathElement::new(vec![(x, y), (x + LEGEND_SAMPLE, y)], 4, 8, style)
+                });
+            } else {
+                entry.legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + LEGEND_SAMPLE, y)], style)
+                });
+            }
         }
     }
     let reference_style = BLACK.stroke_width(3);
@@ -347,6 +360,10 @@ fn draw_panel(
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + LEGEND_SAMPLE, y)], reference_style)
             });
+    }
+    // A panel whose series are all unnamed has no legend (not an empty box).
+    if panel.references.is_empty() && panel.series.iter().all(|s| s.name.is_empty()) {
+        return Ok(());
     }
     chart
         .configure_series_labels()

@@ -3,10 +3,15 @@
 
 use super::Figure;
 
+mod gan_figure_1;
 mod generator_gradients;
 mod wgan_example_1;
 
 /// Every figure, in the order of the report.
 pub fn all() -> Vec<Figure> {
-    vec![wgan_example_1::figure(), generator_gradients::figure()]
+    vec![
+        gan_figure_1::figure(),
+        wgan_example_1::figure(),
+        generator_gradients::figure(),
+    ]
 }
