@@ -121,6 +121,34 @@ fn d3_reference_values() {
     assert_eq!(best_response_interval(&m, 0.0, 0.0), (0.0, f64::INFINITY));
 }
 
+/// p = (1/3, 1/6, 1/2), q = (1/7, 4/7, 2/7), m = pi: TV = 17/42, so
+/// V = 25 pi / 42; the best energy is m at the middle point only, where the
+/// generator pays 4 pi / 7 (reference values from 30-digit arithmetic).
+#[test]
+fn d3_reference_values_to_many_digits() {
+    let p = Discrete::from_weights(&[2.0, 1.0, 3.0]).unwrap();
+    let q = Discrete::from_weights(&[1.0, 4.0, 2.0]).unwrap();
+    let m = Margin::new(std::f64::consts::PI).unwrap();
+    let within = |x: f64, y: f64| (x - y).abs() <= 8.0 * EPS * y.abs();
+    let v = best_value(&m, &p, &q).unwrap();
+    assert!(within(v, 1.869_995_627_136_781_689_561), "{v}");
+    let best = best_energy(&m, &p, &q).unwrap();
+    assert_eq!(best.values(), &[0.0, std::f64::consts::PI, 0.0]);
+    let loss = discriminator_loss(&m, &p, &q, &best).unwrap();
+    assert!(within(loss, 1.869_995_627_136_781_689_561), "{loss}");
+    let tv = total_variation(&p, &q).unwrap();
+    assert!(
+        within(m.value() * tv, 1.271_597_026_453_011_548_902),
+        "{tv}"
+    );
+    let paid = generator_loss(&q, &best).unwrap();
+    assert!(within(paid, 1.795_195_802_051_310_421_979), "{paid}");
+    // An energy given as a function of the point.
+    let quadratic = Energy::from_fn(3, |i| (i * i) as f64).unwrap();
+    assert_eq!(quadratic.values(), &[0.0, 1.0, 4.0]);
+    assert!(Energy::from_fn(2, |i| -(i as f64) - 1.0).is_err());
+}
+
 proptest! {
     #![proptest_config(common::config(256))]
 
@@ -230,6 +258,8 @@ proptest! {
         let entry = ebgan_steps_to_band(&m, &p, &q, &start, step).unwrap();
         prop_assume!(entry <= 20_000);
         let run = train_ebgan_energy(&m, &p, &q, &start, step, entry + 50).unwrap();
+        prop_assert_eq!(run.history.len(), entry + 51);
+        prop_assert_eq!(run.history.last().unwrap().as_slice(), run.energy.values());
         let best = best_value(&m, &p, &q).unwrap();
         let bound = ebgan_excess_bound(&p, &q, step).unwrap();
         let tolerance = ebgan_excess_tolerance(&m, &start);

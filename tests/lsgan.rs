@@ -371,6 +371,9 @@ proptest! {
             prop_assert!((x - y).abs() <= tolerance, "{x} vs {y} (tolerance {tolerance:e})");
         }
         prop_assert_eq!(run.loss.len(), steps + 1);
+        prop_assert_eq!(run.history.len(), steps + 1);
+        prop_assert_eq!(run.history.last().unwrap(), &run.scores);
+        prop_assert_eq!(&run.history[0], &start);
         // Points no distribution charges keep their start.
         for i in 0..start.len() {
             if p[i] + q[i] == 0.0 {

@@ -82,6 +82,8 @@ pub struct LsganDiscriminatorRun {
     pub loss: Vec<f64>,
     /// `max_i |D_t,i - D*_i|` over the points with `p_i + q_i > 0`, for `t = 0..=T`.
     pub max_error: Vec<f64>,
+    /// The scores `D_t` for `t = 0..=T` (one row per step, for figures).
+    pub history: Vec<Vec<f64>>,
 }
 
 /// Full-batch gradient descent on LSGAN's discriminator loss from `start`:
@@ -133,6 +135,7 @@ pub fn train_lsgan_discriminator(
         scores: Vec::new(),
         loss: vec![lsgan::discriminator_loss(labels, p_data, p_g, &d)?],
         max_error: vec![max_error(&d)],
+        history: vec![d.clone()],
     };
     for _ in 0..steps {
         let gradient = lsgan::discriminator_loss_gradient(labels, p_data, p_g, &d)?;
@@ -142,6 +145,7 @@ pub fn train_lsgan_discriminator(
         run.loss
             .push(lsgan::discriminator_loss(labels, p_data, p_g, &d)?);
         run.max_error.push(max_error(&d));
+        run.history.push(d.clone());
     }
     run.scores = d;
     Ok(run)
@@ -194,6 +198,8 @@ pub struct EbganEnergyRun {
     pub energy: Energy,
     /// `L_D(D_t)` for `t = 0..=T`.
     pub loss: Vec<f64>,
+    /// The energies' values `D_t` for `t = 0..=T` (one row per step, for figures).
+    pub history: Vec<Vec<f64>>,
 }
 
 /// Projected subgradient descent on EBGAN's energy loss from `start`:
@@ -214,6 +220,7 @@ pub fn train_ebgan_energy(
     check_positive_step(step)?;
     let mut energy = start.clone();
     let mut loss = vec![ebgan::discriminator_loss(margin, p_data, p_g, &energy)?];
+    let mut history = vec![energy.values().to_vec()];
     for _ in 0..steps {
         let g = ebgan::discriminator_subgradient(margin, p_data, p_g, &energy)?;
         let next: Vec<f64> = energy
@@ -224,8 +231,13 @@ pub fn train_ebgan_energy(
             .collect();
         energy = Energy::new(next)?;
         loss.push(ebgan::discriminator_loss(margin, p_data, p_g, &energy)?);
+        history.push(energy.values().to_vec());
     }
-    Ok(EbganEnergyRun { energy, loss })
+    Ok(EbganEnergyRun {
+        energy,
+        loss,
+        history,
+    })
 }
 
 fn check_positive_step(step: f64) -> Result<()> {
@@ -332,6 +344,8 @@ pub struct LsganGeneratorRun {
     /// ([`lsgan::generator_value_gradient_in_p_g`]); `<= 0` means the step
     /// starts downhill.
     pub slope: Vec<f64>,
+    /// The generator's distribution `p_g,t` for `t = 0..=T` (one row per step, for figures).
+    pub history: Vec<Vec<f64>>,
 }
 
 /// The generator trained against LSGAN's best response: at every step
@@ -372,6 +386,7 @@ pub fn train_lsgan_generator(
         divergence: vec![t0],
         objective: vec![v0],
         slope: Vec::with_capacity(steps),
+        history: vec![generator.distribution().into_vec()],
     };
     for _ in 0..steps {
         let q = generator.distribution();
@@ -383,6 +398,7 @@ pub fn train_lsgan_generator(
         let (t, v) = record(&generator)?;
         run.divergence.push(t);
         run.objective.push(v);
+        run.history.push(generator.distribution().into_vec());
     }
     run.generator = generator;
     Ok(run)

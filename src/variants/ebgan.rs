@@ -72,6 +72,16 @@ impl Energy {
         Ok(Self(values.into_iter().map(|v| v + 0.0).collect()))
     }
 
+    /// The energy `D(x_i) = f(i)` on the points `0..n`: any non-negative
+    /// function, given by its values (an autoencoder's reconstruction error
+    /// evaluated at each point, for instance).
+    ///
+    /// # Errors
+    /// As [`Energy::new`].
+    pub fn from_fn(n: usize, f: impl FnMut(usize) -> f64) -> Result<Self> {
+        Self::new((0..n).map(f).collect())
+    }
+
     /// The constant energy `gamma` on `n` points.
     ///
     /// # Errors
