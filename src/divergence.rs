@@ -93,8 +93,9 @@ pub fn kl(p: &Discrete, q: &Discrete) -> Result<f64> {
 
 /// KL on raw slices of equal length whose entries are valid probabilities.
 ///
-/// Full chunks go through [`kl_chunk_fast`], the others and the tail
-/// through [`kl_term`] one entry at a time.
+/// Full chunks go through [`kl_chunk_fast`], and so does a tail of at least
+/// [`PAD_FROM`] entries, padded with zeros; the other chunks and a shorter
+/// tail go through [`kl_term`] one entry at a time.
 fn kl_slices(p: &[f64], q: &[f64]) -> f64 {
     let mut terms = CompensatedSum::new();
     // sum q - sum p: zero for exactly normalised inputs; subtracting it makes
@@ -114,7 +115,13 @@ fn kl_slices(p: &[f64], q: &[f64]) -> f64 {
         terms.add(chunk_terms);
         mass_difference.add(chunk_mass);
     }
-    match kl_sums_careful(p_chunks.remainder(), q_chunks.remainder()) {
+    let (p_tail, q_tail) = (p_chunks.remainder(), q_chunks.remainder());
+    let fast_tail = if p_tail.len() >= PAD_FROM {
+        kl_chunk_fast(&padded(p_tail), &padded(q_tail))
+    } else {
+        None
+    };
+    match fast_tail.or_else(|| kl_sums_careful(p_tail, q_tail)) {
         Some((tail_terms, tail_mass)) => {
             terms.add(tail_terms);
             mass_difference.add(tail_mass);
@@ -311,9 +318,10 @@ pub fn js(p: &Discrete, q: &Discrete) -> Result<f64> {
 
 /// JSD on raw slices of equal length whose entries are valid probabilities.
 ///
-/// Full chunks of [`CHUNK`] entries go through [`js_chunk_fast`]; a chunk
-/// with an entry it does not take (subnormal entries or ratios), and the
-/// tail, go through [`js_term`] one entry at a time.
+/// Full chunks of [`CHUNK`] entries go through [`js_chunk_fast`], and so
+/// does a tail of at least [`PAD_FROM`] entries, padded with zeros; a chunk
+/// with an entry the fast path does not take (subnormal entries or ratios),
+/// and a shorter tail, go through [`js_term`] one entry at a time.
 fn js_slices(p: &[f64], q: &[f64]) -> f64 {
     let mut s = CompensatedSum::new();
     let mut p_chunks = p.chunks_exact(CHUNK);
@@ -322,7 +330,13 @@ fn js_slices(p: &[f64], q: &[f64]) -> f64 {
         let (pc, qc) = (as_chunk(pc), as_chunk(qc));
         s.add(js_chunk_fast(pc, qc).unwrap_or_else(|| js_sum_careful(pc, qc)));
     }
-    s.add(js_sum_careful(p_chunks.remainder(), q_chunks.remainder()));
+    let (p_tail, q_tail) = (p_chunks.remainder(), q_chunks.remainder());
+    let tail = if p_tail.len() >= PAD_FROM {
+        js_chunk_fast(&padded(p_tail), &padded(q_tail))
+    } else {
+        None
+    };
+    s.add(tail.unwrap_or_else(|| js_sum_careful(p_tail, q_tail)));
     // Rounding can leave the sum an ulp above ln 2; clamp keeps a NaN visible.
     (0.5 * s.value()).clamp(0.0, LN_2)
 }
@@ -338,6 +352,18 @@ fn js_sum_careful(p: &[f64], q: &[f64]) -> f64 {
 const CHUNK: usize = 256;
 /// Independent accumulators per chunk: one vector register of f64 on AVX-512.
 const LANES: usize = 8;
+
+/// A tail of at least this many entries is padded with zeros to a full
+/// chunk and takes the fast path (a pair of zeros adds 0 to JS, KL and the
+/// mass difference); a shorter one is cheaper entry by entry.
+const PAD_FROM: usize = CHUNK / 4;
+
+/// `x` followed by zeros, as a full chunk (`x.len() <= CHUNK`).
+fn padded(x: &[f64]) -> [f64; CHUNK] {
+    let mut out = [0.0; CHUNK];
+    out[..x.len()].copy_from_slice(x);
+    out
+}
 
 /// A slice of `CHUNK` entries as an array (the compiler then knows the trip count).
 fn as_chunk(x: &[f64]) -> &[f64; CHUNK] {

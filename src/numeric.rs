@@ -182,11 +182,11 @@ const MANTISSA_MASK: u64 = (1 << 52) - 1;
 /// on the bits, [`ln_reduce`]), `f = m - 1` (exact, by Sterbenz) and
 /// `s = f / (2 + f)`, so that `ln m = 2 atanh(s) = 2 s + 2 s^3/3 + 2 s^5/5 + ...`
 /// with `s^2 <= 0.0295`. Since `2 s = f - s f` and `s f = f^2/2 - s f^2/2`,
-/// `ln m = f - f^2/2 + s (f^2/2 + R)` with `R = sum_{j=1}^{10} 2 s^(2j) / (2j + 1)`
-/// ([`ln_finish`]); the first omitted term, `2 s^23 / 23`, is below
-/// `3e-19 <= 0.003 ulp` of `ln m`. `f` is exact and the correction is
-/// small, so the rounding errors stay within about one ulp; `k ln 2` is
-/// added in two parts, the first exact.
+/// `ln m = f - f^2/2 + s (f^2/2 + R)` with `R = sum_{j>=1} 2 s^(2j) / (2j + 1)`
+/// ([`ln_finish`]), `R = z Q(z)` with `z = s^2` and `Q` a polynomial of
+/// degree 6 ([`LN_Q`]) off by less than 0.02 ulp of `ln m`. `f` is exact and
+/// the correction is small, so the rounding errors stay within about one
+/// ulp; `k ln 2` is added in two parts, the first exact.
 ///
 /// For any other input the result is finite or NaN but meaningless; callers
 /// select it away (see [`ln_branchless`] for the total version).
@@ -214,7 +214,7 @@ pub(crate) fn ln_reduce(x: f64) -> (f64, f64) {
 pub(crate) fn ln_finish(k: f64, f: f64, s: f64) -> f64 {
     let z = s * s;
     let mut r = 0.0;
-    for c in ATANH_SERIES {
+    for c in LN_Q {
         r = fused_mul_add(r, z, c);
     }
     r *= z;
@@ -226,19 +226,22 @@ pub(crate) fn ln_finish(k: f64, f: f64, s: f64) -> f64 {
     )
 }
 
-/// `2 / (2j + 1)` for `j = 10, 9, ..., 1`: the coefficients of `R` in
-/// [`ln_normal`], highest first for Horner. (A constant array, not a loop
-/// computing them: the loop would keep the vectoriser from seeing a
-/// straight-line body.)
-const ATANH_SERIES: [f64; 10] = {
-    let mut c = [0.0; 10];
-    let mut i = 0;
-    while i < 10 {
-        c[i] = 2.0 / (2 * (10 - i) + 1) as f64;
-        i += 1;
-    }
-    c
-};
+/// `Q(z) = R(z)/z = sum_{j>=1} 2 z^(j-1) / (2j + 1)` on `[0, 0.02944]` (the
+/// range of `z = s^2` in [`ln_normal`]) by a polynomial of degree 6, highest
+/// coefficient first for Horner: a Chebyshev fit, close to minimax, with
+/// largest error 3.1e-16, printed by
+/// `benches/compare/fast_path_reference.py --ln-coefficients`. Its error
+/// reaches `ln m` multiplied by `s z <= 0.0051`, below 0.02 ulp; the
+/// truncated Taylor series would need 10 terms for the same.
+const LN_Q: [f64; 7] = [
+    0.14616449685043406,
+    0.15331721600556042,
+    0.18182889125261723,
+    0.2222221113479508,
+    0.28571428625975487,
+    0.39999999999899505,
+    0.666666666666667,
+];
 
 /// `a b + c`, fused (one rounding) when the target has FMA instructions,
 /// else a multiply and an add (`f64::mul_add` without hardware FMA is a slow

@@ -15,7 +15,14 @@ Kinds (n = 4196 = 16 full chunks of 256 and a tail of 100):
             (p then sums to 1 within 1e-307, and its chunks take the careful path)
 
     /work/compvenv/bin/python benches/compare/fast_path_reference.py
+    /work/compvenv/bin/python benches/compare/fast_path_reference.py --ln-coefficients
+
+--ln-coefficients prints the polynomial of numeric::ln_finish instead: a
+Chebyshev fit (mpmath's chebyfit, close to minimax) of degree 6 to
+Q(z) = (atanh(s)/s - 1) 2/z = sum_{j>=1} 2 z^(j-1)/(2j+1), z = s^2, on
+[0, ((sqrt 2 - 1)/(sqrt 2 + 1))^2], with its largest error.
 """
+import sys
 from mpmath import mp, mpf, log
 
 mp.dps = 60
@@ -93,7 +100,26 @@ def reference(p, q):
     return (kl(P, M) + kl(Q, M)) / 2, kl(P, Q), kl(Q, P)
 
 
+def ln_coefficients():
+    from mpmath import chebyfit, sqrt, atanh
+    z_max = ((sqrt(2) - 1) / (sqrt(2) + 1)) ** 2
+
+    def q(z):
+        if z == 0:
+            return mpf(2) / 3
+        s = sqrt(z)
+        return (atanh(s) / s - 1) * 2 / z
+
+    poly, err = chebyfit(q, [0, z_max], 7, error=True)
+    print(f"z in [0, {mp.nstr(z_max, 17)}], largest error {mp.nstr(err, 3)}; highest degree first:")
+    for c in poly:
+        print(f"    {float(c)!r},")
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--ln-coefficients"]:
+        ln_coefficients()
+        sys.exit(0)
     for kind in ("random", "wide", "near", "subnormal"):
         p, q = instance(kind)
         js, kl_pq, kl_qp = reference(p, q)
