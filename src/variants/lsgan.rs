@@ -15,12 +15,13 @@
 //! non-normalised measures `2q` and `p + q` (both of mass 2), with `p + q` in
 //! the denominator. With `b - c = 1` and `b - a = 2` the constant vanishes and
 //! the scale is 1: `L_G(D*) = ½ chi2(2 p_g ‖ p_data + p_g)`. Mao et al. write
-//! this as "chi2_Pearson(p_data + p_g ‖ 2 p_g)", which is Pearson's chi2 with the
-//! arguments the other way round (their integrand's denominator is
-//! `p_data + p_g`); read with the usual convention `chi2(P ‖ Q) = sum (P -
-//! Q)² / Q`, the quantity [`chi2_sum_against_twice_generated`] is a different
-//! number, `+inf` as soon as `p_g = 0 < p_data` somewhere, while `T` never
-//! exceeds 1. See `proofs/D2-lsgan.md`.
+//! this as "chi2_Pearson(p_data + p_g ‖ 2 p_g)", the arguments the other way
+//! round (their integrand's denominator is `p_data + p_g`). Read with the
+//! usual convention `chi2(P ‖ Q) = sum (P - Q)² / Q`, chi2(p_data + p_g ‖
+//! 2 p_g) is another number, `½ chi2(p_data ‖ p_g)`
+//! ([`chi2_sum_against_twice_generated`]), `+inf` as soon as
+//! `p_g = 0 < p_data` somewhere, while `T` never exceeds 1. See
+//! `proofs/D2-lsgan.md`.
 //!
 //! Which generator loss: [`generator_loss`] is the extended form above,
 //! because its value at `D*` is the divergence the generator minimises; the
@@ -28,6 +29,12 @@
 //! For a fixed D the two differ by `½ E_p (D - c)²`, which does not depend on
 //! p_g, so they have the same gradient in p_g ([`generator_loss_gradient_in_p_g`]);
 //! their values at `D* = D*_G` differ by a term that does depend on p_g.
+//!
+//! The identity is about the value `min_G L_G(D*_G)`, not about training: a
+//! generator that follows its loss's gradient with D held at `D*` does not
+//! follow the gradient of `L_G(D*_G)` ([`generator_value_gradient_in_p_g`]),
+//! and with `c` strictly between `a` and `b` it can move away from p_data
+//! (`train::tabular_variants::train_lsgan_generator`).
 
 use crate::error::{Error, Result, check_same_length};
 use crate::measure::{Discrete, check_finite, check_non_negative, same_len};

@@ -4,8 +4,10 @@
 //!
 //! - [`wgan`]: the Wasserstein critic's loss, weight clipping and the gradient
 //!   penalty's interpolates (claim D1).
-//! - [`lsgan`]: least squares with labels (a, b, c) (claim D2).
-//! - [`ebgan`]: an energy with a margin m (claim D3).
+//! - [`lsgan`]: least squares with labels (a, b, c); D* and the generator's
+//!   value ½ chi2(2 p_g ‖ p_data + p_g) (claim D2).
+//! - [`ebgan`]: an energy with a margin m; the best energy, m (1 - TV) and the
+//!   Nash equilibria (claim D3).
 //! - [`conditional`]: conditional GANs on a finite label set and pix2pix (claim D4).
 //! - [`fgan`]: f-divergences, their conjugates and output activations (claim D5).
 //!
