@@ -110,3 +110,7 @@ pub mod d4_conditional_gan {
 pub mod d5_f_gan {
     #![doc = include_str!("../proofs/D5-f-gan.md")]
 }
+
+pub mod e1_dirac_gan {
+    #![doc = include_str!("../proofs/E1-dirac-gan.md")]
+}

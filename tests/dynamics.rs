@@ -1,5 +1,69 @@
-//! Claim E1: the Dirac-GAN.
+//! Claim E1: the Dirac-GAN of Mescheder, Geiger and Nowozin (2018).
 
+mod common;
+
+use gan_theory::Error;
+use gan_theory::dynamics::linear::{
+    NormalForm, eigenvalue_distance, eigenvalues, eigenvalues_nalgebra, spectral_radius,
+};
+use gan_theory::dynamics::{
+    GAN_F1_AT_0, MAX_STEPS, Method, Point, Positive, Update, gan_f1, trajectory,
+};
+use gan_theory::tol::EPS;
+use nalgebra::{Complex, Matrix2, Vector2};
+use proptest::prelude::*;
+
+/// Central differences with step d err by d^2/6 |third derivative| (below
+/// about 10 on the ranges drawn here, where |theta|, |psi| <= 2 and the
+/// parameters are at most 3) plus EPS |v| / d (|v| <= 20): 2e-10 + 5e-10;
+/// 1e-8 leaves a factor of about 15.
+const FD_STEP: f64 = 1e-5;
+const FD_TOL: f64 = 1e-8;
+
+/// Eigenvalues computed in two ways from the same few numbers agree to a
+/// few ulps of the matrix's entries: 16 ulps of 1 + max |entry|.
+const EIGEN_ULPS: f64 = 16.0;
+
+/// One simultaneous step and the two sides of the growth identity each round
+/// about ten operations, with no cancellation: 64 ulps of |x_{k+1}|^2.
+const GROWTH_ULPS: f64 = 64.0;
+
+/// Each alternating WGAN step rounds two multiply-adds, moving the invariant
+/// by at most about 4 ulps; over a run the errors add: 8 ulps per step.
+const Q_ULPS_PER_STEP: f64 = 8.0;
+
+/// Simpson's rule with step s on [-10, 10] errs by 20 s^4 max|g''''| / 180;
+/// with s = 1e-4 and |g''''| <= (1 + |psi sigma|)^4 (1 + |x|) <= 1e4 on the
+/// cases drawn, about 1e-14; the rule's own rounding over 2e5 terms adds
+/// about 1e-13 (compensated sum). 1e-11 leaves a factor of about 100.
+const SIMPSON_TOL: f64 = 1e-11;
+
+/// For a slope `s = psi sigma` the instance-noise moments differ from their
+/// step-function limits by `(pi^2/6) h'(z0) / s^2 + O(s^-4)`, `h` the density
+/// times the integrand's smooth factor (`|h'| <= 1` for the cases used), plus
+/// the quadrature's 1e-15: at `s = 1e6`, 1.7e-12; 2e-12 bounds both.
+const STEP_LIMIT_TOL: f64 = 2e-12;
+
+/// Every method, with parameters from the given draws.
+fn methods(gamma: f64, sigma: f64, c: f64) -> Vec<Method> {
+    vec![
+        Method::Gan,
+        Method::NonSaturating,
+        Method::wgan(),
+        Method::wgan_clipped(c).unwrap(),
+        Method::wgan_gp(gamma).unwrap(),
+        Method::instance_noise(sigma).unwrap(),
+        Method::r1(gamma).unwrap(),
+        Method::r2(gamma).unwrap(),
+        Method::consensus(gamma).unwrap(),
+    ]
+}
+
+fn eigen_tolerance(m: &Matrix2<f64>) -> f64 {
+    EIGEN_ULPS * EPS * (1.0 + m.abs().max())
+}
+
+/// The E1 entry of the registry runs and passes.
 #[test]
 fn e1_claim_passes_in_verify() {
     let claim = gan_theory::claims::all()
@@ -7,16 +71,600 @@ fn e1_claim_passes_in_verify() {
         .find(|c| c.id == "E1")
         .expect("E1 registered");
     let outcome = claim.run(&gan_theory::claims::Context::default());
-    for m in &outcome.measurements {
-        println!(
-            "{} {:?}: measured {:e} expected {:e} tol {:e} -> {}",
-            if m.passed { "ok  " } else { "FAIL" },
-            m.comparison,
-            m.measured,
-            m.expected,
-            m.tolerance,
-            m.quantity
+    let failed: Vec<_> = outcome.measurements.iter().filter(|m| !m.passed).collect();
+    assert!(outcome.passed, "{:?} {failed:#?}", outcome.error);
+}
+
+/// The equilibrium eigenvalues to many digits (references from Python's
+/// `decimal` at 40 digits).
+#[test]
+fn e1_eigenvalue_reference_values() {
+    let cases: [(Method, [Complex<f64>; 2]); 7] = [
+        (
+            Method::Gan,
+            [Complex::new(0.0, 0.5), Complex::new(0.0, -0.5)],
+        ),
+        (
+            Method::wgan(),
+            [Complex::new(0.0, 1.0), Complex::new(0.0, -1.0)],
+        ),
+        (
+            Method::r1(0.3).unwrap(),
+            [
+                Complex::new(-0.15, 0.4769696007084728245763107930116132701273),
+                Complex::new(-0.15, -0.4769696007084728245763107930116132701273),
+            ],
+        ),
+        (
+            Method::r1(3.0).unwrap(),
+            [
+                Complex::new(-0.085786437626904951198311275790301921430, 0.0),
+                Complex::new(-2.914213562373095048801688724209698078570, 0.0),
+            ],
+        ),
+        (
+            Method::instance_noise(2.0).unwrap(),
+            [
+                Complex::new(-0.1339745962155613532362768292470638165286, 0.0),
+                Complex::new(-1.866025403784438646763723170752936183471, 0.0),
+            ],
+        ),
+        (
+            Method::instance_noise(0.7).unwrap(),
+            [
+                Complex::new(-0.1225, 0.4847615393159816262776527861618676871281),
+                Complex::new(-0.1225, -0.4847615393159816262776527861618676871281),
+            ],
+        ),
+        (
+            Method::wgan_gp(1.5).unwrap(),
+            [
+                Complex::new(-0.75, 0.6614378277661476476254039384098151064276),
+                Complex::new(-0.75, -0.6614378277661476476254039384098151064276),
+            ],
+        ),
+    ];
+    for (method, reference) in cases {
+        let j = method.equilibrium_jacobian();
+        let tolerance = eigen_tolerance(&j);
+        for computed in [
+            method.closed_form_eigenvalues(),
+            eigenvalues(&j),
+            eigenvalues_nalgebra(&j),
+        ] {
+            assert!(
+                eigenvalue_distance(&computed, &reference) <= tolerance,
+                "{}: {computed:?} vs {reference:?}",
+                method.name()
+            );
+        }
+    }
+    let consensus = Method::consensus(1.0).unwrap().closed_form_eigenvalues();
+    assert_eq!(
+        consensus,
+        [Complex::new(-0.25, 0.5), Complex::new(-0.25, -0.5)]
+    );
+}
+
+proptest! {
+    #![proptest_config(common::config(48))]
+
+    /// Eigenvalues of the analytic equilibrium Jacobian (our 2x2 formula and
+    /// nalgebra's Schur iteration) against the paper's closed forms, over
+    /// random parameters (complex and real cases both occur).
+    #[test]
+    fn e1_eigenvalues_match_closed_forms(gamma in 0.01f64..4.0, sigma in 0.05f64..3.0, c in 0.1f64..2.0) {
+        for method in methods(gamma, sigma, c) {
+            let j = method.equilibrium_jacobian();
+            let paper = method.closed_form_eigenvalues();
+            let tolerance = eigen_tolerance(&j);
+            prop_assert!(eigenvalue_distance(&eigenvalues(&j), &paper) <= tolerance, "{}", method.name());
+            prop_assert!(eigenvalue_distance(&eigenvalues_nalgebra(&j), &paper) <= tolerance, "{}", method.name());
+        }
+    }
+
+    /// The analytic Jacobian against central differences at random points
+    /// (WGAN-GP away from its jump at psi = 0).
+    #[test]
+    fn e1_jacobians_analytic_vs_finite_differences(
+        theta in -2.0f64..2.0, psi in -2.0f64..2.0,
+        gamma in 0.05f64..3.0, sigma in 0.1f64..2.0,
+    ) {
+        let at = Point::new(theta, psi);
+        for method in methods(gamma, sigma, 1.0) {
+            if matches!(method, Method::WganGp { .. }) && psi.abs() < 10.0 * FD_STEP {
+                continue;
+            }
+            let gap = (method.jacobian_fd(at, FD_STEP).unwrap() - method.jacobian(at)).abs().max();
+            prop_assert!(gap <= FD_TOL, "{} at {at:?}: {gap:e}", method.name());
+        }
+    }
+
+    /// The field is (-dL_G/dtheta, dL_D/dpsi) of the stated losses.
+    #[test]
+    fn e1_vector_fields_are_the_gradients_of_the_losses(
+        theta in -2.0f64..2.0, psi in -2.0f64..2.0,
+        gamma in 0.05f64..3.0, sigma in 0.1f64..2.0,
+    ) {
+        let d = FD_STEP;
+        for method in methods(gamma, sigma, 1.0) {
+            if matches!(method, Method::WganGp { .. }) && psi.abs() < 10.0 * d {
+                continue;
+            }
+            let l = |t: f64, p: f64| method.losses(Point::new(t, p));
+            let v = method.vector_field(Point::new(theta, psi));
+            let v_theta = -(l(theta + d, psi).generator - l(theta - d, psi).generator) / (2.0 * d);
+            let v_psi = (l(theta, psi + d).discriminator - l(theta, psi - d).discriminator) / (2.0 * d);
+            prop_assert!((v.theta - v_theta).abs() <= FD_TOL, "{}: {} vs {v_theta}", method.name(), v.theta);
+            prop_assert!((v.psi - v_psi).abs() <= FD_TOL, "{}: {} vs {v_psi}", method.name(), v.psi);
+        }
+    }
+
+    /// One simultaneous step of the GAN: |x'|^2 = |x|^2 (1 + h^2 f'(theta psi)^2)
+    /// to rounding, strictly larger whenever x != 0 (and f' > 0 is not lost
+    /// to underflow, |theta psi| < 30 here).
+    #[test]
+    fn e1_simultaneous_step_grows_the_norm_exactly(
+        theta in -5.0f64..5.0, psi in -5.0f64..5.0, h in 0.001f64..1.0,
+    ) {
+        prop_assume!(theta.hypot(psi) > 1e-3);
+        let x = Point::new(theta, psi);
+        let next = Method::Gan.step(Update::Simultaneous, Positive::new(h).unwrap(), x).unwrap();
+        let d = gan_f1(theta * psi);
+        let predicted = x.norm_squared() * (1.0 + h * h * d * d);
+        prop_assert!((next.norm_squared() - predicted).abs() <= GROWTH_ULPS * EPS * next.norm_squared());
+        // The increase is visible in f64 wherever it exceeds the rounding
+        // (f' underflows towards e^-|theta psi| for large positive theta psi).
+        if h * h * d * d > 2.0 * GROWTH_ULPS * EPS {
+            prop_assert!(next.norm_squared() > x.norm_squared());
+        }
+        // WGAN: the factor is exactly 1 + h^2.
+        let next = Method::wgan().step(Update::Simultaneous, Positive::new(h).unwrap(), x).unwrap();
+        let predicted = x.norm_squared() * (1.0 + h * h);
+        prop_assert!((next.norm_squared() - predicted).abs() <= GROWTH_ULPS * EPS * next.norm_squared());
+    }
+
+    /// Alternating WGAN steps (discriminator first) conserve
+    /// Q = theta^2 + psi^2 + h theta psi, so for h < 2 the distance to the
+    /// equilibrium stays within [sqrt(Q/(1 + h/2)), sqrt(Q/(1 - h/2))].
+    #[test]
+    fn e1_alternating_wgan_conserves_the_quadratic_form(
+        theta in -3.0f64..3.0, psi in -3.0f64..3.0, h in 0.01f64..1.9,
+    ) {
+        prop_assume!(theta.hypot(psi) > 1e-3);
+        let steps = 400;
+        let run = trajectory(&Method::wgan(), Update::Alternating, Point::new(theta, psi), h, steps).unwrap();
+        let q = |p: Point| p.theta * p.theta + p.psi * p.psi + h * p.theta * p.psi;
+        let q0 = q(run.points[0]);
+        let tolerance = Q_ULPS_PER_STEP * EPS * steps as f64 * (1.0 + h) * (theta * theta + psi * psi);
+        for &p in &run.points {
+            prop_assert!((q(p) - q0).abs() <= tolerance, "{} vs {q0}", q(p));
+            prop_assert!(p.norm_squared() >= q0 / (1.0 + h / 2.0) - tolerance);
+            prop_assert!(p.norm_squared() <= q0 / (1.0 - h / 2.0) + tolerance);
+        }
+    }
+
+    /// Lemma 2.5 (one step each): the alternating update's Jacobian at the
+    /// equilibrium has determinant 1, its eigenvalues are on the unit circle
+    /// for alpha = h f'(0) <= 2 and one lies outside it for alpha > 2.
+    #[test]
+    fn e1_alternating_eigenvalues_on_the_unit_circle(h in 0.01f64..8.0) {
+        let j = Update::Alternating.equilibrium_jacobian(&Method::Gan, h);
+        prop_assert!((j.determinant() - 1.0).abs() <= eigen_tolerance(&j));
+        let alpha = h * GAN_F1_AT_0;
+        let rho = spectral_radius(&j);
+        if alpha <= 2.0 {
+            prop_assert!((rho - 1.0).abs() <= 1e-7, "rho {rho}");
+        } else {
+            let centre = 1.0 - alpha * alpha / 2.0;
+            let expected = centre.abs() + (centre * centre - 1.0).sqrt();
+            prop_assert!((rho - expected).abs() <= eigen_tolerance(&j) * expected);
+            prop_assert!(rho > 1.0);
+        }
+    }
+
+    /// WGAN with clipping: |psi_k| <= c after the first step; simultaneous
+    /// steps keep |x_k| >= min(|x_0|, c), alternating ones keep
+    /// Q_k >= min(Q_0, (1 - h^2/4) c^2): no convergence to the equilibrium.
+    #[test]
+    fn e1_clipped_wgan_does_not_converge(
+        theta in -3.0f64..3.0, psi in -3.0f64..3.0, h in 0.01f64..1.5, c in 0.05f64..2.0,
+    ) {
+        prop_assume!(theta.hypot(psi) > 1e-3);
+        let method = Method::wgan_clipped(c).unwrap();
+        let start = Point::new(theta, psi);
+        let steps = 300;
+        let slack = 1.0 - Q_ULPS_PER_STEP * EPS * steps as f64;
+        let run = trajectory(&method, Update::Simultaneous, start, h, steps).unwrap();
+        for p in &run.points[1..] {
+            prop_assert!(p.psi.abs() <= c);
+            prop_assert!(p.norm() >= start.norm().min(c) * slack);
+        }
+        let run = trajectory(&method, Update::Alternating, start, h, steps).unwrap();
+        let q = |p: Point| p.theta * p.theta + p.psi * p.psi + h * p.theta * p.psi;
+        let bound = q(start).min((1.0 - h * h / 4.0) * c * c);
+        for p in &run.points[1..] {
+            prop_assert!(p.psi.abs() <= c);
+            prop_assert!(q(*p) >= bound * slack, "{} < {bound}", q(*p));
+        }
+    }
+
+    /// R1, simultaneous steps with h < gamma / f'(0)^2 (complex eigenvalues):
+    /// the distance after N steps is below the bound derived from the
+    /// spectral radius rho = sqrt(1 - h gamma + h^2 f'(0)^2) (see the proof).
+    #[test]
+    fn e1_r1_converges_at_the_spectral_rate(
+        gamma in 0.1f64..0.9, h_fraction in 0.05f64..0.9, theta in -0.3f64..0.3, psi in -0.3f64..0.3,
+    ) {
+        let a = GAN_F1_AT_0;
+        let h = h_fraction * gamma / (a * a) / 2.0;
+        let start = Point::new(theta, psi);
+        prop_assume!(start.norm() > 1e-3);
+        let (upper, rho) = r1_upper_bound(gamma, h, start, 300);
+        prop_assert!((rho - (1.0 - h * gamma + h * h * a * a).sqrt()).abs() <= 16.0 * EPS);
+        prop_assert!(rho < 1.0);
+        let run = trajectory(&Method::r1(gamma).unwrap(), Update::Simultaneous, start, h, 300).unwrap();
+        prop_assert!(run.points[300].norm() <= upper, "{} > {upper}", run.points[300].norm());
+    }
+
+    /// Never NaN: fields, Jacobians and losses of every method at extreme
+    /// finite points.
+    #[test]
+    fn e1_no_nan_at_extreme_points(
+        theta in prop_oneof![-1e300f64..1e300, -1e3f64..1e3, Just(0.0), Just(f64::MAX)],
+        psi in prop_oneof![-1e300f64..1e300, -1e-150f64..1e-150, Just(0.0), Just(-f64::MAX)],
+    ) {
+        let at = Point::new(theta, psi);
+        for method in methods(2.0, 1.5, 1.0) {
+            let v = method.vector_field(at);
+            prop_assert!(!v.theta.is_nan() && !v.psi.is_nan(), "{} {at:?} {v:?}", method.name());
+            prop_assert!(!method.jacobian(at).iter().any(|x| x.is_nan()), "{} {at:?}", method.name());
+            let l = method.losses(at);
+            prop_assert!(!l.generator.is_nan() && !l.discriminator.is_nan(), "{} {at:?}", method.name());
+        }
+    }
+}
+
+/// The upper bound on |x_N| for simultaneous R1 steps: in the normal-form
+/// coordinates y = P^-1 x of the step's Jacobian A = I + hJ,
+/// |y_{k+1}| <= rho |y_k| + h |P^-1| |x_k|^3 / 8 + rounding, |x_k| <= |P| |y_k|.
+fn r1_upper_bound(gamma: f64, h: f64, start: Point, steps: usize) -> (f64, f64) {
+    let method = Method::r1(gamma).unwrap();
+    let form = NormalForm::of(&Update::Simultaneous.equilibrium_jacobian(&method, h)).unwrap();
+    let (p, inv) = (form.basis.norm(), form.inverse.norm());
+    let mut upper = (form.inverse * Vector2::new(start.theta, start.psi)).norm();
+    for _ in 0..steps {
+        let x = p * upper;
+        // |v(x) - Jx| <= |x|^3 / 8; 64 ulps per step for rounding.
+        upper = form.rate * upper + h * inv * x.powi(3) / 8.0 + 64.0 * EPS * inv * 2.0 * x;
+    }
+    (p * upper, form.rate)
+}
+
+/// R1 with a step above gamma / f'(0)^2 is not locally convergent: the
+/// step's spectral radius exceeds 1 and the iterates move away.
+#[test]
+fn e1_r1_needs_a_small_step() {
+    let (gamma, h) = (0.1, 0.5);
+    let method = Method::r1(gamma).unwrap();
+    let rho = spectral_radius(&Update::Simultaneous.equilibrium_jacobian(&method, h));
+    let expected = (1.0 - h * gamma + h * h * GAN_F1_AT_0 * GAN_F1_AT_0).sqrt();
+    assert!((rho - expected).abs() <= 16.0 * EPS && rho > 1.0);
+    let run = trajectory(&method, Update::Simultaneous, Point::new(1e-3, 0.0), h, 200).unwrap();
+    assert!(run.points[200].norm() > run.points[0].norm());
+}
+
+/// The unregularised GAN never converges under simultaneous steps: along a
+/// 2000-step run the identity holds at every step and the norm grows at
+/// every step; the final norm squared is the product of the factors.
+#[test]
+fn e1_gan_simultaneous_run_spirals_out() {
+    let h = 0.05;
+    let run = trajectory(
+        &Method::Gan,
+        Update::Simultaneous,
+        Point::new(0.3, 0.4),
+        h,
+        2000,
+    )
+    .unwrap();
+    let mut product = run.points[0].norm_squared();
+    for pair in run.points.windows(2) {
+        let d = gan_f1(pair[0].theta * pair[0].psi);
+        product *= 1.0 + h * h * d * d;
+        assert!(pair[1].norm_squared() > pair[0].norm_squared());
+    }
+    let last = run.points[2000].norm_squared();
+    assert!((last - product).abs() <= 2000.0 * GROWTH_ULPS * EPS * last);
+    assert!(last > 1.01 * run.points[0].norm_squared());
+}
+
+/// RK4 on the WGAN flow multiplies |x|^2 by exactly
+/// |R(i dt)|^2 = 1 - dt^6/72 + dt^8/576 per step (R the RK4 stability
+/// polynomial), the continuous flow conserving it.
+#[test]
+fn e1_rk4_flow_of_wgan_matches_its_stability_polynomial() {
+    let dt: f64 = 0.1;
+    let steps = 1000;
+    let run = trajectory(
+        &Method::wgan(),
+        Update::Rk4Flow,
+        Point::new(1.0, 0.0),
+        dt,
+        steps,
+    )
+    .unwrap();
+    let factor = 1.0 - dt.powi(6) / 72.0 + dt.powi(8) / 576.0;
+    let expected = factor.powi(steps as i32);
+    let last = run.points[steps].norm_squared();
+    assert!(
+        (last - expected).abs() <= steps as f64 * GROWTH_ULPS * EPS,
+        "{last} vs {expected}"
+    );
+    // Reference: 1 - 1e-6/72 + 1e-8/576 = 0.99999998612847222...
+    assert!((factor - 0.999999986128472222222222222222).abs() <= 2.0 * EPS);
+}
+
+/// The RK4 update's Jacobian at the equilibrium is R(hJ), and for the GAN
+/// its eigenvalues have modulus |R(i h/2)| < 1 (RK4 damps the rotation
+/// slightly, unlike Euler steps, which amplify it).
+#[test]
+fn e1_rk4_step_jacobian() {
+    let h: f64 = 0.2;
+    let j = Update::Rk4Flow.equilibrium_jacobian(&Method::Gan, h);
+    let w = h * GAN_F1_AT_0;
+    let modulus_squared = 1.0 - w.powi(6) / 72.0 + w.powi(8) / 576.0;
+    let rho = spectral_radius(&j);
+    assert!((rho * rho - modulus_squared).abs() <= eigen_tolerance(&j));
+}
+
+/// Instance noise: the quadrature against an independent Simpson rule.
+#[test]
+fn e1_instance_noise_field_matches_simpson_reference() {
+    for (theta, psi, sigma) in [
+        (0.5, 1.0, 1.0),
+        (-1.2, 0.3, 0.4),
+        (0.1, -2.0, 1.5),
+        (2.0, 0.7, 2.5),
+    ] {
+        let method = Method::instance_noise(sigma).unwrap();
+        let v = method.vector_field(Point::new(theta, psi));
+        let generated = |g: &dyn Fn(f64) -> f64| simpson(|z| g(theta + sigma * z));
+        let data = |g: &dyn Fn(f64) -> f64| simpson(|z| g(sigma * z));
+        let v_theta = -psi * generated(&|x| gan_f1(psi * x));
+        let v_psi = generated(&|x| x * gan_f1(psi * x)) + data(&|x| x * gan_f1(psi * x));
+        assert!(
+            (v.theta - v_theta).abs() <= SIMPSON_TOL,
+            "{} vs {v_theta}",
+            v.theta
+        );
+        assert!((v.psi - v_psi).abs() <= SIMPSON_TOL, "{} vs {v_psi}", v.psi);
+    }
+}
+
+/// `E g(z)`, `z ~ N(0, 1)`, by Simpson's rule on [-10, 10] with 2e5 intervals.
+fn simpson(g: impl Fn(f64) -> f64) -> f64 {
+    let n = 200_000;
+    let s = 20.0 / n as f64;
+    let weight = |i: usize| match i {
+        0 => 1.0,
+        i if i == n => 1.0,
+        i if i % 2 == 1 => 4.0,
+        _ => 2.0,
+    };
+    let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let terms = (0..=n).map(|i| {
+        let z = -10.0 + i as f64 * s;
+        weight(i) * g(z) * density(z)
+    });
+    gan_theory::numeric::sum(terms) * s / 3.0
+}
+
+/// Instance noise: symmetric noise gives v_theta = -psi/2 exactly at theta = 0,
+/// and for a steep discriminator (psi sigma = 1e6) f' is nearly a step:
+/// E f'(w) -> Phi(z0), E x f'(w) -> theta Phi(z0) - sigma phi(z0), z0 = -theta/sigma
+/// (references from erfc in double precision, sigma = 1/2, the data term
+/// -sigma phi(0) included in v_psi).
+#[test]
+fn e1_instance_noise_limits() {
+    for (psi, sigma) in [(0.3, 1.0), (4.0, 2.0), (1e6, 0.5)] {
+        let v = Method::instance_noise(sigma)
+            .unwrap()
+            .vector_field(Point::new(0.0, psi));
+        assert!(
+            (v.theta + psi / 2.0).abs() <= 4.0 * EPS * psi,
+            "{} vs {}",
+            v.theta,
+            -psi / 2.0
         );
     }
-    assert!(outcome.passed, "{:?}", outcome.error);
+    let (psi, sigma) = (2e6, 0.5);
+    let references = [
+        (-0.7, 0.9192433407662289, -0.917805211554949),
+        (0.0, 0.5, -0.3989422804014327),
+        (0.3, 0.2742531177500736, -0.2838075063215941),
+        (1.1, 0.01390344751349861, -0.2019146443589836),
+    ];
+    for (theta, mean_f1, v_psi) in references {
+        let v = Method::instance_noise(sigma)
+            .unwrap()
+            .vector_field(Point::new(theta, psi));
+        assert!(
+            (v.theta / -psi - mean_f1).abs() <= STEP_LIMIT_TOL,
+            "theta {theta}: {}",
+            v.theta / -psi
+        );
+        assert!(
+            (v.psi - v_psi).abs() <= STEP_LIMIT_TOL,
+            "theta {theta}: {}",
+            v.psi
+        );
+    }
+}
+
+/// R1 and R2 coincide on the Dirac-GAN (grad_x D = psi everywhere); the
+/// clipped and unclipped WGAN have the same field; the analytic Jacobian at
+/// the origin is the equilibrium Jacobian.
+#[test]
+fn e1_equivalent_fields() {
+    let (r1, r2) = (Method::r1(0.7).unwrap(), Method::r2(0.7).unwrap());
+    let clipped = Method::wgan_clipped(0.2).unwrap();
+    for (theta, psi) in [(0.3, -1.2), (2.0, 0.5), (-0.1, 0.0)] {
+        let p = Point::new(theta, psi);
+        assert_eq!(r1.vector_field(p), r2.vector_field(p));
+        assert_eq!(Method::wgan().vector_field(p), clipped.vector_field(p));
+    }
+    for method in methods(0.8, 0.6, 0.3) {
+        let gap = (method.jacobian(Point::new(0.0, 0.0)) - method.equilibrium_jacobian())
+            .abs()
+            .max();
+        assert!(gap <= 1e-15, "{}: {gap:e}", method.name());
+    }
+}
+
+/// WGAN-GP: where |theta| + gamma |psi| < gamma g0 and psi != 0, every step
+/// moves |psi| up (the penalty's pull towards |psi| = g0 beats the game), so
+/// trajectories starting there leave the region instead of converging.
+#[test]
+fn e1_wgan_gp_is_repelled_from_the_equilibrium() {
+    let (gamma, h) = (1.0, 0.05);
+    let method = Method::wgan_gp(gamma).unwrap();
+    let inside = |p: Point| p.theta.abs() + gamma * p.psi.abs() < gamma;
+    for start in [
+        Point::new(0.01, 1e-6),
+        Point::new(-0.5, -1e-3),
+        Point::new(0.2, 0.3),
+    ] {
+        let run = trajectory(&method, Update::Simultaneous, start, h, 400).unwrap();
+        let mut left = false;
+        for pair in run.points.windows(2) {
+            if !inside(pair[0]) {
+                left = true;
+                break;
+            }
+            assert!(pair[1].psi.abs() > pair[0].psi.abs(), "{:?}", pair);
+        }
+        assert!(left, "from {start:?} the run stayed in the region");
+    }
+}
+
+/// Trajectories record start plus one point per step, each the update of
+/// the previous one; the runs are reproducible bit for bit.
+#[test]
+fn e1_trajectories_are_recorded() {
+    let h = Positive::new(0.1).unwrap();
+    for update in [Update::Simultaneous, Update::Alternating, Update::Rk4Flow] {
+        for method in methods(0.5, 0.8, 0.4) {
+            let start = Point::new(0.8, -0.3);
+            let run = trajectory(&method, update, start, 0.1, 20).unwrap();
+            assert_eq!(run.points.len(), 21);
+            assert_eq!(run.points[0], start);
+            assert_eq!(
+                (run.update, run.method, run.step_size),
+                (update, method, 0.1)
+            );
+            for pair in run.points.windows(2) {
+                assert_eq!(method.step(update, h, pair[0]).unwrap(), pair[1]);
+            }
+            assert_eq!(trajectory(&method, update, start, 0.1, 20).unwrap(), run);
+        }
+    }
+    // Zero steps: just the start.
+    let run = trajectory(
+        &Method::Gan,
+        Update::Alternating,
+        Point::new(1.0, 2.0),
+        0.1,
+        0,
+    )
+    .unwrap();
+    assert_eq!(run.points, vec![Point::new(1.0, 2.0)]);
+}
+
+/// Bad input gives typed errors, never a panic or NaN.
+#[test]
+fn e1_bad_input_is_a_typed_error() {
+    let invalid = |r: Result<Method, Error>, expected: &str| match r {
+        Err(Error::InvalidParameter { name, .. }) => assert_eq!(name, expected),
+        other => panic!("expected InvalidParameter({expected}), got {other:?}"),
+    };
+    for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        invalid(Method::r1(bad), "gamma");
+        invalid(Method::r2(bad), "gamma");
+        invalid(Method::consensus(bad), "gamma");
+        invalid(Method::wgan_gp(bad), "gamma");
+        invalid(Method::wgan_gp_with_target(1.0, bad), "g0");
+        invalid(Method::instance_noise(bad), "sigma");
+        invalid(Method::wgan_clipped(bad), "c");
+        assert!(matches!(
+            Positive::new(bad),
+            Err(Error::InvalidParameter { .. })
+        ));
+        let run = trajectory(
+            &Method::Gan,
+            Update::Simultaneous,
+            Point::new(1.0, 0.0),
+            bad,
+            3,
+        );
+        assert!(matches!(
+            run,
+            Err(Error::InvalidParameter {
+                name: "step_size",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Method::Gan.jacobian_fd(Point::new(0.0, 0.0), bad),
+            Err(Error::InvalidParameter { name: "step", .. })
+        ));
+    }
+    for start in [Point::new(f64::NAN, 0.0), Point::new(0.0, f64::INFINITY)] {
+        let run = trajectory(&Method::Gan, Update::Simultaneous, start, 0.1, 3);
+        assert!(
+            matches!(run, Err(Error::InvalidParameter { .. })),
+            "{run:?}"
+        );
+    }
+    let run = trajectory(
+        &Method::Gan,
+        Update::Simultaneous,
+        Point::new(1.0, 0.0),
+        0.1,
+        MAX_STEPS + 1,
+    );
+    assert!(matches!(
+        run,
+        Err(Error::InvalidParameter { name: "steps", .. })
+    ));
+    // A run that overflows is reported, not recorded as inf or NaN.
+    let run = trajectory(
+        &Method::wgan(),
+        Update::Simultaneous,
+        Point::new(1e300, 1e300),
+        1e10,
+        10,
+    );
+    assert!(matches!(run, Err(Error::NotConverged { .. })), "{run:?}");
+}
+
+/// The normal form makes the step's norm equal to its spectral radius:
+/// |P^-1 A P|_2 = rho, for complex and real eigenvalues.
+#[test]
+fn e1_normal_form_norm_is_the_spectral_radius() {
+    for (gamma, h) in [(0.5, 0.1), (3.0, 0.2), (0.3, 1.0)] {
+        let a = Update::Simultaneous.equilibrium_jacobian(&Method::r1(gamma).unwrap(), h);
+        let form = NormalForm::of(&a).unwrap();
+        let b = form.inverse * a * form.basis;
+        let norm = b.singular_values().max();
+        assert!(
+            (norm - form.rate).abs() <= 1e-14,
+            "gamma {gamma}: {norm} vs {}",
+            form.rate
+        );
+        assert!((form.rate - spectral_radius(&a)).abs() <= 1e-15);
+    }
+    // A repeated eigenvalue (gamma = 2 f'(0) = 1): no such basis.
+    let a = Method::r1(1.0).unwrap().equilibrium_jacobian();
+    assert_eq!(NormalForm::of(&a), None);
 }

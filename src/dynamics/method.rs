@@ -119,7 +119,7 @@ pub const GAN_F2_AT_0: f64 = -0.25;
 
 /// `a b`, with `0 · inf = 0`: the factors this is used for (`f'`, `f''`
 /// at a huge argument) vanish faster than the other grows.
-fn times(a: f64, b: f64) -> f64 {
+pub(super) fn times(a: f64, b: f64) -> f64 {
     if a == 0.0 || b == 0.0 { 0.0 } else { a * b }
 }
 
@@ -382,9 +382,18 @@ impl Method {
             },
             Method::WganGp { gamma, target } => {
                 let gap = psi.abs() - target.get();
+                let mut discriminator = t - 0.5 * gamma.get() * gap * gap;
+                if discriminator.is_nan() {
+                    // inf - inf: both terms are quadratic in x; compare them
+                    // scaled by m^2 = max(|theta|, |psi|)^2.
+                    let m = theta.abs().max(psi.abs());
+                    let (u, w, g) = (theta / m, psi / m, gap / m);
+                    let scaled = u * w - 0.5 * gamma.get() * g * g;
+                    discriminator = times(times(scaled, m), m);
+                }
                 Losses {
                     generator: t,
-                    discriminator: t - 0.5 * gamma.get() * gap * gap,
+                    discriminator,
                 }
             }
             Method::InstanceNoise { sigma } => {
@@ -403,8 +412,18 @@ impl Method {
                 // (gamma/2) |v|^2 = (gamma/2) (theta^2 + psi^2) f'(t)^2.
                 let d1 = gan_f1(t);
                 let penalty = 0.5 * gamma.get() * times(d1 * d1, p.norm_squared());
+                let mut generator = gan + penalty;
+                if generator.is_nan() {
+                    // gan = -inf (t -> -inf overflowed) against penalty = +inf:
+                    // both are quadratic in x, so compare them scaled by
+                    // m^2 = max(|theta|, |psi|)^2, where f(t) ~ t and f'(t) ~ 1.
+                    let m = theta.abs().max(psi.abs());
+                    let (u, w) = (theta / m, psi / m);
+                    let scaled = u * w + 0.5 * gamma.get() * (u * u + w * w);
+                    generator = times(times(scaled, m), m);
+                }
                 Losses {
-                    generator: gan + penalty,
+                    generator,
                     discriminator: gan - penalty,
                 }
             }
@@ -445,10 +464,7 @@ impl Method {
                     g.xx_f2 + m.data.xx_f2,
                 )
             }
-            Method::Consensus { gamma } => {
-                let gan = gan_jacobian(theta, psi, 0.0);
-                gan - half_speed_squared_hessian(theta, psi) * gamma.get()
-            }
+            Method::Consensus { gamma } => consensus_jacobian(theta, psi, gamma.get()),
         }
     }
 
@@ -568,21 +584,30 @@ fn half_speed_squared_gradient(theta: f64, psi: f64, d1: f64, d2: f64) -> Point 
     )
 }
 
-/// The Hessian of `E = r^2 g(t) / 2`, `g = f'^2`, `t = theta psi`:
+/// The Jacobian of the consensus field `v - gamma grad E`, `E = r^2 g(t) / 2`,
+/// `g = f'^2`, `t = theta psi`, `r^2 = theta^2 + psi^2`. The Hessian of `E` is
 /// `E_tt = g + 2 t g' + r^2 psi^2 g''/2`, `E_pp = g + 2 t g' + r^2 theta^2 g''/2`,
 /// `E_tp = 3 r^2 g'/2 + r^2 t g''/2`, with `g' = 2 f' f''`, `g'' = 2 f''^2 + 2 f' f'''`.
-fn half_speed_squared_hessian(theta: f64, psi: f64) -> Matrix2<f64> {
+///
+/// The terms of the same power of `theta` or `psi` are grouped before they
+/// are multiplied out, so that where they overflow the entry is `±inf` with
+/// the sign of the dominant term, never `inf - inf`.
+fn consensus_jacobian(theta: f64, psi: f64, gamma: f64) -> Matrix2<f64> {
     let t = theta * psi;
     let (d1, d2, d3) = (gan_f1(t), gan_f2(t), gan_f3(t));
     let g = d1 * d1;
     let g1 = 2.0 * d1 * d2;
     let g2 = 2.0 * d2 * d2 + 2.0 * d1 * d3;
     let r2 = theta * theta + psi * psi;
-    // g1 and g2 vanish (underflow) before |t| overflows; r^2 may overflow,
-    // and `times` keeps 0 · inf at 0 where the true product is 0.
+    // g1, g2, f'' vanish (underflow) before |t| overflows; `times` keeps
+    // 0 · inf at 0 where the true product is 0.
     let g2_r2 = times(g2, r2);
-    let tt = g + 2.0 * times(g1, t) + 0.5 * times(g2_r2, psi * psi);
-    let pp = g + 2.0 * times(g1, t) + 0.5 * times(g2_r2, theta * theta);
-    let tp = times(r2, 1.5 * g1 + 0.5 * times(g2, t));
-    Matrix2::new(tt, tp, tp, pp)
+    let constant = -gamma * (g + 2.0 * times(g1, t));
+    // -psi^2 f'' - gamma (g + 2 t g' + r^2 psi^2 g''/2), and its mirror image.
+    let tt = constant + times(psi * psi, -d2 - 0.5 * gamma * g2_r2);
+    let pp = constant + times(theta * theta, d2 - 0.5 * gamma * g2_r2);
+    // -/+ (f' + t f'') - gamma r^2 (3 g'/2 + t g''/2).
+    let cross = d1 + times(d2, t);
+    let coupling = gamma * times(r2, 1.5 * g1 + 0.5 * times(g2, t));
+    Matrix2::new(tt, -cross - coupling, cross - coupling, pp)
 }

@@ -21,7 +21,7 @@
 //! `ln |psi sigma|` (never more than a few thousand panels, even for
 //! `|psi sigma|` near `f64::MAX`).
 
-use super::method::{gan_f, gan_f1, gan_f2};
+use super::method::{gan_f, gan_f1, gan_f2, times};
 use crate::numeric::CompensatedSum;
 use std::sync::OnceLock;
 
@@ -157,7 +157,7 @@ fn moments(centre: f64, psi: f64, sigma: f64) -> Moments {
             // never NaN (it may overflow to ±inf, where f', f'' are 0 or 1).
             let w = psi * x;
             let (d1, d2) = (gan_f1(w), gan_f2(w));
-            let terms = [gan_f(w), d1, x * d1, d2, x * d2, x * x * d2];
+            let terms = [gan_f(w), d1, x * d1, d2, x * d2, times(x * x, d2)];
             for (sum, term) in sums.iter_mut().zip(terms) {
                 sum.add(density * term);
             }
