@@ -3,10 +3,13 @@
 
 mod common;
 
+use gan_theory::tabular::TabularGenerator;
 use gan_theory::train::conditional::{
-    AscentSettings, ascend, d_error_bound, local_contraction, steps_for_target, value_gradient,
-    zero_start,
+    AscentSettings, ascend, d_error_bound, descend_generator, generator_gradient,
+    generator_objective, largest_generator_step, local_contraction, steps_for_target,
+    value_gradient, zero_start,
 };
+use gan_theory::train::tabular_game::descend_c_of_g;
 use gan_theory::variants::conditional::{ConditionalDiscriminator, ConditionalGame, Pix2Pix};
 use gan_theory::{Discrete, Discriminator, Error, game, tol};
 use proptest::prelude::*;
@@ -443,6 +446,101 @@ fn d4_bad_input_is_a_typed_error() {
         Err(Error::LengthMismatch { .. })
     ));
     assert!(local_contraction(0.0, 0.5, 0.5, 1.0).is_err());
+}
+
+#[test]
+fn d4_generator_gradient_matches_finite_differences() {
+    let pix = pix2pix_reference(vec![Discrete::uniform(3).unwrap(); 2]);
+    let logits = vec![vec![0.4, -0.7, 1.1], vec![-1.3, 0.2, 0.5]];
+    for lambda in [0.0, 0.7] {
+        let gradient = generator_gradient(&pix, lambda, &logits).unwrap();
+        for y in 0..2 {
+            for x in 0..3 {
+                let mut up = logits.clone();
+                let mut down = logits.clone();
+                up[y][x] += FD_STEP;
+                down[y][x] -= FD_STEP;
+                let fd = (generator_objective(&pix, lambda, &up).unwrap()
+                    - generator_objective(&pix, lambda, &down).unwrap())
+                    / (2.0 * FD_STEP);
+                assert!(
+                    (fd - gradient[y][x]).abs() <= FD_TOL,
+                    "lambda {lambda}, ({y}, {x}): {fd} against {}",
+                    gradient[y][x]
+                );
+            }
+        }
+    }
+}
+
+/// With lambda = 0 each label's block is A5's D-optimal descent with step
+/// p(y) x step: the conditional run must match `descend_c_of_g` (independent
+/// code) label by label, and never increase its objective.
+#[test]
+fn d4_cgan_generator_descent_is_a5_per_label() {
+    let g = ConditionalGame::new(
+        Discrete::new(vec![0.25, 0.75]).unwrap(),
+        vec![
+            Discrete::new(vec![0.5, 0.3, 0.2]).unwrap(),
+            Discrete::new(vec![0.05, 0.15, 0.8]).unwrap(),
+        ],
+        vec![Discrete::uniform(3).unwrap(); 2],
+    )
+    .unwrap();
+    let pix = Pix2Pix::new(g.clone(), vec![0.0, 1.0, 2.0]).unwrap();
+    let step = largest_generator_step(&pix, 0.0).unwrap();
+    const STEPS: usize = 400;
+    let run = descend_generator(&pix, 0.0, step, STEPS).unwrap();
+    let per_label: Vec<Vec<f64>> = (0..2)
+        .map(|y| {
+            let w = g.labels()[y];
+            descend_c_of_g(
+                &g.data()[y],
+                &TabularGenerator::uniform(3).unwrap(),
+                w * step,
+                STEPS,
+            )
+            .unwrap()
+            .history
+            .c_of_g
+        })
+        .collect();
+    for t in 0..=STEPS {
+        let expected = 0.25 * per_label[0][t] + 0.75 * per_label[1][t];
+        // Two runs of the same arithmetic in different order: rounding only.
+        assert!(
+            (run.c_of_g[t] - expected).abs() <= 1e-12,
+            "step {t}: {} against {expected}",
+            run.c_of_g[t]
+        );
+    }
+    for pair in run.objective.windows(2) {
+        assert!(pair[1] <= pair[0] + tol::IDENTITY_ABS);
+    }
+}
+
+/// Trained with lambda > 0, the generator ends strictly below the pix2pix
+/// objective of p_g = p_data (item 4 of the proof, reached by training), and
+/// its L1 lies between the median's and the data's.
+#[test]
+fn d4_trained_pix2pix_generator_beats_the_data() {
+    let data = vec![
+        Discrete::new(vec![0.25, 0.5, 0.25]).unwrap(),
+        Discrete::new(vec![0.5, 0.25, 0.25]).unwrap(),
+    ];
+    let at_data = pix2pix_reference(data.clone());
+    const LAMBDA: f64 = 1.0;
+    let step = largest_generator_step(&at_data, LAMBDA).unwrap();
+    let run = descend_generator(&at_data, LAMBDA, step, 2000).unwrap();
+    for pair in run.objective.windows(2) {
+        assert!(pair[1] <= pair[0] + tol::IDENTITY_ABS);
+    }
+    let data_objective = at_data.objective_at_optimal_discriminator(LAMBDA).unwrap();
+    let last = *run.objective.last().unwrap();
+    assert!(last < data_objective, "{last} against {data_objective}");
+    let l1 = *run.l1.last().unwrap();
+    assert!(at_data.min_l1() < l1 && l1 < at_data.l1());
+    assert!(*run.c_of_g.last().unwrap() > -(4f64.ln()));
 }
 
 proptest! {

@@ -29,13 +29,18 @@
 //!   `1 - D_t <= 1/(1 + s_0 + t c s_0/(1 + s_0))`: only O(1/t). The case
 //!   `a = 0 < b` is the mirror image.
 //!
+//! [`descend_generator`] trains a tabular conditional generator on the
+//! pix2pix objective `C(G) + lambda L1(G)` with the discriminator optimal at
+//! every step (`lambda = 0`: the conditional GAN).
+//!
 //! Runs are deterministic (no sampling) and record, per step, the value, the
 //! largest distance to `D*` and the largest excess of that distance over its
 //! bound, for the report's figures.
 
 use crate::error::{Error, Result, check_same_length};
+use crate::measure::Discrete;
 use crate::numeric::{CompensatedSum, sigmoid, softplus};
-use crate::variants::conditional::{ConditionalDiscriminator, ConditionalGame};
+use crate::variants::conditional::{ConditionalDiscriminator, ConditionalGame, Pix2Pix};
 
 /// Settings of [`ascend`]: a fixed step and a number of steps.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -298,4 +303,196 @@ pub fn value_gradient(game: &ConditionalGame, logits: &[Vec<f64>]) -> Result<Vec
                 .collect())
         })
         .collect()
+}
+
+/// A tabular conditional generator trained by gradient descent on
+/// `C(G) + lambda L1(G)` (the pix2pix objective with `D = D*` at every step;
+/// `lambda = 0` is the conditional GAN): one softmax logit vector per label,
+/// `q(.|y) = softmax(u_y)`. By the envelope theorem the gradient of `C` in
+/// `q(x|y)` is `p(y) ln(1 - D*(x|y))` (see [`crate::tabular`]), and L1 is
+/// linear in `q(.|y)` with cost `c_y(x) = E_{t ~ p(.|y)} abs(t - t_x)`; so
+///
+/// ```text
+/// dJ/du_y(x) = p(y) q(x|y) (g_y(x) - E_{q(.|y)} g_y),   g_y(x) = ln(1 - D*(x|y)) + lambda c_y(x)
+/// ```
+///
+/// Each label's block of the Hessian has norm at most
+/// `p(y) (C_OF_G_LOGIT_SMOOTHNESS + 3 lambda (max c_y - min c_y))` (A5's
+/// constant for `C`, [`linear_loss_smoothness`](crate::train::tabular_game::linear_loss_smoothness)
+/// for L1), so a step at most the inverse of the largest block's bound
+/// ([`largest_generator_step`]) decreases `J` at every step (descent lemma).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeneratorRun {
+    /// The final softmax logits `u_y(x)` as `logits[y][x]`.
+    pub logits: Vec<Vec<f64>>,
+    /// The final generator `q(.|y)`, one distribution per label.
+    pub generated: Vec<Discrete>,
+    /// `C(G_t) + lambda L1(G_t)` per step, the start included.
+    pub objective: Vec<f64>,
+    /// `C(G_t)` per step.
+    pub c_of_g: Vec<f64>,
+    /// `L1(G_t)` per step.
+    pub l1: Vec<f64>,
+}
+
+/// `softmax(u)` as a distribution, through the log-sum-exp shift.
+fn softmax(logits: &[f64]) -> Result<Discrete> {
+    let top = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let weights: Vec<f64> = logits.iter().map(|u| (u - top).exp()).collect();
+    Discrete::from_weights(&weights)
+}
+
+/// The pix2pix problem with the generator `softmax(logits[y])`.
+fn with_logits(pix: &Pix2Pix, logits: &[Vec<f64>]) -> Result<Pix2Pix> {
+    let game = pix.game();
+    check_same_length(game.label_count(), logits.len())?;
+    let mut generated = Vec::with_capacity(logits.len());
+    for row in logits {
+        check_same_length(game.point_count(), row.len())?;
+        crate::measure::check_finite(row)?;
+        generated.push(softmax(row)?);
+    }
+    Pix2Pix::new(game.with_generated(generated)?, pix.targets().to_vec())
+}
+
+fn check_nonnegative_lambda(lambda: f64) -> Result<()> {
+    if lambda.is_finite() && lambda >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "lambda",
+            value: lambda,
+            requirement: "must be finite and >= 0",
+        })
+    }
+}
+
+/// `L1`'s cost of each grid point per label, `c_y(x) = E_{t ~ p(.|y)} abs(t - t_x)`.
+fn l1_costs(pix: &Pix2Pix) -> Vec<Vec<f64>> {
+    let targets = pix.targets();
+    pix.game()
+        .data()
+        .iter()
+        .map(|p| {
+            targets
+                .iter()
+                .map(|&tx| p.expect(|j| (targets[j] - tx).abs()))
+                .collect()
+        })
+        .collect()
+}
+
+/// `J(u) = C(G) + lambda L1(G)` for the generator `q(.|y) = softmax(u_y)`.
+///
+/// # Errors
+/// [`Error::LengthMismatch`], [`Error::NotANumber`], [`Error::Infinite`]
+/// for logits of another shape or not finite; [`Error::InvalidParameter`]
+/// for a bad `lambda`.
+pub fn generator_objective(pix: &Pix2Pix, lambda: f64, logits: &[Vec<f64>]) -> Result<f64> {
+    with_logits(pix, logits)?.objective_at_optimal_discriminator(lambda)
+}
+
+/// The exact gradient of [`generator_objective`] in the softmax logits, as `[y][x]`.
+///
+/// # Errors
+/// As [`generator_objective`].
+pub fn generator_gradient(
+    pix: &Pix2Pix,
+    lambda: f64,
+    logits: &[Vec<f64>],
+) -> Result<Vec<Vec<f64>>> {
+    check_nonnegative_lambda(lambda)?;
+    let current = with_logits(pix, logits)?;
+    let game = current.game();
+    let costs = l1_costs(pix);
+    let mut gradient = Vec::with_capacity(game.label_count());
+    for (y, &w) in game.labels().as_slice().iter().enumerate() {
+        let (p, q) = (&game.data()[y], &game.generated()[y]);
+        // g(x) = ln(q/(p+q)) + lambda c(x); points with q = 0 (softmax
+        // underflow) carry no weight in the gradient.
+        let g: Vec<f64> = (0..q.len())
+            .map(|x| {
+                if q[x] > 0.0 {
+                    crate::numeric::ln_share(q[x], p[x]) + lambda * costs[y][x]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let mean = q.expect(|x| g[x]);
+        gradient.push((0..q.len()).map(|x| w * q[x] * (g[x] - mean)).collect());
+    }
+    Ok(gradient)
+}
+
+/// The step [`descend_generator`] can take with a guaranteed decrease:
+/// `1 / max_y p(y) (C_OF_G_LOGIT_SMOOTHNESS + 3 lambda (max c_y - min c_y))`.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for a bad `lambda`.
+pub fn largest_generator_step(pix: &Pix2Pix, lambda: f64) -> Result<f64> {
+    use crate::train::tabular_game::{C_OF_G_LOGIT_SMOOTHNESS, linear_loss_smoothness};
+    check_nonnegative_lambda(lambda)?;
+    let costs = l1_costs(pix);
+    let largest = pix
+        .game()
+        .labels()
+        .as_slice()
+        .iter()
+        .zip(&costs)
+        .map(|(&w, c)| w * (C_OF_G_LOGIT_SMOOTHNESS + lambda * linear_loss_smoothness(c)))
+        .fold(0.0, f64::max);
+    Ok(1.0 / largest)
+}
+
+/// Gradient descent on [`generator_objective`] from uniform generators
+/// (all logits 0), with `D = D*` at every step. Deterministic.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for a bad `lambda` or a step that is not
+/// finite and positive.
+pub fn descend_generator(
+    pix: &Pix2Pix,
+    lambda: f64,
+    step: f64,
+    steps: usize,
+) -> Result<GeneratorRun> {
+    check_nonnegative_lambda(lambda)?;
+    if !(step > 0.0 && step.is_finite()) {
+        return Err(Error::InvalidParameter {
+            name: "step",
+            value: step,
+            requirement: "must be finite and > 0",
+        });
+    }
+    let game = pix.game();
+    let mut logits = vec![vec![0.0; game.point_count()]; game.label_count()];
+    let (mut objective, mut c_of_g, mut l1) = (Vec::new(), Vec::new(), Vec::new());
+    for t in 0..=steps {
+        let current = with_logits(pix, &logits)?;
+        let (c, l) = (current.game().c_of_g(), current.l1());
+        c_of_g.push(c);
+        l1.push(l);
+        objective.push(c + lambda * l);
+        if t == steps {
+            break;
+        }
+        let gradient = generator_gradient(pix, lambda, &logits)?;
+        for (row, g_row) in logits.iter_mut().zip(&gradient) {
+            for (u, g) in row.iter_mut().zip(g_row) {
+                *u -= step * g;
+            }
+        }
+    }
+    let generated = logits
+        .iter()
+        .map(|row| softmax(row))
+        .collect::<Result<_>>()?;
+    Ok(GeneratorRun {
+        logits,
+        generated,
+        objective,
+        c_of_g,
+        l1,
+    })
 }
