@@ -31,7 +31,7 @@ const SEGMENTS: usize = 1000;
 /// Generator steps of the D-optimal descent of A5 and of A8's runs: enough
 /// for the derived O(1/T) bounds to be small (below 1e-3 in JSD, a few 1e-2
 /// in the mass left off argmax D), in milliseconds.
-const DESCENT_STEPS: usize = 20_000;
+pub(crate) const DESCENT_STEPS: usize = 20_000;
 
 /// The training claims A5-A9.
 pub(super) fn claims() -> Vec<Claim> {

@@ -3,8 +3,10 @@
 
 use super::Figure;
 
+mod c_of_g_training;
 mod gan_figure_1;
 mod generator_gradients;
+mod mode_collapse;
 mod wgan_example_1;
 
 /// Every figure, in the order of the report.
@@ -13,5 +15,7 @@ pub fn all() -> Vec<Figure> {
         gan_figure_1::figure(),
         wgan_example_1::figure(),
         generator_gradients::figure(),
+        c_of_g_training::figure(),
+        mode_collapse::figure(),
     ]
 }
