@@ -149,6 +149,53 @@ fn d3_reference_values_to_many_digits() {
     assert!(Energy::from_fn(2, |i| -(i as f64) - 1.0).is_err());
 }
 
+/// The paper's autoencoder energy ‖R(x) - x‖ for a few reconstruction maps,
+/// and its bad inputs.
+#[test]
+fn d3_autoencoder_energy() {
+    let points = vec![vec![3.0, 4.0], vec![0.0, 0.0], vec![-1.0, 2.0]];
+    let identity = Energy::from_reconstruction(&points, |x| x.to_vec()).unwrap();
+    assert_eq!(identity.values(), &[0.0, 0.0, 0.0]);
+    let zero = Energy::from_reconstruction(&points, |_| vec![0.0, 0.0]).unwrap();
+    assert_eq!(zero.values()[0], 5.0);
+    assert!((zero.values()[2] - 5f64.sqrt()).abs() <= EPS * 5f64.sqrt());
+    // Huge coordinates: the distance 5e300 is computed without overflow.
+    let huge = Energy::from_reconstruction(&[vec![3e300, 4e300]], |_| vec![0.0, 0.0]).unwrap();
+    assert!((huge.values()[0] - 5e300).abs() <= 4.0 * EPS * 5e300);
+    assert!(matches!(
+        Energy::from_reconstruction(&[vec![f64::MAX, 0.0]], |_| vec![-f64::MAX, 0.0]),
+        Err(Error::Infinite { index: 0, .. })
+    ));
+    assert_eq!(
+        Energy::from_reconstruction(&[], |x| x.to_vec()),
+        Err(Error::Empty)
+    );
+    assert_eq!(
+        Energy::from_reconstruction(&[vec![1.0, 2.0], vec![1.0]], |x| x.to_vec()),
+        Err(Error::RaggedRow {
+            row: 1,
+            expected: 2,
+            found: 1
+        })
+    );
+    assert_eq!(
+        Energy::from_reconstruction(&[vec![1.0, f64::NAN]], |x| x.to_vec()),
+        Err(Error::EntryNotANumber { row: 0, column: 1 })
+    );
+    assert_eq!(
+        Energy::from_reconstruction(&[vec![1.0, 2.0]], |_| vec![1.0]),
+        Err(Error::DimensionMismatch { left: 2, right: 1 })
+    );
+    assert!(matches!(
+        Energy::from_reconstruction(&[vec![1.0, 2.0]], |_| vec![f64::INFINITY, 0.0]),
+        Err(Error::EntryInfinite {
+            row: 0,
+            column: 0,
+            ..
+        })
+    ));
+}
+
 proptest! {
     #![proptest_config(common::config(256))]
 

@@ -2,7 +2,8 @@
 //!
 //! The discriminator is an energy `D >= 0` (in the paper an autoencoder's
 //! reconstruction error; here any non-negative function, given by its
-//! values on the points: an [`Energy`]). With a margin `m > 0`,
+//! values on the points: an [`Energy`]; [`Energy::from_reconstruction`] builds
+//! the paper's `‖Dec(Enc(x)) - x‖` from any reconstruction map). With a margin `m > 0`,
 //! `p = p_data` and `q = p_g`:
 //!
 //! ```text
@@ -82,6 +83,58 @@ impl Energy {
         Self::new((0..n).map(f).collect())
     }
 
+    /// The paper's autoencoder energy on points `x_0, ..., x_{n-1}` of `R^d`:
+    /// `D(x_i) = ‖R(x_i) - x_i‖`, the Euclidean norm of the reconstruction
+    /// error, for any reconstruction map `R` (an autoencoder's
+    /// `Dec(Enc(x))`). The norm is computed with the coordinates scaled by
+    /// their largest magnitude, so it does not overflow unless its value does.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] without points; [`Error::RaggedRow`] when a point's
+    /// dimension differs from the first's; [`Error::EntryNotANumber`] or
+    /// [`Error::EntryInfinite`] (row = point, column = coordinate) for a bad
+    /// coordinate of a point or of its reconstruction;
+    /// [`Error::DimensionMismatch`] when a reconstruction has another
+    /// dimension than its point; [`Error::Infinite`] when a norm exceeds
+    /// `f64::MAX`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::ebgan::Energy;
+    /// // Project onto the first axis: the energy is the distance to that axis.
+    /// let points = vec![vec![3.0, 4.0], vec![1.0, 0.0]];
+    /// let d = Energy::from_reconstruction(&points, |x| vec![x[0], 0.0])?;
+    /// assert_eq!(d.values(), &[4.0, 0.0]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
+    pub fn from_reconstruction(
+        points: &[Vec<f64>],
+        mut reconstruct: impl FnMut(&[f64]) -> Vec<f64>,
+    ) -> Result<Self> {
+        let dimension = points.first().ok_or(Error::Empty)?.len();
+        let mut values = Vec::with_capacity(points.len());
+        for (row, x) in points.iter().enumerate() {
+            if x.len() != dimension {
+                return Err(Error::RaggedRow {
+                    row,
+                    expected: dimension,
+                    found: x.len(),
+                });
+            }
+            check_row(row, x)?;
+            let r = reconstruct(x);
+            if r.len() != dimension {
+                return Err(Error::DimensionMismatch {
+                    left: dimension,
+                    right: r.len(),
+                });
+            }
+            check_row(row, &r)?;
+            values.push(euclidean_distance(x, &r));
+        }
+        Self::new(values)
+    }
+
     /// The constant energy `gamma` on `n` points.
     ///
     /// # Errors
@@ -109,6 +162,35 @@ impl Energy {
     pub fn minimum(&self) -> f64 {
         self.0.iter().copied().fold(f64::INFINITY, f64::min)
     }
+}
+
+/// Every coordinate finite, else the first offence as a matrix-entry error.
+fn check_row(row: usize, x: &[f64]) -> Result<()> {
+    for (column, &value) in x.iter().enumerate() {
+        if value.is_nan() {
+            return Err(Error::EntryNotANumber { row, column });
+        }
+        if value.is_infinite() {
+            return Err(Error::EntryInfinite { row, column, value });
+        }
+    }
+    Ok(())
+}
+
+/// `‖x - y‖` for finite vectors, scaled by the largest magnitude so that no
+/// intermediate overflows or underflows needlessly (the result is `+inf`
+/// only when the distance itself exceeds `f64::MAX`).
+fn euclidean_distance(x: &[f64], y: &[f64]) -> f64 {
+    let scale = x.iter().chain(y).fold(0.0_f64, |m, v| m.max(v.abs()));
+    if scale == 0.0 {
+        return 0.0;
+    }
+    let squares = numeric::sum(
+        x.iter()
+            .zip(y)
+            .map(|(a, b)| (a / scale - b / scale).powi(2)),
+    );
+    scale * squares.sqrt()
 }
 
 fn check_game(p_data: &Discrete, p_g: &Discrete, energy: &Energy) -> Result<()> {
