@@ -27,8 +27,14 @@ const INSTANCES: usize = 1000;
 const TRAINING_STEPS: usize = 400;
 
 /// Mirror-descent steps of the generator trained against D* (binary labels):
-/// enough to bring T below a hundredth of its start on 6 points.
+/// enough for T to reach the rounding level on the 6-point instance.
 const GENERATOR_STEPS: usize = 2000;
+
+/// Bound on T_end / T_0 for the generator's run: on this instance T falls to
+/// the rounding level (about 1e-28 of its start); 1e-12 says the run
+/// converged, not merely that T went down, with room for other platforms'
+/// rounding.
+const GENERATOR_FINAL_RATIO: f64 = 1e-12;
 
 /// Mirror-descent step size of the generator: small enough that every step
 /// lowers `T` on the instance used (the first-order descent of the proof).
@@ -175,6 +181,8 @@ fn d2_training(rng: &mut rand::rngs::StdRng) -> Result<Vec<Measurement>> {
     let (p, q) = (random_distribution(rng, n), random_distribution(rng, n));
     let labels = random_labels(rng)?;
     let start: Vec<f64> = (0..n).map(|_| 4.0 * rng.random::<f64>() - 2.0).collect();
+    // eta w_i in (0, 0.9]: every factor 1 - eta w_i lies in [0.1, 1), so each
+    // coordinate's error shrinks monotonically.
     let step = 0.9 * lsgan_step_limit(&p, &q)? / 2.0;
     let run = train_lsgan_discriminator(&labels, &p, &q, &start, step, TRAINING_STEPS)?;
     let closed = lsgan_iterate(&labels, &p, &q, &start, step, TRAINING_STEPS)?;
@@ -247,9 +255,11 @@ fn d2_training(rng: &mut rand::rngs::StdRng) -> Result<Vec<Measurement>> {
             tol::IDENTITY_ABS,
         ),
         Measurement::at_most(
-            format!("same run: T at the end / T at the start (T_0 = {t0:.4})"),
+            format!(
+                "same run: T at the end / T at the start (T_0 = {t0:.4}; observed convergence to the rounding level)"
+            ),
             t_end / t0,
-            1e-2,
+            GENERATOR_FINAL_RATIO,
             0.0,
         ),
     ])
