@@ -1,7 +1,9 @@
 //! Claim E1: the Dirac-GAN (Mescheder, Geiger and Nowozin 2018).
 
-use super::{Claim, Context, Measurement};
-use crate::dynamics::linear::{NormalForm, eigenvalue_distance, eigenvalues, eigenvalues_nalgebra};
+use super::{Claim, Context, Measurement, rng_for};
+use crate::dynamics::linear::{
+    NormalForm, eigenvalue_distance, eigenvalues, eigenvalues_nalgebra, spectral_radius,
+};
 use crate::dynamics::{GAN_F1_AT_0, Method, Point, Positive, Update, gan_f1, trajectory};
 use crate::error::Result;
 use crate::tol::EPS;
@@ -80,7 +82,7 @@ pub(crate) fn eigen_tolerance(m: &Matrix2<f64>) -> f64 {
     EIGEN_ROUNDING_ULPS * EPS * (1.0 + m.abs().max())
 }
 
-fn e1(_: &Context) -> Result<Vec<Measurement>> {
+fn e1(context: &Context) -> Result<Vec<Measurement>> {
     let mut out = Vec::new();
     equilibrium_eigenvalues(&mut out)?;
     step_operators(&mut out)?;
@@ -88,6 +90,7 @@ fn e1(_: &Context) -> Result<Vec<Measurement>> {
     alternating_oscillation(&mut out)?;
     clipped_wgan(&mut out)?;
     r1_convergence(&mut out)?;
+    seeded_runs(context, &mut out)?;
     Ok(out)
 }
 
@@ -416,7 +419,11 @@ pub(crate) fn r1_contraction(
     })?;
     let (p_norm, inv_norm) = (form.basis.norm(), form.inverse.norm());
     let run = trajectory(&method, Update::Simultaneous, start, h, steps)?;
-    let y = |p: Point| (form.inverse * nalgebra::Vector2::new(p.theta, p.psi)).norm();
+    // hypot, not the sum of squares: distances far below 1e-154 stay accurate.
+    let y = |p: Point| {
+        let y = form.inverse * nalgebra::Vector2::new(p.theta, p.psi);
+        y[0].hypot(y[1])
+    };
     let rounding = |x: f64, next: f64| CONTRACTION_ROUNDING_ULPS * EPS * inv_norm * (x + next);
     let mut worst_step = 0.0f64;
     for pair in run.points.windows(2) {
@@ -479,6 +486,149 @@ fn r1_convergence(out: &mut Vec<Measurement>) -> Result<()> {
         l1.norm().max(l2.norm()),
         (1.0 - h * gamma).sqrt(),
         EIGEN_ROUNDING_ULPS * EPS,
+    ));
+    Ok(())
+}
+
+/// A point at a distance in `[low, high]` from the equilibrium, in a
+/// uniformly random direction.
+fn random_point<R: rand::Rng + ?Sized>(rng: &mut R, low: f64, high: f64) -> Point {
+    use rand::RngExt;
+    let radius = low + (high - low) * rng.random::<f64>();
+    let angle = std::f64::consts::TAU * rng.random::<f64>();
+    Point::new(radius * angle.cos(), radius * angle.sin())
+}
+
+/// (b)-(d) again from a start and with parameters drawn from the context's
+/// seed: the statements hold for every start and step size, not only for
+/// the ones above.
+fn seeded_runs(context: &Context, out: &mut Vec<Measurement>) -> Result<()> {
+    use rand::RngExt;
+    let mut rng = rng_for(context, 0xE1);
+    let steps = 500;
+
+    // (b) The growth identity at every step; the norm grows wherever the
+    // growth h^2 f'^2 is above the rounding (f' underflows where theta psi
+    // is large and positive).
+    let (start, h) = (
+        random_point(&mut rng, 0.3, 2.0),
+        0.02 + 0.3 * rng.random::<f64>(),
+    );
+    let run = trajectory(&Method::Gan, Update::Simultaneous, start, h, steps)?;
+    let (defect, _) = growth_identity_defect(&run.points, h, gan_f1);
+    out.push(Measurement::at_most(
+        format!(
+            "seeded: GAN, simultaneous h = {h:.4} from ({:.3}, {:.3}): max defect of the growth identity / (64 ulps)",
+            start.theta, start.psi
+        ),
+        defect,
+        1.0,
+        0.0,
+    ));
+    let missed = run
+        .points
+        .windows(2)
+        .filter(|w| {
+            let d = gan_f1(w[0].theta * w[0].psi);
+            h * h * d * d > 2.0 * GROWTH_ROUNDING_ULPS * EPS
+                && w[1].norm_squared() <= w[0].norm_squared()
+        })
+        .count();
+    out.push(Measurement::within(
+        "seeded: GAN, simultaneous: steps with growth above rounding at which the norm did not increase",
+        missed as f64,
+        0.0,
+        0.0,
+    ));
+
+    // (c) Alternating WGAN: the invariant and the bounds it gives.
+    let (start, h) = (
+        random_point(&mut rng, 0.3, 2.0),
+        0.05 + 1.5 * rng.random::<f64>(),
+    );
+    let run = trajectory(&Method::wgan(), Update::Alternating, start, h, steps)?;
+    let q0 = alternating_invariant(start, h, 1.0);
+    let tolerance =
+        Q_ROUNDING_ULPS_PER_STEP * EPS * steps as f64 * (1.0 + h) * start.norm_squared() / q0;
+    let drift = run
+        .points
+        .iter()
+        .map(|&p| (alternating_invariant(p, h, 1.0) - q0).abs() / q0)
+        .fold(0.0, f64::max);
+    out.push(Measurement::within(
+        format!(
+            "seeded: WGAN, alternating h = {h:.4} from ({:.3}, {:.3}): max |Q_k - Q_0| / Q_0",
+            start.theta, start.psi
+        ),
+        drift,
+        0.0,
+        tolerance,
+    ));
+    let closest = run
+        .points
+        .iter()
+        .map(|p| p.norm_squared())
+        .fold(f64::INFINITY, f64::min);
+    out.push(Measurement::at_least(
+        "seeded: WGAN, alternating: min_k |x_k|^2, bound Q_0 / (1 + h/2)",
+        closest,
+        q0 / (1.0 + h / 2.0) * (1.0 - tolerance),
+        0.0,
+    ));
+
+    // (c') Clipped WGAN, alternating: Q_k >= min(Q_0, (1 - h^2/4) c^2).
+    let c = 0.1 + rng.random::<f64>();
+    let (start, h) = (
+        random_point(&mut rng, 0.3, 3.0),
+        0.05 + 1.5 * rng.random::<f64>(),
+    );
+    let run = trajectory(
+        &Method::wgan_clipped(c)?,
+        Update::Alternating,
+        start,
+        h,
+        steps,
+    )?;
+    let q_min = run
+        .points
+        .iter()
+        .map(|&p| alternating_invariant(p, h, 1.0))
+        .fold(f64::INFINITY, f64::min);
+    let bound = alternating_invariant(start, h, 1.0).min((1.0 - h * h / 4.0) * c * c);
+    out.push(Measurement::at_least(
+        format!("seeded: clipped WGAN (c = {c:.3}), alternating h = {h:.4}: min_k Q_k, bound min(Q_0, (1 - h^2/4) c^2)"),
+        q_min,
+        bound * (1.0 - Q_ROUNDING_ULPS_PER_STEP * EPS * steps as f64),
+        0.0,
+    ));
+
+    // (d) R1 with gamma < 2 f'(0) and h below gamma / f'(0)^2.
+    let a = GAN_F1_AT_0;
+    let gamma = 0.2 + 0.7 * rng.random::<f64>();
+    let h = (0.1 + 0.8 * rng.random::<f64>()) * gamma / (a * a) / 2.0;
+    let start = random_point(&mut rng, 0.05, 0.3);
+    // Long enough to contract by 1e-100, short enough to stay far from
+    // subnormal numbers (where rounding is no longer relative).
+    let rate = spectral_radius(&Update::Simultaneous.equilibrium_jacobian(&Method::r1(gamma)?, h));
+    let r1_steps = ((1e-100f64.ln() / rate.ln()).ceil() as usize).clamp(1, 2 * steps);
+    let check = r1_contraction(gamma, h, start, r1_steps)?;
+    out.push(Measurement::at_most(
+        format!("seeded: R1 (gamma = {gamma:.3}), h = {h:.4}, rho = {:.5}: max per-step defect / allowance", check.rate),
+        check.worst_step,
+        1.0,
+        0.0,
+    ));
+    out.push(Measurement::at_most(
+        format!("seeded: R1: |x_N| after N = {r1_steps} steps, derived upper bound"),
+        check.distance,
+        check.upper,
+        0.0,
+    ));
+    out.push(Measurement::at_least(
+        format!("seeded: R1: |x_N| after N = {r1_steps} steps, derived lower bound"),
+        check.distance,
+        check.lower,
+        0.0,
     ));
     Ok(())
 }
