@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""POT's exact EMD (`ot.emd2`, Bonneel's network simplex) side by side with ours.
+"""POT's exact EMD (`ot.emd2`, Bonneel's network simplex) against ours: correctness.
 
-Three modes:
+The timing side by side is `benches/compare/compare.py` (which takes
+`bench_instance` from here: the configuration of `cargo bench --bench
+transport -- emd`, n points uniform in the unit square on each side, random
+masses normalised to 1, Euclidean cost; numpy draws, not the bench's exact
+draws, as the solve time depends on the configuration, not the draw).
 
-  time   (default) times `ot.emd2` on instances of the configuration of
-         `cargo bench --bench transport -- emd`: n points uniform in the unit
-         square on each side, random masses normalised to 1, Euclidean cost,
-         for n in 100, 500, 1000, 2000 (numpy draws, not the bench's exact
-         draws; the solve time depends on the configuration, not the draw).
-         Prints the median milliseconds per solve.
-  check  writes random instances (with zero masses, ties, rectangles) as
+Two modes:
+
+  check  (default) writes random instances (with zero masses, ties, rectangles) as
          text, runs `gan-theory emd --p P --q Q --cost C --json`, and compares
          our cost with `ot.emd2` to 1e-9 relative; checks our duals
          (u_i + v_j <= C_ij, sum p u + sum q v = cost).
@@ -26,9 +26,9 @@ Setup (the venv is not part of the build; CI never runs this):
 
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install numpy scipy pot
     cargo build --release
-    /tmp/venv/bin/python benches/compare/pot_emd.py [time|check|wide]
+    /tmp/venv/bin/python benches/compare/pot_emd.py [check|wide]
 """
-import json, os, subprocess, sys, tempfile, time, warnings
+import json, os, subprocess, sys, tempfile, warnings
 
 import numpy as np
 import ot
@@ -41,19 +41,6 @@ def bench_instance(rng, n):
     xp, xq = rng.random((n, 2)), rng.random((n, 2))
     p, q = rng.random(n), rng.random(n)
     return p / p.sum(), q / q.sum(), ot.dist(xp, xq, metric="euclidean")
-
-
-def time_pot():
-    print(f"POT {ot.__version__}, ot.emd2, median of repeated solves (ms)")
-    rng = np.random.default_rng(2014)
-    for n, reps in [(100, 50), (500, 10), (1000, 7), (2000, 5)]:
-        times = []
-        for _ in range(reps):
-            p, q, c = bench_instance(rng, n)
-            start = time.perf_counter()
-            ot.emd2(p, q, c, numItermax=10**9)
-            times.append(time.perf_counter() - start)
-        print(f"n = {n:5d}: {1000 * np.median(times):9.3f} ms  (min {1000 * min(times):.3f})")
 
 
 def write(path, array):
@@ -165,12 +152,10 @@ def wide(seeds=range(100)):
 
 
 if __name__ == "__main__":
-    mode = sys.argv[1] if len(sys.argv) > 1 else "time"
-    if mode == "time":
-        time_pot()
-    elif mode == "check":
+    mode = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if mode == "check":
         sys.exit(1 if check() else 0)
     elif mode == "wide":
         sys.exit(1 if wide() else 0)
     else:
-        sys.exit(f"unknown mode {mode!r}: time, check or wide")
+        sys.exit(f"unknown mode {mode!r}: check or wide (timing: compare.py)")

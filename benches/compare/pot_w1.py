@@ -1,13 +1,9 @@
 #!/usr/bin/env python3
-"""W1 on the line and the exact EMD: POT and scipy side by side with gan-theory.
+"""W1 on the line and the exact EMD: gan-theory against scipy and POT, correctness.
 
-Two modes:
+The timing side by side (ot.wasserstein_1d and scipy.stats.wasserstein_distance
+against the criterion group `w1_samples`) is `benches/compare/compare.py`.
 
-  timing       times POT's ot.wasserstein_1d and scipy.stats.wasserstein_distance
-               on the configuration of the criterion group `w1_samples`
-               (benches/transport.rs): n samples of N(0, 1) against n samples of
-               N(0.5, 1), n in {1e4, 1e6}; best of REPEATS runs. Compare with
-                   cargo bench --bench transport -- w1_samples
   correctness  checks `gan-theory w1 --json` against scipy.stats.wasserstein_distance
                (weighted and unweighted samples, ties, zero weights, unnormalised
                weights) to 1e-9 relative, and `gan-theory emd --json` against
@@ -18,46 +14,21 @@ Set-up (the venv is never needed by `cargo test`):
 
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install numpy scipy pot torch
     cargo build --release
-    /tmp/venv/bin/python benches/compare/pot_w1.py timing
     /tmp/venv/bin/python benches/compare/pot_w1.py correctness [CASES]
 
 Files are written with repr(), which round-trips every float, so both sides
 see the same numbers.
 """
-import json, os, shutil, subprocess, sys, tempfile, time
+import json, os, shutil, subprocess, sys, tempfile
 
 import numpy as np
 import ot
-import scipy
 from scipy.spatial.distance import cdist
 from scipy.stats import wasserstein_distance
 
 BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "target", "release", "gan-theory")
 REL = 1e-9  # the agreement the issue asks for
-REPEATS = 7
 SEED = 2017  # the year of "Wasserstein GAN"
-
-
-def best_time(f, repeats=REPEATS):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def timing():
-    print(f"numpy {np.__version__}, scipy {scipy.__version__}, POT {ot.__version__}")
-    rng = np.random.default_rng(SEED)
-    for n in (10_000, 1_000_000):
-        u = rng.normal(0.0, 1.0, n)
-        v = rng.normal(0.5, 1.0, n)
-        t_pot = best_time(lambda: ot.wasserstein_1d(u, v))
-        t_scipy = best_time(lambda: wasserstein_distance(u, v))
-        print(f"n = {n:>8}: ot.wasserstein_1d {t_pot * 1e3:9.3f} ms, "
-              f"scipy wasserstein_distance {t_scipy * 1e3:9.3f} ms "
-              f"(W1 = {ot.wasserstein_1d(u, v):.6f}, best of {REPEATS})")
 
 
 def write(directory, name, text):
@@ -196,10 +167,8 @@ def correctness(cases):
 
 
 if __name__ == "__main__":
-    mode = sys.argv[1] if len(sys.argv) > 1 else "timing"
-    if mode == "timing":
-        timing()
-    elif mode == "correctness":
+    mode = sys.argv[1] if len(sys.argv) > 1 else "correctness"
+    if mode == "correctness":
         sys.exit(0 if correctness(int(sys.argv[2]) if len(sys.argv) > 2 else 300) else 1)
     else:
-        sys.exit(f"unknown mode {mode!r}: timing or correctness")
+        sys.exit(f"unknown mode {mode!r}: correctness (timing: compare.py)")

@@ -1,5 +1,7 @@
 """One Algorithm-1 iteration in PyTorch, for side-by-side timing with
-`cargo bench --bench mlp -- algorithm1 --warm-up-time 1`.
+`cargo bench --bench mlp -- algorithm1 --warm-up-time 1`. `compare.py`
+imports `make_step` and `time_per_iteration` from here; run alone, it prints
+the PyTorch side only.
 
 The setting of issue 4 (and of benches/mlp.rs): D and G both 1-32-32-1 with
 tanh, m = 64, k = 1, SGD with momentum 0.9 and learning rate 0.05, the
