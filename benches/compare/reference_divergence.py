@@ -2,7 +2,9 @@
 """Check `gan-theory divergence --json` against a 400-digit mpmath reference.
 
 Random probability vectors with zeros, tiny (1e-300) and subnormal (5e-324)
-entries, and nearly equal pairs (relative differences 1e-3 to 1e-15), are written with round-trip precision; the reference takes each float
+entries, and nearly equal pairs (relative differences 1e-3 to 1e-15), of 1 to
+60 entries (every tenth case 256 to 1100, for the chunked fast paths of JS
+and KL), are written with round-trip precision; the reference takes each float
 exactly (mpf(float) is exact) and computes every quantity at 50 digits.
 
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install mpmath
@@ -72,7 +74,8 @@ def main():
     failures = 0
     with tempfile.TemporaryDirectory() as d:
         for case in range(cases):
-            n = rng.randint(1, 60)
+            # Every tenth case is long enough for the chunked fast paths of JS and KL.
+            n = rng.randint(256, 1100) if case % 10 == 9 else rng.randint(1, 60)
             p = random_vector(rng, n)
             if case % 3 == 2:
                 # Nearly equal pair: q = p perturbed by a relative 1e-3 .. 1e-15.
