@@ -102,7 +102,7 @@ fn equilibrium_eigenvalues(out: &mut Vec<Measurement>) -> Result<()> {
         let j = method.equilibrium_jacobian();
         let fd = method.jacobian_fd(at, FD_STEP)?;
         out.push(Measurement::within(
-            format!("{}: max |J_fd - J| at the equilibrium", method.name()),
+            format!("{method}: max |J_fd - J| at the equilibrium"),
             max_entry_gap(&fd, &j),
             0.0,
             FD_JACOBIAN_TOL,
@@ -111,8 +111,7 @@ fn equilibrium_eigenvalues(out: &mut Vec<Measurement>) -> Result<()> {
         let tolerance = eigen_tolerance(&j);
         out.push(Measurement::within(
             format!(
-                "{}: eigenvalues of J (nalgebra) vs closed form {}",
-                method.name(),
+                "{method}: eigenvalues of J (nalgebra) vs closed form {}",
                 show(&paper)
             ),
             eigenvalue_distance(&eigenvalues_nalgebra(&j), &paper),

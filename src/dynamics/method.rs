@@ -175,9 +175,13 @@ pub enum Method {
     },
     /// Instance noise: Gaussian noise of standard deviation `sigma` added to
     /// the data and to the generator's samples, so
-    /// `L = E f(psi (theta + e1)) + E f(-psi e2)`; the expectations are taken
-    /// by a composite 10-point Gauss-Legendre rule (see below) with relative
-    /// error about 1e-15.
+    /// `L = E f(psi (theta + e1)) + E f(-psi e2)`. The expectations have no
+    /// closed form; they are taken over the standard normal variable on
+    /// `[-9, 9]` by a composite 10-point Gauss-Legendre rule whose panels
+    /// narrow to `1 / |psi sigma|` where `f'(psi x)` turns from 0 to 1
+    /// (36 panels near the equilibrium, about 170 for `|psi sigma| = 1e6`,
+    /// never more than a few thousand), with an error of about 1e-15 of the
+    /// integrands' size.
     InstanceNoise {
         /// The noise's standard deviation.
         sigma: Positive,
@@ -298,14 +302,6 @@ impl Method {
         match self {
             Method::Wgan { clip: Some(c) } => Some(c.get()),
             _ => None,
-        }
-    }
-
-    /// `f'(0)` of the method's game: 1/2 for the GAN family, 1 for the WGANs.
-    pub fn f1_at_0(&self) -> f64 {
-        match self {
-            Method::Wgan { .. } | Method::WganGp { .. } => 1.0,
-            _ => GAN_F1_AT_0,
         }
     }
 
@@ -542,6 +538,36 @@ impl Method {
         let (a, c) = column(h, 0.0);
         let (b, d) = column(0.0, h);
         Ok(Matrix2::new(a, b, c, d))
+    }
+}
+
+/// The name with the parameters.
+///
+/// # Example
+/// ```
+/// use gan_theory::dynamics::Method;
+/// assert_eq!(Method::r1(0.3)?.to_string(), "R1 (gamma = 0.3)");
+/// assert_eq!(Method::Gan.to_string(), "GAN");
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Method::Wgan { clip: Some(c) } => write!(f, "WGAN (clipped to c = {})", c.get()),
+            Method::WganGp { gamma, target } => write!(
+                f,
+                "WGAN-GP (gamma = {}, g0 = {})",
+                gamma.get(),
+                target.get()
+            ),
+            Method::InstanceNoise { sigma } => {
+                write!(f, "instance noise (sigma = {})", sigma.get())
+            }
+            Method::R1 { gamma } | Method::R2 { gamma } | Method::Consensus { gamma } => {
+                write!(f, "{} (gamma = {})", self.name(), gamma.get())
+            }
+            _ => f.write_str(self.name()),
+        }
     }
 }
 

@@ -17,9 +17,9 @@
 //! - beyond that, widths growing geometrically by 1.5 away from `z0` until
 //!   they reach 1/2, where `f'` is within `e^-40` of 0 or 1 and smooth.
 //!
-//! The cost is about 40 panels near the equilibrium and grows like
-//! `ln |psi sigma|` (never more than a few thousand panels, even for
-//! `|psi sigma|` near `f64::MAX`).
+//! The cost is 36 panels for `|psi sigma| <= 2`; beyond, up to 80 more near
+//! `z0` and a number growing like `ln |psi sigma|` (never more than a few
+//! thousand panels, even for `|psi sigma|` near `f64::MAX`).
 
 use super::method::{gan_f, gan_f1, gan_f2, times};
 use crate::numeric::CompensatedSum;
