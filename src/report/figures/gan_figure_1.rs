@@ -3,7 +3,9 @@
 //! D* = p_data / (p_data + p_g), on A6 (iii)'s setting.
 
 use crate::claims::Context;
-use crate::claims::training::{A6_DATA, figure_1_snapshots};
+use crate::claims::training::{
+    A6_DATA, A6_PHASES, A6_SNAPSHOT_EVERY, A6_SNAPSHOTS, figure_1_snapshots,
+};
 use crate::numeric::sigmoid;
 use crate::report::plot::{Corner, Panel, Reference, Series, Style, render};
 use crate::report::{Figure, ReportError};
@@ -17,14 +19,15 @@ pub(super) fn figure() -> Figure {
     Figure {
         file: "gan-figure-1.svg",
         title: "GAN paper Figure 1: p_g and D as Algorithm 1 trains",
-        caption: "Algorithm 1 on A6's Figure 1 setting (p_data = N(2, 0.5^2), z ~ U(0, 1), 1-8-8-1 tanh MLPs, k = 5, m = 64, Adam, non-saturating loss; the claim's own run and seed), drawn like the paper's panels: p_g is a Gaussian kernel estimate (bandwidth 0.05) from 10,000 draws of G(z), cut at 2 where it peaks higher (the peak is in the panel title, with W1(p_g, p_data) from those draws and as many of p_data), and D* = p_data / (p_data + p_g) uses the same estimate, drawn where p_data + p_g > 0.01. Look at D*: a 0/1 step while the supports are apart, a dip where the too-narrow p_g overshoots p_data, then close to 1/2 across the data as p_g spreads over it, with D tracking D* where there is mass; the last iterate still wobbles around p_data (A6 measures the mixture of its last 10 snapshots).",
+        caption: "Algorithm 1 on A6's Figure 1 setting (p_data = N(2, 0.5^2), z ~ U(0, 1), 1-8-8-1 tanh MLPs, k = 5, m = 64, Adam, non-saturating loss; the claim's own run and seed), drawn as in the paper. p_g is a Gaussian kernel estimate (bandwidth 0.05) from 10,000 draws of G(z), cut at 2 where it peaks higher (the peak is in the panel title), and D* = p_data / (p_data + p_g) uses the same estimate, drawn where p_data + p_g > 0.01; W1(p_g, p_data) is between those draws and as many of p_data. Look at D*: a 0/1 step while the supports are apart, a dip where the too-narrow p_g exceeds p_data, then close to 1/2 across the data as p_g spreads over it, with D tracking D* where there is mass; the last iterate still wobbles around p_data, and the mixture of the last 10 snapshots (what A6 measures) is closer.",
         claims: &["A3", "A6"],
         draw,
     }
 }
 
 /// Iterations of Algorithm 1 shown, one panel each, with a word on each.
-const SHOWN: [(usize, &str); 4] = [(0, "(a)"), (50, "(b)"), (200, "(c)"), (2000, "(d)")];
+/// The last panel is the end of the run.
+const SHOWN: [(usize, &str); 3] = [(0, "(a)"), (50, "(b)"), (200, "(c)")];
 /// Generator draws behind each density estimate.
 const KDE_SAMPLES: usize = 10_000;
 /// Bandwidth of the Gaussian kernel estimate of p_g.
@@ -83,7 +86,15 @@ fn segments(
 }
 
 fn draw(context: &Context) -> Result<String, ReportError> {
-    let at: Vec<usize> = SHOWN.iter().map(|&(t, _)| t).collect();
+    // The panels' iterations, and those of the generators A6 averages: the
+    // last A6_SNAPSHOTS, A6_SNAPSHOT_EVERY apart, ending at the last iteration.
+    let total: usize = A6_PHASES.iter().map(|&(_, n)| n).sum();
+    let averaged: Vec<usize> = (0..A6_SNAPSHOTS)
+        .map(|k| total - k * A6_SNAPSHOT_EVERY)
+        .collect();
+    let shown: Vec<(usize, &str)> = SHOWN.iter().copied().chain([(total, "(d)")]).collect();
+    let mut at: Vec<usize> = shown.iter().map(|&(t, _)| t).collect();
+    at.extend(&averaged);
     let snapshots = figure_1_snapshots(context.seed, &at)?;
     let xs: Vec<f64> = (0..=GRID)
         .map(|i| X_RANGE.0 + (X_RANGE.1 - X_RANGE.0) * i as f64 / GRID as f64)
@@ -94,8 +105,22 @@ fn draw(context: &Context) -> Result<String, ReportError> {
         .map(|&x| normal_density(x, A6_DATA.0, A6_DATA.1))
         .collect();
     let mut rng = TrainingRng::seed_from_u64(context.seed ^ KDE_STREAM);
+    // p_g of the equal mixture of the averaged generators, an equal share of
+    // the draws from each.
+    let mut mixture = Vec::with_capacity(KDE_SAMPLES);
+    for (_, _, g) in snapshots.iter().filter(|(t, ..)| averaged.contains(t)) {
+        let mut z = DMatrix::zeros(KDE_SAMPLES / A6_SNAPSHOTS, 1);
+        Uniform1d::new(0.0, 1.0)?.sample_into(&mut rng, &mut z);
+        mixture.extend(g.predict(&z)?.iter().copied());
+    }
+    let mut data = DMatrix::zeros(mixture.len(), 1);
+    Normal1d::new(A6_DATA.0, A6_DATA.1)?.sample_into(&mut rng, &mut data);
+    let w1_mixture = w1_samples(&mixture, None, data.as_slice(), None)?;
     let mut panels = Vec::new();
-    for ((t, d, g), &(_, letter)) in snapshots.iter().zip(&SHOWN) {
+    for &(t, letter) in &shown {
+        let Some((_, d, g)) = snapshots.iter().find(|(s, ..)| *s == t) else {
+            continue;
+        };
         let mut z = DMatrix::zeros(KDE_SAMPLES, 1);
         Uniform1d::new(0.0, 1.0)?.sample_into(&mut rng, &mut z);
         let samples = g.predict(&z)?;
@@ -108,6 +133,9 @@ fn draw(context: &Context) -> Result<String, ReportError> {
         if peak > Y_TOP {
             title.push_str(&format!(", p_g peak {peak:.1}"));
         }
+        if t == total {
+            title.push_str(&format!("; last {A6_SNAPSHOTS} G mixed: {w1_mixture:.2}"));
+        }
         let d_x: Vec<f64> = d.predict(&grid)?.iter().map(|&l| sigmoid(l)).collect();
         let zip = |v: &[f64]| {
             xs.iter()
@@ -115,7 +143,7 @@ fn draw(context: &Context) -> Result<String, ReportError> {
                 .zip(v.iter().copied())
                 .collect::<Vec<_>>()
         };
-        let named = |name: &'static str| if *t == 0 { name } else { "" };
+        let named = |name: &'static str| if t == 0 { name } else { "" };
         let mut panel = Panel::new(title, "x", "density (per unit x); D, D*")
             .with(Series::new(
                 named("p_data = N(2, 0.5^2)"),
@@ -147,7 +175,7 @@ fn draw(context: &Context) -> Result<String, ReportError> {
         ) {
             panel = panel.with(s);
         }
-        if *t == SHOWN[SHOWN.len() - 1].0 {
+        if t == total {
             panel = panel.reference(Reference::Horizontal {
                 name: "1/2, D* where p_g = p_data".into(),
                 value: 0.5,

@@ -4,8 +4,10 @@
 use super::Figure;
 
 mod c_of_g_training;
+mod dirac_gan;
 mod gan_figure_1;
 mod generator_gradients;
+mod mlp_discriminator;
 mod mode_collapse;
 mod wgan_example_1;
 
@@ -16,6 +18,8 @@ pub fn all() -> Vec<Figure> {
         wgan_example_1::figure(),
         generator_gradients::figure(),
         c_of_g_training::figure(),
+        mlp_discriminator::figure(),
         mode_collapse::figure(),
+        dirac_gan::figure(),
     ]
 }
