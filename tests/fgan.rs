@@ -251,6 +251,73 @@ fn d5_extreme_arguments_never_give_nan() {
     assert_eq!(FDivergence::ReverseKl.derivative(0.0), f64::NEG_INFINITY);
 }
 
+/// Subnormal and tiny masses: D_f stays finite where it is, `+inf` only
+/// where the true value exceeds `f64::MAX`, and the bound stays tight.
+#[test]
+fn d5_subnormal_masses() {
+    let p = Discrete::new(vec![5e-324, 1.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let tiny = Discrete::new(vec![1e-300, 1.0]).unwrap();
+    for (a, b) in [(&p, &q), (&q, &p), (&tiny, &q), (&q, &tiny)] {
+        for row in FDivergence::ALL {
+            let d = row.divergence(a, b).unwrap();
+            assert!(!d.is_nan());
+            assert!(
+                relative_gap(d, named(row, a, b)) <= tol::IDENTITY_REL,
+                "{}: {d} against {}",
+                row.name(),
+                named(row, a, b)
+            );
+            let t_star = row.optimal_critic(a, b).unwrap();
+            let bound = row.variational_bound(a, b, &t_star).unwrap();
+            // Where p and q are both positive but f'(p/q) overflows f64
+            // (reverse KL's -q/p = -1e323, Neyman's 1 - (q/p)^2 = -1e646
+            // against p = 5e-324) or rounds
+            // onto the open end of dom f* (Hellinger's 1 - sqrt(q/p) = 1 -
+            // 3e-162), T* is not representable: the bound stays valid but
+            // cannot be tight.
+            let overflowed = t_star
+                .iter()
+                .zip(a.as_slice().iter().zip(b.as_slice()))
+                .any(|(&t, (&pa, &pb))| {
+                    pa > 0.0 && pb > 0.0 && (t.is_infinite() || !row.in_conjugate_domain(t))
+                });
+            if overflowed {
+                // Only the rows whose f' is a power of the ratio (or tends to
+                // the domain's end as one) can leave f64: not the logarithmic
+                // KL, JS and GAN rows, nor the bounded TV.
+                assert!(
+                    matches!(
+                        row,
+                        FDivergence::ReverseKl
+                            | FDivergence::Pearson
+                            | FDivergence::Neyman
+                            | FDivergence::SquaredHellinger
+                    ),
+                    "{}: T* not representable",
+                    row.name()
+                );
+                assert!(bound <= d, "{}: bound {bound} above {d}", row.name());
+                continue;
+            }
+            assert!(
+                relative_gap(bound, d) <= tol::IDENTITY_REL,
+                "{}: bound {bound} against {d}",
+                row.name()
+            );
+        }
+    }
+    // Neyman from q to a subnormal p: (0.5)^2 / 5e-324 exceeds f64::MAX.
+    assert_eq!(
+        FDivergence::Neyman.divergence(&p, &q).unwrap(),
+        f64::INFINITY
+    );
+    // KL(q || p) = 0.5 ln(0.5 / 5e-324) + 0.5 ln(0.5 / 1), finite.
+    let expected = 0.5 * (0.5f64.ln() - 5e-324f64.ln()) + 0.5 * 0.5f64.ln();
+    let kl = FDivergence::KullbackLeibler.divergence(&q, &p).unwrap();
+    assert!((kl - expected).abs() <= REFERENCE_REL * expected);
+}
+
 #[test]
 fn d5_total_variation_subgradient_at_one() {
     let tv = FDivergence::TotalVariation;

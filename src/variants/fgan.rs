@@ -489,8 +489,9 @@ impl FDivergence {
         Ok(s.value())
     }
 
-    /// `f'(p/q)` at one point, through logarithms where the ratio would
-    /// overflow or underflow (KL, Jensen-Shannon, GAN); `f'(+inf)` at
+    /// `f'(p/q)` at one point, written in `p` and `q` (through logarithms for
+    /// KL, Jensen-Shannon and GAN) so that the ratio is never formed where it
+    /// would overflow or underflow; `f'(+inf)` at
     /// `q = 0 < p`, `f'(0)` at `p = 0 < q`, and `f'(1)` where `p = q = 0`
     /// (any value does there: the point carries no mass).
     pub fn derivative_at_ratio(self, p: f64, q: f64) -> f64 {
@@ -498,19 +499,28 @@ impl FDivergence {
             return self.derivative(1.0);
         }
         if p > 0.0 && q > 0.0 {
-            match self {
-                FDivergence::KullbackLeibler => return 1.0 + (p.ln() - q.ln()),
-                FDivergence::Gan => return ln_share(p, q),
+            // Each row in terms of p and q, so that p/q is never formed where
+            // it could overflow or underflow.
+            return match self {
+                FDivergence::KullbackLeibler => 1.0 + (p.ln() - q.ln()),
+                FDivergence::ReverseKl => -(q / p),
+                FDivergence::Pearson => 2.0 * ((p - q) / q),
+                FDivergence::Neyman => ((p - q) / p) * ((p + q) / p),
+                FDivergence::SquaredHellinger => {
+                    let (sp, sq) = (p.sqrt(), q.sqrt());
+                    (sp - sq) / sp
+                }
                 FDivergence::JensenShannon => {
                     let r = p / q;
-                    return if r.is_normal() {
+                    if r.is_normal() {
                         js_derivative(r)
                     } else {
                         LN_2 + ln_share(p, q)
-                    };
+                    }
                 }
-                _ => {}
-            }
+                FDivergence::Gan => ln_share(p, q),
+                FDivergence::TotalVariation => self.derivative(if p == q { 1.0 } else { p / q }),
+            };
         }
         self.derivative(p / q)
     }
@@ -518,6 +528,14 @@ impl FDivergence {
     /// The critic that makes the bound tight: `T*(x) = f'(p(x)/q(x))`
     /// (see [`Self::derivative_at_ratio`] for the boundary cases; entries can
     /// be infinite, which [`Self::variational_bound`] handles).
+    ///
+    /// Where both masses are positive but `f'(p/q)` exceeds `f64::MAX` in
+    /// size (reverse KL's `-q/p` and Neyman's `1 - (q/p)^2` for a subnormal
+    /// `p`, Pearson's `2 (p - q)/q` for a subnormal `q`), or lies closer to
+    /// the open end of dom f* than an ulp (Hellinger's `1 - sqrt(q/p)` for
+    /// `q/p` below about 1e-32), `T*` is not representable: the entry rounds
+    /// to `-inf` or onto the end, and the bound at the returned vector is
+    /// valid but falls short of `D_f` (it can be `-inf`).
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
@@ -563,7 +581,11 @@ impl FDivergence {
                 return Ok(f64::NEG_INFINITY);
             }
             let real = if a > 0.0 { a * ti } else { 0.0 };
-            let fake = if b > 0.0 { b * self.conjugate(ti) } else { 0.0 };
+            let fake = if b > 0.0 {
+                self.scaled_conjugate(b, ti)
+            } else {
+                0.0
+            };
             let term = if real == f64::NEG_INFINITY || fake == f64::INFINITY {
                 f64::NEG_INFINITY
             } else {
@@ -595,10 +617,45 @@ impl FDivergence {
                 s.add(a * self.activation(vi));
             }
             if b > 0.0 {
-                s.add(-b * self.activated_conjugate(vi));
+                s.add(-self.scaled_activated_conjugate(b, vi));
             }
         }
         Ok(s.value())
+    }
+}
+
+impl FDivergence {
+    /// `b f*(t)` for a mass `0 < b <= 1`, finite whenever the product is,
+    /// also where `f*(t)` alone overflows (KL's `e^(t-1)` for `t > 710`
+    /// against a tiny `b`, Pearson's `t^2/4` for `t > 1e154`).
+    fn scaled_conjugate(self, b: f64, t: f64) -> f64 {
+        match self {
+            FDivergence::KullbackLeibler if self.in_conjugate_domain(t) => {
+                let v = (t - 1.0).exp();
+                if v.is_finite() {
+                    b * v
+                } else {
+                    (b.ln() + (t - 1.0)).exp()
+                }
+            }
+            FDivergence::Pearson if t.is_finite() => (b * t) * (t / 4.0 + 1.0),
+            _ => b * self.conjugate(t),
+        }
+    }
+
+    /// `b f*(g_f(v))` for a mass `0 < b <= 1`, finite whenever the product
+    /// is (KL's `e^(v-1)` and Hellinger's `e^v - 1` through `ln b + v`).
+    fn scaled_activated_conjugate(self, b: f64, v: f64) -> f64 {
+        let plain = b * self.activated_conjugate(v);
+        if plain.is_finite() {
+            return plain;
+        }
+        match self {
+            FDivergence::KullbackLeibler => (b.ln() + (v - 1.0)).exp(),
+            FDivergence::SquaredHellinger => (b.ln() + v).exp() - b,
+            FDivergence::Pearson => (b * v) * (v / 4.0 + 1.0),
+            _ => plain,
+        }
     }
 }
 
