@@ -4,7 +4,6 @@
 use super::Figure;
 
 mod c_of_g_training;
-mod dirac_gan;
 mod gan_figure_1;
 mod generator_gradients;
 mod mlp_discriminator;
@@ -20,6 +19,5 @@ pub fn all() -> Vec<Figure> {
         c_of_g_training::figure(),
         mlp_discriminator::figure(),
         mode_collapse::figure(),
-        dirac_gan::figure(),
     ]
 }
