@@ -275,7 +275,8 @@ def main():
         run_cargo_bench(args.quick)
     print(f"timing the other tools with {python}", file=sys.stderr, flush=True)
     cmd = [python, os.path.abspath(__file__), "--worker"] + (["--quick"] if args.quick else [])
-    theirs = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    # The worker's progress goes to stderr, its JSON to stdout.
+    theirs = json.loads(subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout)
     load_after = load_average()
 
     target = target_dir()
