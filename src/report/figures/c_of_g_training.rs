@@ -90,7 +90,7 @@ fn draw(_: &Context) -> Result<String, ReportError> {
         1,
     ))
     .with(Series::new(
-        "-ln 4 + 2 JSD (D = D* run)",
+        "dots: -ln 4 + 2 JSD, D = D* run",
         identity,
         Style::Points,
         2,
