@@ -114,6 +114,9 @@ pub struct Panel {
     pub y_range: Option<(f64, f64)>,
     /// Where the legend sits.
     pub legend: Corner,
+    /// Widen one axis's range so that a unit spans as many pixels on x as on
+    /// y (circles look round); ignored on a log axis.
+    pub equal_scales: bool,
 }
 
 /// A corner of a panel, for its legend.
@@ -148,7 +151,15 @@ impl Panel {
             x_range: None,
             y_range: None,
             legend: Corner::UpperRight,
+            equal_scales: false,
         }
+    }
+
+    /// Equal scales on both axes: the range that would leave a unit shorter
+    /// on screen is widened about its centre.
+    pub fn equal_scales(mut self) -> Self {
+        self.equal_scales = true;
+        self
     }
 
     /// Moves the legend.
@@ -279,12 +290,12 @@ fn draw_panel(
     panel: &Panel,
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
 ) -> Result<(), String> {
-    let ((x0, x1), (y0, y1)) = panel.ranges();
-    let mut chart = ChartBuilder::on(area)
-        .caption(&panel.title, ("sans-serif", PANEL_TITLE_FONT))
-        .margin(20)
-        .x_label_area_size(80)
-        .y_label_area_size(110)
+    let ((x0, x1), (y0, y1)) = if panel.equal_scales && !panel.log_y {
+        equalised(panel.ranges(), plotting_pixels(panel, area.dim_in_pixel())?)
+    } else {
+        panel.ranges()
+    };
+    let mut chart = chart_builder(panel, area)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(text)?;
     let log_y = panel.log_y;
@@ -381,6 +392,46 @@ fn draw_panel(
         .draw()
         .map_err(text)?;
     Ok(())
+}
+
+/// The layout every panel shares: caption, margins, label areas.
+fn chart_builder<'a, 'b, DB: DrawingBackend>(
+    panel: &'b Panel,
+    area: &'a DrawingArea<DB, plotters::coord::Shift>,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(&panel.title, ("sans-serif", PANEL_TITLE_FONT))
+        .margin(20)
+        .x_label_area_size(80)
+        .y_label_area_size(110);
+    builder
+}
+
+/// Width and height in pixels of the plotting area a panel of `size` pixels
+/// gets, measured by laying it out on a scratch canvas of the same size.
+fn plotting_pixels(panel: &Panel, size: (u32, u32)) -> Result<(u32, u32), String> {
+    let mut scratch = String::new();
+    let root = SVGBackend::with_string(&mut scratch, size).into_drawing_area();
+    let chart = chart_builder(panel, &root)
+        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
+        .map_err(text)?;
+    Ok(chart.plotting_area().dim_in_pixel())
+}
+
+/// `ranges` with the axis whose unit would be shorter on screen widened about
+/// its centre, so that a unit spans the same pixels on both axes.
+fn equalised(
+    ((x0, x1), (y0, y1)): ((f64, f64), (f64, f64)),
+    (width, height): (u32, u32),
+) -> ((f64, f64), (f64, f64)) {
+    let (width, height) = (f64::from(width.max(1)), f64::from(height.max(1)));
+    let per_pixel = ((x1 - x0) / width).max((y1 - y0) / height);
+    let widen = |(lo, hi): (f64, f64), pixels: f64| {
+        let (centre, half) = (0.5 * (lo + hi), 0.5 * per_pixel * pixels);
+        (centre - half, centre + half)
+    };
+    (widen((x0, x1), width), widen((y0, y1), height))
 }
 
 /// A tick label: few digits, scientific only when needed; a value that is 0

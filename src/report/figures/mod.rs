@@ -4,6 +4,7 @@
 use super::Figure;
 
 mod c_of_g_training;
+mod dirac_gan;
 mod gan_figure_1;
 mod generator_gradients;
 mod mlp_discriminator;
@@ -19,5 +20,6 @@ pub fn all() -> Vec<Figure> {
         c_of_g_training::figure(),
         mlp_discriminator::figure(),
         mode_collapse::figure(),
+        dirac_gan::figure(),
     ]
 }
