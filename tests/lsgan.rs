@@ -187,6 +187,57 @@ fn d2_bad_input_gives_typed_errors_not_nan() {
     ));
 }
 
+/// Labels whose differences overflow are refused; huge but valid labels give
+/// +inf where a value overflows, never NaN.
+#[test]
+fn d2_extreme_labels_give_no_nan() {
+    assert!(matches!(
+        LsganLabels::new(-1e308, 1e308, 0.0),
+        Err(Error::InvalidParameter { .. })
+    ));
+    assert!(matches!(
+        LsganLabels::new(0.0, 1e308, -1e308),
+        Err(Error::InvalidParameter { .. })
+    ));
+    let pairs = [
+        (vec![0.5, 0.5, 0.0], vec![0.0, 0.5, 0.5]),
+        (vec![1.0, 0.0], vec![0.0, 1.0]),
+        (vec![0.25, 0.75], vec![0.5, 0.5]),
+    ];
+    for labels in [
+        LsganLabels::new(-1e200, 1e200, 0.0).unwrap(),
+        LsganLabels::new(0.0, 8e307, -8e307).unwrap(),
+        LsganLabels::new(-8e307, 0.0, 8e307).unwrap(),
+    ] {
+        for (p, q) in &pairs {
+            let (p, q) = (
+                Discrete::new(p.clone()).unwrap(),
+                Discrete::new(q.clone()).unwrap(),
+            );
+            let d = optimal_discriminator(&labels, &p, &q).unwrap();
+            let values = [
+                discriminator_loss(&labels, &p, &q, &d).unwrap(),
+                generator_loss(&labels, &p, &q, &d).unwrap(),
+                generator_value_at_optimum(&labels, &p, &q).unwrap(),
+                optimal_discriminator_loss(&labels, &p, &q).unwrap(),
+                labels.optimum_offset(),
+                labels.optimum_scale(),
+            ];
+            assert!(values.iter().all(|v| !v.is_nan()), "{labels:?}: {values:?}");
+            let gradients = [
+                generator_value_gradient_in_p_g(&labels, &p, &q).unwrap(),
+                generator_loss_gradient_in_p_g(&labels, &d).unwrap(),
+                discriminator_loss_gradient(&labels, &p, &q, &d).unwrap(),
+                generator_loss_gradient_in_d(&labels, &p, &q, &d).unwrap(),
+            ];
+            assert!(
+                gradients.iter().flatten().all(|v| !v.is_nan()),
+                "{labels:?}: {gradients:?}"
+            );
+        }
+    }
+}
+
 /// p = (0.5, 0.3, 0.2), q = (0.2, 0.3, 0.5): T = ½ (0.09/0.7 + 0 + 0.09/0.7) = 9/70.
 #[test]
 fn d2_reference_values() {

@@ -64,8 +64,9 @@ impl LsganLabels {
     /// Labels `a` (fake), `b` (real), `c` (generator's target).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when a label is NaN or infinite, or when
-    /// `a = b` (the discriminator would have nothing to separate).
+    /// [`Error::InvalidParameter`] when a label is NaN or infinite, when
+    /// `a = b` (the discriminator would have nothing to separate), or when a
+    /// difference of two labels overflows `f64`.
     pub fn new(a: f64, b: f64, c: f64) -> Result<Self> {
         for (name, value) in [("a", a), ("b", b), ("c", c)] {
             if !value.is_finite() {
@@ -81,6 +82,15 @@ impl LsganLabels {
                 name: "a",
                 value: a,
                 requirement: "the fake label a must differ from the real label b",
+            });
+        }
+        // Every formula here goes through b - a, b - c or a - c; refusing
+        // labels whose differences overflow keeps them free of inf - inf.
+        if !((b - a).is_finite() && (b - c).is_finite() && (a - c).is_finite()) {
+            return Err(Error::InvalidParameter {
+                name: "c",
+                value: c,
+                requirement: "the differences b - a, b - c and a - c must be finite",
             });
         }
         Ok(Self { a, b, c })
@@ -353,7 +363,15 @@ pub fn generator_value_at_optimum(
         if total > 0.0 {
             // (u p + v q)² / (p + q) = (p + q) (u s + v (1 - s))², s = p / (p + q).
             let share = p / total;
-            s.add(total * (u * share + v * (1.0 - share)).powi(2));
+            // u s + v (1 - s), exact at the one-sided ends s = 0 and s = 1.
+            let y = if share == 1.0 {
+                u
+            } else if share == 0.0 {
+                v
+            } else {
+                u * share + v * (1.0 - share)
+            };
+            s.add(total * y * y);
         }
     }
     Ok(0.5 * s.value())
@@ -386,8 +404,9 @@ pub fn generator_value_gradient_in_p_g(
             } else {
                 labels.a
             };
-            let y = d - labels.c;
-            0.5 * y * y + y * (labels.a - d)
+            // ½ y² + y (a - D*) = y (a - (D* + c)/2) with y = D* - c: one
+            // product, so a huge y gives ±inf, never inf - inf.
+            (d - labels.c) * (labels.a - (0.5 * d + 0.5 * labels.c))
         })
         .collect())
 }
@@ -413,6 +432,10 @@ pub fn optimal_discriminator_loss(
                 if total > 0.0 { p * (q / total) } else { 0.0 }
             }),
     );
+    if sum == 0.0 {
+        // Disjoint supports: 0, also when (b - a)² overflows.
+        return Ok(0.0);
+    }
     Ok(0.5 * (labels.b - labels.a).powi(2) * sum)
 }
 
