@@ -15,7 +15,11 @@ Kinds (n = 4196 = 16 full chunks of 256 and a tail of 100):
             (p then sums to 1 within 1e-307, and its chunks take the careful path)
 
     /work/compvenv/bin/python benches/compare/fast_path_reference.py
+    /work/compvenv/bin/python benches/compare/fast_path_reference.py --check
     /work/compvenv/bin/python benches/compare/fast_path_reference.py --ln-coefficients
+
+--check runs `target/release/gan-theory divergence --json` on the four
+instances and prints its relative errors (build it first).
 
 --ln-coefficients prints the polynomial of numeric::ln_finish instead: a
 Chebyshev fit (mpmath's chebyfit, close to minimax) of degree 6 to
@@ -116,7 +120,37 @@ def ln_coefficients():
         print(f"    {float(c)!r},")
 
 
+def check():
+    import json, os, subprocess, tempfile
+    binary = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "target", "release", "gan-theory")
+    worst = 0.0
+    with tempfile.TemporaryDirectory() as d:
+        for kind in ("random", "wide", "near", "subnormal"):
+            p, q = instance(kind)
+            paths = [os.path.join(d, name) for name in ("p.txt", "q.txt")]
+            for path, v in zip(paths, (p, q)):
+                with open(path, "w") as f:
+                    f.write(" ".join(repr(x) for x in v))
+            out = subprocess.run([binary, "divergence", "--p", paths[0], "--q", paths[1], "--json"],
+                                 capture_output=True, text=True, check=True)
+            got = json.loads(out.stdout)
+            js, kl_pq, kl_qp = reference(p, q)
+            line = []
+            for key, want in (("js", js), ("kl_pq", kl_pq), ("kl_qp", kl_qp)):
+                if want == mpf("inf"):
+                    line.append(f"{key} {'inf ok' if got[key] == 'inf' else 'WRONG'}")
+                    continue
+                err = float(abs(mpf(got[key]) - want) / want)
+                worst = max(worst, err)
+                line.append(f"{key} {err:.2e}")
+            print(f"{kind:9}  relative errors: " + ", ".join(line))
+    print(f"largest {worst:.2e}")
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--check"]:
+        check()
+        sys.exit(0)
     if sys.argv[1:] == ["--ln-coefficients"]:
         ln_coefficients()
         sys.exit(0)
