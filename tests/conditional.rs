@@ -37,6 +37,26 @@ const D_ROUNDING: f64 = 8.0 * tol::EPS;
 /// of size 1e-5 adds about 1e-11.
 const RATE_TOL: f64 = 5e-5;
 
+/// Two codes running the same descent (this module's and A5's) differ by a
+/// few ulps per step in the logits; near the optimum the descent does not
+/// amplify them (step <= 1/L), so after 400 steps the values of C agree to
+/// about 400 x 4 EPS x |C| < 1e-12.
+const TRAJECTORY_ROUNDING: f64 = 1e-12;
+
+/// With D within 1e-10 of D* at every coordinate (sigmoid' >= 0.01 there),
+/// the logits are within 1e-8 of l*, and V, concave with curvature at most
+/// 1/4 per unit mass, is within 1e-16 of C; V's own rounding adds about
+/// 1e-15. 1e-12 leaves margin.
+const VALUE_GAP: f64 = 1e-12;
+
+/// Logit errors below this are rounding (an ulp of logits of order 1 is
+/// 2e-16); past it, "the error shrinks at every step" no longer applies.
+const ERROR_FLOOR: f64 = 1e-12;
+
+/// L1 of a 3-point, 2-label problem is a sum of 18 products of order 1:
+/// rounding of at most 32 ulps.
+const L1_ROUNDING: f64 = 32.0 * tol::EPS;
+
 /// Labels, data and generator for the hand cases: p(y) = (0.3, 0.7).
 fn reference_game() -> ConditionalGame {
     ConditionalGame::new(
@@ -109,7 +129,6 @@ fn d4_label_ignoring_generator_is_caught() {
     // Each label: ln(2/3) + (1/2) ln(1/3).
     let expected = (2f64 / 3.0).ln() - 0.5 * 3f64.ln();
     assert!((g.c_of_g() - expected).abs() <= tol::IDENTITY_ABS);
-    assert!(g.c_of_g() > g.marginal_c_of_g() + 0.4);
 }
 
 /// When the labels carry no information (every p(.|y) equal, every q(.|y)
@@ -183,7 +202,8 @@ fn d4_training_bound_holds_at_every_step_and_value_never_falls() {
     let step = AscentSettings::largest_safe_step(&g, 0).step;
     let bound = d_error_bound(0.3, 0.0, 0.5, step, 3000, 0.0).unwrap();
     let d = run.discriminator().label(0).probability(2);
-    assert!(d <= bound + D_ROUNDING && bound < 0.01);
+    // The bound is 1/(2 + 3000 c/2) with c = step 0.3 0.5 = 1.07: about 6e-4.
+    assert!(d <= bound + D_ROUNDING && bound < 1e-3);
 }
 
 #[test]
@@ -222,7 +242,7 @@ fn d4_training_reaches_d_star_in_the_steps_the_bound_asks_for() {
     }
     assert!(worst_half > TARGET);
     // The trained value is C(G) up to rounding.
-    assert!((run.history.last().unwrap().value - g.c_of_g()).abs() <= 1e-12);
+    assert!((run.history.last().unwrap().value - g.c_of_g()).abs() <= VALUE_GAP);
 }
 
 #[test]
@@ -260,7 +280,7 @@ fn d4_training_rate_approaches_the_local_factor() {
         "{measured} against {local}"
     );
     // No overshoot: the error shrinks at every step until it reaches rounding.
-    for pair in errors.windows(2).filter(|pair| pair[0] > 1e-12) {
+    for pair in errors.windows(2).filter(|pair| pair[0] > ERROR_FLOOR) {
         assert!(pair[1] <= pair[0]);
     }
 }
@@ -339,7 +359,7 @@ fn d4_pix2pix_data_is_not_optimal_for_positive_lambda() {
     // L1 is linear in q: its finite difference is the slope, up to rounding.
     for s in [1e-3, 0.1, 0.5] {
         let fd = (moved(s).l1() - at_data.l1()) / s;
-        assert!((fd - slope).abs() <= 1e-12 / s);
+        assert!((fd - slope).abs() <= L1_ROUNDING / s);
     }
     for lambda in [0.01f64, 1.0, 10.0] {
         let s = 1e-4 * lambda.min(1.0);
@@ -505,11 +525,10 @@ fn d4_cgan_generator_descent_is_a5_per_label() {
             .c_of_g
         })
         .collect();
-    for t in 0..=STEPS {
-        let expected = 0.25 * per_label[0][t] + 0.75 * per_label[1][t];
-        // Two runs of the same arithmetic in different order: rounding only.
+    for (t, (c0, c1)) in per_label[0].iter().zip(&per_label[1]).enumerate() {
+        let expected = 0.25 * c0 + 0.75 * c1;
         assert!(
-            (run.c_of_g[t] - expected).abs() <= 1e-12,
+            (run.c_of_g[t] - expected).abs() <= TRAJECTORY_ROUNDING,
             "step {t}: {} against {expected}",
             run.c_of_g[t]
         );
