@@ -107,6 +107,24 @@ impl Critic {
         Ok(Self { net })
     }
 
+    /// Sets the output layer's weights and bias to 0: the critic becomes the
+    /// constant 0, its input gradient is 0 everywhere (the penalty's
+    /// derivative in it is 0 by convention), and the hidden layers keep their
+    /// random features. From there the first gradient step follows the
+    /// objective alone. In one dimension this matters: the unit-gradient
+    /// "sphere" is `{-1, +1}`, and the two-sided penalty makes the
+    /// wrong-signed slope `1 - Delta / (2 lambda)` a local minimum for a linear
+    /// critic (proof D1), which a random start can fall into.
+    pub fn zero_output_layer(&mut self) {
+        let widths = self.net.widths();
+        let last = widths[widths.len() - 2];
+        let n = self.net.num_params();
+        // The output layer (1 x last weights, then 1 bias) ends the flat vector.
+        for w in &mut self.net.params_mut()[n - last - 1..] {
+            *w = 0.0;
+        }
+    }
+
     /// The network.
     pub fn mlp(&self) -> &Mlp {
         &self.net
