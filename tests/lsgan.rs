@@ -171,6 +171,16 @@ fn d2_bad_input_gives_typed_errors_not_nan() {
         train_lsgan_discriminator(&labels, &p, &q, &[0.0, f64::NAN, 0.0], 0.5, 10),
         Err(Error::NotANumber { index: 1 })
     ));
+    // A start at f64::MAX where p + q = 2: the gradient overflows; an error, not NaN.
+    let point = Discrete::new(vec![1.0, 0.0]).unwrap();
+    assert!(matches!(
+        train_lsgan_discriminator(&labels, &point, &point, &[f64::MAX, 0.0], 0.5, 10),
+        Err(Error::NotConverged { .. })
+    ));
+    // The closed form stays finite there: with eta w = 1 the error is gone
+    // after one step.
+    let closed = lsgan_iterate(&labels, &point, &point, &[f64::MAX, 0.0], 0.5, 1).unwrap();
+    assert_eq!(closed, vec![0.0, 0.0]);
     assert!(matches!(
         train_lsgan_generator(&labels, &p, &TabularGenerator::uniform(2).unwrap(), 0.1, 1),
         Err(Error::LengthMismatch { .. })

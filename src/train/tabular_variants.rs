@@ -95,7 +95,8 @@ pub struct LsganDiscriminatorRun {
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::NotANumber`] or [`Error::Infinite`]
 /// for a bad start; [`Error::InvalidParameter`] unless
-/// `0 < step < lsgan_step_limit(p, q)`.
+/// `0 < step < lsgan_step_limit(p, q)`; [`Error::NotConverged`] if an
+/// iterate overflows `f64` (possible only for starts near `f64::MAX`).
 ///
 /// # Example
 /// ```
@@ -142,6 +143,18 @@ pub fn train_lsgan_discriminator(
         for (x, g) in d.iter_mut().zip(&gradient) {
             *x -= step * g;
         }
+        // In exact arithmetic |D_t - D*| never grows; in f64 a start within
+        // a factor 2 of f64::MAX can overflow the gradient. Stop rather than
+        // carry inf (and then NaN) on.
+        if d.iter().any(|x| !x.is_finite()) {
+            return Err(Error::NotConverged {
+                what: "LSGAN discriminator training",
+                detail: format!(
+                    "an iterate overflowed f64 after {} steps; start closer to the labels",
+                    run.loss.len()
+                ),
+            });
+        }
         run.loss
             .push(lsgan::discriminator_loss(labels, p_data, p_g, &d)?);
         run.max_error.push(max_error(&d));
@@ -173,7 +186,9 @@ pub fn lsgan_iterate(
             let weight = p_data[i] + p_g[i];
             if weight > 0.0 {
                 let factor = (1.0 - step * weight).powf(t as f64);
-                optimum[i] + factor * (start[i] - optimum[i])
+                // Halved and doubled (exact in binary) so that start - D*
+                // cannot overflow for starts near f64::MAX.
+                optimum[i] + 2.0 * (factor * (0.5 * start[i] - 0.5 * optimum[i]))
             } else {
                 start[i]
             }
