@@ -85,6 +85,7 @@ pub(crate) fn eigen_tolerance(m: &Matrix2<f64>) -> f64 {
 fn e1(context: &Context) -> Result<Vec<Measurement>> {
     let mut out = Vec::new();
     equilibrium_eigenvalues(&mut out)?;
+    wgan_gp_repulsion(&mut out)?;
     step_operators(&mut out)?;
     norm_growth(&mut out)?;
     alternating_oscillation(&mut out)?;
@@ -131,6 +132,41 @@ fn equilibrium_eigenvalues(out: &mut Vec<Measurement>) -> Result<()> {
         "GAN: max |Re lambda| (purely imaginary)",
         gan[0].re.abs().max(gan[1].re.abs()),
         0.0,
+        0.0,
+    ));
+    Ok(())
+}
+
+/// WGAN-GP's field jumps across `psi = 0`; where `|theta| + gamma |psi| <
+/// gamma g0` every step increases `|psi|`, so a run started there next to the
+/// equilibrium leaves that region instead of converging.
+fn wgan_gp_repulsion(out: &mut Vec<Measurement>) -> Result<()> {
+    let (gamma, h, steps) = (1.0, 0.05, 400);
+    let method = Method::wgan_gp(gamma)?;
+    let inside = |p: &Point| p.theta.abs() + gamma * p.psi.abs() < gamma;
+    let run = trajectory(
+        &method,
+        Update::Simultaneous,
+        Point::new(0.01, 1e-6),
+        h,
+        steps,
+    )?;
+    let inside_steps = run.points.iter().take_while(|p| inside(p)).count();
+    let not_repelled = run.points[..inside_steps.min(steps)]
+        .iter()
+        .zip(&run.points[1..])
+        .filter(|(p, next)| next.psi.abs() <= p.psi.abs())
+        .count();
+    out.push(Measurement::within(
+        "WGAN-GP (gamma = 1, g0 = 1), simultaneous h = 0.05 from (0.01, 1e-6): steps inside |theta| + gamma |psi| < gamma g0 at which |psi| did not grow",
+        not_repelled as f64,
+        0.0,
+        0.0,
+    ));
+    out.push(Measurement::at_most(
+        "WGAN-GP: steps the run stays in that neighbourhood of the equilibrium (of 400)",
+        inside_steps as f64,
+        steps as f64,
         0.0,
     ));
     Ok(())
