@@ -67,6 +67,11 @@ const NORMAL_FORM_TOL: f64 = 1e-14;
 /// |P^-1| |x|: 64 ulps of |P^-1| (|x_k| + |x_{k+1}|).
 const CONTRACTION_ULPS: f64 = 64.0;
 
+/// `x · v` from the computed field: each of its two terms (of size at most
+/// |t|) carries the logistic function's 3 roundings and two products', and
+/// the sum and `-t tanh(t/2)` a few more: 16 ulps of `1 + |t|`.
+const FIELD_IDENTITY_ULPS: f64 = 16.0;
+
 /// Every method, with parameters from the given draws.
 fn methods(gamma: f64, sigma: f64, c: f64) -> Vec<Method> {
     vec![
@@ -690,4 +695,25 @@ fn e1_normal_form_norm_is_the_spectral_radius() {
     // A repeated eigenvalue (gamma = 2 f'(0) = 1): no such basis.
     let a = Method::r1(1.0).unwrap().equilibrium_jacobian();
     assert_eq!(NormalForm::of(&a), None);
+}
+
+proptest! {
+    #![proptest_config(common::config(64))]
+
+    /// The non-saturating field points inwards: x · v = -t tanh(t/2) <= 0 with
+    /// t = theta psi (the GAN's field is orthogonal to x), so its flow never
+    /// moves away from the equilibrium although its linearisation rotates.
+    #[test]
+    fn e1_non_saturating_field_points_inwards(theta in -4.0f64..4.0, psi in -4.0f64..4.0) {
+        let x = Point::new(theta, psi);
+        let t = theta * psi;
+        let v = Method::NonSaturating.vector_field(x);
+        let inner = theta * v.theta + psi * v.psi;
+        let expected = -t * (0.5 * t).tanh();
+        let tolerance = FIELD_IDENTITY_ULPS * EPS * (1.0 + t.abs());
+        prop_assert!((inner - expected).abs() <= tolerance);
+        prop_assert!(inner <= tolerance);
+        let gan = Method::Gan.vector_field(x);
+        prop_assert!((theta * gan.theta + psi * gan.psi).abs() <= tolerance);
+    }
 }
