@@ -1,0 +1,524 @@
+//! Claim D1 (WGAN): the critic's objective and the gradient penalty in closed
+//! form, the penalty's exact parameter gradient on MLP critics against finite
+//! differences, clipping and its Lipschitz certificate, certified lower
+//! bounds on W1, and reproducible WGAN training.
+
+mod common;
+
+use gan_theory::critic::{Critic, clipping_lipschitz_bound};
+use gan_theory::mlp::{Activation, Mlp};
+use gan_theory::optim::{Adam, AnyOptimizer};
+use gan_theory::train::wgan::{
+    CriticRecord, CriticSettings, CriticTrainer, Empirical, Lipschitz, Wgan, WganRecord,
+    WganSettings, exact_w1,
+};
+use gan_theory::transport::Points;
+use gan_theory::transport::line::w1_histograms;
+use gan_theory::variants::wgan;
+use gan_theory::{Discrete, Error, tol};
+use nalgebra::{DMatrix, DVector};
+use proptest::prelude::*;
+
+/// Step of the central differences: `h^2` truncation (about 1e-10 of the
+/// third derivative's size) against `EPS / h` rounding (about 1e-11 of the
+/// penalty's size) balance near here.
+const FD_STEP: f64 = 1e-5;
+
+/// Accepted `|exact - finite difference|`, relative to `1 + |exact|`: the
+/// two error terms above stay below 1e-8 for these small nets; 1e-6 leaves
+/// room and still catches any wrong term of the pass (which shows at 1e-2).
+const FD_TOLERANCE: f64 = 1e-6;
+
+fn input_batch(rows: usize, dim: usize, seed: u64) -> DMatrix<f64> {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    DMatrix::from_fn(rows, dim, |_, _| 2.0 * rng.random::<f64>() - 1.0)
+}
+
+/// Largest |exact - central difference| / (1 + |exact|) over all parameters.
+fn worst_fd_error(critic: &Critic, x: &DMatrix<f64>, lambda: f64) -> f64 {
+    let mut exact = vec![0.0; critic.num_params()];
+    critic
+        .gradient_penalty(x, lambda, Some(&mut exact))
+        .unwrap();
+    let mut worst = 0.0f64;
+    for k in 0..critic.num_params() {
+        let mut plus = critic.clone();
+        plus.params_mut()[k] += FD_STEP;
+        let mut minus = critic.clone();
+        minus.params_mut()[k] -= FD_STEP;
+        let fd = (plus.gradient_penalty(x, lambda, None).unwrap()
+            - minus.gradient_penalty(x, lambda, None).unwrap())
+            / (2.0 * FD_STEP);
+        worst = worst.max((fd - exact[k]).abs() / (1.0 + exact[k].abs()));
+    }
+    worst
+}
+
+#[test]
+fn d1_penalty_gradient_matches_finite_differences() {
+    let activations = [
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::LeakyRelu { slope: 0.2 },
+    ];
+    for (case, widths) in [
+        vec![1, 8, 1],
+        vec![2, 6, 1],
+        vec![1, 5, 4, 1],
+        vec![2, 4, 3, 1],
+        vec![1, 1],
+        vec![2, 1],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for (a, &activation) in activations.iter().enumerate() {
+            let seed = (10 * case + a) as u64;
+            let critic = Critic::new(&widths, activation, seed).unwrap();
+            let x = input_batch(7, widths[0], seed + 100);
+            let worst = worst_fd_error(&critic, &x, 10.0);
+            assert!(
+                worst <= FD_TOLERANCE,
+                "{widths:?} {activation:?}: worst {worst:e}"
+            );
+        }
+    }
+}
+
+/// A critic with every parameter 0 but the listed (index, value) pairs.
+fn critic_with(widths: &[usize], activation: Activation, set: &[(usize, f64)]) -> Critic {
+    let n: usize = widths.windows(2).map(|w| (w[0] + 1) * w[1]).sum();
+    let mut params = vec![0.0; n];
+    for &(k, v) in set {
+        params[k] = v;
+    }
+    Critic::from_mlp(Mlp::from_params(widths, activation, DVector::from_vec(params)).unwrap())
+        .unwrap()
+}
+
+#[test]
+fn d1_penalty_value_is_the_mean_of_the_closed_form_term() {
+    for (widths, activation) in [
+        (vec![1, 8, 1], Activation::Tanh),
+        (vec![2, 5, 3, 1], Activation::Relu),
+        (vec![3, 4, 1], Activation::LeakyRelu { slope: 0.1 }),
+    ] {
+        let critic = Critic::new(&widths, activation, 5).unwrap();
+        let x = input_batch(9, widths[0], 6);
+        let lambda = 7.5;
+        let grads = critic.input_gradients(&x).unwrap();
+        let expected: f64 = (0..x.nrows())
+            .map(|b| {
+                let g: Vec<f64> = grads.row(b).iter().copied().collect();
+                wgan::gradient_penalty(&g, lambda).unwrap()
+            })
+            .sum::<f64>()
+            / x.nrows() as f64;
+        let value = critic.gradient_penalty(&x, lambda, None).unwrap();
+        // Two evaluations of the same input gradients (Mlp's tiled kernels
+        // against nalgebra's products): a few ulps of the terms apart.
+        assert!(
+            tol::close_with(value, expected, 1e-12, 1e-13),
+            "{value} vs {expected}"
+        );
+    }
+}
+
+#[test]
+fn d1_penalty_gradient_is_finite_and_zero_where_the_input_gradient_vanishes() {
+    let lambda = 10.0;
+    // All-zero weights: f is constant, g = 0, penalty lambda; the exact
+    // gradient is 0 (g is a product of at least two weight matrices).
+    for widths in [vec![1, 6, 1], vec![2, 4, 3, 1]] {
+        for activation in [Activation::Tanh, Activation::Relu] {
+            let critic = critic_with(&widths, activation, &[]);
+            let x = input_batch(5, widths[0], 1);
+            let mut grad = vec![f64::NAN; critic.num_params()];
+            let value = critic
+                .gradient_penalty(&x, lambda, Some(&mut grad))
+                .unwrap();
+            assert_eq!(value, lambda);
+            assert!(grad.iter().all(|&g| g == 0.0), "{grad:?}");
+            assert!(worst_fd_error(&critic, &x, lambda) <= FD_TOLERANCE);
+        }
+    }
+    // Every ReLU unit dead on the batch (biases -5, inputs in [-1, 1]):
+    // locally constant f, zero gradient, and finite differences agree.
+    let widths = [1, 4, 1];
+    let mut set: Vec<(usize, f64)> = (0..4).map(|o| (o, 0.5)).collect();
+    set.extend((4..8).map(|o| (o, -5.0)));
+    set.extend((8..12).map(|o| (o, 1.0)));
+    let critic = critic_with(&widths, Activation::Relu, &set);
+    let x = input_batch(6, 1, 2);
+    let mut grad = vec![f64::NAN; critic.num_params()];
+    assert_eq!(
+        critic
+            .gradient_penalty(&x, lambda, Some(&mut grad))
+            .unwrap(),
+        lambda
+    );
+    assert!(grad.iter().all(|&g| g == 0.0));
+    assert!(worst_fd_error(&critic, &x, lambda) <= FD_TOLERANCE);
+    // A zero output layer over live tanh units: g = 0 with a cone in the
+    // output weights; the convention gives 0, as the central difference does.
+    let mut critic = Critic::new(&[2, 5, 1], Activation::Tanh, 3).unwrap();
+    critic.zero_output_layer();
+    let x = input_batch(4, 2, 3);
+    let mut grad = vec![f64::NAN; critic.num_params()];
+    critic
+        .gradient_penalty(&x, lambda, Some(&mut grad))
+        .unwrap();
+    assert!(grad.iter().all(|g| g.is_finite()));
+    assert!(worst_fd_error(&critic, &x, lambda) <= FD_TOLERANCE);
+}
+
+#[test]
+fn d1_penalty_term_closed_form_and_convention_at_zero() {
+    assert_eq!(wgan::gradient_penalty(&[3.0, 4.0], 10.0).unwrap(), 160.0);
+    assert_eq!(
+        wgan::gradient_penalty_grad(&[3.0, 4.0], 10.0).unwrap(),
+        vec![48.0, 64.0]
+    );
+    assert_eq!(wgan::gradient_penalty(&[0.0, 0.0], 2.0).unwrap(), 2.0);
+    assert_eq!(
+        wgan::gradient_penalty_grad(&[0.0, -0.0], 2.0).unwrap(),
+        vec![0.0, 0.0]
+    );
+    // No overflow of the squares, no underflow to a zero norm.
+    let big = wgan::gradient_penalty_grad(&[1e300, 1e300], 1.0).unwrap();
+    assert!(big.iter().all(|g| g.is_finite() && *g > 0.0));
+    let tiny = wgan::gradient_penalty_grad(&[1e-300, 0.0], 1.0).unwrap();
+    assert_eq!(tiny, vec![-2.0, 0.0]); // 2 (1e-300 - 1) e_1
+    // Central differences of the term in g away from 0.
+    let g = [0.3, -1.2, 0.7];
+    let exact = wgan::gradient_penalty_grad(&g, 3.0).unwrap();
+    for k in 0..3 {
+        let (mut plus, mut minus) = (g, g);
+        plus[k] += FD_STEP;
+        minus[k] -= FD_STEP;
+        let fd = (wgan::gradient_penalty(&plus, 3.0).unwrap()
+            - wgan::gradient_penalty(&minus, 3.0).unwrap())
+            / (2.0 * FD_STEP);
+        assert!((fd - exact[k]).abs() <= FD_TOLERANCE * (1.0 + exact[k].abs()));
+    }
+}
+
+#[test]
+fn d1_critic_objective_and_interpolates() {
+    let p = Discrete::new(vec![0.25, 0.75]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let (f_p, f_q) = ([4.0, 0.0], [2.0, -2.0]);
+    assert_eq!(wgan::critic_objective(&p, &f_p, &q, &f_q).unwrap(), 1.0);
+    assert_eq!(wgan::critic_loss(&p, &f_p, &q, &f_q).unwrap(), -1.0);
+    assert_eq!(wgan::generator_loss(&q, &f_q).unwrap(), 0.0);
+    let real = Points::new(vec![vec![0.0, 1.0], vec![2.0, 2.0], vec![-1.0, 5.0]]).unwrap();
+    let fake = Points::new(vec![vec![4.0, -3.0], vec![2.0, 0.0], vec![3.0, 3.0]]).unwrap();
+    let x_hat = wgan::interpolates(&real, &fake, &[0.0, 1.0, 0.5]).unwrap();
+    assert_eq!(x_hat.point(0), fake.point(0));
+    assert_eq!(x_hat.point(1), real.point(1));
+    assert_eq!(x_hat.point(2), &[1.0, 4.0]);
+}
+
+#[test]
+fn d1_clipping_bounds_every_parameter_and_the_lipschitz_constant() {
+    for (widths, c) in [(vec![1, 16, 1], 0.05), (vec![2, 8, 8, 1], 0.3)] {
+        let mut critic = Critic::new(&widths, Activation::Tanh, 9).unwrap();
+        critic.clip(c).unwrap();
+        assert!(critic.params().iter().all(|w| w.abs() <= c));
+        // Parameters inside the box are kept as they are.
+        let before = critic.params().to_vec();
+        critic.clip(c).unwrap();
+        assert_eq!(critic.params(), &before[..]);
+        let by_clipping = clipping_lipschitz_bound(&widths, c).unwrap();
+        assert!(critic.lipschitz_bound() <= by_clipping * (1.0 + BOUND_ROUNDING));
+    }
+}
+
+/// Rounding allowed when comparing two upper bounds each computed in f64
+/// (sums of a few hundred non-negative terms): 1e-12 relative.
+const BOUND_ROUNDING: f64 = 1e-12;
+
+#[test]
+fn d1_lipschitz_bound_is_sound() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    for (case, (widths, activation)) in [
+        (vec![1, 16, 1], Activation::Tanh),
+        (vec![2, 8, 6, 1], Activation::Relu),
+        (vec![3, 5, 1], Activation::LeakyRelu { slope: 0.3 }),
+        (vec![1, 4, 4, 4, 1], Activation::Tanh),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let critic = Critic::new(&widths, activation, case as u64).unwrap();
+        let bound = critic.lipschitz_bound();
+        let d = widths[0];
+        let a = input_batch(200, d, 100 + case as u64);
+        let b = DMatrix::from_fn(200, d, |i, k| a[(i, k)] + 0.5 * (rng.random::<f64>() - 0.5));
+        let (fa, fb) = (critic.values(&a).unwrap(), critic.values(&b).unwrap());
+        let mut steepest = 0.0f64;
+        for i in 0..200 {
+            let dist = (0..d)
+                .map(|k| (a[(i, k)] - b[(i, k)]).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            if dist > 1e-3 {
+                steepest = steepest.max((fa[i] - fb[i]).abs() / dist);
+            }
+        }
+        let grads = critic.input_gradients(&a).unwrap();
+        let largest_gradient = (0..200).map(|i| grads.row(i).norm()).fold(0.0f64, f64::max);
+        assert!(steepest <= bound, "{widths:?}: {steepest} > {bound}");
+        assert!(
+            largest_gradient <= bound,
+            "{widths:?}: {largest_gradient} > {bound}"
+        );
+        // Not vacuous: the bound is within a moderate factor of what is seen.
+        assert!(bound < 50.0 * largest_gradient);
+    }
+}
+
+proptest! {
+    #![proptest_config(common::config(24))]
+
+    #[test]
+    fn d1_optimal_critic_on_line_attains_w1((p, q) in common::pair(), seed in 0u64..1000) {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let points: Vec<f64> = (0..p.len()).map(|_| 10.0 * rng.random::<f64>() - 5.0).collect();
+        let f = wgan::optimal_critic_on_line(&points, &p, &q).unwrap();
+        let w1 = w1_histograms(&points, &p, &q).unwrap();
+        let gap = wgan::critic_objective(&p, &f, &q, &f).unwrap();
+        // Both sides are sums of n terms of size up to 10: rounding only.
+        prop_assert!((gap - w1).abs() <= 1e-12 * (1.0 + w1), "{gap} vs {w1}");
+        prop_assert!(wgan::lipschitz_on_line(&points, &f).unwrap() <= 1.0 + 1e-12);
+    }
+
+    #[test]
+    fn d1_certified_estimate_never_exceeds_w1(seed in 0u64..1_000_000, penalty in proptest::bool::ANY) {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let n = rng.random_range(2..12);
+        let p_values: Vec<f64> = (0..n).map(|_| 4.0 * rng.random::<f64>() - 2.0).collect();
+        let q_values: Vec<f64> = (0..n + 1).map(|_| 4.0 * rng.random::<f64>()).collect();
+        let (p, q) = (Empirical::on_line(&p_values).unwrap(), Empirical::on_line(&q_values).unwrap());
+        let lipschitz = if penalty {
+            Lipschitz::GradientPenalty { lambda: 10.0 }
+        } else {
+            Lipschitz::Clipping { c: 0.5 }
+        };
+        let critic = Critic::new(&[1, 8, 1], Activation::Tanh, seed).unwrap();
+        let opt = Adam::new(0.02, 0.5, 0.9, 1e-8, critic.num_params()).unwrap();
+        let settings = CriticSettings { minibatch: 16, lipschitz, seed };
+        let mut trainer = CriticTrainer::new(critic, opt.into(), p, q, settings).unwrap();
+        let history = trainer.run(40).unwrap();
+        for r in &history {
+            // Rounding of the two compensated expectations and of W1.
+            prop_assert!(r.certified <= r.w1 + 1e-12 * (1.0 + r.w1), "{r:?}");
+        }
+        let e = trainer.estimate().unwrap();
+        prop_assert!(e.globally_certified <= e.w1 + 1e-12 * (1.0 + e.w1));
+        prop_assert!(e.certified >= e.globally_certified - 1e-12 * (1.0 + e.w1) || e.objective < 0.0);
+    }
+}
+
+fn line_sets() -> (Empirical, Empirical) {
+    (
+        Empirical::on_line(&[-1.0, -0.2, 0.3, 0.9, 1.4]).unwrap(),
+        Empirical::on_line(&[2.0, 2.5, 3.1, 4.0]).unwrap(),
+    )
+}
+
+fn critic_run(lipschitz: Lipschitz) -> (Vec<CriticRecord>, Vec<f64>) {
+    let (p, q) = line_sets();
+    let critic = Critic::new(&[1, 8, 1], Activation::Tanh, 4).unwrap();
+    let opt = Adam::new(0.01, 0.5, 0.9, 1e-8, critic.num_params()).unwrap();
+    let settings = CriticSettings {
+        minibatch: 8,
+        lipschitz,
+        seed: 77,
+    };
+    let mut trainer = CriticTrainer::new(critic, opt.into(), p, q, settings).unwrap();
+    let history = trainer.run(30).unwrap();
+    (history, trainer.critic().params().to_vec())
+}
+
+fn wgan_run() -> (Vec<WganRecord>, Vec<f64>) {
+    let (data, _) = line_sets();
+    let noise = Empirical::on_line(&[-0.5, 0.0, 0.5]).unwrap();
+    let g = Mlp::from_params(&[1, 1], Activation::Tanh, DVector::from_vec(vec![1.0, 5.0])).unwrap();
+    let critic = Critic::new(&[1, 8, 1], Activation::Tanh, 4).unwrap();
+    let c_opt = Adam::new(0.01, 0.0, 0.9, 1e-8, critic.num_params()).unwrap();
+    let g_opt = Adam::new(0.05, 0.5, 0.9, 1e-8, 2).unwrap();
+    let settings = WganSettings {
+        minibatch: 8,
+        critic_steps: 3,
+        lipschitz: Lipschitz::GradientPenalty { lambda: 10.0 },
+        seed: 5,
+    };
+    let mut run = Wgan::new(critic, g, c_opt.into(), g_opt.into(), data, noise, settings).unwrap();
+    let history = run.run(20).unwrap();
+    (history, run.generator().params().as_slice().to_vec())
+}
+
+#[test]
+fn d1_training_is_reproducible_bit_for_bit() {
+    for lipschitz in [
+        Lipschitz::Clipping { c: 0.1 },
+        Lipschitz::GradientPenalty { lambda: 10.0 },
+    ] {
+        let (a, pa) = critic_run(lipschitz);
+        let (b, pb) = critic_run(lipschitz);
+        assert_eq!(a, b);
+        assert_eq!(pa, pb);
+        assert!(a.iter().all(|r| r.certified <= r.w1));
+    }
+    let (a, ga) = wgan_run();
+    let (b, gb) = wgan_run();
+    assert_eq!(a, b);
+    assert_eq!(ga, gb);
+    // The generator moved: its shift is no longer the starting 5.
+    assert_ne!(ga[1], 5.0);
+}
+
+#[test]
+fn d1_bad_input_gives_typed_errors() {
+    let mut critic = Critic::new(&[2, 4, 1], Activation::Tanh, 1).unwrap();
+    for c in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        assert!(matches!(
+            critic.clip(c),
+            Err(Error::InvalidParameter { name: "c", .. })
+        ));
+    }
+    assert!(matches!(
+        clipping_lipschitz_bound(&[2], 0.1),
+        Err(Error::InvalidParameter { .. })
+    ));
+    let x = input_batch(3, 2, 1);
+    for lambda in [-1.0, f64::NAN] {
+        assert!(matches!(
+            critic.gradient_penalty(&x, lambda, None),
+            Err(Error::InvalidParameter { name: "lambda", .. })
+        ));
+    }
+    assert_eq!(
+        critic.gradient_penalty(&input_batch(3, 3, 1), 1.0, None),
+        Err(Error::LengthMismatch { left: 3, right: 2 })
+    );
+    assert_eq!(
+        critic.gradient_penalty(&DMatrix::zeros(0, 2), 1.0, None),
+        Err(Error::Empty)
+    );
+    let mut bad = x.clone();
+    bad[(1, 0)] = f64::NAN;
+    assert_eq!(
+        critic.gradient_penalty(&bad, 1.0, None),
+        Err(Error::EntryNotANumber { row: 1, column: 0 })
+    );
+    let mut short = vec![0.0; 3];
+    assert!(matches!(
+        critic.gradient_penalty(&x, 1.0, Some(&mut short)),
+        Err(Error::LengthMismatch { .. })
+    ));
+    let two_outputs = Mlp::new(&[2, 3, 2], Activation::Tanh, 1).unwrap();
+    assert!(matches!(
+        Critic::from_mlp(two_outputs),
+        Err(Error::InvalidParameter { .. })
+    ));
+    assert!(matches!(
+        wgan::gradient_penalty(&[], 1.0),
+        Err(Error::Empty)
+    ));
+    assert_eq!(
+        wgan::gradient_penalty(&[1.0, f64::INFINITY], 1.0),
+        Err(Error::Infinite {
+            index: 1,
+            value: f64::INFINITY
+        })
+    );
+    let pts = Points::new(vec![vec![0.0], vec![1.0]]).unwrap();
+    assert!(matches!(
+        wgan::interpolates(&pts, &pts, &[0.5, 1.5]),
+        Err(Error::OutOfRange { index: 1, .. })
+    ));
+    assert!(matches!(
+        wgan::certified_estimate(1.0, -1.0),
+        Err(Error::InvalidParameter { .. })
+    ));
+    let p = Discrete::uniform(2).unwrap();
+    assert_eq!(
+        wgan::critic_objective(&p, &[1.0], &p, &[1.0, 2.0]),
+        Err(Error::LengthMismatch { left: 1, right: 2 })
+    );
+    // Training set-up.
+    let (p, q) = line_sets();
+    let critic = Critic::new(&[1, 4, 1], Activation::Tanh, 1).unwrap();
+    let opt: AnyOptimizer = Adam::with_defaults(0.01, critic.num_params())
+        .unwrap()
+        .into();
+    let zero_batch = CriticSettings {
+        minibatch: 0,
+        lipschitz: Lipschitz::Clipping { c: 0.1 },
+        seed: 0,
+    };
+    assert!(matches!(
+        CriticTrainer::new(
+            critic.clone(),
+            opt.clone(),
+            p.clone(),
+            q.clone(),
+            zero_batch
+        ),
+        Err(Error::InvalidParameter {
+            name: "minibatch",
+            ..
+        })
+    ));
+    let bad_clip = CriticSettings {
+        minibatch: 4,
+        lipschitz: Lipschitz::Clipping { c: -0.1 },
+        seed: 0,
+    };
+    assert!(matches!(
+        CriticTrainer::new(critic.clone(), opt.clone(), p.clone(), q.clone(), bad_clip),
+        Err(Error::InvalidParameter { name: "c", .. })
+    ));
+    let plane = Empirical::uniform(&Points::new(vec![vec![0.0, 0.0]]).unwrap()).unwrap();
+    let ok = CriticSettings {
+        minibatch: 4,
+        lipschitz: Lipschitz::Clipping { c: 0.1 },
+        seed: 0,
+    };
+    assert!(CriticTrainer::new(critic.clone(), opt.clone(), plane.clone(), q.clone(), ok).is_err());
+    assert!(matches!(
+        exact_w1(&p, &plane),
+        Err(Error::DimensionMismatch { left: 1, right: 2 })
+    ));
+    let g = Mlp::new(&[1, 1], Activation::Tanh, 0).unwrap();
+    let g_opt: AnyOptimizer = Adam::with_defaults(0.01, 2).unwrap().into();
+    let no_critic_steps = WganSettings {
+        minibatch: 4,
+        critic_steps: 0,
+        lipschitz: Lipschitz::GradientPenalty { lambda: 1.0 },
+        seed: 0,
+    };
+    assert!(matches!(
+        Wgan::new(critic, g, opt, g_opt, p, q, no_critic_steps),
+        Err(Error::InvalidParameter {
+            name: "critic_steps",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn d1_verify_entry_passes_at_the_default_seed() {
+    let claim = gan_theory::claims::all()
+        .into_iter()
+        .find(|c| c.id == "D1")
+        .expect("D1 is registered");
+    let outcome = claim.run(&gan_theory::claims::Context::default());
+    assert!(outcome.passed, "{outcome:#?}");
+}
