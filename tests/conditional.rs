@@ -148,6 +148,37 @@ fn d4_uninformative_labels_give_the_marginal_game() {
     assert!((g.marginal_c_of_g() - unconditional).abs() <= tol::IDENTITY_ABS);
 }
 
+/// Equality in C >= C(marginals) holds exactly when the label's posterior
+/// given x agrees under data and generator, also with informative labels and
+/// different marginals: posterior r(0|x) = (1, 1/2, 0), p(x) = (0.2, 0.4, 0.4),
+/// q(x) = (0.4, 0, 0.6), both giving p(y) = (0.4, 0.6).
+#[test]
+fn d4_equal_posteriors_give_equality() {
+    let g = ConditionalGame::new(
+        Discrete::new(vec![0.4, 0.6]).unwrap(),
+        vec![
+            Discrete::new(vec![0.5, 0.5, 0.0]).unwrap(),
+            Discrete::from_weights(&[0.0, 1.0, 2.0]).unwrap(),
+        ],
+        vec![
+            Discrete::new(vec![1.0, 0.0, 0.0]).unwrap(),
+            Discrete::new(vec![0.0, 0.0, 1.0]).unwrap(),
+        ],
+    )
+    .unwrap();
+    assert!((g.c_of_g() - g.marginal_c_of_g()).abs() <= tol::IDENTITY_ABS);
+    // ... although the generator is far from the data (C = -1.055, not -ln 4 = -1.386).
+    assert!(g.c_of_g() > -(4f64.ln()) + 0.3);
+    // Changing one posterior breaks the equality: C - C(marginals) = 0.0908.
+    let other = g
+        .with_generated(vec![
+            Discrete::new(vec![0.5, 0.0, 0.5]).unwrap(),
+            Discrete::new(vec![0.0, 0.0, 1.0]).unwrap(),
+        ])
+        .unwrap();
+    assert!(other.c_of_g() > other.marginal_c_of_g() + 0.09);
+}
+
 #[test]
 fn d4_value_gradient_matches_finite_differences() {
     let g = reference_game();
