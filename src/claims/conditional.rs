@@ -159,6 +159,24 @@ fn d4(context: &Context) -> Result<Vec<Measurement>> {
         0.0,
         tol::IDENTITY_ABS,
     ));
+    // Equal label posteriors given x (informative labels, different marginals): equality.
+    let equal_posteriors = ConditionalGame::new(
+        Discrete::new(vec![0.4, 0.6])?,
+        vec![
+            Discrete::new(vec![0.5, 0.5, 0.0])?,
+            Discrete::from_weights(&[0.0, 1.0, 2.0])?,
+        ],
+        vec![
+            Discrete::new(vec![1.0, 0.0, 0.0])?,
+            Discrete::new(vec![0.0, 0.0, 1.0])?,
+        ],
+    )?;
+    out.push(Measurement::within(
+        "C - C of the marginals when the label posteriors given x agree (expected 0; here C = -1.055)",
+        equal_posteriors.c_of_g() - equal_posteriors.marginal_c_of_g(),
+        0.0,
+        tol::IDENTITY_ABS,
+    ));
     out.extend(pix2pix_pull()?);
     out.extend(trained(context)?);
     Ok(out)
