@@ -9,6 +9,7 @@ mod gan_figure_1;
 mod generator_gradients;
 mod mlp_discriminator;
 mod mode_collapse;
+mod wgan_critic;
 mod wgan_example_1;
 
 /// Every figure, in the order of the report.
@@ -20,6 +21,7 @@ pub fn all() -> Vec<Figure> {
         c_of_g_training::figure(),
         mlp_discriminator::figure(),
         mode_collapse::figure(),
+        wgan_critic::figure(),
         dirac_gan::figure(),
     ]
 }
