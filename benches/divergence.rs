@@ -61,7 +61,6 @@ fn bench_divergences(c: &mut Criterion) {
         .collect();
     for (name, divergence, sizes) in all {
         let mut group = c.benchmark_group(name);
-        group.measurement_time(Duration::from_secs(3));
         for (n, (p, q)) in pairs.iter().filter(|(n, _)| sizes.contains(n)) {
             group.throughput(Throughput::Elements(*n as u64));
             if *n >= 1_000_000 {
@@ -94,7 +93,6 @@ fn bench_floor(c: &mut Criterion) {
     let mut group = c.benchmark_group("floor");
     group.throughput(Throughput::Elements(n as u64));
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(3));
     group.bench_with_input(BenchmarkId::new("sum", n), &n, |b, _| {
         b.iter(|| lane_sum(black_box(p), black_box(q), |x| x))
     });
@@ -106,7 +104,6 @@ fn bench_floor(c: &mut Criterion) {
 
 fn bench_value_estimator(c: &mut Criterion) {
     let mut group = c.benchmark_group("value_estimator");
-    group.measurement_time(Duration::from_secs(3));
     let mut rng = StdRng::seed_from_u64(3);
     for m in [64usize, 1_024, 16_384, 262_144] {
         let real: Vec<f64> = (0..m).map(|_| rng.random_range(-4.0..4.0)).collect();
@@ -119,10 +116,17 @@ fn bench_value_estimator(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(
-    benches,
-    bench_divergences,
-    bench_floor,
-    bench_value_estimator
-);
+/// Short warm-up and measurement, so that the whole `cargo bench` takes a
+/// few minutes (command-line options such as `--warm-up-time` still win).
+fn short() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = short();
+    targets = bench_divergences, bench_floor, bench_value_estimator
+}
 criterion_main!(benches);

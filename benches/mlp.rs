@@ -19,6 +19,7 @@ use gan_theory::optim::Sgd;
 use gan_theory::train::algorithm1::{Algorithm1, GeneratorLoss, Normal1d, Settings, Uniform1d};
 use nalgebra::DMatrix;
 use std::hint::black_box;
+use std::time::Duration;
 
 fn bench_algorithm1(c: &mut Criterion) {
     let d = Mlp::new(&[1, 32, 32, 1], Activation::Tanh, 1).expect("valid widths");
@@ -82,5 +83,17 @@ fn bench_mlp(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_algorithm1, bench_mlp);
+/// Short warm-up and measurement, so that the whole `cargo bench` takes a
+/// few minutes (command-line options such as `--warm-up-time` still win).
+fn short() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = short();
+    targets = bench_algorithm1, bench_mlp
+}
 criterion_main!(benches);

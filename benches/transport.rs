@@ -117,5 +117,17 @@ fn bench_w1_histograms(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_emd, bench_w1_samples, bench_w1_histograms);
+/// Short warm-up and measurement, so that the whole `cargo bench` takes a
+/// few minutes (command-line options such as `--warm-up-time` still win).
+fn short() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = short();
+    targets = bench_emd, bench_w1_samples, bench_w1_histograms
+}
 criterion_main!(benches);

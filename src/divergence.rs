@@ -182,14 +182,15 @@ fn kl_chunk_fast(p: &[f64; CHUNK], q: &[f64; CHUNK]) -> Option<(f64, f64)> {
     Some((lane_sum(&terms), mass_difference.value()))
 }
 
-/// `1/(k (k - 1))` for `k = 19, 18, ..., 2`: the series of [`phi_kl`],
-/// highest first for Horner (constants, as for [`JS_SERIES`]).
-const KL_SERIES: [f64; 18] = {
-    let mut c = [0.0; 18];
+/// `1/(k (k - 1))` for `k = 19, 18, ..., 2` (`SERIES_TERMS` terms): the
+/// series of [`phi_kl`], highest first for Horner (constants, as for
+/// [`JS_SERIES`]).
+const KL_SERIES: [f64; SERIES_TERMS as usize] = {
+    let mut c = [0.0; SERIES_TERMS as usize];
     let mut i = 0;
-    while i < 18 {
-        let k = 19 - i;
-        c[i] = 1.0 / (k * (k - 1)) as f64;
+    while i < SERIES_TERMS {
+        let k = SERIES_TERMS + 1 - i;
+        c[i as usize] = 1.0 / (k * (k - 1)) as f64;
         i += 1;
     }
     c
@@ -397,15 +398,16 @@ fn lane_sum(terms: &[f64; CHUNK]) -> f64 {
     sums.iter().sum()
 }
 
-/// `1/(k (2k - 1))` for `k = 9, 8, ..., 1`: the series of [`js_term`] in
-/// `t^2`, highest first for Horner. (Constants, not computed in the loop:
-/// that keeps the loop body straight-line code the vectoriser takes.)
-const JS_SERIES: [f64; 9] = {
-    let mut c = [0.0; 9];
+/// `1/(k (2k - 1))` for `k = 9, 8, ..., 1` (`SERIES_TERMS / 2` terms): the
+/// series of [`js_term`] in `t^2`, highest first for Horner. (Constants,
+/// not computed in the loop: that keeps the loop body straight-line code
+/// the vectoriser takes.)
+const JS_SERIES: [f64; (SERIES_TERMS / 2) as usize] = {
+    let mut c = [0.0; (SERIES_TERMS / 2) as usize];
     let mut i = 0;
-    while i < 9 {
-        let k = 9 - i;
-        c[i] = 1.0 / (k * (2 * k - 1)) as f64;
+    while i < SERIES_TERMS / 2 {
+        let k = SERIES_TERMS / 2 - i;
+        c[i as usize] = 1.0 / (k * (2 * k - 1)) as f64;
         i += 1;
     }
     c
