@@ -114,3 +114,7 @@ pub mod d5_f_gan {
 pub mod e1_dirac_gan {
     #![doc = include_str!("../proofs/E1-dirac-gan.md")]
 }
+
+pub mod d1_wgan {
+    #![doc = include_str!("../proofs/D1-wgan.md")]
+}
