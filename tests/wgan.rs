@@ -42,7 +42,7 @@ fn worst_fd_error(critic: &Critic, x: &DMatrix<f64>, lambda: f64) -> f64 {
         .gradient_penalty(x, lambda, Some(&mut exact))
         .unwrap();
     let mut worst = 0.0f64;
-    for k in 0..critic.num_params() {
+    for (k, &exact) in exact.iter().enumerate() {
         let mut plus = critic.clone();
         plus.params_mut()[k] += FD_STEP;
         let mut minus = critic.clone();
@@ -50,7 +50,7 @@ fn worst_fd_error(critic: &Critic, x: &DMatrix<f64>, lambda: f64) -> f64 {
         let fd = (plus.gradient_penalty(x, lambda, None).unwrap()
             - minus.gradient_penalty(x, lambda, None).unwrap())
             / (2.0 * FD_STEP);
-        worst = worst.max((fd - exact[k]).abs() / (1.0 + exact[k].abs()));
+        worst = worst.max((fd - exact).abs() / (1.0 + exact.abs()));
     }
     worst
 }
