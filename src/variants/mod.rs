@@ -2,8 +2,9 @@
 //! objective's best discriminator (critic, energy) is for a fixed generator, and
 //! which divergence the generator then minimises.
 //!
-//! - [`wgan`]: the Wasserstein critic's loss, weight clipping and the gradient
-//!   penalty's interpolates (claim D1).
+//! - [`wgan`]: the Wasserstein critic's objective and losses, the gradient
+//!   penalty's interpolates and term, the optimal critic on the line and the
+//!   certified lower bound on W1 (claim D1).
 //! - [`lsgan`]: least squares with labels (a, b, c); D* and the generator's
 //!   value ½ chi2(2 p_g ‖ p_data + p_g) (claim D2).
 //! - [`ebgan`]: an energy with a margin m; the best energy, m (1 - TV) and the
