@@ -6,9 +6,9 @@ use std::fs;
 use std::path::Path;
 
 /// The claims this crate states so far (catalogue ids).
-const CLAIMS: [&str; 19] = [
+const CLAIMS: [&str; 25] = [
     "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "B1", "B2", "B3", "B4", "B5", "C1", "C2",
-    "C3", "C4", "C5",
+    "C3", "C4", "C5", "D1", "D2", "D3", "D4", "D5", "E1",
 ];
 
 fn root() -> &'static Path {

@@ -137,3 +137,30 @@ fn no_report_writes_nothing() {
     assert!(output.status.code().is_some());
     assert!(dir.0.join("report").join("report.md").exists());
 }
+
+#[test]
+fn readme_shows_every_figure_and_links_it_from_its_claims() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    for figure in figures::all() {
+        let path = format!("report/figures/{}", figure.file);
+        assert!(
+            readme.contains(&format!("<img src=\"{path}\"")),
+            "README does not show {path}"
+        );
+        assert!(
+            root.join(&path).is_file(),
+            "{path} is not in the repository: `cargo run --release` writes it"
+        );
+        for claim in figure.claims {
+            let row = readme
+                .lines()
+                .find(|l| l.starts_with(&format!("| {claim} |")))
+                .unwrap_or_else(|| panic!("README's claims table has no row for {claim}"));
+            assert!(
+                row.contains(&format!("(report/figures/{})", figure.file)),
+                "README's row for {claim} does not link {path}"
+            );
+        }
+    }
+}
