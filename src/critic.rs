@@ -195,29 +195,54 @@ impl Critic {
     /// for every input: the smaller of `prod_l ||W_l||_F` and
     /// `|| |W_1|^T ... |W_L|^T 1 ||_2` (see the [module documentation](self);
     /// every activation here is 1-Lipschitz), raised by a rounding margin of
-    /// a few ulps per term.
+    /// a few ulps per term. Each layer's weights and the running vector are
+    /// rescaled by exact powers of two, so no square or product underflows or
+    /// overflows on the way: the bound is `+inf` only when it exceeds
+    /// `f64::MAX`, at least `f64::MIN_POSITIVE` when it is not 0, and 0
+    /// exactly when some layer's weights are all 0 (then `f` is constant).
     pub fn lipschitz_bound(&self) -> f64 {
         let widths = self.net.widths();
         let params = self.params();
-        let mut frobenius = 1.0;
+        let mut frobenius = Scaled::ONE;
         let mut terms = 0.0;
-        // v = |W_L|^T 1, then |W_l|^T v going down.
+        // v = |W_L|^T 1, then |W_l|^T v going down; the true vector is v 2^v_exponent.
         let mut v = vec![1.0];
+        let mut v_exponent = 0i64;
         for (l, (w, _)) in layer_offsets(widths).iter().enumerate().rev() {
             let (n_in, n_out) = (widths[l], widths[l + 1]);
             let weights = &params[*w..*w + n_in * n_out];
-            frobenius *= weights.iter().map(|x| x * x).sum::<f64>().sqrt();
+            let largest = weights.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+            if largest == 0.0 {
+                return 0.0;
+            }
+            // Weights times 2^-k have their largest entry in [1, 2).
+            let k = binary_exponent(largest);
+            let scaled = |x: f64| times_power_of_two(x.abs(), -k);
+            let squares: f64 = weights.iter().map(|&x| scaled(x) * scaled(x)).sum();
+            frobenius = frobenius.times(squares.sqrt()).times_power_of_two(k);
             let mut next = vec![0.0; n_in];
             for (o, &vo) in v.iter().enumerate() {
                 for (i, nx) in next.iter_mut().enumerate() {
-                    *nx += weights[o * n_in + i].abs() * vo;
+                    *nx += scaled(weights[o * n_in + i]) * vo;
                 }
             }
+            let next_largest = next.iter().fold(0.0f64, |m, &x| m.max(x));
+            if next_largest == 0.0 {
+                return 0.0;
+            }
+            let e = binary_exponent(next_largest);
+            next.iter_mut()
+                .for_each(|x| *x = times_power_of_two(*x, -e));
             v = next;
+            v_exponent += k + e;
             terms += (n_in * n_out + n_out) as f64;
         }
-        let path = v.iter().map(|x| x * x).sum::<f64>().sqrt();
-        frobenius.min(path) * (1.0 + BOUND_ULPS_PER_TERM * (terms + 2.0) * EPS)
+        let path_norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        let path = Scaled::ONE.times(path_norm).times_power_of_two(v_exponent);
+        frobenius
+            .min(path)
+            .times(1.0 + BOUND_ULPS_PER_TERM * (terms + 2.0) * EPS)
+            .rounded_up()
     }
 
     /// The gradient penalty
@@ -452,11 +477,93 @@ pub fn clipping_lipschitz_bound(widths: &[usize], c: f64) -> Result<f64> {
             requirement: "at least an input and an output width, all positive",
         });
     }
-    let mut bound = 1.0;
+    let mut bound = Scaled::ONE;
     let mut terms = 0.0;
     for pair in widths.windows(2) {
-        bound *= c * ((pair[0] * pair[1]) as f64).sqrt();
+        bound = bound.times(c).times(((pair[0] * pair[1]) as f64).sqrt());
         terms += (pair[0] * pair[1] + pair[1]) as f64;
     }
-    Ok(bound * (1.0 + BOUND_ULPS_PER_TERM * (terms + 2.0) * EPS))
+    Ok(bound
+        .times(1.0 + BOUND_ULPS_PER_TERM * (terms + 2.0) * EPS)
+        .rounded_up())
+}
+
+/// A positive number `mantissa 2^exponent`, the mantissa kept in `[1, 2)`
+/// by exact rescaling, so that a product of many factors neither
+/// underflows nor overflows before [`Scaled::rounded_up`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Scaled {
+    mantissa: f64,
+    exponent: i64,
+}
+
+impl Scaled {
+    const ONE: Self = Self {
+        mantissa: 1.0,
+        exponent: 0,
+    };
+
+    /// `self x` for a finite `x > 0` (rounded once, in the mantissa).
+    fn times(self, x: f64) -> Self {
+        let k = binary_exponent(x);
+        let product = self.mantissa * times_power_of_two(x, -k);
+        let e = binary_exponent(product);
+        Self {
+            mantissa: times_power_of_two(product, -e),
+            exponent: self.exponent + k + e,
+        }
+    }
+
+    /// `self 2^k`, exactly.
+    fn times_power_of_two(self, k: i64) -> Self {
+        Self {
+            mantissa: self.mantissa,
+            exponent: self.exponent + k,
+        }
+    }
+
+    fn min(self, other: Self) -> Self {
+        if (self.exponent, self.mantissa) <= (other.exponent, other.mantissa) {
+            self
+        } else {
+            other
+        }
+    }
+
+    /// The value as an `f64` not below it: exact in the normal range,
+    /// `+inf` above it, `f64::MIN_POSITIVE` below it.
+    fn rounded_up(self) -> f64 {
+        if self.exponent > f64::MAX_EXP as i64 - 1 {
+            f64::INFINITY
+        } else if self.exponent < f64::MIN_EXP as i64 - 1 {
+            f64::MIN_POSITIVE
+        } else {
+            times_power_of_two(self.mantissa, self.exponent)
+        }
+    }
+}
+
+/// `floor(log2 x)` for a finite `x > 0` (subnormals included), from the bits.
+fn binary_exponent(x: f64) -> i64 {
+    let (x, lift) = if x < f64::MIN_POSITIVE {
+        (x * TWO_POW_64, 64)
+    } else {
+        (x, 0)
+    };
+    ((x.to_bits() >> 52) & 0x7ff) as i64 - 1023 - lift
+}
+
+/// 2^64, to lift a subnormal into the normal range exactly.
+const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+
+/// `x 2^k` by steps of at most `2^±1000` (each a normal power of two), exact
+/// whenever the result and every step stay in the normal range.
+fn times_power_of_two(mut x: f64, mut k: i64) -> f64 {
+    const STEP: i64 = 1000;
+    while k != 0 {
+        let step = k.clamp(-STEP, STEP);
+        x *= f64::from_bits(((step + 1023) as u64) << 52);
+        k -= step;
+    }
+    x
 }

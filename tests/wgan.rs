@@ -10,10 +10,10 @@ use gan_theory::mlp::{Activation, Mlp};
 use gan_theory::optim::{Adam, AnyOptimizer};
 use gan_theory::train::wgan::{
     CriticRecord, CriticSettings, CriticTrainer, Empirical, Lipschitz, Wgan, WganRecord,
-    WganSettings, exact_w1,
+    WganSettings, evaluate_critic, exact_w1,
 };
-use gan_theory::transport::Points;
 use gan_theory::transport::line::w1_histograms;
+use gan_theory::transport::{Metric, Points};
 use gan_theory::variants::wgan;
 use gan_theory::{Discrete, Error, tol};
 use nalgebra::{DMatrix, DVector};
@@ -293,6 +293,114 @@ fn d1_lipschitz_bound_is_sound() {
         // Not vacuous: the bound is within a moderate factor of what is seen.
         assert!(bound < NOT_VACUOUS_FACTOR * largest_gradient);
     }
+}
+
+/// `|f(a) - f(b)| / |a - b|` for two inputs of a critic.
+fn measured_slope(critic: &Critic, a: &[f64], b: &[f64]) -> f64 {
+    let x = DMatrix::from_row_slice(2, a.len(), &[a, b].concat());
+    let f = critic.values(&x).unwrap();
+    let distance = a
+        .iter()
+        .zip(b)
+        .map(|(u, v)| (u - v).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    (f[0] - f[1]).abs() / distance
+}
+
+#[test]
+fn d1_lipschitz_bound_holds_for_tiny_and_huge_weights() {
+    // f(x) = w x: the squares of the Frobenius norm underflowed to 0 (a
+    // bound of 0 against a slope of w) or overflowed to +inf.
+    for w in [1e-150, 1e-160, 1e-170, 1e-200, 1e-300, 1e150, 1e160, 1e200] {
+        let critic = critic_with(&[1, 1], Activation::Tanh, &[(0, w)]);
+        let slope = measured_slope(&critic, &[0.0], &[1.0]);
+        let bound = critic.lipschitz_bound();
+        assert!(
+            slope <= bound && bound.is_finite(),
+            "w = {w:e}: {slope:e} > {bound:e}"
+        );
+        let critic = critic_with(&[2, 1], Activation::Relu, &[(0, w), (1, -w)]);
+        let slope = measured_slope(&critic, &[0.0, 0.0], &[1.0, -1.0]);
+        let bound = critic.lipschitz_bound();
+        assert!(
+            slope <= bound && bound.is_finite(),
+            "w = {w:e}: {slope:e} > {bound:e}"
+        );
+    }
+    // f(x) = w relu(w x): slope w^2 = 1e-160, whose product of two
+    // rounded-to-subnormal squares came out 6e-6 below it.
+    let w = 1e-80;
+    let critic = critic_with(&[1, 1, 1], Activation::Relu, &[(0, w), (2, w)]);
+    let slope = measured_slope(&critic, &[1.0], &[2.0]);
+    assert!(slope > 0.0 && slope <= critic.lipschitz_bound());
+    // A slope beyond f64 (1e400) is bounded by +inf, never by a finite number.
+    let critic = critic_with(&[1, 1, 1], Activation::Tanh, &[(0, 1e200), (2, 1e200)]);
+    assert_eq!(critic.lipschitz_bound(), f64::INFINITY);
+    // A critic whose output weights are all 0 is constant: bound 0.
+    let mut critic = Critic::new(&[2, 5, 1], Activation::Tanh, 3).unwrap();
+    critic.zero_output_layer();
+    assert_eq!(critic.lipschitz_bound(), 0.0);
+}
+
+#[test]
+fn d1_certified_estimate_of_a_critic_with_huge_weights_is_a_bound_not_an_error() {
+    // Finite values, but no Lipschitz bound in f64: the global certificate is
+    // the trivial W1 >= 0, and the support's own constant still certifies.
+    let (p, q) = line_sets();
+    let critic = critic_with(&[1, 1, 1], Activation::Tanh, &[(0, 1e200), (2, 1e200)]);
+    let w1 = exact_w1(&p, &q).unwrap();
+    let e = evaluate_critic(&critic, &p, &q, w1).unwrap();
+    assert_eq!(e.global_lipschitz_bound, f64::INFINITY);
+    assert_eq!(e.globally_certified, 0.0);
+    assert!(e.certified <= w1 && e.certified.is_finite());
+    assert_eq!(wgan::certified_estimate(-3.0, f64::INFINITY).unwrap(), 0.0);
+}
+
+#[test]
+fn d1_two_values_at_one_point_have_no_finite_lipschitz_constant() {
+    // Points 0, 0, 1 with values 1, 0, 0: at distance 0 the values differ, so
+    // no K makes them K-Lipschitz. The measured constant was 1 (pairs at
+    // distance 0 skipped), and with p on the first point and q on the second
+    // it certified 1 against W1 = 0.
+    let line = [0.0, 0.0, 1.0];
+    let values = [1.0, 0.0, 0.0];
+    let points = Points::new(line.iter().map(|&x| vec![x]).collect()).unwrap();
+    let on_points = wgan::lipschitz_on_points(&points, &values, Metric::Euclidean).unwrap();
+    assert_eq!(on_points, f64::INFINITY);
+    assert_eq!(
+        wgan::lipschitz_on_line(&line, &values).unwrap(),
+        f64::INFINITY
+    );
+    let p = Discrete::new(vec![1.0, 0.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.0, 1.0, 0.0]).unwrap();
+    let w1 = w1_histograms(&line, &p, &q).unwrap();
+    let objective = wgan::critic_objective(&p, &values, &q, &values).unwrap();
+    assert_eq!((w1, objective), (0.0, 1.0));
+    assert!(wgan::certified_estimate(objective, on_points).unwrap() <= w1);
+    // On the line the O(n log n) pass agrees with the pairs: a tie sorted
+    // first hid the steep pair (1, 5) behind the flat one (0, 1).
+    let (line, values) = ([0.0, 1.0, 1.0, 3.0], [0.0, 0.0, 0.0, 5.0]);
+    let points = Points::new(line.iter().map(|&x| vec![x]).collect()).unwrap();
+    assert_eq!(
+        wgan::lipschitz_on_line(&line, &values).unwrap(),
+        wgan::lipschitz_on_points(&points, &values, Metric::Euclidean).unwrap()
+    );
+    let (line, values) = ([0.0, 1.0, 1.0], [0.0, 0.0, 5.0]);
+    assert_eq!(
+        wgan::lipschitz_on_line(&line, &values).unwrap(),
+        f64::INFINITY
+    );
+    // Copies of a point with one value, a single point, -0 against +0: finite.
+    assert_eq!(
+        wgan::lipschitz_on_line(&[2.0, 2.0, 0.0], &[1.0, 1.0, 0.0]).unwrap(),
+        0.5
+    );
+    assert_eq!(wgan::lipschitz_on_line(&[3.0], &[7.0]).unwrap(), 0.0);
+    assert_eq!(
+        wgan::lipschitz_on_line(&[-0.0, 0.0, 1.0], &[2.0, 2.0, 0.0]).unwrap(),
+        2.0
+    );
 }
 
 proptest! {

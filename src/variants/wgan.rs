@@ -291,7 +291,8 @@ pub fn optimal_critic_on_line(points: &[f64], p: &Discrete, q: &Discrete) -> Res
 /// The largest `|f(x_i) - f(x_j)| / d(x_i, x_j)` over pairs of `points` at
 /// positive distance (0 for fewer than two distinct points): the Lipschitz
 /// constant of the critic restricted to those points, from its `values`.
-/// O(n^2) pairs.
+/// Two copies of a point (distance 0) with different values admit no finite
+/// constant: the result is then `+inf`. O(n^2) pairs.
 ///
 /// # Errors
 /// [`Error::LengthMismatch`] when `values` does not have one entry per point;
@@ -303,17 +304,22 @@ pub fn lipschitz_on_points(points: &Points, values: &[f64], metric: Metric) -> R
     for a in 0..points.len() {
         for b in a + 1..points.len() {
             let d = metric.distance(points.point(a), points.point(b));
-            if d > 0.0 {
-                worst = worst.max((values[a] - values[b]).abs() / d);
-            }
+            worst = worst.max(slope(values[a], values[b], d));
         }
     }
     Ok(worst)
 }
 
+/// `|f_a - f_b| / d`, with `0 / 0 = 0` and `+inf` for different values at `d = 0`.
+fn slope(f_a: f64, f_b: f64, d: f64) -> f64 {
+    let rise = (f_a - f_b).abs();
+    if rise == 0.0 { 0.0 } else { rise / d }
+}
+
 /// [`lipschitz_on_points`] for points of the line in O(n log n): the slope of
 /// any chord is a weighted mean of the slopes between neighbours in sorted
-/// order, so the largest is between neighbours.
+/// order, so the largest is between neighbours (copies of a point are
+/// neighbours, so different values at one point give `+inf` here too).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::NotANumber`] / [`Error::Infinite`]
@@ -341,10 +347,7 @@ pub(crate) fn sorted_line_lipschitz(points: &[f64], values: &[f64], order: &[usi
     let mut worst = 0.0f64;
     for pair in order.windows(2) {
         let (a, b) = (pair[0], pair[1]);
-        let d = points[b] - points[a];
-        if d > 0.0 {
-            worst = worst.max((values[b] - values[a]).abs() / d);
-        }
+        worst = worst.max(slope(values[b], values[a], points[b] - points[a]));
     }
     worst
 }
@@ -353,17 +356,18 @@ pub(crate) fn sorted_line_lipschitz(points: &[f64], values: &[f64], order: &[usi
 /// whose Lipschitz constant on the support points is `lipschitz` gives this
 /// lower bound on `W1(p, q)`. A critic constant on the support
 /// (`lipschitz = 0`) gives 0 (its objective is 0 up to the rounding of the
-/// masses' totals).
+/// masses' totals), and so does `lipschitz = +inf` (no finite constant:
+/// only the trivial bound `W1 >= 0` is certified).
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] for a negative or non-finite `lipschitz` or a
+/// [`Error::InvalidParameter`] for a negative or NaN `lipschitz` or a
 /// non-finite objective.
 pub fn certified_estimate(objective: f64, lipschitz: f64) -> Result<f64> {
-    if !(lipschitz.is_finite() && lipschitz >= 0.0) {
+    if lipschitz.is_nan() || lipschitz < 0.0 {
         return Err(Error::InvalidParameter {
             name: "lipschitz",
             value: lipschitz,
-            requirement: "must be finite and >= 0",
+            requirement: "must be >= 0 (+inf allowed)",
         });
     }
     if !objective.is_finite() {
@@ -373,7 +377,7 @@ pub fn certified_estimate(objective: f64, lipschitz: f64) -> Result<f64> {
             requirement: "must be finite",
         });
     }
-    Ok(if lipschitz == 0.0 {
+    Ok(if lipschitz == 0.0 || lipschitz == f64::INFINITY {
         0.0
     } else {
         objective / lipschitz
