@@ -44,6 +44,12 @@ const FEW_ULPS: f64 = 4.0 * tol::EPS;
 /// A value of size ln(1e300) = 691 rounded to a few ulps: 691 x 4 EPS = 6e-13.
 const LOG_SCALE_ROUNDING: f64 = 1e-12;
 
+/// `a e^(-v)` for a tiny mass `a` is evaluated as `e^(ln a - v)`: the
+/// exponent, about 110 here, carries the rounding of `ln a` and of the
+/// subtraction (a few ulps of 800), which `exp` turns into a relative error
+/// of about 800 x 4 EPS = 7e-13; 1e-12 covers it.
+const LOG_SCALE_EXP_REL: f64 = 1e-12;
+
 /// `f*(g_f(v))` composed in `f64` loses up to `EPS / (distance of g_f(v) to
 /// the domain's end)`; for `abs(v) <= 5` that distance is at least `e^-5`,
 /// so the composition is within `150 x` a few ulps of the closed form.
@@ -418,6 +424,62 @@ fn d5_activation_maps_into_the_domain() {
     // Reverse KL: -e^(-v) rounds to -0 for v > 745, outside t < 0; the closed form does not care.
     assert_eq!(FDivergence::ReverseKl.activation(800.0), -0.0);
     assert_eq!(FDivergence::ReverseKl.activated_conjugate(800.0), 799.0);
+}
+
+/// Raw outputs far below 0 are finite critics, but reverse KL's `-e^(-v)`
+/// and Neyman's and Hellinger's `1 - e^(-v)` overflow for `v < -709.78`,
+/// and Neyman's `f*(g(v)) = 2 - 2 e^(-v/2)` for `v < -1419.6`: the bound
+/// must never be NaN (Neyman's `p (-inf) - q (-inf)`), must stay below
+/// `D_f`, and must be finite where its true value is (a tiny mass times
+/// `e^800`).
+#[test]
+fn d5_activated_bound_with_very_negative_outputs_is_never_nan() {
+    let p = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let q = Discrete::new(vec![0.25, 0.75]).unwrap();
+    for row in FDivergence::ALL {
+        let d = row.divergence(&p, &q).unwrap();
+        for v0 in [-710.0, -800.0, -1430.0, -1500.0, -1e300, -f64::MAX] {
+            let bound = row.activated_bound(&p, &q, &[v0, 0.0]).unwrap();
+            assert!(!bound.is_nan(), "{} at v = {v0}: NaN", row.name());
+            assert!(bound <= d, "{} at v = {v0}: {bound} above {d}", row.name());
+        }
+    }
+    // p = (1e-300, 1), q = (1/2, 1/2), v = (-800, 0): each bound to 25
+    // digits (mpmath, 40 digits, with the f64 value of 1e-300).
+    let p = Discrete::new(vec![1e-300, 1.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let references = [
+        (FDivergence::ReverseKl, -2.726_374_572_112_566_635_685_25e47),
+        (
+            FDivergence::SquaredHellinger,
+            -2.726_374_572_112_566_635_685_25e47,
+        ),
+        (FDivergence::Neyman, 5.221_469_689_764_143_950_588_763e173),
+    ];
+    for (row, expected) in references {
+        let bound = row.activated_bound(&p, &q, &[-800.0, 0.0]).unwrap();
+        assert!(
+            (bound - expected).abs() <= LOG_SCALE_EXP_REL * expected.abs(),
+            "{}: {bound} against {expected}",
+            row.name()
+        );
+    }
+    // Neyman with both products beyond f64::MAX: the term x (2q - p x) has
+    // the sign of 2q - p x, x = e^(-v/2). Here p x = e^(715 - 744.4) << 2q,
+    // the term is about 2 e^715 > f64::MAX, and D_f is +inf too.
+    let p = Discrete::new(vec![5e-324, 1.0]).unwrap();
+    let q = Discrete::new(vec![1.0, 0.0]).unwrap();
+    let neyman = FDivergence::Neyman;
+    assert_eq!(neyman.divergence(&p, &q).unwrap(), f64::INFINITY);
+    assert_eq!(
+        neyman.activated_bound(&p, &q, &[-1430.0, 0.0]).unwrap(),
+        f64::INFINITY
+    );
+    // ... and at v = -1500, p x = e^(750 - 744.4) > 2q: the term is -inf.
+    assert_eq!(
+        neyman.activated_bound(&p, &q, &[-1500.0, 0.0]).unwrap(),
+        f64::NEG_INFINITY
+    );
 }
 
 #[test]

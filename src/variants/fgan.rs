@@ -54,7 +54,8 @@
 //! `e^(t-1)` overflows to `+inf`, its true value); the JS and GAN rows go
 //! through `ln_1p`, `exp_m1` and [`ln_share`], so tiny, subnormal and huge
 //! arguments keep their relative accuracy. [`FDivergence::activated_conjugate`]
-//! gives `f*(g_f(v))` in closed form, finite for every finite `v`, where the
+//! gives `f*(g_f(v))` in closed form, finite for every finite `v` where its
+//! value is (it overflows only beyond `f64::MAX`), also where the
 //! composition of the two `f64` functions would round `g_f(v)` onto the
 //! boundary of the domain (for example reverse KL's `-e^(-v) = -0` for
 //! `v > 745`).
@@ -409,8 +410,9 @@ impl FDivergence {
     }
 
     /// `f*(g_f(v))` in closed form, finite for every finite `v` (apart from
-    /// KL's `e^(v-1)` and Pearson's `v^2/4 + v`, which overflow to `+inf`
-    /// where their true value exceeds `f64::MAX`):
+    /// KL's `e^(v-1)`, Pearson's `v^2/4 + v` and Hellinger's `e^v - 1`, which
+    /// overflow to `+inf`, and Neyman's `2 - 2 e^(-v/2)`, which overflows to
+    /// `-inf`, where their true value is beyond `f64::MAX`):
     ///
     /// | row | f*(g_f(v)) |
     /// |---|---|
@@ -601,8 +603,12 @@ impl FDivergence {
 
     /// The bound for a critic given by raw outputs `v` through the
     /// activation: `E_P[g_f(v)] - E_Q[f*(g_f(v))]`, using
-    /// [`Self::activated_conjugate`]. Finite for finite `v` (up to the
-    /// overflow noted there).
+    /// [`Self::activated_conjugate`]. Never NaN: each point's term
+    /// `p g_f(v) - q f*(g_f(v))` is formed without `inf - inf` (the products
+    /// through `ln p`, `ln q` where one alone would overflow), so the bound is
+    /// finite wherever its value is, `-inf` where a point's term is below
+    /// `-f64::MAX` (then also when another point's is above `f64::MAX`, as in
+    /// [`Self::variational_bound`]), and `+inf` only where `D_f` is.
     ///
     /// # Errors
     /// [`Error::LengthMismatch`]; [`Error::NotANumber`] or
@@ -613,12 +619,27 @@ impl FDivergence {
         crate::measure::check_finite(v)?;
         let mut s = CompensatedSum::new();
         for ((&a, &b), &vi) in p.as_slice().iter().zip(q.as_slice()).zip(v) {
-            if a > 0.0 {
-                s.add(a * self.activation(vi));
+            let real = if a > 0.0 {
+                self.scaled_activation(a, vi)
+            } else {
+                0.0
+            };
+            let fake = if b > 0.0 {
+                self.scaled_activated_conjugate(b, vi)
+            } else {
+                0.0
+            };
+            let term = if real.is_infinite() && real == fake {
+                self.activated_term_beyond_range(a, b, vi)
+            } else {
+                real - fake
+            };
+            // As in `variational_bound`: a point at -inf makes the bound
+            // -inf, also when another point is at +inf (never inf - inf).
+            if term == f64::NEG_INFINITY {
+                return Ok(f64::NEG_INFINITY);
             }
-            if b > 0.0 {
-                s.add(-self.scaled_activated_conjugate(b, vi));
-            }
+            s.add(term);
         }
         Ok(s.value())
     }
@@ -644,7 +665,8 @@ impl FDivergence {
     }
 
     /// `b f*(g_f(v))` for a mass `0 < b <= 1`, finite whenever the product
-    /// is (KL's `e^(v-1)` and Hellinger's `e^v - 1` through `ln b + v`).
+    /// is (KL's `e^(v-1)`, Hellinger's `e^v - 1` and Neyman's
+    /// `2 - 2 e^(-v/2)` through `ln b`).
     fn scaled_activated_conjugate(self, b: f64, v: f64) -> f64 {
         let plain = b * self.activated_conjugate(v);
         if plain.is_finite() {
@@ -653,8 +675,47 @@ impl FDivergence {
         match self {
             FDivergence::KullbackLeibler => (b.ln() + (v - 1.0)).exp(),
             FDivergence::SquaredHellinger => (b.ln() + v).exp() - b,
+            FDivergence::Neyman => 2.0 * b - 2.0 * (b.ln() - 0.5 * v).exp(),
             FDivergence::Pearson => (b * v) * (v / 4.0 + 1.0),
             _ => plain,
+        }
+    }
+
+    /// `a g_f(v)` for a mass `0 < a <= 1`, finite whenever the product is:
+    /// reverse KL's `-e^(-v)` and Neyman's and Hellinger's `1 - e^(-v)`
+    /// overflow for `v < -709.78`, where `a e^(-v)` need not.
+    fn scaled_activation(self, a: f64, v: f64) -> f64 {
+        let plain = a * self.activation(v);
+        if plain.is_finite() {
+            return plain;
+        }
+        match self {
+            FDivergence::ReverseKl => -(a.ln() - v).exp(),
+            FDivergence::Neyman | FDivergence::SquaredHellinger => a - (a.ln() - v).exp(),
+            _ => plain,
+        }
+    }
+
+    /// The per-point term `a g_f(v) - b f*(g_f(v))` where both products are
+    /// infinite with the same sign. Only Neyman's row gets there (both `-inf`,
+    /// for `v < -1419.6`): with `x = e^(-v/2)` the term is
+    /// `a (1 - x^2) - 2 b (1 - x) = x (2b - a x) + (a - 2b)`, whose sign for
+    /// such `x` is that of `2b - a x`, evaluated through `ln a - v/2`.
+    fn activated_term_beyond_range(self, a: f64, b: f64, v: f64) -> f64 {
+        match self {
+            FDivergence::Neyman => {
+                let ax = (a.ln() - 0.5 * v).exp();
+                let gap = 2.0 * b - ax;
+                if gap == 0.0 {
+                    a - 2.0 * b
+                } else {
+                    // x |2b - a x| with ln x = -v/2: infinite, or finite if
+                    // the gap is small enough.
+                    gap.signum() * (gap.abs().ln() - 0.5 * v).exp() + (a - 2.0 * b)
+                }
+            }
+            // No other row has both products infinite for a finite `v`.
+            _ => f64::NEG_INFINITY,
         }
     }
 }
