@@ -406,6 +406,39 @@ fn d4_pix2pix_data_is_not_optimal_for_positive_lambda() {
     assert!(c_moved > at_data.objective_at_optimal_discriminator(0.0).unwrap());
 }
 
+/// Targets of opposite signs near `f64::MAX` are finite and valid, and so
+/// are L1 (here 1e308), its minimum and its slope, though `t_j - t_k`
+/// alone overflows: no `+inf`, and no `inf - inf` = NaN in the slope or the
+/// generator's gradient.
+#[test]
+fn d4_pix2pix_with_targets_near_f64_max_stays_finite() {
+    let half = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let g = ConditionalGame::new(
+        Discrete::new(vec![1.0]).unwrap(),
+        vec![half.clone()],
+        vec![half.clone()],
+    )
+    .unwrap();
+    let pix = Pix2Pix::new(g, vec![-1e308, 1e308]).unwrap();
+    // L1 = 2 x 1/4 x 2e308; the median is -1e308 and E abs(t - m) = 1/2 x 2e308.
+    assert!(
+        (pix.l1() - 1e308).abs() <= L1_ROUNDING * 1e308,
+        "{}",
+        pix.l1()
+    );
+    assert_eq!(pix.median_generator(), vec![-1e308]);
+    assert!((pix.min_l1() - 1e308).abs() <= L1_ROUNDING * 1e308);
+    let slope = pix.l1_slope_towards_median();
+    assert!(slope.abs() <= L1_ROUNDING * 1e308, "{slope}");
+    let gradient = generator_gradient(&pix, 1.0, &[vec![0.0, 0.0]]).unwrap();
+    assert!(gradient[0].iter().all(|x| x.is_finite()), "{gradient:?}");
+    // The same at +-f64::MAX itself: L1 = f64::MAX, representable.
+    let g = pix.game().clone();
+    let pix = Pix2Pix::new(g, vec![-f64::MAX, f64::MAX]).unwrap();
+    assert!((pix.l1() - f64::MAX).abs() <= L1_ROUNDING * f64::MAX);
+    assert!(!pix.l1_slope_towards_median().is_nan());
+}
+
 #[test]
 fn d4_bad_input_is_a_typed_error() {
     let two = Discrete::new(vec![0.5, 0.5]).unwrap();

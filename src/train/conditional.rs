@@ -376,7 +376,7 @@ fn l1_costs(pix: &Pix2Pix) -> Vec<Vec<f64>> {
         .map(|p| {
             targets
                 .iter()
-                .map(|&tx| p.expect(|j| (targets[j] - tx).abs()))
+                .map(|&tx| crate::variants::conditional::expected_distance(p, targets, tx))
                 .collect()
         })
         .collect()

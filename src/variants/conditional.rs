@@ -354,7 +354,7 @@ impl Pix2Pix {
             }
             for (k, &qk) in b.as_slice().iter().enumerate() {
                 if qk > 0.0 {
-                    s.add(pj * qk * (self.targets[j] - self.targets[k]).abs());
+                    s.add(weighted_distance(pj * qk, self.targets[j], self.targets[k]));
                 }
             }
         }
@@ -385,8 +385,7 @@ impl Pix2Pix {
         let mut s = CompensatedSum::new();
         for (y, &w) in g.labels.as_slice().iter().enumerate() {
             if w > 0.0 {
-                let c = outputs[y];
-                s.add(w * g.data[y].expect(|j| (self.targets[j] - c).abs()));
+                s.add(w * expected_distance(&g.data[y], &self.targets, outputs[y]));
             }
         }
         Ok(s.value())
@@ -456,12 +455,37 @@ impl Pix2Pix {
         for (y, &w) in g.labels.as_slice().iter().enumerate() {
             if w > 0.0 {
                 let p = &g.data[y];
-                let to_median = p.expect(|j| (self.targets[j] - medians[y]).abs());
+                let to_median = expected_distance(p, &self.targets, medians[y]);
                 s.add(w * (to_median - self.mean_abs_difference(p, p)));
             }
         }
         s.value()
     }
+}
+
+/// `w abs(s - t)` for a weight `0 <= w <= 1` and finite `s`, `t`, finite
+/// whenever the product is: `s - t` alone overflows for targets of opposite
+/// signs beyond `f64::MAX / 2`, and then the halves are subtracted (exact
+/// for such large values) and the product doubled.
+fn weighted_distance(w: f64, s: f64, t: f64) -> f64 {
+    let d = (s - t).abs();
+    if d.is_finite() {
+        w * d
+    } else {
+        2.0 * (w * (0.5 * s - 0.5 * t).abs())
+    }
+}
+
+/// `E_{j ~ p} abs(targets[j] - c)`, compensated, finite whenever its value
+/// is (see [`weighted_distance`]).
+pub(crate) fn expected_distance(p: &Discrete, targets: &[f64], c: f64) -> f64 {
+    let mut s = CompensatedSum::new();
+    for (&pj, &t) in p.as_slice().iter().zip(targets) {
+        if pj > 0.0 {
+            s.add(weighted_distance(pj, t, c));
+        }
+    }
+    s.value()
 }
 
 fn check_lambda(lambda: f64) -> Result<()> {
