@@ -11,9 +11,9 @@ What it does, in one run:
      $XDG_CACHE_HOME/gan-theory-compare (~/.cache/gan-theory-compare), which
      it creates (python3 -m venv) and fills (pip install numpy scipy pot
      mpmath, and torch from PyTorch's CPU-only index) the first time;
-  2. runs the criterion groups it compares (cargo bench, --warm-up-time 1):
-     js, kl, floor (divergence), emd, w1_samples (transport), algorithm1 (mlp),
-     value_estimator (divergence);
+  2. section by section (divergences, EMD, W1, Algorithm 1), runs the
+     criterion groups it compares (cargo bench, --warm-up-time 1: js, kl,
+     floor, value_estimator; emd; w1_samples; algorithm1), then at once
   3. times the other tools on the same configurations, in a child process
      of that Python (median of repeated runs, one thread):
        js/n          scipy.spatial.distance.jensenshannon, n in 1e3, 1e6, 1e7:
@@ -45,11 +45,15 @@ import argparse, json, math, os, platform, shutil, statistics, subprocess, sys, 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
-# (cargo bench target, criterion filter): the groups the table and the fits use.
-CARGO_GROUPS = [
-    ("divergence", "^(js|kl|floor|value_estimator)/"),
-    ("transport", "^(emd|w1_samples)/"),
-    ("mlp", "^algorithm1/"),
+# Sections, run one after the other, each side by side: (name, cargo bench
+# target, criterion filter); the worker times the other tools' part of the
+# section right after criterion has timed ours, so that a change of load
+# between the two is less likely.
+SECTIONS = [
+    ("divergence", "divergence", "^(js|kl|floor|value_estimator)/"),
+    ("emd", "transport", "^emd/"),
+    ("w1", "transport", "^w1_samples/"),
+    ("algorithm1", "mlp", "^algorithm1/"),
 ]
 
 JS_SIZES = [1_000, 1_000_000, 10_000_000]
@@ -96,7 +100,7 @@ def median_time(f, min_repeats=5, budget=2.0, max_repeats=50):
     return statistics.median(times), len(times)
 
 
-def worker(quick):
+def worker(quick, sections):
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     import numpy as np
@@ -120,22 +124,21 @@ def worker(quick):
         print(f"  {key:40} {t * 1e3:12.4f} ms  (median of {r})", file=sys.stderr, flush=True)
 
     rng = np.random.default_rng(1)
-    for n in JS_SIZES:
+    for n in JS_SIZES if "divergence" in sections else []:
         p, q = rng.random(n), rng.random(n)
         p, q = p / p.sum(), q / q.sum()
         record(f"scipy_jensenshannon/{n}", lambda: jensenshannon(p, q))
         record(f"scipy_entropy/{n}", lambda: entropy(p, q))
-    del p, q
 
     rng = np.random.default_rng(2014)
-    for n in EMD_SIZES:
+    for n in EMD_SIZES if "emd" in sections else []:
         instances = [bench_instance(rng, n) for _ in range(3)]
         cycle = iter(instances * 1000)
         record(f"ot_emd2/{n}", lambda: ot.emd2(*next(cycle), numItermax=10**9),
                min_repeats=3 if n >= 2000 else 5)
 
     rng = np.random.default_rng(2017)
-    for n in W1_SIZES:
+    for n in W1_SIZES if "w1" in sections else []:
         u, v = rng.normal(0.0, 1.0, n), rng.normal(0.5, 1.0, n)
         record(f"ot_wasserstein_1d/{n}", lambda: ot.wasserstein_1d(u, v))
         record(f"scipy_wasserstein_distance/{n}", lambda: wasserstein_distance(u, v))
@@ -143,7 +146,7 @@ def worker(quick):
     torch.set_num_threads(1)
     torch.manual_seed(0)
     iterations = 200 if quick else 1000
-    for dtype in ("float32", "float64"):
+    for dtype in ("float32", "float64") if "algorithm1" in sections else []:
         torch.set_default_dtype(getattr(torch, dtype))
         step = torch_algorithm1.make_step(freeze_d=False)
         samples = torch_algorithm1.time_per_iteration(step, iterations, repeats=7, warm_up=200)
@@ -196,13 +199,20 @@ def target_dir():
     return json.loads(meta.stdout)["target_directory"]
 
 
-def run_cargo_bench(quick):
-    for bench, pattern in CARGO_GROUPS:
-        cmd = ["cargo", "bench", "--bench", bench, "--", pattern, "--warm-up-time", "1"]
-        if quick:
-            cmd += ["--measurement-time", "2"]
-        print("$", " ".join(cmd), file=sys.stderr, flush=True)
-        subprocess.run(cmd, cwd=ROOT, check=True, stdout=sys.stderr)
+def run_cargo_bench(bench, pattern, quick):
+    cmd = ["cargo", "bench", "--bench", bench, "--", pattern, "--warm-up-time", "1"]
+    if quick:
+        cmd += ["--measurement-time", "2"]
+    print("$", " ".join(cmd), file=sys.stderr, flush=True)
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=sys.stderr)
+
+
+def run_worker(python, section, quick):
+    """The other tools' timings for one section (seconds), from the worker's JSON."""
+    cmd = [python, os.path.abspath(__file__), "--worker", section] + (["--quick"] if quick else [])
+    print(f"timing the other tools ({section}) with {python}", file=sys.stderr, flush=True)
+    # The worker's progress goes to stderr, its JSON to stdout.
+    return json.loads(subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout)
 
 
 def criterion_median(target, bench_id):
@@ -262,21 +272,27 @@ def main():
     parser.add_argument("--no-bench", action="store_true", help="reuse criterion's last results")
     parser.add_argument("--quick", action="store_true", help="shorter runs (a smoke test, not for the README)")
     parser.add_argument("--markdown", action="store_true", help="also print the table as markdown")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=[name for name, _, _ in SECTIONS], action="append",
+                        help="run only this section (repeatable); the others' rows stay empty")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.quick)
+        worker(args.quick, args.worker.split(","))
         return 0
 
     python = python_with_tools(args)
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     load_before = load_average()
-    if not args.no_bench:
-        run_cargo_bench(args.quick)
-    print(f"timing the other tools with {python}", file=sys.stderr, flush=True)
-    cmd = [python, os.path.abspath(__file__), "--worker"] + (["--quick"] if args.quick else [])
-    # The worker's progress goes to stderr, its JSON to stdout.
-    theirs = json.loads(subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout)
+    theirs = {"times": {}, "repeats": {}, "versions": {}}
+    for name, bench, pattern in SECTIONS:
+        if args.only and name not in args.only:
+            continue
+        if not args.no_bench:
+            run_cargo_bench(bench, pattern, args.quick)
+        part = run_worker(python, name, args.quick)
+        theirs["versions"] = part["versions"]
+        theirs["times"].update(part["times"])
+        theirs["repeats"].update(part["repeats"])
     load_after = load_average()
 
     target = target_dir()
@@ -285,7 +301,8 @@ def main():
         ours, other = criterion_median(target, ours_id), theirs["times"].get(their_key)
         ratio = other / ours if ours and other else None
         ok = None if goal is None or ratio is None else ratio >= goal
-        if goal is not None and not ok:
+        # A target without a measurement counts as missed, unless --only left its section out.
+        if goal is not None and not ok and (ratio is not None or not args.only):
             failures.append(label)
         rows.append(dict(task=label, ours_id=ours_id, ours=ours, theirs_key=their_key,
                          theirs=other, ratio=ratio, target=goal, ok=ok))
@@ -314,7 +331,9 @@ def main():
             fits[group] = slope(points)
     for key, sizes in (("ot_emd2", EMD_SIZES), ("scipy_jensenshannon", JS_SIZES)):
         points = [(n, theirs["times"].get(f"{key}/{n}")) for n in sizes]
-        fits[key] = slope([(n, t) for n, t in points if t])
+        points = [(n, t) for n, t in points if t]
+        if len(points) >= 2:
+            fits[key] = slope(points)
     print("\ngrowth: time ~ n^k, least squares over the sizes above (value_estimator: m = 64 .. 262144)")
     for group, k in fits.items():
         print(f"  {group:22} k = {k:.2f}")
