@@ -6,39 +6,13 @@
 use super::{Claim, Context, Measurement};
 use crate::error::Result;
 use crate::tol::EPS;
-use crate::train::wgan::d1;
-use crate::train::wgan::{CriticEstimate, Empirical, Lipschitz, WganRecord};
-
-// The experiments live in `train::wgan::d1`; their settings are re-exported
-// here, where the report's figure reads them.
-pub use crate::train::wgan::d1::{
-    CLIP, CRITIC_STEPS, GENERATOR_RATE, LAMBDA, LINE_POINTS, MINIBATCH, STANDARD_D_STEPS,
-    START_SHIFT, WGAN_ITERATIONS, discrete_case, line_case,
+use crate::train::wgan::Lipschitz;
+// The experiments live in `train::wgan::d1`, where the report's figure
+// reads them too.
+use crate::train::wgan::d1::{
+    CLIP, CRITIC_STEPS, LAMBDA, STANDARD_D_STEPS, START_SHIFT, WGAN_ITERATIONS, discrete_case,
+    gradients_at_disjoint_start, line_case, trained_critic, wgan_from_disjoint_start,
 };
-
-/// [`d1::trained_critic`]'s final measurement and largest `|f|`.
-pub fn trained_estimate(
-    p: &Empirical,
-    q: &Empirical,
-    lipschitz: Lipschitz,
-    seed: u64,
-) -> Result<(CriticEstimate, f64)> {
-    let trained = d1::trained_critic(p, q, lipschitz, seed)?;
-    Ok((trained.estimate, trained.largest_value))
-}
-
-/// [`d1::wgan_from_disjoint_start`]: history, W1 at the start, W1 at the end.
-pub fn wgan_from_disjoint_start(seed: u64) -> Result<(Vec<WganRecord>, f64, f64)> {
-    let run = d1::wgan_from_disjoint_start(seed)?;
-    Ok((run.history, run.start_w1, run.end_w1))
-}
-
-/// [`d1::gradients_at_disjoint_start`]: minimax gradient, its Theorem 2.4
-/// bound, normalised WGAN gradient.
-pub fn gradients_at_disjoint_start(seed: u64) -> Result<(f64, f64, f64)> {
-    let g = d1::gradients_at_disjoint_start(seed)?;
-    Ok((g.minimax, g.bound, g.wasserstein))
-}
 
 /// The WGAN claim D1.
 pub(super) fn claims() -> Vec<Claim> {
@@ -126,7 +100,8 @@ fn d1(context: &Context) -> Result<Vec<Measurement>> {
                 },
             ),
         ] {
-            let (e, largest) = trained_estimate(p, q, lipschitz, seed)?;
+            let trained = trained_critic(p, q, lipschitz, seed)?;
+            let (e, largest) = (trained.estimate, trained.largest_value);
             out.push(Measurement::at_most(
                 format!(
                     "{name}, {method}: certified (E_p f - E_q f) / K_support, at most the exact W1 = {:.6} (rounding allowance)",
@@ -153,7 +128,8 @@ fn d1(context: &Context) -> Result<Vec<Measurement>> {
         }
     }
 
-    let (history, start, end) = wgan_from_disjoint_start(seed)?;
+    let run = wgan_from_disjoint_start(seed)?;
+    let (history, start, end) = (run.history, run.start_w1, run.end_w1);
     let worst_excess = history
         .iter()
         .map(|r| r.certified - r.w1)
@@ -172,7 +148,8 @@ fn d1(context: &Context) -> Result<Vec<Measurement>> {
         0.0,
         rounding_allowance(start, start),
     ));
-    let (minimax, bound, wasserstein) = gradients_at_disjoint_start(seed)?;
+    let gradients = gradients_at_disjoint_start(seed)?;
+    let (minimax, bound, wasserstein) = (gradients.minimax, gradients.bound, gradients.wasserstein);
     out.push(Measurement::at_most(
         format!(
             "||grad_theta E ln(1 - D(G(z)))|| at the disjoint start, D trained {STANDARD_D_STEPS} steps (vanishes)"

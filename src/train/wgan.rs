@@ -1022,6 +1022,19 @@ pub mod d1 {
     /// # Errors
     /// As [`Wgan::new`] and [`Wgan::step`].
     pub fn wgan_from_disjoint_start(seed: u64) -> Result<DisjointStartRun> {
+        observed_wgan_from_disjoint_start(seed, |_, _| Ok(()))
+    }
+
+    /// [`wgan_from_disjoint_start`], calling `before_iteration(k, &run)`
+    /// before iteration `k` (the report measures other things at the same
+    /// generators; the observer cannot change the run).
+    ///
+    /// # Errors
+    /// As [`wgan_from_disjoint_start`], and the observer's.
+    pub fn observed_wgan_from_disjoint_start(
+        seed: u64,
+        mut before_iteration: impl FnMut(usize, &Wgan) -> Result<()>,
+    ) -> Result<DisjointStartRun> {
         let data = grid()?;
         let noise = grid()?;
         let lipschitz = Lipschitz::Clipping { c: CLIP };
@@ -1045,7 +1058,11 @@ pub mod d1 {
             settings,
         )?;
         let start = run.w1()?;
-        let history = run.run(WGAN_ITERATIONS)?;
+        let mut history = Vec::with_capacity(WGAN_ITERATIONS);
+        for k in 0..WGAN_ITERATIONS {
+            before_iteration(k, &run)?;
+            history.push(run.step()?);
+        }
         let end_w1 = run.w1()?;
         Ok(DisjointStartRun {
             history,
@@ -1080,22 +1097,8 @@ pub mod d1 {
         let (data, noise) = (grid()?, grid()?);
         let generator = shifted_generator()?;
         let fake = pushforward(&generator, &noise)?;
-        let mut d = Mlp::new(&[1, 32, 1], Activation::Tanh, seed)?;
-        let mut d_opt: AnyOptimizer = Adam::new(0.05, 0.9, 0.999, 1e-8, d.num_params())?.into();
-        train_standard_discriminator(
-            &mut d,
-            &mut d_opt,
-            &data,
-            &fake,
-            STANDARD_D_STEPS,
-            MINIBATCH,
-            seed,
-        )?;
-        let minimax = norm(&generator_gradient(
-            &generator,
-            &noise,
-            GeneratorObjective::Minimax(&d),
-        )?);
+        let d = trained_standard_discriminator(&data, &fake, seed)?;
+        let minimax = minimax_gradient_norm(&generator, &noise, &d)?;
         // Arjovsky and Bottou 2017, Theorem 2.4: ||grad|| <= M eps / (1 - eps)
         // with eps >= |D - D*| and ||grad_x D|| on the generated points (D* = 0
         // there and flat) and M^2 >= E ||J_theta G(z)||^2 = E (z^2 + 1).
@@ -1127,6 +1130,44 @@ pub mod d1 {
             bound,
             wasserstein,
         })
+    }
+
+    /// The standard GAN's discriminator of the vanishing-gradient check: 32
+    /// tanh units (logit output) trained [`STANDARD_D_STEPS`] steps of Adam
+    /// (rate 0.05) on minibatches of [`MINIBATCH`] between `data` and `fake`.
+    ///
+    /// # Errors
+    /// As [`train_standard_discriminator`].
+    pub fn trained_standard_discriminator(
+        data: &Empirical,
+        fake: &Empirical,
+        seed: u64,
+    ) -> Result<Mlp> {
+        let mut d = Mlp::new(&[1, 32, 1], Activation::Tanh, seed)?;
+        let mut d_opt: AnyOptimizer = Adam::new(0.05, 0.9, 0.999, 1e-8, d.num_params())?.into();
+        train_standard_discriminator(
+            &mut d,
+            &mut d_opt,
+            data,
+            fake,
+            STANDARD_D_STEPS,
+            MINIBATCH,
+            seed,
+        )?;
+        Ok(d)
+    }
+
+    /// `||grad_theta E ln(1 - D(G(z)))||` over the whole noise set, for the
+    /// discriminator `d` (logit network).
+    ///
+    /// # Errors
+    /// As [`generator_gradient`].
+    pub fn minimax_gradient_norm(generator: &Mlp, noise: &Empirical, d: &Mlp) -> Result<f64> {
+        Ok(norm(&generator_gradient(
+            generator,
+            noise,
+            GeneratorObjective::Minimax(d),
+        )?))
     }
 
     fn trained_critic_at(p: &Empirical, q: &Empirical, seed: u64) -> Result<(Critic, f64)> {

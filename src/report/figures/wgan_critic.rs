@@ -7,21 +7,13 @@
 //! GAN's along the same run.
 
 use crate::claims::Context;
-use crate::claims::wgan::{
-    CLIP, CRITIC_STEPS, GENERATOR_RATE, LAMBDA, LINE_POINTS, MINIBATCH, STANDARD_D_STEPS,
-    START_SHIFT, WGAN_ITERATIONS, gradients_at_disjoint_start, line_case, trained_estimate,
-    wgan_from_disjoint_start,
-};
-use crate::critic::Critic;
-use crate::mlp::{Activation, Mlp};
-use crate::optim::{Adam, AnyOptimizer};
 use crate::report::plot::{Corner, Panel, Reference, Series, Style, render};
 use crate::report::{Figure, ReportError};
-use crate::train::wgan::{
-    CriticRecord, CriticSettings, CriticTrainer, Empirical, GeneratorObjective, Lipschitz, Wgan,
-    WganRecord, WganSettings, generator_gradient, pushforward, train_standard_discriminator,
+use crate::train::wgan::d1::{
+    CLIP, LAMBDA, STANDARD_D_STEPS, START_SHIFT, grid, line_case, minimax_gradient_norm,
+    observed_wgan_from_disjoint_start, trained_critic, trained_standard_discriminator,
 };
-use nalgebra::DVector;
+use crate::train::wgan::{CriticRecord, Lipschitz, WganRecord, pushforward};
 
 /// The figure's registry entry.
 pub(super) fn figure() -> Figure {
@@ -49,127 +41,26 @@ const GRADIENT_FLOOR: f64 = 1e-9;
 /// Above the normalised WGAN gradient, about 1.
 const GRADIENT_CEILING: f64 = 10.0;
 
-/// D1's critic: 32 tanh units, output layer zeroed (as `claims::wgan`'s
-/// `fresh_critic`; the replay is checked against D1's own run below).
-fn fresh_critic(seed: u64) -> Result<Critic, ReportError> {
-    let mut critic = Critic::new(&[1, 32, 1], Activation::Tanh, seed)?;
-    critic.zero_output_layer();
-    Ok(critic)
-}
-
-/// D1's optimisers: Adam with beta1 = 0.5 for the penalty, beta1 = 0
-/// (RMSProp with bias correction) for clipping.
-fn critic_optimiser(lipschitz: Lipschitz, params: usize) -> Result<AnyOptimizer, ReportError> {
-    let beta1 = match lipschitz {
-        Lipschitz::GradientPenalty { .. } => 0.5,
-        Lipschitz::Clipping { .. } => 0.0,
-    };
-    Ok(Adam::new(0.01, beta1, 0.9, 1e-8, params)?.into())
-}
-
-/// A replay that differs from D1's own numbers is an error, not a figure.
-fn replay_error(what: &str) -> ReportError {
-    ReportError::Plot(format!(
-        "the figure's replay of D1's {what} differs from D1's run (settings out of step with claims::wgan)"
-    ))
-}
-
-/// D1's critic training on `p` against `q`, every step recorded.
-fn critic_history(
-    p: &Empirical,
-    q: &Empirical,
-    lipschitz: Lipschitz,
-    seed: u64,
-) -> Result<Vec<CriticRecord>, ReportError> {
-    let critic = fresh_critic(seed)?;
-    let opt = critic_optimiser(lipschitz, critic.num_params())?;
-    let settings = CriticSettings {
-        minibatch: MINIBATCH,
-        lipschitz,
-        seed,
-    };
-    let mut trainer = CriticTrainer::new(critic, opt, p.clone(), q.clone(), settings)?;
-    let history = trainer.run(CRITIC_STEPS)?;
-    if trainer.estimate()? != trained_estimate(p, q, lipschitz, seed)?.0 {
-        return Err(replay_error("critic training"));
-    }
-    Ok(history)
-}
-
-/// D1's data and noise of the generator run: 64 midpoints of a grid on [-1, 1].
-fn grid() -> Result<Empirical, ReportError> {
-    let n = LINE_POINTS;
-    let values: Vec<f64> = (0..n)
-        .map(|i| -1.0 + (2 * i + 1) as f64 / n as f64)
-        .collect();
-    Ok(Empirical::on_line(&values)?)
-}
-
-fn norm(v: &[f64]) -> f64 {
-    v.iter().map(|x| x * x).sum::<f64>().sqrt()
-}
-
 /// A WGAN history and the minimax GAN's `(iteration, ||grad||)` along it.
 type GeneratorRun = (Vec<WganRecord>, Vec<(f64, f64)>);
 
-/// D1's WGAN run from the disjoint start, replayed so that the minimax GAN's
-/// gradient can be measured at the same generators: the history, and
-/// `(iteration, ||grad||)` of the minimax loss against a standard
-/// discriminator trained as D1 trains it at the start.
+/// D1's own WGAN run from the disjoint start, with the minimax GAN's
+/// gradient measured at the same generators every [`GRADIENT_EVERY`]
+/// iterations, against a standard discriminator trained as D1 trains it
+/// at the start.
 fn generator_run(seed: u64) -> Result<GeneratorRun, ReportError> {
     let (data, noise) = (grid()?, grid()?);
-    let lipschitz = Lipschitz::Clipping { c: CLIP };
-    let critic = fresh_critic(seed)?;
-    let critic_opt = critic_optimiser(lipschitz, critic.num_params())?;
-    let generator = Mlp::from_params(
-        &[1, 1],
-        Activation::Tanh,
-        DVector::from_vec(vec![1.0, START_SHIFT]),
-    )?;
-    let generator_opt = Adam::new(GENERATOR_RATE, 0.5, 0.9, 1e-8, generator.num_params())?;
-    let settings = WganSettings {
-        minibatch: MINIBATCH,
-        critic_steps: 5,
-        lipschitz,
-        seed,
-    };
-    let mut run = Wgan::new(
-        critic,
-        generator,
-        critic_opt,
-        generator_opt.into(),
-        data.clone(),
-        noise.clone(),
-        settings,
-    )?;
-    let mut history = Vec::with_capacity(WGAN_ITERATIONS);
     let mut minimax = Vec::new();
-    for k in 0..WGAN_ITERATIONS {
+    let run = observed_wgan_from_disjoint_start(seed, |k, run| {
         if k % GRADIENT_EVERY == 0 {
             let fake = pushforward(run.generator(), &noise)?;
-            let mut d = Mlp::new(&[1, 32, 1], Activation::Tanh, seed)?;
-            let mut d_opt: AnyOptimizer = Adam::new(0.05, 0.9, 0.999, 1e-8, d.num_params())?.into();
-            train_standard_discriminator(
-                &mut d,
-                &mut d_opt,
-                &data,
-                &fake,
-                STANDARD_D_STEPS,
-                MINIBATCH,
-                seed,
-            )?;
-            let g = generator_gradient(run.generator(), &noise, GeneratorObjective::Minimax(&d))?;
-            minimax.push((k as f64, norm(&g)));
+            let d = trained_standard_discriminator(&data, &fake, seed)?;
+            let norm = minimax_gradient_norm(run.generator(), &noise, &d)?;
+            minimax.push((k as f64, norm));
         }
-        history.push(run.step()?);
-    }
-    if history != wgan_from_disjoint_start(seed)?.0 {
-        return Err(replay_error("WGAN run"));
-    }
-    if minimax[0].1 != gradients_at_disjoint_start(seed)?.0 {
-        return Err(replay_error("standard discriminator at the start"));
-    }
-    Ok((history, minimax))
+        Ok(())
+    })?;
+    Ok((run.history, minimax))
 }
 
 /// `(first + k, value(records[k]))`: a critic record is taken after its
@@ -186,8 +77,9 @@ fn curve<R>(records: &[R], first: usize, value: impl Fn(&R) -> f64) -> Vec<(f64,
 fn draw(context: &Context) -> Result<String, ReportError> {
     let seed = context.seed;
     let (p, q) = line_case(seed)?;
-    let penalised = critic_history(&p, &q, Lipschitz::GradientPenalty { lambda: LAMBDA }, seed)?;
-    let clipped = critic_history(&p, &q, Lipschitz::Clipping { c: CLIP }, seed)?;
+    let penalised =
+        trained_critic(&p, &q, Lipschitz::GradientPenalty { lambda: LAMBDA }, seed)?.history;
+    let clipped = trained_critic(&p, &q, Lipschitz::Clipping { c: CLIP }, seed)?.history;
     let w1 = penalised[0].w1;
     let last = |h: &[CriticRecord]| *h.last().expect("CRITIC_STEPS > 0");
     let (gp_end, clip_end) = (last(&penalised), last(&clipped));
