@@ -237,6 +237,58 @@ fn d4_training_bound_holds_at_every_step_and_value_never_falls() {
     assert!(d <= bound + D_ROUNDING && bound < 1e-3);
 }
 
+/// The largest safe step must satisfy the bound's premise
+/// `step w (a + b) <= 4` at every coordinate as `d_error_bound` evaluates
+/// it; with `w = 0.75`, `a + b = 0.5 + 0.2` the rounded `4 / (w (a + b))`
+/// times `w (a + b)` is an ulp above 4, and that coordinate used to lose its bound (so
+/// `ascend`'s record silently left it out of the check).
+#[test]
+fn d4_largest_safe_step_keeps_every_coordinate_bounded() {
+    let g = ConditionalGame::new(
+        Discrete::new(vec![0.25, 0.75]).unwrap(),
+        vec![
+            Discrete::new(vec![0.1, 0.6, 0.3]).unwrap(),
+            Discrete::new(vec![0.5, 0.3, 0.2]).unwrap(),
+        ],
+        vec![
+            Discrete::new(vec![0.3, 0.3, 0.4]).unwrap(),
+            Discrete::new(vec![0.2, 0.3, 0.5]).unwrap(),
+        ],
+    )
+    .unwrap();
+    let step = AscentSettings::largest_safe_step(&g, 0).step;
+    for y in 0..2 {
+        for x in 0..3 {
+            let (w, a, b) = (g.labels()[y], g.data()[y][x], g.generated()[y][x]);
+            assert!(
+                d_error_bound(w, a, b, step, 0, 0.0).is_some(),
+                "({y}, {x}): step {step} w (a + b) = {}",
+                step * w * (a + b)
+            );
+        }
+    }
+    // Still the largest such step up to rounding: within a few ulps of
+    // 4 / max w (a + b), the maximum at (1, 0).
+    let unrounded = 4.0 / (0.75 * (0.5 + 0.2));
+    assert!(step <= unrounded && step >= unrounded * (1.0 - 4.0 * tol::EPS));
+}
+
+/// A one-sided coordinate converges only as O(1/t), so a target of 0 is
+/// never met: the count must be the cap, also for caps above 2^63 (the
+/// doubling search used to wrap round to 0 and never end).
+#[test]
+fn d4_steps_for_target_stops_at_any_cap() {
+    let g = ConditionalGame::new(
+        Discrete::new(vec![1.0]).unwrap(),
+        vec![Discrete::new(vec![1.0, 0.0]).unwrap()],
+        vec![Discrete::new(vec![0.0, 1.0]).unwrap()],
+    )
+    .unwrap();
+    for cap in [0, 1, 1000, (1usize << 63) + 1, usize::MAX] {
+        assert_eq!(steps_for_target(&g, 0.0, cap), cap);
+    }
+}
+
 #[test]
 fn d4_training_reaches_d_star_in_the_steps_the_bound_asks_for() {
     // All masses positive: every coordinate has a finite D*.

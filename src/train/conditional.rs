@@ -56,16 +56,29 @@ impl AscentSettings {
     /// `4 / max_{y, x} p(y) (p(x|y) + q(x|y))` (then `step w (a + b) <= 4`
     /// everywhere), with `steps` steps.
     pub fn largest_safe_step(game: &ConditionalGame, steps: usize) -> Self {
-        let mut largest = 0.0f64;
-        for (y, &w) in game.labels().as_slice().iter().enumerate() {
-            for x in 0..game.point_count() {
-                largest = largest.max(w * (game.data()[y][x] + game.generated()[y][x]));
-            }
+        let coordinate_weights = || {
+            game.labels()
+                .as_slice()
+                .iter()
+                .enumerate()
+                .flat_map(move |(y, &w)| {
+                    (0..game.point_count())
+                        .map(move |x| (w, game.data()[y][x] + game.generated()[y][x]))
+                })
+        };
+        let largest = coordinate_weights()
+            .map(|(w, mass)| w * mass)
+            .fold(0.0f64, f64::max);
+        // 4 / largest is rounded, and so is `step w (a + b)` as
+        // `d_error_bound` forms it: one of them can come out an ulp above 4
+        // (for w = 0.75, a + b = 0.7 it does), and that coordinate would lose
+        // its bound. Step down until the premise holds as evaluated; each
+        // step down lowers every product, so this ends within a few ulps.
+        let mut step = 4.0 / largest;
+        while coordinate_weights().any(|(w, mass)| step * w * mass > 4.0) {
+            step = step.next_down();
         }
-        Self {
-            step: 4.0 / largest,
-            steps,
-        }
+        Self { step, steps }
     }
 }
 
@@ -263,9 +276,11 @@ pub fn steps_for_target(game: &ConditionalGame, target: f64, cap: usize) -> usiz
                 continue;
             }
             // The bound decreases in t: doubling, then bisection.
-            let mut high = 1;
+            // Saturating, and never past the cap: a cap above 2^63 must not
+            // wrap the doubling round to 0 (and loop for ever).
+            let mut high: usize = 1;
             while high < cap && over(high) {
-                high *= 2;
+                high = high.saturating_mul(2).min(cap);
             }
             let mut low = high / 2;
             while high - low > 1 {
