@@ -248,6 +248,46 @@ fn d2_extreme_labels_give_no_nan() {
     }
 }
 
+/// Labels 2e200 apart against a mass of 1e-300: `(b - a)²` alone
+/// overflows, but `min L_D = ½ (b - a)² sum pq/(p + q) = 2e400 x 1e-300 =
+/// 2e100` is finite, and so is `L_D(D*)`, whose only sizeable term is
+/// `½ 1e-300 (D* - b)²`. They used to be `+inf`.
+#[test]
+fn d2_losses_are_finite_where_their_values_are() {
+    let labels = LsganLabels::new(-1e200, 1e200, 0.0).unwrap();
+    let p = Discrete::new(vec![1.0, 1e-300]).unwrap();
+    let q = Discrete::new(vec![0.0, 1.0]).unwrap();
+    let d = optimal_discriminator(&labels, &p, &q).unwrap();
+    // sum pq/(p + q) = 1e-300/(1 + 1e-300) = 1e-300 in f64; a few roundings.
+    let expected = 2e100;
+    let min_loss = optimal_discriminator_loss(&labels, &p, &q).unwrap();
+    let at_d_star = discriminator_loss(&labels, &p, &q, &d).unwrap();
+    for value in [min_loss, at_d_star] {
+        assert!(
+            (value - expected).abs() <= 8.0 * EPS * expected,
+            "{min_loss}, {at_d_star}"
+        );
+    }
+    // The generator's value there is truly beyond f64::MAX: ½ (b - c)² = 5e399.
+    assert_eq!(
+        generator_value_at_optimum(&labels, &p, &q).unwrap(),
+        f64::INFINITY
+    );
+}
+
+/// A huge step count is the caller's to ask for; it must not be reserved up
+/// front (that aborts or panics on "capacity overflow"): here the first
+/// step overflows the generator's logits (step f64::MAX times a cost of
+/// 50), which is a typed error.
+#[test]
+fn d2_generator_training_with_a_huge_step_count_fails_with_an_error() {
+    let labels = LsganLabels::new(-10.0, 10.0, 0.0).unwrap();
+    let p_data = Discrete::new(vec![1.0, 0.0]).unwrap();
+    let start = TabularGenerator::uniform(2).unwrap();
+    let result = train_lsgan_generator(&labels, &p_data, &start, f64::MAX, usize::MAX);
+    assert!(matches!(result, Err(Error::Infinite { .. })), "{result:?}");
+}
+
 /// p = (0.5, 0.3, 0.2), q = (0.2, 0.3, 0.5): T = ½ (0.09/0.7 + 0 + 0.09/0.7) = 9/70.
 #[test]
 fn d2_reference_values() {

@@ -400,7 +400,9 @@ pub fn train_lsgan_generator(
         generator: generator.clone(),
         divergence: vec![t0],
         objective: vec![v0],
-        slope: Vec::with_capacity(steps),
+        // Grown step by step: `steps` is the caller's, and reserving it up
+        // front would abort on a huge count before the first step could fail.
+        slope: Vec::new(),
         history: vec![generator.distribution().into_vec()],
     };
     for _ in 0..steps {

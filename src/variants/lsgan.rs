@@ -156,8 +156,20 @@ fn check_scores(p: &Discrete, d: &[f64]) -> Result<()> {
 }
 
 /// `½ sum_i w_i (d_i - t)²` over the points with `w_i > 0`, compensated.
+///
+/// Each term is formed as `(w_i e) (e / 2)`, `e = d_i - t`: `e²` alone
+/// overflows for `abs(e) > 1.3e154` while a small weight keeps the term
+/// finite (extreme labels against a tiny mass), and halving before summing
+/// keeps two terms near `f64::MAX` from overflowing the sum.
 fn half_weighted_squares(w: &Discrete, d: &[f64], target: f64) -> f64 {
-    0.5 * w.expect(|i| (d[i] - target).powi(2))
+    let mut s = CompensatedSum::new();
+    for (&wi, &di) in w.as_slice().iter().zip(d) {
+        if wi > 0.0 {
+            let e = di - target;
+            s.add((wi * e) * (0.5 * e));
+        }
+    }
+    s.value()
 }
 
 /// The discriminator's loss `L_D(D) = ½ E_p (D - b)² + ½ E_q (D - a)²`.
@@ -436,7 +448,10 @@ pub fn optimal_discriminator_loss(
         // Disjoint supports: 0, also when (b - a)² overflows.
         return Ok(0.0);
     }
-    Ok(0.5 * (labels.b - labels.a).powi(2) * sum)
+    // (b - a) ((b - a) sum) / 2: (b - a)² alone overflows for
+    // abs(b - a) > 1.3e154 where a small overlap keeps the value finite.
+    let gap = labels.b - labels.a;
+    Ok(0.5 * gap * (gap * sum))
 }
 
 /// Pearson's chi-squared `chi2(P ‖ Q) = sum_i (P_i - Q_i)² / Q_i` of two
