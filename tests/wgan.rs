@@ -221,6 +221,38 @@ fn d1_critic_objective_and_interpolates() {
 }
 
 #[test]
+fn d1_interpolates_stay_between_their_ends() {
+    use rand::{RngExt, SeedableRng};
+    // t x + (1 - t) x rounded to the ulp above x here (two rounded products).
+    let x = -7.073797891779958;
+    let point = Points::new(vec![vec![x, 1.0]]).unwrap();
+    let x_hat = wgan::interpolates(&point, &point, &[0.4043860793070725]).unwrap();
+    assert_eq!(x_hat.point(0), &[x, 1.0]);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+    let n = 2000;
+    let a: Vec<Vec<f64>> = (0..n)
+        .map(|_| vec![20.0 * rng.random::<f64>() - 10.0])
+        .collect();
+    let mut b: Vec<Vec<f64>> = (0..n)
+        .map(|_| vec![20.0 * rng.random::<f64>() - 10.0])
+        .collect();
+    // Every other pair is a point with itself.
+    for i in (0..n).step_by(2) {
+        b[i] = a[i].clone();
+    }
+    let e: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
+    let (real, fake) = (Points::new(a).unwrap(), Points::new(b).unwrap());
+    let x_hat = wgan::interpolates(&real, &fake, &e).unwrap();
+    for i in 0..n {
+        let (lo, hi) = (
+            real.point(i)[0].min(fake.point(i)[0]),
+            real.point(i)[0].max(fake.point(i)[0]),
+        );
+        assert!((lo..=hi).contains(&x_hat.point(i)[0]), "pair {i}");
+    }
+}
+
+#[test]
 fn d1_clipping_bounds_every_parameter_and_the_lipschitz_constant() {
     for (widths, c) in [(vec![1, 16, 1], 0.05), (vec![2, 8, 8, 1], 0.3)] {
         let mut critic = Critic::new(&widths, Activation::Tanh, 9).unwrap();

@@ -143,10 +143,22 @@ pub fn interpolates(real: &Points, fake: &Points, e: &[f64]) -> Result<Points> {
     Points::from_flat(real.len(), dim, data)
 }
 
-/// `t x + (1 - t) y`, exact at both ends; stays between `x` and `y`.
+/// `t x + (1 - t) y`, exact at both ends; stays between `x` and `y` (the
+/// two rounded products can leave that interval by an ulp, for `x = y` in
+/// about 1% of draws, so the result is brought back into it; comparisons
+/// rather than `clamp`, which would panic on a NaN bound, and a NaN passes
+/// through).
 #[inline]
 pub(crate) fn interpolate(x: f64, y: f64, t: f64) -> f64 {
-    t * x + (1.0 - t) * y
+    let (low, high) = (x.min(y), x.max(y));
+    let value = t * x + (1.0 - t) * y;
+    if value < low {
+        low
+    } else if value > high {
+        high
+    } else {
+        value
+    }
 }
 
 /// `lambda (||g|| - 1)^2` for an input gradient `g` (Euclidean norm, computed
