@@ -7,7 +7,10 @@ mod common;
 use common::binary::{TempFile, binary};
 use gan_theory::claims;
 use gan_theory::report::figures;
+use gan_theory::report::plot::{self, Panel, Series, Style};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// A fresh directory under the temp directory, removed when dropped.
 struct TempDir(PathBuf);
@@ -162,5 +165,91 @@ fn readme_shows_every_figure_and_links_it_from_its_claims() {
                 "README's row for {claim} does not link {path}"
             );
         }
+    }
+}
+
+/// Runs `render` on another thread and fails if it does not return within
+/// `LIVENESS_LIMIT`: a guard against plotters' endless loop on an infinite
+/// axis, not a speed test (a correct call returns in milliseconds).
+fn render_or_hang(panel: Panel) -> Result<String, String> {
+    /// Far above any correct render (a few ms), far below a CI timeout.
+    const LIVENESS_LIMIT: Duration = Duration::from_secs(60);
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = send.send(plot::render("edge case", &[panel], 1, 1));
+    });
+    receive
+        .recv_timeout(LIVENESS_LIMIT)
+        .expect("render did not return (or panicked)")
+}
+
+fn line(points: Vec<(f64, f64)>) -> Series {
+    Series::new("data", points, Style::Line, 0)
+}
+
+/// Degenerate data draw an empty or flat panel, never a NaN coordinate.
+#[test]
+fn plot_degenerate_data_draws_without_nan() {
+    let nan = f64::NAN;
+    let panels = [
+        Panel::new("empty", "x", "y"),
+        Panel::new("empty series", "x", "y").with(line(vec![])),
+        Panel::new("all not-a-number", "x", "y").with(line(vec![(nan, nan); 3])),
+        Panel::new("one point", "x", "y").with(line(vec![(1.0, 2.0)])),
+        Panel::new("one point, equal scales", "x", "y")
+            .with(line(vec![(1.0, 2.0)]))
+            .equal_scales(),
+        Panel::new("log of non-positive", "x", "y")
+            .log_y()
+            .with(line(vec![(1.0, 0.0), (2.0, -1.0)])),
+        Panel::new("subnormal", "x", "y").with(line(vec![(0.0, 5e-324), (1.0, 1e-323)])),
+        Panel::new("log over 600 decades", "x", "y")
+            .log_y()
+            .with(line(vec![(0.0, 1e-300), (1.0, 1e300)])),
+    ];
+    for panel in panels {
+        let title = panel.title.clone();
+        let svg = render_or_hang(panel).unwrap_or_else(|e| panic!("{title}: {e}"));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{title}");
+    }
+}
+
+/// Axes plotters cannot draw (infinite width, empty or backward fixed
+/// ranges, a log axis fixed to non-positive values) are refused with a
+/// message naming the panel; they used to hang the report (endless loop in
+/// plotters' tick search) or panic.
+#[test]
+fn plot_undrawable_axes_are_refused_not_hung() {
+    let data = || line(vec![(0.0, 1.0), (1.0, 2.0)]);
+    let panels = [
+        Panel::new("span above f64::MAX", "x", "y")
+            .with(line(vec![(-1e308, -1e308), (1e308, 1e308)])),
+        Panel::new("span of 2 f64::MAX", "x", "y").with(Series::new(
+            "p",
+            vec![(-f64::MAX, 0.0), (f64::MAX, 1.0)],
+            Style::Points,
+            0,
+        )),
+        Panel::new("huge, equal scales", "x", "y")
+            .with(line(vec![(-1e308, -1e308), (1e308, 1e308)]))
+            .equal_scales(),
+        Panel::new("log axis fixed below 0", "x", "y")
+            .log_y()
+            .y_range(-1.0, 0.0)
+            .with(data()),
+        Panel::new("empty x range", "x", "y")
+            .x_range(1.0, 1.0)
+            .with(data()),
+        Panel::new("backward x range", "x", "y")
+            .x_range(1.0, 0.0)
+            .with(data()),
+        Panel::new("NaN x range", "x", "y")
+            .x_range(f64::NAN, 1.0)
+            .with(data()),
+    ];
+    for panel in panels {
+        let title = panel.title.clone();
+        let error = render_or_hang(panel).expect_err(&title);
+        assert!(error.contains(&title), "{error}");
     }
 }

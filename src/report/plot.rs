@@ -20,6 +20,14 @@ const LEGEND_FONT: u32 = 26;
 const LINE_WIDTH: u32 = 4;
 /// Length in pixels of a series' sample line in the legend.
 const LEGEND_SAMPLE: i32 = 40;
+/// Dash and gap lengths in pixels of a dashed series.
+const DASH: (u32, u32) = (16, 10);
+/// Dash and gap lengths in pixels of a dotted series.
+const DOT: (u32, u32) = (4, 8);
+/// Dash and gap lengths in pixels of a reference line.
+const REFERENCE_DASH: (u32, u32) = (6, 8);
+/// Radius in pixels of a marker of a point series.
+const MARKER_RADIUS: i32 = 6;
 
 /// The colours of series 0, 1, 2, ...: distinguishable, also in greyscale print.
 const PALETTE: [RGBColor; 6] = [
@@ -261,8 +269,10 @@ impl Panel {
 /// Renders `panels` on a `rows` x `cols` grid under one `title`, as an SVG document.
 ///
 /// # Errors
-/// A message when plotters fails (it does not on an in-memory string in practice)
-/// or when the grid has fewer cells than panels.
+/// A message when plotters fails (it does not on an in-memory string in practice),
+/// when the grid has fewer cells than panels, or when a panel's axis cannot be
+/// drawn: a fixed range that is not finite and increasing (on a log axis, not
+/// positive), or data spread wider than `f64::MAX`.
 pub fn render(title: &str, panels: &[Panel], rows: usize, cols: usize) -> Result<String, String> {
     if rows * cols < panels.len() {
         return Err(format!(
@@ -295,6 +305,9 @@ fn draw_panel(
     } else {
         panel.ranges()
     };
+    // plotters loops forever or panics on an axis of infinite or zero width.
+    let (x0, x1) = drawable(panel, "x", (x0, x1))?;
+    let (y0, y1) = drawable(panel, "y", (y0, y1))?;
     let mut chart = chart_builder(panel, area)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(text)?;
@@ -329,29 +342,43 @@ fn draw_panel(
                 .draw_series(LineSeries::new(points, style))
                 .map_err(text)?,
             Style::Dashed => chart
-                .draw_series(DashedLineSeries::new(points, 16, 10, style))
+                .draw_series(DashedLineSeries::new(points, DASH.0, DASH.1, style))
                 .map_err(text)?,
             Style::Dotted => chart
-                .draw_series(DashedLineSeries::new(points, 4, 8, style))
+                .draw_series(DashedLineSeries::new(points, DOT.0, DOT.1, style))
                 .map_err(text)?,
             Style::Points => chart
                 .draw_series(
                     points
                         .into_iter()
-                        .map(|p| Circle::new(p, 6, colour.filled())),
+                        .map(|p| Circle::new(p, MARKER_RADIUS, colour.filled())),
                 )
                 .map_err(text)?,
         };
         if !s.name.is_empty() {
+            // The legend's sample is drawn as the series is: solid, dashed,
+            // dotted, or one marker.
             let entry = legend.label(s.name.as_str());
-            if s.style == Style::Dotted {
-                entry.legend(move |(x, y)| {
-                    DashedPathElement::new(vec![(x, y), (x + LEGEND_SAMPLE, y)], 4, 8, style)
-                });
-            } else {
-                entry.legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + LEGEND_SAMPLE, y)], style)
-                });
+            let sample = move |x: i32, y: i32| vec![(x, y), (x + LEGEND_SAMPLE, y)];
+            match s.style {
+                Style::Line => {
+                    entry.legend(move |(x, y)| PathElement::new(sample(x, y), style));
+                }
+                Style::Dashed => {
+                    entry.legend(move |(x, y)| {
+                        DashedPathElement::new(sample(x, y), DASH.0, DASH.1, style)
+                    });
+                }
+                Style::Dotted => {
+                    entry.legend(move |(x, y)| {
+                        DashedPathElement::new(sample(x, y), DOT.0, DOT.1, style)
+                    });
+                }
+                Style::Points => {
+                    entry.legend(move |(x, y)| {
+                        Circle::new((x + LEGEND_SAMPLE / 2, y), MARKER_RADIUS, colour.filled())
+                    });
+                }
             }
         }
     }
@@ -365,11 +392,21 @@ fn draw_panel(
             Reference::Vertical { name, value } => (name, vec![(*value, y0), (*value, y1)]),
         };
         chart
-            .draw_series(DashedLineSeries::new(segment, 6, 8, reference_style))
+            .draw_series(DashedLineSeries::new(
+                segment,
+                REFERENCE_DASH.0,
+                REFERENCE_DASH.1,
+                reference_style,
+            ))
             .map_err(text)?
             .label(name.as_str())
             .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + LEGEND_SAMPLE, y)], reference_style)
+                DashedPathElement::new(
+                    vec![(x, y), (x + LEGEND_SAMPLE, y)],
+                    REFERENCE_DASH.0,
+                    REFERENCE_DASH.1,
+                    reference_style,
+                )
             });
     }
     // A panel whose series are all unnamed has no legend (not an empty box).
@@ -392,6 +429,26 @@ fn draw_panel(
         .draw()
         .map_err(text)?;
     Ok(())
+}
+
+/// `range` if an axis can be drawn over it: finite ends, `low < high`, and
+/// a finite width (data spread over more than `f64::MAX`, a fixed range
+/// given backwards or empty, or a log axis whose fixed range is not
+/// positive cannot).
+fn drawable(panel: &Panel, axis: &str, (low, high): (f64, f64)) -> Result<(f64, f64), String> {
+    if low.is_finite() && high.is_finite() && low < high && (high - low).is_finite() {
+        Ok((low, high))
+    } else {
+        Err(format!(
+            "panel \"{}\": the {axis} axis cannot span [{low:e}, {high:e}]{}",
+            panel.title,
+            if panel.log_y && axis == "y" {
+                " (log10 of y)"
+            } else {
+                ""
+            }
+        ))
+    }
 }
 
 /// The layout every panel shares: caption, margins, label areas.
