@@ -253,3 +253,31 @@ fn plot_undrawable_axes_are_refused_not_hung() {
         assert!(error.contains(&title), "{error}");
     }
 }
+
+/// A report path with a control character is named escaped, so the refusal
+/// stays one line (as for every other file name the CLI reports).
+#[test]
+fn report_path_with_control_characters_is_refused_on_one_line() {
+    let file = TempFile::new("report", "bad\nname", "x");
+    let output = verify_into(file.path(), "2014");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.matches('\n').count(), 1, "{stderr:?}");
+    assert!(stderr.contains(r"bad\nname"), "{stderr:?}");
+}
+
+/// `--help` says which exit status a failed claim or figure gives.
+#[test]
+fn verify_help_documents_the_exit_status() {
+    for args in [&["--help"][..], &["verify", "--help"]] {
+        let output = binary().args(args).output().expect("cannot run gan-theory");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            help.contains(
+                "Exit status of verify: 0 when every claim passed and every figure was drawn"
+            ),
+            "{args:?}: {help}"
+        );
+        assert!(help.contains("a figure could not be drawn"), "{args:?}");
+    }
+}

@@ -150,6 +150,11 @@ struct DivergenceArgs {
 }
 
 #[derive(Args)]
+#[command(
+    after_help = "Exit status of verify: 0 when every claim passed and every figure was drawn; \
+    1 when a claim failed or a figure could not be drawn (the report is still written, \
+    naming what failed); 2 on a usage error or a report directory that cannot be written."
+)]
 struct VerifyArgs {
     /// Print a JSON array with one object per measurement instead of a table.
     #[arg(long)]
@@ -938,8 +943,15 @@ fn run_verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, Failu
     let written = if args.no_report {
         None
     } else {
-        let written = report::write(&args.out, &context, &outcomes, &drawn)
-            .map_err(|e| Failure::Input(format!("cannot write the report: {e}")))?;
+        let written = report::write(&args.out, &context, &outcomes, &drawn).map_err(|e| {
+            // The path is the user's: its control characters stay escaped
+            // so that the refusal is one line.
+            let message = e.to_string();
+            Failure::Input(format!(
+                "cannot write the report: {}",
+                escape_controls(&message)
+            ))
+        })?;
         Some(written)
     };
     let figure_failures: Vec<String> = drawn
@@ -971,7 +983,7 @@ fn run_verify(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, Failu
                 writeln!(
                     out,
                     "report: {} ({} figures)",
-                    w.page.display(),
+                    escape_controls(&w.page.display().to_string()),
                     w.figures.len()
                 )?;
             }

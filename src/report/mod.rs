@@ -166,6 +166,21 @@ fn relative(from: &Path, to: &Path) -> PathBuf {
     path
 }
 
+/// A path as a Markdown link destination: every byte outside the URL's
+/// unreserved characters and `/` percent-encoded, so that a crate checked out
+/// under a directory with spaces or parentheses still gives working links.
+fn link_path(path: &str) -> String {
+    let mut encoded = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            let _ = write!(encoded, "%{byte:02X}");
+        }
+    }
+    encoded
+}
+
 /// Text safe inside a Markdown table cell.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -208,6 +223,7 @@ fn page_text(
     outcomes: &[Outcome],
     drawn: &[Drawn],
 ) -> String {
+    let proof_prefix = link_path(proof_prefix);
     let mut s = String::new();
     let passed = outcomes.iter().filter(|o| o.passed).count();
     let _ = writeln!(s, "# gan-theory verification report\n");
@@ -248,7 +264,7 @@ fn page_text(
             anchor = o.id.to_lowercase(),
             statement = cell(o.claim),
             prefix = proof_prefix,
-            proof = o.proof,
+            proof = link_path(o.proof),
             figures = figure_links.join(", "),
         );
     }
@@ -259,7 +275,7 @@ fn page_text(
         let _ = writeln!(s, "### Figure {}. {}\n", k + 1, f.title);
         match &d.svg {
             Ok(_) => {
-                let _ = writeln!(s, "![{}](figures/{})\n", f.title, f.file);
+                let _ = writeln!(s, "![{}](figures/{})\n", f.title, link_path(f.file));
             }
             Err(e) => {
                 let _ = writeln!(s, "**Not drawn**: {}\n", cell(&e.to_string()));
@@ -271,7 +287,13 @@ fn page_text(
     for o in outcomes {
         let _ = writeln!(s, "<a id=\"{}\"></a>\n", o.id.to_lowercase());
         let _ = writeln!(s, "### {}: {}\n", o.id, o.claim);
-        let _ = writeln!(s, "Proof: [{}]({}/{}).\n", o.proof, proof_prefix, o.proof);
+        let _ = writeln!(
+            s,
+            "Proof: [{}]({}/{}).\n",
+            o.proof,
+            proof_prefix,
+            link_path(o.proof)
+        );
         if let Some(e) = &o.error {
             let _ = writeln!(s, "The check stopped: {}\n", cell(e));
             continue;
@@ -313,6 +335,33 @@ mod tests {
             relative(Path::new("/a/b/report"), Path::new("/a/b")),
             PathBuf::from("..")
         );
+    }
+
+    /// A crate under a directory with a space or parentheses: the proof
+    /// links must stay one link destination each (a raw space ends it).
+    #[test]
+    fn proof_links_survive_spaces_and_parentheses_in_the_crate_path() {
+        let outcome = Outcome {
+            id: "A1",
+            claim: "a claim",
+            proof: "proofs/A1-value-function.md",
+            measurements: Vec::new(),
+            error: None,
+            passed: true,
+        };
+        let page = page_text(
+            "../My Projects/gan (copy)",
+            &Context { seed: 1 },
+            &[outcome],
+            &[],
+        );
+        let link = "(../My%20Projects/gan%20%28copy%29/proofs/A1-value-function.md)";
+        assert!(page.contains(&format!("[proof]{link}")), "{page}");
+        assert!(
+            page.contains(&format!("[proofs/A1-value-function.md]{link}")),
+            "{page}"
+        );
+        assert!(!page.contains("My Projects"), "{page}");
     }
 
     #[test]
