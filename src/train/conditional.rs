@@ -76,7 +76,9 @@ impl AscentSettings {
         // step down lowers every product, so this ends within a few ulps.
         let mut step = 4.0 / largest;
         while coordinate_weights().any(|(w, mass)| step * w * mass > 4.0) {
-            step = step.next_down();
+            // The next f64 below the positive, finite step (`next_down`
+            // needs Rust 1.86, above the crate's MSRV).
+            step = f64::from_bits(step.to_bits() - 1);
         }
         Self { step, steps }
     }
