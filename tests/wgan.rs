@@ -435,6 +435,29 @@ fn d1_two_values_at_one_point_have_no_finite_lipschitz_constant() {
     );
 }
 
+#[test]
+fn d1_a_nearly_constant_critic_does_not_certify_above_w1() {
+    // The stored masses 0.1 + 0.9 and 0.3 + 0.7 sum to 1 + 2.8e-17 and
+    // 1 - 5.6e-17. A critic 1 + [0, eps] has K = eps on points 0, 1; taking
+    // E_p f - E_q f at the level 1 turned that difference of totals into an
+    // objective of eps, and a certificate of 1 against W1 = 0.2.
+    let points = [0.0, 1.0];
+    let p = Discrete::new(vec![0.1, 0.9]).unwrap();
+    let q = Discrete::new(vec![0.3, 0.7]).unwrap();
+    let f = [1.0, 1.0 + f64::EPSILON];
+    let w1 = w1_histograms(&points, &p, &q).unwrap();
+    let objective = wgan::critic_objective(&p, &f, &q, &f).unwrap();
+    let k = wgan::lipschitz_on_line(&points, &f).unwrap();
+    assert_eq!(k, f64::EPSILON);
+    let certified = wgan::certified_estimate(objective, k).unwrap();
+    assert!(certified <= w1 + SUM_ROUNDING, "{certified} > {w1}");
+    // A constant critic has objective 0 exactly, whatever the totals.
+    assert_eq!(
+        wgan::critic_objective(&p, &[3.0, 3.0], &q, &[3.0, 3.0]).unwrap(),
+        0.0
+    );
+}
+
 proptest! {
     #![proptest_config(common::config(24))]
 

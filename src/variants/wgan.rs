@@ -53,12 +53,32 @@ use crate::transport::cost::{Metric, Points};
 /// slice twice when `p` and `q` live on the same points). Compensated sums;
 /// points of zero mass are skipped.
 ///
+/// The values are first centred at the midpoint `c` of their range:
+/// `E_p (f - c) - E_q (f - c)` equals `E_p f - E_q f` for masses summing to
+/// 1, and the stored masses' totals, which differ from 1 by rounding, then
+/// multiply only the spread of `f`, not its level. (At the level, a nearly
+/// constant critic, divided by its tiny Lipschitz constant in
+/// [`certified_estimate`], could certify far above W1.) A constant critic
+/// gets exactly 0.
+///
 /// # Errors
 /// [`Error::LengthMismatch`] when a value slice does not match its
 /// distribution; [`Error::NotANumber`] / [`Error::Infinite`] for a bad value
 /// (index within its slice).
 pub fn critic_objective(p: &Discrete, f_p: &[f64], q: &Discrete, f_q: &[f64]) -> Result<f64> {
-    Ok(expectation(p, f_p)? - expectation(q, f_q)?)
+    for (f, dist) in [(f_p, p), (f_q, q)] {
+        check_same_length(f.len(), dist.len())?;
+        check_finite(f)?;
+    }
+    let (low, high) = f_p
+        .iter()
+        .chain(f_q)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    // Halves first: no overflow for values near f64::MAX.
+    let centre = 0.5 * low + 0.5 * high;
+    Ok(expectation(p, f_p, centre)? - expectation(q, f_q, centre)?)
 }
 
 /// `-(E_p f - E_q f)`, the loss the critic descends (without a penalty).
@@ -74,17 +94,17 @@ pub fn critic_loss(p: &Discrete, f_p: &[f64], q: &Discrete, f_q: &[f64]) -> Resu
 /// # Errors
 /// As [`critic_objective`].
 pub fn generator_loss(q: &Discrete, f_q: &[f64]) -> Result<f64> {
-    Ok(-expectation(q, f_q)?)
+    Ok(-expectation(q, f_q, 0.0)?)
 }
 
-/// `E_p f`, compensated, zero masses skipped, after validating `f`.
-fn expectation(p: &Discrete, f: &[f64]) -> Result<f64> {
+/// `E_p (f - centre)`, compensated, zero masses skipped, after validating `f`.
+fn expectation(p: &Discrete, f: &[f64], centre: f64) -> Result<f64> {
     check_same_length(f.len(), p.len())?;
     check_finite(f)?;
     let mut sum = CompensatedSum::new();
     for (&mass, &value) in p.as_slice().iter().zip(f) {
         if mass != 0.0 {
-            sum.add(mass * value);
+            sum.add(mass * (value - centre));
         }
     }
     Ok(sum.value())
