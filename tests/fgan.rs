@@ -482,6 +482,27 @@ fn d5_activated_bound_with_very_negative_outputs_is_never_nan() {
     );
 }
 
+/// Hellinger's `T* = 1 - sqrt(q/p)` is within an ulp of the open end 1 of
+/// its domain when `q/p < 1e-32`; rounded onto 1 it made the bound `-inf`
+/// though `D_f` is finite. Rounded inward, the bound is `D_f` up to
+/// rounding (the entry's error, at most EPS/2, times `p <= 1`, plus
+/// `q f*(1 - EPS/2) = q 2^53`, here 1e-40 x 9e15).
+#[test]
+fn d5_hellinger_t_star_near_the_domain_end_stays_tight() {
+    let row = FDivergence::SquaredHellinger;
+    let p = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let q = Discrete::new(vec![1e-40, 1.0]).unwrap();
+    let t_star = row.optimal_critic(&p, &q).unwrap();
+    assert!(row.in_conjugate_domain(t_star[0]), "{t_star:?}");
+    let d = row.divergence(&p, &q).unwrap();
+    let bound = row.variational_bound(&p, &q, &t_star).unwrap();
+    assert!(
+        relative_gap(bound, d) <= tol::IDENTITY_REL,
+        "{bound} vs {d}"
+    );
+    assert!(bound <= d + tol::IDENTITY_REL * (1.0 + d));
+}
+
 #[test]
 fn d5_gan_row_is_goodfellows_game() {
     let p = Discrete::new(vec![0.1, 0.4, 0.0, 0.5]).unwrap();

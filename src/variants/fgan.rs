@@ -84,6 +84,10 @@ use std::f64::consts::LN_2;
 /// conjugate's domain ends at the true ln 2, just above `LN_2`.
 const LN_2_LOW: f64 = 2.319_046_813_846_299_6e-17;
 
+/// `1 - EPS/2`, the largest `f64` below 1: Hellinger's `T*` where
+/// `1 - sqrt(q/p)` would round onto the open end of its domain.
+const ONE_BELOW: f64 = 1.0 - f64::EPSILON / 2.0;
+
 /// One row of the f-GAN table: a generator function `f` with its derivative,
 /// conjugate, conjugate domain and output activation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -510,7 +514,13 @@ impl FDivergence {
                 FDivergence::Neyman => ((p - q) / p) * ((p + q) / p),
                 FDivergence::SquaredHellinger => {
                     let (sp, sq) = (p.sqrt(), q.sqrt());
-                    (sp - sq) / sp
+                    // 1 - sqrt(q/p) lies in (1 - EPS/2, 1) for q/p below
+                    // about 1e-32 and rounds onto 1, the open end of dom f*
+                    // (f*(1) = +inf, bound -inf); the f64 just below 1 is the
+                    // nearest value inside, and the bound there is D_f up to
+                    // rounding.
+                    let t = (sp - sq) / sp;
+                    if t < 1.0 { t } else { ONE_BELOW }
                 }
                 FDivergence::JensenShannon => {
                     let r = p / q;
@@ -532,12 +542,14 @@ impl FDivergence {
     /// be infinite, which [`Self::variational_bound`] handles).
     ///
     /// Where both masses are positive but `f'(p/q)` exceeds `f64::MAX` in
-    /// size (reverse KL's `-q/p` and Neyman's `1 - (q/p)^2` for a subnormal
-    /// `p`, Pearson's `2 (p - q)/q` for a subnormal `q`), or lies closer to
-    /// the open end of dom f* than an ulp (Hellinger's `1 - sqrt(q/p)` for
-    /// `q/p` below about 1e-32), `T*` is not representable: the entry rounds
-    /// to `-inf` or onto the end, and the bound at the returned vector is
-    /// valid but falls short of `D_f` (it can be `-inf`).
+    /// size (reverse KL's `-q/p` for a subnormal `p`, Neyman's
+    /// `1 - (q/p)^2` for `p` below about `q 7e-155`, Pearson's
+    /// `2 (p - q)/q` for a subnormal `q`), `T*` is not representable: the
+    /// entry rounds to `-inf` or `+inf`, and the bound at the returned
+    /// vector is valid but falls short of `D_f` (it is `-inf`). Where
+    /// `f'(p/q)` lies closer to the open end of dom f* than an ulp
+    /// (Hellinger's `1 - sqrt(q/p)` for `q/p` below about 1e-32), the entry
+    /// is the `f64` just inside, and the bound is tight up to rounding.
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
