@@ -717,3 +717,38 @@ proptest! {
         prop_assert!((theta * gan.theta + psi * gan.psi).abs() <= tolerance);
     }
 }
+
+/// Instance noise so wide that `theta + sigma z` overflows on the
+/// quadrature's nodes (`sigma` near `f64::MAX / 9`, or `theta` near
+/// `f64::MAX`): the field, Jacobian and losses may overflow to ±inf but are
+/// never NaN (they were: `0 · inf` at `psi = 0`, `inf - inf` between the
+/// nodes at `z = ±9`).
+#[test]
+fn e1_instance_noise_wider_than_the_float_range_is_never_nan() {
+    let extremes = [0.0, 1e-300, 0.5, 1e10, 1e300, f64::MAX];
+    for sigma in [1.0, 1e300, 1e307, f64::MAX] {
+        let method = Method::instance_noise(sigma).unwrap();
+        for &theta in &extremes {
+            for &psi in &extremes {
+                for at in [
+                    Point::new(theta, psi),
+                    Point::new(-theta, psi),
+                    Point::new(theta, -psi),
+                ] {
+                    let v = method.vector_field(at);
+                    assert!(
+                        !v.theta.is_nan() && !v.psi.is_nan(),
+                        "sigma {sigma:e} {at:?}: {v:?}"
+                    );
+                    let j = method.jacobian(at);
+                    assert!(!j.iter().any(|x| x.is_nan()), "sigma {sigma:e} {at:?}: {j}");
+                    let l = method.losses(at);
+                    assert!(
+                        !l.generator.is_nan() && !l.discriminator.is_nan(),
+                        "sigma {sigma:e} {at:?}: {l:?}"
+                    );
+                }
+            }
+        }
+    }
+}

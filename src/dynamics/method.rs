@@ -452,7 +452,8 @@ impl Method {
             Method::InstanceNoise { sigma } => {
                 let m = noise::NoiseMoments::at(theta, psi, sigma.get());
                 let g = m.generated;
-                let cross = g.f1 + psi * g.x_f2;
+                // times: psi = 0 against an overflowed E x f'' is 0.
+                let cross = g.f1 + times(psi, g.x_f2);
                 Matrix2::new(
                     -times(g.f2, psi * psi),
                     -cross,

@@ -152,24 +152,30 @@ fn moments(centre: f64, psi: f64, sigma: f64) -> Moments {
         for &(node, weight) in rule {
             let z = mid + half * node;
             let density = weight * half * normal * (-0.5 * z * z).exp();
+            // x may overflow to ±inf when sigma or the centre is near
+            // f64::MAX; psi x, not psi c + psi sigma z, so that w is ±inf
+            // there (where f', f'' are 0 or 1), and 0 when psi = 0.
             let x = centre + sigma * z;
-            // psi x, not psi c + psi sigma z: a product of finite numbers is
-            // never NaN (it may overflow to ±inf, where f', f'' are 0 or 1).
-            let w = psi * x;
+            let w = times(psi, x);
             let (d1, d2) = (gan_f1(w), gan_f2(w));
-            let terms = [gan_f(w), d1, x * d1, d2, x * d2, times(x * x, d2)];
+            // f, f'' <= 0 and x^2 f'' <= 0 at every node: their sums cannot
+            // meet inf - inf. The first moments take z, not x, for the same
+            // reason (x f' changes sign with x).
+            let terms = [gan_f(w), d1, z * d1, d2, z * d2, times(x * x, d2)];
             for (sum, term) in sums.iter_mut().zip(terms) {
                 sum.add(density * term);
             }
         }
     }
-    let [f, f1, x_f1, f2, x_f2, xx_f2] = sums.map(|s| s.value());
+    let [f, f1, z_f1, f2, z_f2, xx_f2] = sums.map(|s| s.value());
+    // E x g = c E g + sigma E z g: each product is finite (|E g| <= 1,
+    // |E z g| <= E|z| < 1), so the sum is finite or ±inf, never NaN.
     Moments {
         f,
         f1,
-        x_f1,
+        x_f1: centre * f1 + sigma * z_f1,
         f2,
-        x_f2,
+        x_f2: centre * f2 + sigma * z_f2,
         xx_f2,
     }
 }
