@@ -199,10 +199,15 @@ impl Critic {
     /// rescaled by exact powers of two, so no square or product underflows or
     /// overflows on the way: the bound is `+inf` only when it exceeds
     /// `f64::MAX`, at least `f64::MIN_POSITIVE` when it is not 0, and 0
-    /// exactly when some layer's weights are all 0 (then `f` is constant).
+    /// exactly when some layer's weights are all 0 (then `f` is constant);
+    /// `+inf` when a parameter written through [`Critic::params_mut`] is not
+    /// finite.
     pub fn lipschitz_bound(&self) -> f64 {
         let widths = self.net.widths();
         let params = self.params();
+        if params.iter().any(|w| !w.is_finite()) {
+            return f64::INFINITY;
+        }
         let mut frobenius = Scaled::ONE;
         let mut terms = 0.0;
         // v = |W_L|^T 1, then |W_l|^T v going down; the true vector is v 2^v_exponent.

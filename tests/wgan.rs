@@ -373,6 +373,13 @@ fn d1_lipschitz_bound_holds_for_tiny_and_huge_weights() {
     let mut critic = Critic::new(&[2, 5, 1], Activation::Tanh, 3).unwrap();
     critic.zero_output_layer();
     assert_eq!(critic.lipschitz_bound(), 0.0);
+    // A NaN written into the parameters gives no bound (it gave 0 once the
+    // layers were rescaled, as max() skips NaN).
+    for bad in [f64::NAN, f64::INFINITY] {
+        let mut critic = Critic::new(&[2, 5, 1], Activation::Tanh, 3).unwrap();
+        critic.params_mut().iter_mut().for_each(|w| *w = bad);
+        assert_eq!(critic.lipschitz_bound(), f64::INFINITY);
+    }
 }
 
 #[test]
