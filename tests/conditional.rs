@@ -273,6 +273,32 @@ fn d4_largest_safe_step_keeps_every_coordinate_bounded() {
     assert!(step <= unrounded && step >= unrounded * (1.0 - 4.0 * tol::EPS));
 }
 
+/// With `p = q` at a coordinate, the start `l_0 = 0 = l*` and the largest
+/// safe step (`c = step w (a + b) = 4`), the contraction factor is
+/// `1 - c sigmoid'(0) = 0`: the bound at t = 0 is the start's error, 0, and
+/// must not be `0 x ln 0` = NaN (which the run's record then silently
+/// dropped from its maximum).
+#[test]
+fn d4_error_bound_at_the_start_is_never_nan() {
+    assert_eq!(d_error_bound(1.0, 0.5, 0.5, 4.0, 0, 0.0), Some(0.0));
+    assert_eq!(d_error_bound(1.0, 0.5, 0.5, 4.0, 1, 0.0), Some(0.0));
+    let half = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let g = ConditionalGame::new(
+        Discrete::new(vec![1.0]).unwrap(),
+        vec![half.clone()],
+        vec![half],
+    )
+    .unwrap();
+    let settings = AscentSettings::largest_safe_step(&g, 3);
+    assert_eq!(settings.step, 4.0);
+    let run = ascend(&g, &zero_start(&g), settings).unwrap();
+    for r in &run.history {
+        // Finite: every coordinate entered the maximum (none was NaN).
+        assert!(r.max_excess_over_bound.is_finite(), "{r:?}");
+        assert!(r.max_excess_over_bound <= D_ROUNDING, "{r:?}");
+    }
+}
+
 /// A one-sided coordinate converges only as O(1/t), so a target of 0 is
 /// never met: the count must be the cap, also for caps above 2^63 (the
 /// doubling search used to wrap round to 0 and never end).

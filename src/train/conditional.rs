@@ -142,7 +142,15 @@ pub fn d_error_bound(weight: f64, a: f64, b: f64, step: f64, t: usize, start: f6
         let target = a.ln() - b.ln();
         let radius = start.abs().max(target.abs());
         let kappa = c * sigmoid_slope(radius);
-        let logit_error = (start - target).abs() * (t * (-kappa).ln_1p()).exp();
+        // (1 - kappa)^t through ln_1p (accurate for tiny kappa); at t = 0 the
+        // factor is 1 also when kappa = 1 (c = 4 at l = l* = 0), where
+        // 0 x ln 0 would be NaN.
+        let factor = if t == 0.0 {
+            1.0
+        } else {
+            (t * (-kappa).ln_1p()).exp()
+        };
+        let logit_error = (start - target).abs() * factor;
         return Some(0.25 * logit_error);
     }
     // One-sided: towards D* = 1 (b = 0) or D* = 0 (a = 0).
