@@ -277,11 +277,16 @@ fn d4_largest_safe_step_keeps_every_coordinate_bounded() {
 /// safe step (`c = step w (a + b) = 4`), the contraction factor is
 /// `1 - c sigmoid'(0) = 0`: the bound at t = 0 is the start's error, 0, and
 /// must not be `0 x ln 0` = NaN (which the run's record then silently
-/// dropped from its maximum).
+/// dropped from its maximum). Nor may a one-sided bound from a start logit
+/// beyond 709.78, where `e^l0` overflows.
 #[test]
 fn d4_error_bound_at_the_start_is_never_nan() {
     assert_eq!(d_error_bound(1.0, 0.5, 0.5, 4.0, 0, 0.0), Some(0.0));
     assert_eq!(d_error_bound(1.0, 0.5, 0.5, 4.0, 1, 0.0), Some(0.0));
+    // One-sided, from a start logit already far on the right side: e^800
+    // overflows, and the bound 1/(1 + e^800 + ...) is 0, not inf/inf = NaN.
+    assert_eq!(d_error_bound(1.0, 1.0, 0.0, 1.0, 5, 800.0), Some(0.0));
+    assert_eq!(d_error_bound(1.0, 0.0, 1.0, 1.0, 5, -800.0), Some(0.0));
     let half = Discrete::new(vec![0.5, 0.5]).unwrap();
     let g = ConditionalGame::new(
         Discrete::new(vec![1.0]).unwrap(),

@@ -154,13 +154,12 @@ pub fn d_error_bound(weight: f64, a: f64, b: f64, step: f64, t: usize, start: f6
         return Some(0.25 * logit_error);
     }
     // One-sided: towards D* = 1 (b = 0) or D* = 0 (a = 0).
-    let (mass, s0) = if b == 0.0 {
-        (a, start.exp())
-    } else {
-        (b, (-start).exp())
-    };
+    let (mass, towards) = if b == 0.0 { (a, start) } else { (b, -start) };
+    let s0 = towards.exp();
     let c = step * weight * mass;
-    let growth = s0 / (1.0 + s0);
+    // s0 / (1 + s0) as sigmoid: s0 overflows for a start logit above 709.78
+    // (inf / inf = NaN), where the bound is 1 / (1 + inf) = 0.
+    let growth = sigmoid(towards);
     Some(1.0 / (1.0 + s0 + t * c * growth))
 }
 
