@@ -46,6 +46,21 @@ const SEPARABLE_ROUNDING: f64 = 16.0 * EPS * 12.0;
 /// about 10 EPS * 36 * 2 = 1.6e-13 in all; 2e-12 leaves margin.
 const LINEAR_ROUNDING: f64 = 2e-12;
 
+/// After 2000 steps of factor at most 0.4 the exact error `4 x 0.4^2000` is
+/// 0 in f64; what remains is the rounding at the fixed point, a few ulps of
+/// `|D*| + max(|a|, |b|) <= 2` (about 1e-15). 1e-12 leaves margin, and is
+/// far below any error a wrong factor would leave.
+const CONVERGED_ERROR: f64 = 1e-12;
+
+/// The generator test's floor for T after 2000 mirror steps on its fixed
+/// instance: T is observed to reach the rounding level (about 1e-28 of its
+/// start, proved only to first order); 1e-12 says the run converged.
+const OBSERVED_T_FLOOR: f64 = 1e-12;
+
+/// A value of the extreme-label test, 2e100, formed by a couple of products
+/// and a compensated sum of two terms: a few ulps, 8 allowed.
+const EXTREME_LABELS_REL: f64 = 8.0 * EPS;
+
 fn labels() -> impl Strategy<Value = LsganLabels> {
     (-3.0f64..3.0, -3.0f64..3.0, -3.0f64..3.0)
         .prop_filter("a != b", |(a, b, _)| a != b)
@@ -264,7 +279,7 @@ fn d2_losses_are_finite_where_their_values_are() {
     let at_d_star = discriminator_loss(&labels, &p, &q, &d).unwrap();
     for value in [min_loss, at_d_star] {
         assert!(
-            (value - expected).abs() <= 8.0 * EPS * expected,
+            (value - expected).abs() <= EXTREME_LABELS_REL * expected,
             "{min_loss}, {at_d_star}"
         );
     }
@@ -513,9 +528,9 @@ fn d2_trained_discriminator_reaches_d_star() {
             "t = {t}: {err} vs {predicted}"
         );
         // The largest starting error is 4 (at the last point, D* = -1).
-        assert!(*err <= slowest.powi(t as i32) * 4.0 + 1e-15);
+        assert!(*err <= slowest.powi(t as i32) * 4.0 + lsgan_iterate_tolerance(&labels, &start, t));
     }
-    assert!(*run.max_error.last().unwrap() <= 1e-12);
+    assert!(*run.max_error.last().unwrap() <= CONVERGED_ERROR);
     let loss_end = *run.loss.last().unwrap();
     let best = optimal_discriminator_loss(&labels, &p, &q).unwrap();
     assert!(tol::close(loss_end, best), "{loss_end} vs {best}");
@@ -540,7 +555,7 @@ fn d2_generator_against_best_response_descends_with_binary_labels() {
     for w in run.divergence.windows(2) {
         assert!(w[1] <= w[0] + tol::IDENTITY_ABS, "{} then {}", w[0], w[1]);
     }
-    assert!(*run.divergence.last().unwrap() <= 1e-12);
+    assert!(*run.divergence.last().unwrap() <= OBSERVED_T_FLOOR);
     for (t, v) in run.divergence.iter().zip(&run.objective) {
         assert!(tol::close(*v, 0.25 + 0.25 * t));
     }
