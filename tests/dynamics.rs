@@ -752,3 +752,33 @@ fn e1_instance_noise_wider_than_the_float_range_is_never_nan() {
         }
     }
 }
+
+/// Penalty weights near the top of the float range: the eigenvalues at the
+/// equilibrium are finite and negative (about `-gamma` and `-k / gamma`,
+/// `k = f'(0)^2` for R1, 1 for WGAN-GP), from the closed form and from the
+/// matrix; squaring `gamma` used to overflow and give `+inf` (an unstable
+/// eigenvalue) and `-inf`.
+#[test]
+fn e1_huge_penalty_eigenvalues_do_not_overflow() {
+    /// Both routes round a handful of operations on exactly scaled numbers.
+    const RELATIVE: f64 = 8.0 * EPS;
+    for gamma in [1e160, 1e300, f64::MAX / 2.0] {
+        for (method, k) in [
+            (Method::r1(gamma).unwrap(), 0.25),
+            (Method::wgan_gp(gamma).unwrap(), 1.0),
+        ] {
+            let expected = [-k / gamma, -gamma];
+            for (route, [hi, lo]) in [
+                ("closed form", method.closed_form_eigenvalues()),
+                ("matrix", eigenvalues(&method.equilibrium_jacobian())),
+            ] {
+                for (z, e) in [(hi, expected[0]), (lo, expected[1])] {
+                    assert!(
+                        z.im == 0.0 && ((z.re - e) / e).abs() <= RELATIVE,
+                        "{method} {route}: {z} vs {e:e}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -22,18 +22,43 @@ use nalgebra::{Complex, Matrix2};
 /// assert_eq!((a.re, a.im, b.re, b.im), (0.0, 0.5, 0.0, -0.5));
 /// ```
 pub fn eigenvalues(m: &Matrix2<f64>) -> [Complex<f64>; 2] {
-    let (p, q, r, s) = (m[(0, 0)], m[(0, 1)], m[(1, 0)], m[(1, 1)]);
+    // Divided by a power of two near the largest entry (exact), so that the
+    // squares below cannot overflow for entries near f64::MAX.
+    let largest = m.abs().max();
+    let unit = if largest > 0.0 && largest.is_finite() {
+        largest.log2().floor().exp2()
+    } else {
+        1.0
+    };
+    let (p, q, r, s) = (
+        m[(0, 0)] / unit,
+        m[(0, 1)] / unit,
+        m[(1, 0)] / unit,
+        m[(1, 1)] / unit,
+    );
     let centre = 0.5 * (p + s);
     let half_gap = 0.5 * (p - s);
     let d = half_gap * half_gap + q * r;
     if d < 0.0 {
-        let im = (-d).sqrt();
-        [Complex::new(centre, im), Complex::new(centre, -im)]
+        let im = (-d).sqrt() * unit;
+        [
+            Complex::new(centre * unit, im),
+            Complex::new(centre * unit, -im),
+        ]
     } else {
         let root = d.sqrt();
         let big = centre + root.copysign(centre);
-        let det = p * s - q * r;
-        let small = if big == 0.0 { 0.0 } else { det / big };
+        // The small root is det / big, with det in the original units
+        // unless it overflows there (the scaled q r can underflow when the
+        // entries differ by more than the float range's square root).
+        let det = m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)];
+        let (small, big) = if big == 0.0 {
+            (0.0, 0.0)
+        } else if det.is_finite() {
+            (det / (big * unit), big * unit)
+        } else {
+            ((p * s - q * r) / big * unit, big * unit)
+        };
         let (hi, lo) = if big >= small {
             (big, small)
         } else {

@@ -494,30 +494,20 @@ impl Method {
     /// `-gamma/2 ± sqrt(gamma^2/4 - a^2)`; consensus `-gamma a^2 ± i a`.
     pub fn closed_form_eigenvalues(&self) -> [Complex<f64>; 2] {
         let a = GAN_F1_AT_0;
-        let (centre, discriminant) = match *self {
-            Method::Gan | Method::NonSaturating => (0.0, -a * a),
-            Method::Wgan { .. } => (0.0, -1.0),
-            Method::WganGp { gamma, .. } => {
-                let g = gamma.get();
-                (-g / 2.0, g * g / 4.0 - 1.0)
+        // Each pair is centre ± sqrt(centre^2 - product), the roots of
+        // lambda^2 - 2 centre lambda + product (consensus: centre ± i a).
+        let (centre, product) = match *self {
+            Method::Gan | Method::NonSaturating => (0.0, a * a),
+            Method::Wgan { .. } => (0.0, 1.0),
+            Method::WganGp { gamma, .. } => (-gamma.get() / 2.0, 1.0),
+            Method::InstanceNoise { sigma } => (GAN_F2_AT_0 * sigma.get() * sigma.get(), a * a),
+            Method::R1 { gamma } | Method::R2 { gamma } => (-gamma.get() / 2.0, a * a),
+            Method::Consensus { gamma } => {
+                let centre = -gamma.get() * a * a;
+                return [Complex::new(centre, a), Complex::new(centre, -a)];
             }
-            Method::InstanceNoise { sigma } => {
-                let bs2 = GAN_F2_AT_0 * sigma.get() * sigma.get();
-                (bs2, bs2 * bs2 - a * a)
-            }
-            Method::R1 { gamma } | Method::R2 { gamma } => {
-                let g = gamma.get();
-                (-g / 2.0, g * g / 4.0 - a * a)
-            }
-            Method::Consensus { gamma } => (-gamma.get() * a * a, -a * a),
         };
-        let root = if discriminant >= 0.0 {
-            Complex::new(discriminant.sqrt(), 0.0)
-        } else {
-            Complex::new(0.0, (-discriminant).sqrt())
-        };
-        let centre = Complex::new(centre, 0.0);
-        [centre + root, centre - root]
+        quadratic_roots(centre, product)
     }
 
     /// The Jacobian of the field at `at` by central differences with step
@@ -570,6 +560,30 @@ impl std::fmt::Display for Method {
             _ => f.write_str(self.name()),
         }
     }
+}
+
+/// The roots of `lambda^2 - 2 centre lambda + product` (`product > 0`),
+/// the one with the larger imaginary part (then real part) first. The
+/// discriminant is formed after dividing by `scale^2`, `scale =
+/// max(|centre|, sqrt(product))`, so that it cannot overflow for huge
+/// penalty weights; a real pair is `centre + sign(centre) sqrt(.)` and
+/// `product` over that, so that the small root does not cancel.
+fn quadratic_roots(centre: f64, product: f64) -> [Complex<f64>; 2] {
+    let scale = centre.abs().max(product.sqrt());
+    let (c, p) = (centre / scale, product / scale / scale);
+    let discriminant = c * c - p;
+    if discriminant < 0.0 {
+        let im = scale * (-discriminant).sqrt();
+        return [Complex::new(centre, im), Complex::new(centre, -im)];
+    }
+    let big = centre + (scale * discriminant.sqrt()).copysign(centre);
+    let small = product / big;
+    let (hi, lo) = if big >= small {
+        (big, small)
+    } else {
+        (small, big)
+    };
+    [Complex::new(hi, 0.0), Complex::new(lo, 0.0)]
 }
 
 /// `sign(x)` with `sign(0) = 0`.
