@@ -165,6 +165,32 @@ fn d5_reference_values_of_f_and_conjugates() {
     }
 }
 
+/// The JS conjugate `-ln(2 - e^t)` is about `t` near 0; formed as
+/// `-ln 2 + (ln 2 - ...)` it lost all relative accuracy there (0 at
+/// t = -1e-20). References to 25 digits (mpmath, 400 digits, with the f64
+/// value of each t), on both sides of the switch at t = 0.4.
+#[test]
+fn d5_js_conjugate_keeps_relative_accuracy_near_zero() {
+    let js = FDivergence::JensenShannon;
+    let references = [
+        (-1e-20, -9.999_999_999_999_999_451_432_715e-21),
+        (1e-10, 1.000_000_000_100_000_036_442_197e-10),
+        (-1e-300, -1.000_000_000_000_000_025_059_092e-300),
+        (-5e-324, -4.940_656_458_412_465_441_765_688e-324),
+        (0.3, 0.430_565_720_567_268_688_743_270_4),
+        (-0.3, -0.230_462_128_530_472_665_979_403_4),
+        (0.4, 0.676_928_807_547_905_545_337_636_4),
+        (0.41, 0.706_876_568_992_703_333_996_993_2),
+    ];
+    for (t, expected) in references {
+        let got = js.conjugate(t);
+        assert!(
+            (got - expected).abs() <= REFERENCE_REL * expected.abs(),
+            "f*({t}) = {got}, expected {expected}"
+        );
+    }
+}
+
 #[test]
 fn d5_conjugates_are_infinite_outside_their_domains() {
     let outside = [

@@ -84,6 +84,11 @@ use std::f64::consts::LN_2;
 /// conjugate's domain ends at the true ln 2, just above `LN_2`.
 const LN_2_LOW: f64 = 2.319_046_813_846_299_6e-17;
 
+/// Where the JS conjugate switches from `-ln_1p(-(e^t - 1))` (below, where
+/// `e^t - 1 <= 1/2`) to the form through `t - ln 2` (near the domain's end,
+/// where the value is at least 0.67 and `-ln 2 + ...` cancels nothing).
+const JS_CONJUGATE_SPLIT: f64 = 0.4;
+
 /// `1 - EPS/2`, the largest `f64` below 1: Hellinger's `T*` where
 /// `1 - sqrt(q/p)` would round onto the open end of its domain.
 const ONE_BELOW: f64 = 1.0 - f64::EPSILON / 2.0;
@@ -362,10 +367,17 @@ impl FDivergence {
             FDivergence::Neyman => 2.0 - 2.0 * (1.0 - t).sqrt(),
             FDivergence::SquaredHellinger => t / (1.0 - t),
             FDivergence::JensenShannon => {
-                // -ln(2 - e^t) = -ln 2 - ln(1 - e^s), s = t - ln 2 < 0, with
-                // s taken against the true ln 2 (two-part constant).
-                let s = (t - LN_2) - LN_2_LOW;
-                -LN_2 + neg_ln_one_minus_exp(s)
+                if t < JS_CONJUGATE_SPLIT {
+                    // -ln(2 - e^t) = -ln(1 - (e^t - 1)): no cancellation
+                    // where the value is near 0 (t near 0), and e^t - 1 <=
+                    // 1/2 keeps ln_1p's argument away from -1.
+                    -(-t.exp_m1()).ln_1p()
+                } else {
+                    // -ln(2 - e^t) = -ln 2 - ln(1 - e^s), s = t - ln 2 < 0,
+                    // with s taken against the true ln 2 (two-part constant).
+                    let s = (t - LN_2) - LN_2_LOW;
+                    -LN_2 + neg_ln_one_minus_exp(s)
+                }
             }
             FDivergence::Gan => neg_ln_one_minus_exp(t),
             FDivergence::TotalVariation => t,
