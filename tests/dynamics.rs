@@ -782,3 +782,23 @@ fn e1_huge_penalty_eigenvalues_do_not_overflow() {
         }
     }
 }
+
+/// Instance noise wide enough that `f''(0) sigma^2` overflows: the closed
+/// form's eigenvalues are `-inf` and `-0` (the true ones are beyond the
+/// float range and about `-a^2 / (|b| sigma^2)`), never NaN.
+#[test]
+fn e1_huge_noise_closed_form_is_never_nan() {
+    for sigma in [1e160, 1e300, f64::MAX] {
+        let [hi, lo] = Method::instance_noise(sigma)
+            .unwrap()
+            .closed_form_eigenvalues();
+        assert!(
+            hi.re <= 0.0 && hi.re.is_finite() && hi.im == 0.0,
+            "{sigma:e}: {hi}"
+        );
+        assert!(
+            lo.re == f64::NEG_INFINITY && lo.im == 0.0,
+            "{sigma:e}: {lo}"
+        );
+    }
+}

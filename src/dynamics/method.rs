@@ -570,6 +570,14 @@ impl std::fmt::Display for Method {
 /// `product` over that, so that the small root does not cancel.
 fn quadratic_roots(centre: f64, product: f64) -> [Complex<f64>; 2] {
     let scale = centre.abs().max(product.sqrt());
+    if scale.is_infinite() {
+        // centre overflowed (instance noise with sigma above 1e154): the
+        // big root is centre itself, the small one product / centre.
+        return [
+            Complex::new(product / centre, 0.0),
+            Complex::new(centre, 0.0),
+        ];
+    }
     let (c, p) = (centre / scale, product / scale / scale);
     let discriminant = c * c - p;
     if discriminant < 0.0 {
