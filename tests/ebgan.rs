@@ -351,6 +351,33 @@ fn d3_trained_energy_reference_case() {
     assert!((d[2] - 2.0).abs() <= step * 0.3 + rounding);
 }
 
+/// Margins and energies near f64::MAX are valid; the rounding allowance
+/// `16 EPS (m + max D_0)` must stay finite there (it was `+inf`, which
+/// lets any loss pass), and the trained energy must meet its bound with it.
+#[test]
+fn d3_huge_margin_keeps_a_finite_tolerance() {
+    let p = Discrete::new(vec![0.5, 0.3, 0.2, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.2, 0.3, 0.0, 0.5]).unwrap();
+    let m = Margin::new(1e308).unwrap();
+    let start = Energy::constant(4, 1e308).unwrap();
+    let tolerance = ebgan_excess_tolerance(&m, &start);
+    // 16 EPS (1e308 + 1e308), the sum written as 2e307 x 10.
+    let expected = (16.0 * EPS * 2e307) * 10.0;
+    assert!(
+        (tolerance - expected).abs() <= 4.0 * EPS * expected,
+        "{tolerance}"
+    );
+    let step = 1e306;
+    let entry = ebgan_steps_to_band(&m, &p, &q, &start, step).unwrap();
+    let run = train_ebgan_energy(&m, &p, &q, &start, step, entry).unwrap();
+    let excess = run.loss.last().unwrap() - best_value(&m, &p, &q).unwrap();
+    let bound = ebgan_excess_bound(&p, &q, step).unwrap();
+    assert!(
+        (-tolerance..=bound + tolerance).contains(&excess),
+        "{excess} vs {bound}"
+    );
+}
+
 #[test]
 fn d3_verify_entry_passes() {
     let claim = claims::all()

@@ -290,6 +290,22 @@ fn d2_losses_are_finite_where_their_values_are() {
     );
 }
 
+/// Labels and starts near f64::MAX are valid; the rounding allowance
+/// `8 (t + 1) EPS (max |D_0| + 3 max(|a|, |b|))` must stay finite there
+/// (the scale overflowed to `+inf`, a tolerance that lets anything pass).
+#[test]
+fn d2_iterate_tolerance_is_finite_for_huge_labels() {
+    let labels = LsganLabels::new(-8e307, 8e307, 0.0).unwrap();
+    let start = [1e308, -1e308];
+    let tolerance = lsgan_iterate_tolerance(&labels, &start, 10);
+    // 8 x 11 EPS x (1e308 + 3 x 8e307), the sum 3.4e308 written as 3.4e307 x 10.
+    let expected = (8.0 * 11.0 * EPS * 3.4e307) * 10.0;
+    assert!(
+        (tolerance - expected).abs() <= EXTREME_LABELS_REL * expected,
+        "{tolerance}"
+    );
+}
+
 /// A huge step count is the caller's to ask for; it must not be reserved up
 /// front (that aborts or panics on "capacity overflow"): here the first
 /// step overflows the generator's logits (step f64::MAX times a cost of

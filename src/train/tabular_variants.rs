@@ -202,8 +202,12 @@ pub fn lsgan_iterate(
 /// `|D_t| + max(|a|, |b|)` (`|D_t - D*| <= |D_0 - D*|` and `|D*| <= max(|a|, |b|)`).
 pub fn lsgan_iterate_tolerance(labels: &LsganLabels, start: &[f64], t: usize) -> f64 {
     let start_max = start.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
-    let scale = start_max + 3.0 * labels.a().abs().max(labels.b().abs());
-    LSGAN_ROUNDING_ULPS_PER_STEP * (t as f64 + 1.0) * EPS * scale
+    let label_max = labels.a().abs().max(labels.b().abs());
+    // The factor first, then one product per part of the scale: the scale
+    // itself overflows for starts or labels near f64::MAX, and an infinite
+    // tolerance would let any iterate pass.
+    let factor = LSGAN_ROUNDING_ULPS_PER_STEP * (t as f64 + 1.0) * EPS;
+    factor * start_max + (3.0 * factor) * label_max
 }
 
 /// A record of EBGAN energy training.
@@ -341,7 +345,10 @@ pub fn ebgan_steps_to_band(
 /// of [`ebgan_excess_bound`].
 pub fn ebgan_excess_tolerance(margin: &Margin, start: &Energy) -> f64 {
     let start_max = start.values().iter().fold(0.0_f64, |m, &x| m.max(x));
-    EBGAN_ROUNDING_ULPS * EPS * (margin.value() + start_max)
+    // One product per part: m + max D_0 overflows for values near f64::MAX,
+    // and an infinite tolerance would let any loss pass.
+    let factor = EBGAN_ROUNDING_ULPS * EPS;
+    factor * margin.value() + factor * start_max
 }
 
 /// A record of LSGAN generator training against the best response.
