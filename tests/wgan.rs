@@ -699,6 +699,45 @@ fn d1_bad_input_gives_typed_errors() {
 }
 
 #[test]
+fn d1_a_minibatch_too_large_for_memory_is_an_error_not_a_panic() {
+    // 2m rows of samples cannot fit in one Vec: the buffers' allocation
+    // panicked with a capacity overflow.
+    let (p, q) = line_sets();
+    let huge = usize::MAX / 4;
+    let critic = Critic::new(&[1, 4, 1], Activation::Tanh, 1).unwrap();
+    let opt: AnyOptimizer = Adam::with_defaults(0.01, critic.num_params())
+        .unwrap()
+        .into();
+    let settings = CriticSettings {
+        minibatch: huge,
+        lipschitz: Lipschitz::Clipping { c: 0.1 },
+        seed: 0,
+    };
+    assert!(matches!(
+        CriticTrainer::new(critic.clone(), opt.clone(), p.clone(), q.clone(), settings),
+        Err(Error::InvalidParameter {
+            name: "minibatch",
+            ..
+        })
+    ));
+    let g = Mlp::new(&[1, 1], Activation::Tanh, 0).unwrap();
+    let g_opt: AnyOptimizer = Adam::with_defaults(0.01, 2).unwrap().into();
+    let settings = WganSettings {
+        minibatch: huge,
+        critic_steps: 1,
+        lipschitz: Lipschitz::Clipping { c: 0.1 },
+        seed: 0,
+    };
+    assert!(matches!(
+        Wgan::new(critic, g, opt, g_opt, p, q, settings),
+        Err(Error::InvalidParameter {
+            name: "minibatch",
+            ..
+        })
+    ));
+}
+
+#[test]
 fn d1_verify_entry_passes_at_the_default_seed() {
     let claim = gan_theory::claims::all()
         .into_iter()

@@ -392,12 +392,29 @@ impl CriticStepper {
     }
 }
 
-fn check_minibatch(m: usize) -> Result<()> {
+/// Most `f64` entries one buffer may hold: a `Vec<f64>` holds at most
+/// `isize::MAX` bytes.
+const MAX_BUFFER_LEN: usize = isize::MAX as usize / std::mem::size_of::<f64>();
+
+/// `m >= 1`, and `2 m` rows of `width` entries (the largest minibatch
+/// buffer) fit in one `Vec`, so that allocating them cannot panic.
+fn check_minibatch(m: usize, width: usize) -> Result<()> {
     if m == 0 {
         return Err(Error::InvalidParameter {
             name: "minibatch",
             value: 0.0,
             requirement: "must be at least 1",
+        });
+    }
+    let fits = m
+        .checked_mul(2)
+        .and_then(|rows| rows.checked_mul(width.max(1)))
+        .is_some_and(|len| len <= MAX_BUFFER_LEN);
+    if !fits {
+        return Err(Error::InvalidParameter {
+            name: "minibatch",
+            value: m as f64,
+            requirement: "twice this many rows of samples must fit in one buffer",
         });
     }
     Ok(())
@@ -420,7 +437,8 @@ impl CriticTrainer {
     /// Sets up the training; computes the exact W1 once.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for `m = 0` or a bad [`Lipschitz`];
+    /// [`Error::InvalidParameter`] for `m = 0` (or `2 m` rows too many for
+    /// memory) or a bad [`Lipschitz`];
     /// [`Error::DimensionMismatch`] / [`Error::LengthMismatch`] when the
     /// critic, the sets or the optimiser disagree in size; [`exact_w1`]'s errors.
     pub fn new(
@@ -430,7 +448,7 @@ impl CriticTrainer {
         q: Empirical,
         settings: CriticSettings,
     ) -> Result<Self> {
-        check_minibatch(settings.minibatch)?;
+        check_minibatch(settings.minibatch, p.dim())?;
         settings.lipschitz.validate()?;
         check_same_length(critic.input_dim(), p.dim())?;
         check_same_length(opt.len(), critic.num_params())?;
@@ -559,8 +577,9 @@ impl Wgan {
     /// Sets up a run. `p_g` is the generator pushed forward from `noise`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for `m = 0`, `n_critic = 0` or a bad
-    /// [`Lipschitz`]; [`Error::LengthMismatch`] when dimensions disagree
+    /// [`Error::InvalidParameter`] for `m = 0` (or `2 m` rows too many for
+    /// memory), `n_critic = 0` or a bad [`Lipschitz`];
+    /// [`Error::LengthMismatch`] when dimensions disagree
     /// (data vs critic vs generator output, noise vs generator input,
     /// optimisers vs parameters).
     pub fn new(
@@ -572,7 +591,7 @@ impl Wgan {
         noise: Empirical,
         settings: WganSettings,
     ) -> Result<Self> {
-        check_minibatch(settings.minibatch)?;
+        check_minibatch(settings.minibatch, data.dim().max(noise.dim()))?;
         if settings.critic_steps == 0 {
             return Err(Error::InvalidParameter {
                 name: "critic_steps",
@@ -777,7 +796,7 @@ pub fn generator_gradient(
 /// Algorithm 1 does). Returns the loss on the whole sets after training.
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] for `m = 0`; [`Error::LengthMismatch`] for
+/// [`Error::InvalidParameter`] for `m = 0` (or `2 m` rows too many for memory); [`Error::LengthMismatch`] for
 /// shapes; [`Error::NotConverged`] when the loss becomes NaN.
 pub fn train_standard_discriminator(
     d: &mut Mlp,
@@ -788,7 +807,7 @@ pub fn train_standard_discriminator(
     minibatch: usize,
     seed: u64,
 ) -> Result<f64> {
-    check_minibatch(minibatch)?;
+    check_minibatch(minibatch, data.dim())?;
     check_same_length(d.input_dim(), data.dim())?;
     check_same_length(data.dim(), generated.dim())?;
     check_same_length(d.output_dim(), 1)?;
