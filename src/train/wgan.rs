@@ -796,8 +796,9 @@ pub fn generator_gradient(
 /// Algorithm 1 does). Returns the loss on the whole sets after training.
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] for `m = 0` (or `2 m` rows too many for memory); [`Error::LengthMismatch`] for
-/// shapes; [`Error::NotConverged`] when the loss becomes NaN.
+/// [`Error::InvalidParameter`] for `m = 0` (or `2 m` rows too many for
+/// memory); [`Error::LengthMismatch`] for shapes; [`Error::NotConverged`]
+/// when the loss becomes NaN.
 pub fn train_standard_discriminator(
     d: &mut Mlp,
     opt: &mut AnyOptimizer,
