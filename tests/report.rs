@@ -281,3 +281,22 @@ fn verify_help_documents_the_exit_status() {
         assert!(help.contains("a figure could not be drawn"), "{args:?}");
     }
 }
+
+fn panicking_draw(_: &claims::Context) -> Result<String, gan_theory::report::ReportError> {
+    panic!("a broken figure")
+}
+
+/// A figure whose drawing panics becomes an error for the page, not an abort.
+#[test]
+fn a_panicking_figure_is_an_error_not_an_abort() {
+    let figure = gan_theory::report::Figure {
+        file: "broken.svg",
+        title: "broken",
+        caption: "never drawn",
+        claims: &[],
+        draw: panicking_draw,
+    };
+    let drawn = figure.render(&claims::Context::default());
+    let error = drawn.svg.expect_err("a panic must not give an SVG");
+    assert!(error.to_string().contains("broken.svg"), "{error}");
+}
