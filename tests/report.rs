@@ -203,6 +203,11 @@ fn plot_degenerate_data_draws_without_nan() {
             .log_y()
             .with(line(vec![(1.0, 0.0), (2.0, -1.0)])),
         Panel::new("subnormal", "x", "y").with(line(vec![(0.0, 5e-324), (1.0, 1e-323)])),
+        Panel::new("one point at 1e308", "x", "y").with(line(vec![(1e308, 1e308)])),
+        Panel::new("one point at the largest float", "x", "y")
+            .with(line(vec![(f64::MAX, -f64::MAX)])),
+        Panel::new("up to the largest float", "x", "y")
+            .with(line(vec![(0.0, f64::MAX / 2.0), (1.0, f64::MAX)])),
         Panel::new("log over 600 decades", "x", "y")
             .log_y()
             .with(line(vec![(0.0, 1e-300), (1.0, 1e300)])),

@@ -26,6 +26,9 @@ const DASH: (u32, u32) = (16, 10);
 const DOT: (u32, u32) = (4, 8);
 /// Dash and gap lengths in pixels of a reference line.
 const REFERENCE_DASH: (u32, u32) = (6, 8);
+/// Half-height of the axis around a constant series, relative to its value
+/// (plus a unit): wide enough to survive rounding at any magnitude.
+const FLAT_MARGIN: f64 = 1e-3;
 /// Radius in pixels of a marker of a point series.
 const MARKER_RADIUS: i32 = 6;
 
@@ -246,15 +249,21 @@ impl Panel {
                 Reference::Vertical { .. } => {}
             }
         }
+        // Clamped to the finite range, so that data near f64::MAX keep a
+        // drawable axis.
         let pad = |(lo, hi): (f64, f64)| {
-            if !lo.is_finite() || !hi.is_finite() {
+            let (lo, hi) = if !lo.is_finite() || !hi.is_finite() {
                 (0.0, 1.0)
             } else if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
-                (lo - 0.5, hi + 0.5)
+                // One value: a unit around it, or a relative margin where a
+                // unit would vanish in its rounding.
+                let half = lo.abs().max(hi.abs()).mul_add(FLAT_MARGIN, 0.5);
+                (lo - half, hi + half)
             } else {
                 let m = 0.05 * (hi - lo);
                 (lo - m, hi + m)
-            }
+            };
+            (lo.max(-f64::MAX), hi.min(f64::MAX))
         };
         let x = self.x_range.unwrap_or_else(|| pad(xs));
         let y = match self.y_range {
