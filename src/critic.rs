@@ -549,7 +549,7 @@ impl Scaled {
 }
 
 /// `floor(log2 x)` for a finite `x > 0` (subnormals included), from the bits.
-fn binary_exponent(x: f64) -> i64 {
+pub(crate) fn binary_exponent(x: f64) -> i64 {
     let (x, lift) = if x < f64::MIN_POSITIVE {
         (x * TWO_POW_64, 64)
     } else {
@@ -563,7 +563,7 @@ const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
 
 /// `x 2^k` by steps of at most `2^±1000` (each a normal power of two), exact
 /// whenever the result and every step stay in the normal range.
-fn times_power_of_two(mut x: f64, mut k: i64) -> f64 {
+pub(crate) fn times_power_of_two(mut x: f64, mut k: i64) -> f64 {
     const STEP: i64 = 1000;
     while k != 0 {
         let step = k.clamp(-STEP, STEP);

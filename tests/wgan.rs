@@ -465,6 +465,27 @@ fn d1_a_nearly_constant_critic_does_not_certify_above_w1() {
     );
 }
 
+#[test]
+fn d1_a_critic_with_subnormal_values_does_not_certify_above_w1() {
+    // f(x) = -w x with w near 1e-320: its values are subnormal, the products
+    // mass x value in the expectations rounded to multiples of 2^-1074, and
+    // divided by the equally tiny K the certificate rose up to 0.7% above W1.
+    let (p, q) = line_sets();
+    let w1 = exact_w1(&p, &q).unwrap();
+    for w in [2.5e-323, 7e-322, 3e-321, 1e-320, 1e-318] {
+        for sign in [1.0, -1.0] {
+            let critic = critic_with(&[1, 1], Activation::Tanh, &[(0, -sign * w)]);
+            let e = evaluate_critic(&critic, &p, &q, w1).unwrap();
+            assert!(
+                e.certified <= w1 + SUM_ROUNDING * (1.0 + w1),
+                "w = {w:e}: {} > {w1}",
+                e.certified
+            );
+            assert!(e.globally_certified <= w1 + SUM_ROUNDING * (1.0 + w1));
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(common::config(24))]
 
