@@ -802,3 +802,25 @@ fn e1_huge_noise_closed_form_is_never_nan() {
         );
     }
 }
+
+/// Central differences whose shifted points leave the float range are a
+/// typed error, not a Jacobian of NaN.
+#[test]
+fn e1_jacobian_fd_beyond_the_float_range_is_an_error() {
+    for (at, step) in [
+        (Point::new(f64::MAX, 0.0), 1e300),
+        (Point::new(0.0, -f64::MAX), 1e300),
+    ] {
+        for method in methods(1.0, 1.0, 1.0) {
+            match method.jacobian_fd(at, step) {
+                Err(Error::InvalidParameter { .. }) => {}
+                other => panic!("{method} at {at:?}: {other:?}"),
+            }
+        }
+    }
+    // Where the shifted points are finite the differences are finite.
+    let j = Method::Gan
+        .jacobian_fd(Point::new(1e300, 1e-300), 1e290)
+        .unwrap();
+    assert!(j.iter().all(|x| !x.is_nan()), "{j}");
+}

@@ -514,10 +514,15 @@ impl Method {
     /// `step` in each coordinate: column j is `(v(at + step e_j) - v(at - step e_j)) / (2 step)`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `step > 0` and `at` are finite.
+    /// [`Error::InvalidParameter`] unless `step > 0`, `at` and `at ± step`
+    /// are finite.
     pub fn jacobian_fd(&self, at: Point, step: f64) -> Result<Matrix2<f64>> {
         let h = Positive::named("step", step)?.get();
         at.check_finite("theta", "psi")?;
+        // The shifted points must exist: past f64::MAX the field is not
+        // defined and the differences would be NaN.
+        Point::new(at.theta + h, at.psi + h).check_finite("theta + step", "psi + step")?;
+        Point::new(at.theta - h, at.psi - h).check_finite("theta - step", "psi - step")?;
         let column = |dt: f64, dp: f64| {
             let plus = self.vector_field(Point::new(at.theta + dt, at.psi + dp));
             let minus = self.vector_field(Point::new(at.theta - dt, at.psi - dp));
