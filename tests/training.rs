@@ -648,3 +648,40 @@ proptest! {
         prop_assert!(decrease >= guaranteed - tol::IDENTITY_ABS, "{decrease} < {guaranteed}");
     }
 }
+
+/// Seed 51's first start stalls on a tanh plateau (L-BFGS stops at gradient
+/// norm 3.7 after 1000 iterations); A6 then fits from another seeded start
+/// and passes, instead of failing with `NotConverged`.
+#[test]
+fn a6_mlp_fit_restarts_where_lbfgs_stalls() {
+    const STALLING_SEED: u64 = 51;
+    let pair = tilted_pair();
+    let mut rng = StdRng::seed_from_u64(STALLING_SEED);
+    let (real, fake) = (
+        pair.sample_data(&mut rng, 2000),
+        pair.sample_generated(&mut rng, 2000),
+    );
+    // That start alone stalls on these samples too: it sits on the plateau.
+    let stalled = Mlp::new(&[1, 1, 1], Activation::Tanh, STALLING_SEED).unwrap();
+    let problem = MlpInnerProblem::new(stalled, real, fake).unwrap();
+    let single = maximise_value(&problem, problem.start(), &InnerMaxSettings::default());
+    assert!(
+        matches!(single, Err(gan_theory::Error::NotConverged { .. })),
+        "{single:?}"
+    );
+    let a6 = gan_theory::claims::all()
+        .into_iter()
+        .find(|c| c.id == "A6")
+        .unwrap();
+    let outcome = a6.run(&gan_theory::claims::Context {
+        seed: STALLING_SEED,
+    });
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
+    assert!(
+        outcome
+            .measurements
+            .iter()
+            .any(|m| m.quantity.starts_with("1-1-1 tanh MLP D") && m.passed),
+        "{outcome:#?}"
+    );
+}
