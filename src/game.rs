@@ -50,19 +50,7 @@ impl Discriminator {
         if values.is_empty() {
             return Err(Error::Empty);
         }
-        for (index, &value) in values.iter().enumerate() {
-            if value.is_nan() {
-                return Err(Error::NotANumber { index });
-            }
-            if !(0.0..=1.0).contains(&value) {
-                return Err(Error::OutOfRange {
-                    index,
-                    value,
-                    low: 0.0,
-                    high: 1.0,
-                });
-            }
-        }
+        crate::measure::check_unit_interval(&values)?;
         Ok(Self {
             form: Form::Probabilities(values),
         })

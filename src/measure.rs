@@ -44,6 +44,25 @@ pub(crate) fn check_finite(values: &[f64]) -> Result<()> {
     Ok(())
 }
 
+/// Checks that every entry lies in `[0, 1]` (NaN is refused); returns the
+/// first offence.
+pub(crate) fn check_unit_interval(values: &[f64]) -> Result<()> {
+    for (index, &value) in values.iter().enumerate() {
+        if value.is_nan() {
+            return Err(Error::NotANumber { index });
+        }
+        if !(0.0..=1.0).contains(&value) {
+            return Err(Error::OutOfRange {
+                index,
+                value,
+                low: 0.0,
+                high: 1.0,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Checks that there is an entry and every entry is finite and
 /// non-negative; returns the first offence.
 pub(crate) fn check_non_negative(values: &[f64]) -> Result<()> {

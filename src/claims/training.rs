@@ -13,10 +13,10 @@ use crate::tol::{self, EPS};
 use crate::train::algorithm1::{Algorithm1, Normal1d, Sampler, Settings, TrainingRng, Uniform1d};
 use crate::train::inner_max::{InnerMaxSettings, MlpInnerProblem, TanhTiltedPair, maximise_value};
 use crate::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, LINEAR_RATE_REL, collapse_bounds,
-    descend_c_of_g, descent_bound, fannes_bound, linear_loss_smoothness, local_log_contraction,
-    measured_log_rate, probe_generator_steps, sgd_stationary_gap, train_discriminator_sgd,
-    train_generator,
+    C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, GeneratorRun, LINEAR_RATE_REL,
+    collapse_bounds, descend_c_of_g, descent_bound, fannes_bound, linear_loss_smoothness,
+    local_log_contraction, measured_log_rate, probe_generator_steps, sgd_stationary_gap,
+    train_discriminator_sgd, train_generator,
 };
 use crate::transport::line::w1_samples;
 use crate::{Discriminator, divergence};
@@ -632,8 +632,27 @@ pub(crate) fn a8_game() -> Result<(Discrete, Discriminator)> {
     ))
 }
 
-fn a8(_: &Context) -> Result<Vec<Measurement>> {
+/// A8's generator against its fixed D with `loss`: the per-point costs, the
+/// step `1/L` and the run of [`DESCENT_STEPS`] steps from the uniform start
+/// (shared by the claim and the report's mode-collapse figure).
+pub(crate) fn a8_fixed_d_run(loss: GeneratorLoss) -> Result<(Vec<f64>, f64, GeneratorRun)> {
     let (p_data, d) = a8_game()?;
+    let n = p_data.len();
+    let costs: Vec<f64> = (0..n).map(|i| loss.point_cost(&d, i)).collect();
+    let step = 1.0 / linear_loss_smoothness(&costs);
+    let run = train_generator(
+        &p_data,
+        &TabularGenerator::uniform(n)?,
+        &DiscriminatorPolicy::Fixed(d),
+        loss,
+        step,
+        DESCENT_STEPS,
+    )?;
+    Ok((costs, step, run))
+}
+
+fn a8(_: &Context) -> Result<Vec<Measurement>> {
+    let (p_data, _) = a8_game()?;
     let n = p_data.len();
     let start = TabularGenerator::uniform(n)?;
     let mut out = Vec::new();
@@ -641,16 +660,7 @@ fn a8(_: &Context) -> Result<Vec<Measurement>> {
         (GeneratorLoss::Saturating, "saturating"),
         (GeneratorLoss::NonSaturating, "non-saturating"),
     ] {
-        let costs: Vec<f64> = (0..n).map(|i| loss.point_cost(&d, i)).collect();
-        let step = 1.0 / linear_loss_smoothness(&costs);
-        let run = train_generator(
-            &p_data,
-            &start,
-            &DiscriminatorPolicy::Fixed(d.clone()),
-            loss,
-            step,
-            DESCENT_STEPS,
-        )?;
+        let (costs, step, run) = a8_fixed_d_run(loss)?;
         let h = &run.history;
         let best = costs.iter().copied().fold(f64::INFINITY, f64::min);
         let p_min = h.mass_on_argmax_d.iter().copied().fold(1.0, f64::min);

@@ -140,19 +140,7 @@ pub fn interpolates(real: &Points, fake: &Points, e: &[f64]) -> Result<Points> {
     }
     check_same_length(real.len(), fake.len())?;
     check_same_length(real.len(), e.len())?;
-    for (index, &value) in e.iter().enumerate() {
-        if value.is_nan() {
-            return Err(Error::NotANumber { index });
-        }
-        if !(0.0..=1.0).contains(&value) {
-            return Err(Error::OutOfRange {
-                index,
-                value,
-                low: 0.0,
-                high: 1.0,
-            });
-        }
-    }
+    crate::measure::check_unit_interval(e)?;
     let dim = real.dim();
     let mut data = Vec::with_capacity(real.len() * dim);
     for (i, &t) in e.iter().enumerate() {

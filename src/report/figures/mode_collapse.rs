@@ -3,14 +3,13 @@
 //! with D kept optimal, which does not.
 
 use crate::claims::Context;
-use crate::claims::training::{DESCENT_STEPS, a8_game};
+use crate::claims::training::{DESCENT_STEPS, a8_fixed_d_run, a8_game};
 use crate::divergence::entropy;
 use crate::report::plot::{Corner, Panel, Reference, Series, Style, render};
 use crate::report::{Figure, ReportError};
 use crate::tabular::TabularGenerator;
 use crate::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, History, argmax_d, descend_c_of_g,
-    linear_loss_smoothness, train_generator,
+    C_OF_G_LOGIT_SMOOTHNESS, GeneratorLoss, History, argmax_d, descend_c_of_g,
 };
 
 /// The figure's registry entry.
@@ -46,16 +45,7 @@ fn draw(_: &Context) -> Result<String, ReportError> {
             3,
         ),
     ] {
-        let costs: Vec<f64> = (0..n).map(|i| loss.point_cost(&d, i)).collect();
-        let step = 1.0 / linear_loss_smoothness(&costs);
-        let run = train_generator(
-            &p_data,
-            &start,
-            &DiscriminatorPolicy::Fixed(d.clone()),
-            loss,
-            step,
-            DESCENT_STEPS,
-        )?;
+        let (_, _, run) = a8_fixed_d_run(loss)?;
         runs.push((name, run.history, style, colour));
     }
     let step = 1.0 / C_OF_G_LOGIT_SMOOTHNESS;
