@@ -981,14 +981,7 @@ pub mod d1 {
         lipschitz: Lipschitz,
         seed: u64,
     ) -> Result<TrainedCritic> {
-        let critic = fresh_critic(p.dim(), seed)?;
-        let opt = critic_optimiser(lipschitz, critic.num_params())?;
-        let settings = CriticSettings {
-            minibatch: MINIBATCH,
-            lipschitz,
-            seed,
-        };
-        let mut trainer = CriticTrainer::new(critic, opt, p.clone(), q.clone(), settings)?;
+        let mut trainer = fresh_trainer(p, q, lipschitz, seed)?;
         let history = trainer.run(CRITIC_STEPS)?;
         let estimate = trainer.estimate()?;
         let c = trainer.critic();
@@ -1206,8 +1199,13 @@ pub mod d1 {
         )?))
     }
 
-    fn trained_critic_at(p: &Empirical, q: &Empirical, seed: u64) -> Result<(Critic, f64)> {
-        let lipschitz = Lipschitz::Clipping { c: CLIP };
+    /// A trainer for a fresh critic on `p` against `q` with D1's optimiser and minibatch.
+    fn fresh_trainer(
+        p: &Empirical,
+        q: &Empirical,
+        lipschitz: Lipschitz,
+        seed: u64,
+    ) -> Result<CriticTrainer> {
         let critic = fresh_critic(p.dim(), seed)?;
         let opt = critic_optimiser(lipschitz, critic.num_params())?;
         let settings = CriticSettings {
@@ -1215,7 +1213,11 @@ pub mod d1 {
             lipschitz,
             seed,
         };
-        let mut trainer = CriticTrainer::new(critic, opt, p.clone(), q.clone(), settings)?;
+        CriticTrainer::new(critic, opt, p.clone(), q.clone(), settings)
+    }
+
+    fn trained_critic_at(p: &Empirical, q: &Empirical, seed: u64) -> Result<(Critic, f64)> {
+        let mut trainer = fresh_trainer(p, q, Lipschitz::Clipping { c: CLIP }, seed)?;
         trainer.run(CRITIC_STEPS)?;
         let estimate = trainer.estimate()?;
         Ok((trainer.into_critic(), estimate.lipschitz))

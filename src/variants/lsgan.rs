@@ -490,6 +490,19 @@ pub fn pearson_chi2_measures(big_p: &[f64], big_q: &[f64]) -> Result<f64> {
     Ok(s.value().max(0.0))
 }
 
+/// The measures `p + q` and `2 q`, for the two chi-squared readings below.
+fn sum_and_twice_generated(p_data: &Discrete, p_g: &Discrete) -> Result<(Vec<f64>, Vec<f64>)> {
+    same_len(p_data, p_g)?;
+    let sum = p_data
+        .as_slice()
+        .iter()
+        .zip(p_g.as_slice())
+        .map(|(p, q)| p + q)
+        .collect();
+    let twice = p_g.as_slice().iter().map(|q| 2.0 * q).collect();
+    Ok((sum, twice))
+}
+
 /// `chi2(p + q ‖ 2q) = ½ sum_i (p_i - q_i)² / q_i = ½ chi2(p ‖ q)`: the
 /// LSGAN paper's formula read with the usual convention (denominator the
 /// second argument). It is `+inf` where `q_i = 0 < p_i`. It is *not* what
@@ -499,14 +512,7 @@ pub fn pearson_chi2_measures(big_p: &[f64], big_q: &[f64]) -> Result<f64> {
 /// # Errors
 /// [`Error::LengthMismatch`].
 pub fn chi2_sum_against_twice_generated(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
-    same_len(p_data, p_g)?;
-    let sum: Vec<f64> = p_data
-        .as_slice()
-        .iter()
-        .zip(p_g.as_slice())
-        .map(|(p, q)| p + q)
-        .collect();
-    let twice: Vec<f64> = p_g.as_slice().iter().map(|q| 2.0 * q).collect();
+    let (sum, twice) = sum_and_twice_generated(p_data, p_g)?;
     pearson_chi2_measures(&sum, &twice)
 }
 
@@ -517,13 +523,6 @@ pub fn chi2_sum_against_twice_generated(p_data: &Discrete, p_g: &Discrete) -> Re
 /// # Errors
 /// [`Error::LengthMismatch`].
 pub fn half_chi2_twice_generated_against_sum(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
-    same_len(p_data, p_g)?;
-    let sum: Vec<f64> = p_data
-        .as_slice()
-        .iter()
-        .zip(p_g.as_slice())
-        .map(|(p, q)| p + q)
-        .collect();
-    let twice: Vec<f64> = p_g.as_slice().iter().map(|q| 2.0 * q).collect();
+    let (sum, twice) = sum_and_twice_generated(p_data, p_g)?;
     Ok(0.5 * pearson_chi2_measures(&twice, &sum)?)
 }
