@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "verify")]
 pub mod claims;
 pub mod continuous;
 pub mod critic;
@@ -9,12 +10,12 @@ pub mod divergence;
 pub mod dynamics;
 pub mod error;
 pub mod game;
-pub mod io;
 pub mod measure;
 pub mod mlp;
 pub mod numeric;
 pub mod optim;
 pub mod proofs;
+#[cfg(feature = "report")]
 pub mod report;
 pub mod tabular;
 pub mod tol;
@@ -25,3 +26,9 @@ pub mod variants;
 pub use error::{Error, Result};
 pub use game::Discriminator;
 pub use measure::Discrete;
+/// The linear-algebra crate of the public signatures (MLP weights, training data),
+/// re-exported so that a dependent never has to match its version by hand.
+pub use nalgebra;
+/// The random-number crate of the public signatures (samplers, seeded training),
+/// re-exported so that a dependent never has to match its version by hand.
+pub use rand;

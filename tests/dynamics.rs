@@ -91,18 +91,6 @@ fn eigen_tolerance(m: &Matrix2<f64>) -> f64 {
     EIGEN_ULPS * EPS * (1.0 + m.abs().max())
 }
 
-/// The E1 entry of the registry runs and passes.
-#[test]
-fn e1_claim_passes_in_verify() {
-    let claim = gan_theory::claims::all()
-        .into_iter()
-        .find(|c| c.id == "E1")
-        .expect("E1 registered");
-    let outcome = claim.run(&gan_theory::claims::Context::default());
-    let failed: Vec<_> = outcome.measurements.iter().filter(|m| !m.passed).collect();
-    assert!(outcome.passed, "{:?} {failed:#?}", outcome.error);
-}
-
 /// The equilibrium eigenvalues to many digits (references from Python's
 /// `decimal` at 40 digits).
 #[test]

@@ -3,7 +3,6 @@
 
 mod common;
 
-use gan_theory::claims::{self, Context};
 use gan_theory::divergence::total_variation;
 use gan_theory::tol::{self, EPS};
 use gan_theory::train::tabular_variants::{
@@ -376,14 +375,4 @@ fn d3_huge_margin_keeps_a_finite_tolerance() {
         (-tolerance..=bound + tolerance).contains(&excess),
         "{excess} vs {bound}"
     );
-}
-
-#[test]
-fn d3_verify_entry_passes() {
-    let claim = claims::all()
-        .into_iter()
-        .find(|c| c.id == "D3")
-        .expect("D3 registered");
-    let outcome = claim.run(&Context::default());
-    assert!(outcome.passed, "{outcome:?}");
 }

@@ -757,13 +757,3 @@ fn d1_a_minibatch_too_large_for_memory_is_an_error_not_a_panic() {
         })
     ));
 }
-
-#[test]
-fn d1_verify_entry_passes_at_the_default_seed() {
-    let claim = gan_theory::claims::all()
-        .into_iter()
-        .find(|c| c.id == "D1")
-        .expect("D1 is registered");
-    let outcome = claim.run(&gan_theory::claims::Context::default());
-    assert!(outcome.passed, "{outcome:#?}");
-}

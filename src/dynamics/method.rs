@@ -4,11 +4,11 @@ use super::noise;
 use crate::error::{Error, Result};
 use crate::numeric::{sigmoid, softplus};
 use nalgebra::{Complex, Matrix2};
-use serde::Serialize;
 
 /// A state `(theta, psi)` of the Dirac-GAN (generator position, discriminator
 /// slope); also used for a velocity `(v_theta, v_psi)`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Point {
     /// The generator's parameter: G puts its mass at `theta`.
     pub theta: f64,
@@ -60,8 +60,9 @@ impl Point {
 /// A finite number `> 0`: a penalty weight, a noise level, a clipping bound,
 /// a step size. Only [`Positive::new`] makes one, so a [`Method`] cannot hold
 /// an invalid parameter.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct Positive(f64);
 
 impl Positive {
@@ -124,7 +125,8 @@ pub(super) fn times(a: f64, b: f64) -> f64 {
 }
 
 /// What each player optimises at a point.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Losses {
     /// The loss G minimises over `theta`.
     pub generator: f64,
@@ -148,7 +150,8 @@ pub struct Losses {
 /// | `InstanceNoise` | expectation over the noise | `[[0, -a], [a, 2 b sigma^2]]` | `b sigma^2 ± sqrt(b^2 sigma^4 - a^2)` |
 /// | `R1`, `R2` | `(-psi f'(t), theta f'(t) - gamma psi)` | `[[0, -a], [a, -gamma]]` | `-gamma/2 ± sqrt(gamma^2/4 - a^2)` |
 /// | `Consensus` | `v - gamma grad(|v|^2 / 2)` | `[[-gamma a^2, -a], [a, -gamma a^2]]` | `-gamma a^2 ± i a` |
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Method {
     /// The unregularised GAN: G minimises `L = f(psi theta) + f(0)`, D maximises it.
     Gan,

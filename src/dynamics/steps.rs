@@ -3,14 +3,14 @@
 use super::method::{Method, Point, Positive};
 use crate::error::{Error, Result};
 use nalgebra::Matrix2;
-use serde::Serialize;
 
 /// The largest number of steps [`trajectory`] records (16 bytes per point:
 /// 160 MB at the limit).
 pub const MAX_STEPS: usize = 10_000_000;
 
 /// How one update of step size `h` moves the state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Update {
     /// Both players step from the same state: `x <- x + h v(x)` (then `psi`
     /// is clipped for a clipped WGAN). The explicit Euler method for the flow.
@@ -56,7 +56,8 @@ impl Update {
 
 /// A recorded run: `points[0]` is the start, `points[k]` the state after `k`
 /// updates. Public data for figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Trajectory {
     /// The training method.
     pub method: Method,

@@ -198,7 +198,8 @@ pub fn collapse_bounds(
 
 /// What a run records at every step (index 0 is the start); serialisable,
 /// for the report's figures.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct History {
     /// `C(G) = -ln 4 + 2 JSD(p_data || p_g)`.
     pub c_of_g: Vec<f64>,

@@ -1,8 +1,6 @@
 //! Shared test support: proptest strategies for distributions and exact moments.
 #![allow(dead_code)]
 
-pub mod binary;
-
 use gan_theory::{Discrete, Discriminator};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};

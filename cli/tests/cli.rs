@@ -6,8 +6,8 @@ mod common;
 
 use common::binary::{TempFile, assert_refused, divergence, run, run_with_stdin};
 use gan_theory::claims;
-use gan_theory::io::escape_controls;
 use gan_theory::{Discrete, divergence, game, tol};
+use gan_theory_cli::input::escape_controls;
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::path::Path;

@@ -18,10 +18,13 @@
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use gan_theory::claims::{self, Claim, Comparison, Context, Outcome};
-use gan_theory::io::{Entries, MatrixEntries, Source, escape_controls, parse_matrix, parse_vector};
+
 use gan_theory::transport::line::{self, LineSample};
 use gan_theory::transport::{self, CostMatrix, EmdOptions, Metric, Points, Transport};
 use gan_theory::{Discrete, Error, divergence, game, report};
+use gan_theory_cli::input::{
+    Entries, MatrixEntries, Source, escape_controls, parse_matrix, parse_vector,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Serialize, Serializer};
 use std::io::{self, BufWriter, Write};

@@ -10,13 +10,13 @@
 //! - **JSON**: one array of numbers, `[0.1, 0.2, 0.7]`, possibly over several
 //!   lines. Nested arrays are refused (a vector is flat). A number may be
 //!   written as a JSON string: that is how this crate writes non-finite
-//!   values (`"inf"`, `"-inf"`, `"nan"`, see [`crate::claims::json_number`]),
+//!   values (`"inf"`, `"-inf"`, `"nan"`, see `gan_theory::claims::json_number`),
 //!   so its own output reads back.
 //!
 //! A number is anything Rust's `f64` parser accepts: decimal or scientific
 //! notation (`0.25`, `2.5e-1`, `.5`), `inf`, `-inf`, `infinity` and `nan` in
 //! any case. Non-finite and negative values are *read*, not refused: the
-//! validation that follows (for example [`Discrete::new`](crate::Discrete::new))
+//! validation that follows (for example `Discrete::new`)
 //! refuses them with the index of the entry, and [`Entries::position`] turns
 //! that index into a line and column. A number too large for `f64`
 //! (`1e400`) reads as infinity and is refused the same way.
@@ -272,11 +272,11 @@ impl std::error::Error for ParseError {}
 ///
 /// # Example
 /// ```
-/// use gan_theory::io::{parse_vector, Position};
+/// use gan_theory_cli::input::{parse_vector, Position};
 /// let entries = parse_vector("0.25 0.25\n0.5")?;
 /// assert_eq!(entries.values(), &[0.25, 0.25, 0.5]);
 /// assert_eq!(entries.position(2), Some(Position { entry: 3, line: 2, column: 1 }));
-/// # Ok::<(), gan_theory::io::ParseError>(())
+/// # Ok::<(), gan_theory_cli::input::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entries {
@@ -333,7 +333,7 @@ impl Entries {
 ///
 /// # Example
 /// ```
-/// use gan_theory::io::{parse_vector, ParseError, Position};
+/// use gan_theory_cli::input::{parse_vector, ParseError, Position};
 /// let plain = parse_vector("0.1, 0.2\n0.7\n")?;
 /// let json = parse_vector("[0.1,\n 0.2, 0.7]")?;
 /// assert_eq!(plain.values(), json.values());
@@ -371,8 +371,8 @@ pub fn parse_vector(text: &str) -> Result<Entries, ParseError> {
 ///
 /// # Example
 /// ```
-/// use gan_theory::io::{read_vector, ParseError};
-/// let path = std::env::temp_dir().join(format!("gan-theory-io-doc-{}.txt", std::process::id()));
+/// use gan_theory_cli::input::{read_vector, ParseError};
+/// let path = std::env::temp_dir().join(format!("gan-theory-input-doc-{}.txt", std::process::id()));
 /// std::fs::write(&path, "0.5\r\n0.5\r\n")?;
 /// assert_eq!(read_vector(&path)?.values(), &[0.5, 0.5]);
 /// std::fs::remove_file(&path)?;
@@ -389,7 +389,7 @@ pub fn read_vector(path_or_dash: impl AsRef<Path>) -> Result<Entries, ParseError
 ///
 /// # Example
 /// ```
-/// use gan_theory::io::Source;
+/// use gan_theory_cli::input::Source;
 /// assert_eq!(Source::from_arg("-"), Source::Stdin);
 /// assert_eq!(Source::from_arg("-").to_string(), "<stdin>");
 /// assert_eq!(Source::from_arg("p.txt").to_string(), "p.txt");
@@ -450,7 +450,7 @@ impl fmt::Display for Source {
 ///
 /// # Example
 /// ```
-/// use gan_theory::io::escape_controls;
+/// use gan_theory_cli::input::escape_controls;
 /// assert_eq!(escape_controls("p\nq\u{1b}[2J.txt"), r"p\nq\u{1b}[2J.txt");
 /// assert_eq!(escape_controls(r"C:\données\p.txt"), r"C:\données\p.txt");
 /// ```
@@ -863,13 +863,13 @@ impl fmt::Display for MatrixPosition {
 ///
 /// # Example
 /// ```
-/// use gan_theory::io::{parse_matrix, MatrixPosition};
+/// use gan_theory_cli::input::{parse_matrix, MatrixPosition};
 /// let m = parse_matrix("0 1 2\n3, 4, 5\n")?;
 /// assert_eq!((m.rows(), m.cols()), (2, 3));
 /// assert_eq!(m.row(1), &[3.0, 4.0, 5.0]);
 /// // Entry 4 in row-major order is row 2, entry 2:
 /// assert_eq!(m.position(4), Some(MatrixPosition { row: 2, entry: 2, line: 2, column: 4 }));
-/// # Ok::<(), gan_theory::io::ParseError>(())
+/// # Ok::<(), gan_theory_cli::input::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MatrixEntries {
@@ -948,7 +948,7 @@ impl MatrixEntries {
 ///
 /// # Example
 /// ```
-/// use gan_theory::io::{parse_matrix, ParseError};
+/// use gan_theory_cli::input::{parse_matrix, ParseError};
 /// let plain = parse_matrix("0 1\n\n1 0")?;
 /// let json = parse_matrix("[[0, 1],\n [1, 0]]")?;
 /// assert_eq!((plain.rows(), plain.cols(), plain.values()), (json.rows(), json.cols(), json.values()));
@@ -1379,4 +1379,107 @@ mod tests {
             );
         }
     }
+}
+
+#[cfg(test)]
+mod audit {
+    //! `parse_vector` turns any text into numbers or into one error that
+    //! names the entry, line and column.
+    use super::{ParseError, TOKEN_SHOWN, parse_vector};
+
+    #[test]
+    fn robust_parse_vector_reads_or_refuses_every_oddity() {
+        let values = |text: &str| parse_vector(text).unwrap().values().to_vec();
+        let bits = |v: Vec<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(values("-0")), bits(vec![-0.0]));
+        assert_eq!(values("+1 .5 5. 2.5E-1"), vec![1.0, 0.5, 5.0, 0.25]);
+        assert_eq!(
+            values("1e400 -1e400 1e-400"),
+            vec![f64::INFINITY, f64::NEG_INFINITY, 0.0]
+        );
+        assert_eq!(
+            values("[\"inf\", \"-inf\", \"1e400\"]"),
+            vec![f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY]
+        );
+        assert!(values("nAn")[0].is_nan());
+        assert_eq!(values("0.5\x0c0.5"), vec![0.5, 0.5]); // form feed is whitespace
+        for (text, token) in [
+            ("0x10", "0x10"),
+            ("\u{2212}1", "\u{2212}1"), // unicode minus
+            ("1_000", "1_000"),
+            ("1e", "1e"),
+            ("\u{661}", "\u{661}"),   // arabic-indic digit one
+            ("1\u{a0}2", "1\u{a0}2"), // no-break space is not a separator
+            ("[true]", "true"),
+            ("[\"\"]", ""),
+            ("]", "]"),
+        ] {
+            match parse_vector(text) {
+                Err(ParseError::NotANumber { token: t, .. }) => assert_eq!(t, token, "{text:?}"),
+                other => panic!("{text:?}: {other:?}"),
+            }
+        }
+        assert_eq!(parse_vector("[]"), Err(ParseError::Empty));
+        assert_eq!(parse_vector(""), Err(ParseError::Empty));
+        assert_eq!(parse_vector("\u{feff}"), Err(ParseError::Empty));
+        assert!(matches!(
+            parse_vector("[[1]]"),
+            Err(ParseError::NestedArray { .. })
+        ));
+        assert!(matches!(
+            parse_vector("[[]]"),
+            Err(ParseError::NestedArray { .. })
+        ));
+        for text in [
+            "[", "  [", "[1,", "[1 2]", "[1]]", "[1] [2]", "{", "[{}]", "[1:2]", "[\"1",
+            "[\"\\\"]", "[,]",
+        ] {
+            assert!(
+                matches!(parse_vector(text), Err(ParseError::MalformedJson { .. })),
+                "{text:?}: {:?}",
+                parse_vector(text)
+            );
+        }
+        for text in [",", "1,,2", "1 2 3,"] {
+            assert!(
+                matches!(parse_vector(text), Err(ParseError::EmptyEntry { .. })),
+                "{text:?}"
+            );
+        }
+        // Every error displays on one line, even for a token with a newline inside.
+        for text in ["[\"1\n2\"]", "[\"\r\"]", "1\u{2028}2", "x\u{85}y"] {
+            let message = parse_vector(text).unwrap_err().to_string();
+            assert!(!message.contains(['\n', '\r']), "{message:?}");
+        }
+    }
+
+    #[test]
+    fn robust_parse_vector_handles_long_inputs() {
+        // A 1 MB token is named by its first characters only.
+        let long = "7".repeat(1 << 20) + "x";
+        match parse_vector(&long) {
+            Err(ParseError::NotANumber { token, .. }) => {
+                assert_eq!(token.chars().count(), TOKEN_SHOWN + 1)
+            }
+            other => panic!("{:?}", other.map(|e| e.len())),
+        }
+        // A 1 MB run of digits is one (huge) number.
+        assert_eq!(
+            parse_vector(&"9".repeat(1 << 20)).unwrap().values(),
+            &[f64::INFINITY]
+        );
+        // 10^6 numbers on one line, and deep nesting that must not recurse.
+        assert_eq!(
+            parse_vector(&"0.5 ".repeat(1_000_000)).unwrap().len(),
+            1_000_000
+        );
+        assert!(matches!(
+            parse_vector(&"[".repeat(100_000)),
+            Err(ParseError::NestedArray { .. })
+        ));
+    }
+
+    // ===========================================================================
+    // The binary
+    // ===========================================================================
 }
