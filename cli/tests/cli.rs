@@ -557,6 +557,52 @@ fn cli_verify_table_summary_counts_claims() {
 }
 
 #[test]
+fn cli_verify_prints_one_line_per_claim_and_every_measurement_with_detail() {
+    let registered = claims::all();
+    let output = run(&["verify", "--no-report"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // A header, one line per claim, the summary.
+    assert_eq!(lines.len(), registered.len() + 2, "{text}");
+    assert!(lines[0].starts_with("id  claim"), "{text}");
+    for (claim, line) in registered.iter().zip(&lines[1..]) {
+        assert!(line.starts_with(&format!("{} ", claim.id)), "{line:?}");
+        assert!(line.contains(" ok ") || line.contains(" FAIL "), "{line:?}");
+        let margin = line.split_whitespace().last().unwrap();
+        assert!(margin == "-" || margin.parse::<f64>().is_ok(), "{line:?}");
+    }
+    let detail = run(&["verify", "--no-report", "-d"]);
+    assert_eq!(detail.status.code(), output.status.code());
+    let detail = String::from_utf8(detail.stdout).unwrap();
+    assert!(detail.lines().count() > lines.len(), "{detail}");
+    assert!(
+        detail.lines().next().unwrap().contains("margin"),
+        "{detail}"
+    );
+    // A1's variance ratio is accepted in an interval, shown as one.
+    let json: Vec<Value> =
+        serde_json::from_slice(&run(&["verify", "--no-report", "-j"]).stdout).unwrap();
+    let between: Vec<&Value> = json
+        .iter()
+        .filter(|row| row["comparison"].get("between").is_some())
+        .collect();
+    assert!(!between.is_empty(), "no two-sided measurement");
+    for row in between {
+        let interval = &row["comparison"]["between"];
+        let shown = format!(
+            "in [{}, ",
+            interval["low"]
+                .as_f64()
+                .unwrap()
+                .to_string()
+                .get(..5)
+                .unwrap()
+        );
+        assert!(detail.contains(&shown), "{shown:?} not in\n{detail}");
+    }
+}
+
+#[test]
 fn cli_no_argument_runs_verify() {
     let bare = run::<&str>(&[]);
     let verify = run(&["verify"]);
