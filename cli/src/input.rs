@@ -3,10 +3,14 @@
 //!
 //! A vector file holds numbers in one of two forms:
 //!
-//! - **plain text**: numbers separated by commas, whitespace or newlines
-//!   (`0.1, 0.2, 0.7`, `0.1 0.2 0.7`, one number per line, or a mixture).
-//!   A comma must stand between two numbers: `1,,2`, a leading and a
-//!   trailing comma are refused as an empty entry.
+//! - **plain text**: one number per line, or all the numbers on a single
+//!   line separated by commas or whitespace (`0.1, 0.2, 0.7`,
+//!   `0.1 0.2 0.7`). A file of several lines one of which holds two or more
+//!   numbers looks like a table (a CSV of index and count, say) and is
+//!   refused with [`ParseError::SeveralColumns`], naming the line: which
+//!   column is meant is for the user to say, with [`parse_column`] (the
+//!   command line's `--column K`). A comma must stand between two numbers:
+//!   `1,,2`, a leading and a trailing comma are refused as an empty entry.
 //! - **JSON**: one array of numbers, `[0.1, 0.2, 0.7]`, possibly over several
 //!   lines. Nested arrays are refused (a vector is flat). A number may be
 //!   written as a JSON string: that is how this crate writes non-finite
@@ -30,6 +34,11 @@
 //! stops at the first NUL byte of a file that is not UTF-16, so that binary
 //! data or a stream like `/dev/zero` is refused at once instead of filling
 //! the memory.
+//!
+//! A **column** of a table ([`parse_column`], [`read_column`]) is read from
+//! a matrix file (below): column `k`, counted from 0, of every row, so that
+//! `0,3\n1,5\n2,2\n` read at column 1 is the vector `3, 5, 2`. Positions in
+//! errors are those of the file (entry `i` of the vector is row `i`).
 //!
 //! A **matrix** file ([`parse_matrix`], [`read_matrix`]) holds one row per
 //! line, its numbers separated by commas or whitespace (blank lines are
@@ -199,6 +208,21 @@ pub enum ParseError {
         /// Where the number is.
         at: LineColumn,
     },
+    /// A plain-text vector of several lines, one of which holds two or more
+    /// numbers: a table, whose column must be chosen ([`parse_column`]).
+    SeveralColumns {
+        /// The first line holding more than one number, from 1.
+        line: usize,
+        /// How many numbers it holds.
+        columns: usize,
+    },
+    /// [`parse_column`] was asked for a column the rows do not have.
+    NoSuchColumn {
+        /// The column asked for, from 0.
+        column: usize,
+        /// How many columns every row has.
+        columns: usize,
+    },
 }
 
 /// How many characters of a bad token an error message repeats.
@@ -209,7 +233,10 @@ impl ParseError {
     /// `line 4, column 1`); `None` when it concerns the whole input.
     pub fn position(&self) -> Option<String> {
         match self {
-            ParseError::Unreadable { .. } | ParseError::Empty => None,
+            ParseError::Unreadable { .. } | ParseError::Empty | ParseError::NoSuchColumn { .. } => {
+                None
+            }
+            ParseError::SeveralColumns { line, .. } => Some(format!("line {line}")),
             ParseError::NotText { at, .. } | ParseError::MalformedJson { at, .. } => {
                 Some(at.to_string())
             }
@@ -253,6 +280,15 @@ impl ParseError {
             ParseError::NotARow { .. } => {
                 "a number where a row belongs: a matrix is a JSON array of arrays".to_string()
             }
+            ParseError::SeveralColumns { columns, .. } => format!(
+                "{columns} columns; a vector file holds one number per line (or all its numbers \
+                 on a single line), or pass --column K to read column K (counted from 0)"
+            ),
+            ParseError::NoSuchColumn { column, columns } => format!(
+                "no column {column}: the rows have {columns} {} (counted from 0, so the last is {})",
+                if *columns == 1 { "column" } else { "columns" },
+                columns - 1
+            ),
         }
     }
 }
@@ -273,9 +309,9 @@ impl std::error::Error for ParseError {}
 /// # Example
 /// ```
 /// use gan_theory_cli::input::{parse_vector, Position};
-/// let entries = parse_vector("0.25 0.25\n0.5")?;
+/// let entries = parse_vector("0.25\n0.25\n0.5")?;
 /// assert_eq!(entries.values(), &[0.25, 0.25, 0.5]);
-/// assert_eq!(entries.position(2), Some(Position { entry: 3, line: 2, column: 1 }));
+/// assert_eq!(entries.position(2), Some(Position { entry: 3, line: 3, column: 1 }));
 /// # Ok::<(), gan_theory_cli::input::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -322,26 +358,34 @@ impl Entries {
     }
 }
 
-/// Reads a vector from text: plain numbers separated by commas, whitespace or
-/// newlines, or one JSON array (when the first character other than
-/// whitespace is `[` or `{`). A leading byte-order mark is skipped.
+/// Reads a vector from text: plain numbers, one per line or all on a single
+/// line separated by commas or whitespace, or one JSON array (when the first
+/// character other than whitespace is `[` or `{`). A leading byte-order mark
+/// is skipped. Several lines with more than one number on some line are a
+/// table, refused (read one of its columns with [`parse_column`]).
 ///
 /// # Errors
 /// [`ParseError::Empty`], [`ParseError::NotANumber`],
 /// [`ParseError::EmptyEntry`], [`ParseError::MalformedJson`],
-/// [`ParseError::NestedArray`].
+/// [`ParseError::NestedArray`], [`ParseError::SeveralColumns`].
 ///
 /// # Example
 /// ```
 /// use gan_theory_cli::input::{parse_vector, ParseError, Position};
-/// let plain = parse_vector("0.1, 0.2\n0.7\n")?;
+/// let plain = parse_vector("0.1\n0.2\n0.7\n")?;
+/// let one_line = parse_vector("0.1, 0.2, 0.7")?;
 /// let json = parse_vector("[0.1,\n 0.2, 0.7]")?;
 /// assert_eq!(plain.values(), json.values());
+/// assert_eq!(one_line.values(), json.values());
+///
+/// // Several lines, one of them with two numbers: a table, not a vector.
+/// let err = parse_vector("0.1, 0.2\n0.7\n").unwrap_err();
+/// assert!(err.to_string().starts_with("line 1: 2 columns; "));
 ///
 /// // inf and nan are read, so that validation can name the entry:
 /// assert!(parse_vector("0.5 nan")?.values()[1].is_nan());
 ///
-/// let err = parse_vector("0.5\n0.2x 0.3").unwrap_err();
+/// let err = parse_vector("0.5\n0.2x\n0.3").unwrap_err();
 /// assert_eq!(err.to_string(), r#"entry 2 (line 2, column 1): "0.2x" is not a number"#);
 /// assert!(matches!(parse_vector("1,,2"), Err(ParseError::EmptyEntry { .. })));
 /// assert!(matches!(parse_vector("[[1], [2]]"), Err(ParseError::NestedArray { .. })));
@@ -354,12 +398,92 @@ pub fn parse_vector(text: &str) -> Result<Entries, ParseError> {
     cursor.skip_whitespace();
     let entries = match cursor.peek() {
         Some(b'[' | b'{') => json_vector(&mut cursor)?,
-        _ => plain_vector(text)?,
+        _ => {
+            let entries = plain_vector(text)?;
+            refuse_several_columns(&entries)?;
+            entries
+        }
     };
     if entries.is_empty() {
         return Err(ParseError::Empty);
     }
     Ok(entries)
+}
+
+/// Refuses plain-text entries written on several lines with more than one
+/// number on some line ([`ParseError::SeveralColumns`], naming the first
+/// such line); one line of numbers, or one number per line, is a vector.
+fn refuse_several_columns(entries: &Entries) -> Result<(), ParseError> {
+    let lines = &entries.starts;
+    let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+        return Ok(());
+    };
+    if first.line == last.line {
+        return Ok(());
+    }
+    // Lines only grow along the entries: a run of equal lines is one line.
+    let mut run_start = 0;
+    for i in 1..=lines.len() {
+        if i == lines.len() || lines[i].line != lines[run_start].line {
+            if i - run_start > 1 {
+                return Err(ParseError::SeveralColumns {
+                    line: lines[run_start].line,
+                    columns: i - run_start,
+                });
+            }
+            run_start = i;
+        }
+    }
+    Ok(())
+}
+
+/// Reads column `column` (counted from 0) of a table: the text is read as a
+/// matrix ([`parse_matrix`]: one row per line, numbers separated by commas
+/// or whitespace, or a JSON array of arrays), and entry `i` of the vector is
+/// the number in row `i + 1`; its [`Position`] is where that number was
+/// written.
+///
+/// # Errors
+/// The errors of [`parse_matrix`], and [`ParseError::NoSuchColumn`] when
+/// the rows have `column` columns or fewer.
+///
+/// # Example
+/// ```
+/// use gan_theory_cli::input::{parse_column, parse_vector, ParseError, Position};
+/// let counts = "0,3\n1,5\n2,2\n";
+/// assert!(matches!(parse_vector(counts), Err(ParseError::SeveralColumns { line: 1, columns: 2 })));
+/// let entries = parse_column(counts, 1)?;
+/// assert_eq!(entries.values(), &[3.0, 5.0, 2.0]);
+/// assert_eq!(entries.position(1), Some(Position { entry: 2, line: 2, column: 3 }));
+/// assert_eq!(parse_column("[[0, 0.5], [1, 0.5]]", 1)?.values(), &[0.5, 0.5]);
+/// assert!(matches!(parse_column(counts, 2), Err(ParseError::NoSuchColumn { column: 2, columns: 2 })));
+/// # Ok::<(), ParseError>(())
+/// ```
+pub fn parse_column(text: &str, column: usize) -> Result<Entries, ParseError> {
+    let matrix = parse_matrix(text)?;
+    if column >= matrix.cols {
+        return Err(ParseError::NoSuchColumn {
+            column,
+            columns: matrix.cols,
+        });
+    }
+    let mut entries = Entries::default();
+    for row in 0..matrix.rows() {
+        let index = row * matrix.cols + column;
+        entries.values.push(matrix.values[index]);
+        entries.starts.push(matrix.starts[index]);
+    }
+    Ok(entries)
+}
+
+/// Reads column `column` (from 0) of a table in a file, or in standard
+/// input when the path is `-` (see [`Source`] and [`parse_column`]).
+///
+/// # Errors
+/// [`ParseError::Unreadable`], [`ParseError::NotText`], and the errors of
+/// [`parse_column`].
+pub fn read_column(path_or_dash: impl AsRef<Path>, column: usize) -> Result<Entries, ParseError> {
+    parse_column(&Source::from_arg(path_or_dash).read_text()?, column)
 }
 
 /// Reads a vector from a file, or from standard input when the path is `-`
@@ -1174,7 +1298,51 @@ mod tests {
                 "{text:?}"
             );
         }
-        assert_eq!(parse_vector("1 ,2\n,3").unwrap().values(), &[1.0, 2.0, 3.0]);
+        assert_eq!(
+            parse_vector("1 ,\n2\n,3").unwrap().values(),
+            &[1.0, 2.0, 3.0]
+        );
+        assert_eq!(
+            parse_vector("1 ,2\n,3"),
+            Err(ParseError::SeveralColumns {
+                line: 1,
+                columns: 2
+            })
+        );
+    }
+
+    #[test]
+    fn a_table_is_not_a_vector_but_its_columns_are() {
+        let refused = |text: &str| match parse_vector(text) {
+            Err(ParseError::SeveralColumns { line, columns }) => (line, columns),
+            other => panic!("{text:?}: {other:?}"),
+        };
+        assert_eq!(refused("0,3\n1,5\n2,2\n"), (1, 2));
+        assert_eq!(refused("0.5\n\n0.25\r\n0.125 0.125 0\r\n"), (4, 3));
+        assert_eq!(refused("1\r2 3"), (2, 2));
+        // One line of numbers, or one number per line, is a vector.
+        assert_eq!(parse_vector("0.5 0.5\n").unwrap().values(), &[0.5, 0.5]);
+        assert_eq!(parse_vector("\n0.1, 0.2, 0.7\n\n").unwrap().len(), 3);
+        assert_eq!(parse_vector("1,\n2,\n3").unwrap().len(), 3);
+        assert_eq!(parse_vector("[0, 3,\n 1, 5]").unwrap().len(), 4);
+
+        let column = parse_column("x 0\n\n1\t5\r\n2 2", 1);
+        assert_eq!(
+            column.unwrap_err().to_string(),
+            r#"row 1, entry 1 (line 1, column 1): "x" is not a number"#
+        );
+        let column = parse_column("0 3\n\n1\t5\r\n2 2", 1).unwrap();
+        assert_eq!(column.values(), &[3.0, 5.0, 2.0]);
+        assert_eq!(column.position(2), Some(at(3, 4, 3)));
+        assert_eq!(parse_column("0.5 0.5", 0).unwrap().values(), &[0.5]);
+        assert_eq!(
+            parse_column("1\n2\n", 1).unwrap_err().to_string(),
+            "no column 1: the rows have 1 column (counted from 0, so the last is 0)"
+        );
+        assert!(matches!(
+            parse_column("0 1\n2", 0),
+            Err(ParseError::RaggedRow { row: 2, .. })
+        ));
     }
 
     #[test]

@@ -115,7 +115,7 @@ fn cli_divergence_reads_every_format() {
         ("spaces", b"0.25 0.25 0.25 0.25".to_vec()),
         ("commas", b"0.25,0.25,0.25,0.25".to_vec()),
         ("lines", b"0.25\n0.25\n0.25\n0.25\n".to_vec()),
-        ("mixed", b"  0.25, 0.25\t\n\n2.5e-1 ,25e-2\n".to_vec()),
+        ("mixed", b"  0.25,\n0.25\t\n\n2.5e-1 ,\n25e-2\n".to_vec()),
         ("crlf", b"0.25\r\n0.25\r\n0.25\r\n0.25\r\n".to_vec()),
         ("bom", b"\xEF\xBB\xBF0.25 0.25 0.25 0.25".to_vec()),
         ("json", b"[0.25, 0.25, 0.25, 0.25]".to_vec()),
@@ -225,13 +225,63 @@ fn cli_divergence_normalize_counts() {
 }
 
 #[test]
+fn cli_two_column_csv_is_refused_unless_a_column_is_chosen() {
+    // Index and count: flattening it would read 0, 3, 1, 5, 2, 2.
+    let counts = TempFile::new("columns", "counts", "0,3\n1,5\n2,2\n");
+    let q = TempFile::new("columns", "q", "1\n1\n1\n");
+    let refused = divergence_json(counts.path(), q.path(), &["--normalize"]);
+    assert_refused(
+        &refused,
+        &[
+            &format!("{}: line 1: 2 columns", counts.name()),
+            "one number per line",
+            "--column K",
+        ],
+    );
+    // A table: --column applies to every vector file, so q is one too.
+    let q_table = TempFile::new("columns", "q-table", "0 1\n1 1\n2 1\n");
+    for flag in ["--column", "-k"] {
+        let report = stdout_json(&divergence_json(
+            counts.path(),
+            q_table.path(),
+            &["--normalize", flag, "1"],
+        ));
+        let p = Discrete::from_weights(&[3.0, 5.0, 2.0]).unwrap();
+        assert_matches_library(&report, &p, &Discrete::uniform(3).unwrap());
+    }
+    // A column the rows lack names the file, and says it counts from 0.
+    let output = divergence_json(counts.path(), q.path(), &["-n", "--column", "1"]);
+    assert_refused(
+        &output,
+        &[
+            &q.name(),
+            "no column 1",
+            "counted from 0",
+            "every vector file",
+        ],
+    );
+    // A bad entry in the chosen column is named by its place in the file.
+    let bad = TempFile::new("columns", "bad", "0,3\n1,-5\n2,2\n");
+    let output = divergence_json(bad.path(), q_table.path(), &["-n", "-k", "1"]);
+    assert_refused(
+        &output,
+        &[&bad.name(), "entry 2 (line 2, column 3)", "negative"],
+    );
+    // One line of several numbers is still a vector.
+    let one_line = TempFile::new("columns", "one-line", "3, 5, 2");
+    let report = stdout_json(&divergence_json(one_line.path(), q.path(), &["-n"]));
+    let p = Discrete::from_weights(&[3.0, 5.0, 2.0]).unwrap();
+    assert_matches_library(&report, &p, &Discrete::uniform(3).unwrap());
+}
+
+#[test]
 fn cli_bad_entries_name_file_and_position() {
     let q = TempFile::new("entries", "q", "0.25 0.25 0.25 0.25");
     let cases: [(&str, &str, &[&str]); 11] = [
         (
             "nan",
-            "0.25 0.25\n0.25 nan",
-            &["entry 4 (line 2, column 6)", "NaN"],
+            "0.25\n0.25\n0.25\nnan",
+            &["entry 4 (line 4, column 1)", "NaN"],
         ),
         (
             "negative",
@@ -245,8 +295,8 @@ fn cli_bad_entries_name_file_and_position() {
         ),
         (
             "minus-inf",
-            "0.25 0.25\n\n  -inf 0.25",
-            &["entry 3 (line 3, column 3)", "infinite"],
+            "0.25\n0.25\n\n  -inf\n0.25",
+            &["entry 3 (line 4, column 3)", "infinite"],
         ),
         (
             "overflow",
@@ -427,6 +477,12 @@ fn recomputed_pass(row: &Value) -> bool {
             }
             Some("at_most") => measured <= expected + tolerance,
             Some("at_least") => measured >= expected - tolerance,
+            None => {
+                let between = &row["comparison"]["between"];
+                let (low, high) = (number(&between["low"]), number(&between["high"]));
+                assert!(low <= expected && expected <= high, "{row}");
+                low <= measured && measured <= high
+            }
             other => panic!("unknown comparison {other:?}"),
         }
 }
@@ -498,6 +554,52 @@ fn cli_verify_table_summary_counts_claims() {
         Some(if passed == registered.len() { 0 } else { 1 })
     );
     assert_eq!(output.status.code(), json.status.code());
+}
+
+#[test]
+fn cli_verify_prints_one_line_per_claim_and_every_measurement_with_detail() {
+    let registered = claims::all();
+    let output = run(&["verify", "--no-report"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // A header, one line per claim, the summary.
+    assert_eq!(lines.len(), registered.len() + 2, "{text}");
+    assert!(lines[0].starts_with("id  claim"), "{text}");
+    for (claim, line) in registered.iter().zip(&lines[1..]) {
+        assert!(line.starts_with(&format!("{} ", claim.id)), "{line:?}");
+        assert!(line.contains(" ok ") || line.contains(" FAIL "), "{line:?}");
+        let margin = line.split_whitespace().last().unwrap();
+        assert!(margin == "-" || margin.parse::<f64>().is_ok(), "{line:?}");
+    }
+    let detail = run(&["verify", "--no-report", "-d"]);
+    assert_eq!(detail.status.code(), output.status.code());
+    let detail = String::from_utf8(detail.stdout).unwrap();
+    assert!(detail.lines().count() > lines.len(), "{detail}");
+    assert!(
+        detail.lines().next().unwrap().contains("margin"),
+        "{detail}"
+    );
+    // A1's variance ratio is accepted in an interval, shown as one.
+    let json: Vec<Value> =
+        serde_json::from_slice(&run(&["verify", "--no-report", "-j"]).stdout).unwrap();
+    let between: Vec<&Value> = json
+        .iter()
+        .filter(|row| row["comparison"].get("between").is_some())
+        .collect();
+    assert!(!between.is_empty(), "no two-sided measurement");
+    for row in between {
+        let interval = &row["comparison"]["between"];
+        let shown = format!(
+            "in [{}, ",
+            interval["low"]
+                .as_f64()
+                .unwrap()
+                .to_string()
+                .get(..5)
+                .unwrap()
+        );
+        assert!(detail.contains(&shown), "{shown:?} not in\n{detail}");
+    }
 }
 
 #[test]

@@ -158,9 +158,9 @@ fn cli_w1_bad_input_names_file_and_position() {
     let cases: [(&str, &str, bool, &[&str]); 10] = [
         (
             "nan",
-            "0.5\n1 nan",
+            "0.5\n1\n  nan",
             false,
-            &["entry 3 (line 2, column 3)", "NaN"],
+            &["entry 3 (line 3, column 3)", "NaN"],
         ),
         (
             "inf",
@@ -365,6 +365,54 @@ fn cli_emd_normalize_and_plain_output() {
     assert_eq!(lines.next(), Some("EMD = 0.75"));
     assert!(out.contains(&p.name()) && out.contains(&c.name()), "{out}");
     assert!(out.contains("certified"), "{out}");
+    // The plan's rows count from 0, as in --json: mass 1/4 from 0 to 0, 3/4 from 0 to 1.
+    let plan: Vec<Vec<f64>> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("from p"))
+        .skip(1)
+        .map(|l| l.split_whitespace().map(|x| x.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(plan, [vec![0.0, 0.0, 0.25, 0.0], vec![0.0, 1.0, 0.75, 1.0]]);
+    let json_plan: Vec<Vec<f64>> = report["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(numbers)
+        .collect();
+    assert_eq!(
+        json_plan,
+        plan.iter().map(|r| r[..3].to_vec()).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn cli_column_reads_one_column_of_every_vector_file() {
+    // Values in column 0, weights in column 1 of the same table.
+    let table = TempFile::new("w1-column", "table", "0,1\n1,3\n");
+    let other = TempFile::new("w1-column", "other", "[[2, 1]]");
+    let refused = w1(&table, &other, &[]);
+    assert_refused(&refused, &[&table.name(), "line 1: 2 columns", "--column"]);
+    let values = stdout_json(&w1(&table, &other, &["-k", "0", "-j"]));
+    assert!(same(values["w1"].as_f64(), 1.5), "{values}");
+    let weighted = stdout_json(&w1(
+        &table,
+        &other,
+        &["--column", "0", "--u-weights", &table.name(), "--json"],
+    ));
+    // The weights file is read at column 0 too: weights 0 and 1, all mass on 1.
+    assert!(same(weighted["w1"].as_f64(), 1.0), "{weighted}");
+    let p = TempFile::new("emd-column", "p", "a,0.5\nb,0.5\n");
+    let output = emd_cli(&p, &p, &["--cost", &table.name(), "-k", "1"]);
+    assert_refused(
+        &output,
+        &[
+            &p.name(),
+            r#"row 1, entry 1 (line 1, column 1): "a" is not a number"#,
+        ],
+    );
+    let p = TempFile::new("emd-column", "p2", "0,0.5\n1,0.5\n");
+    let report = stdout_json(&emd_cli(&p, &p, &["-c", &table.name(), "-k", "1", "-j"]));
+    assert!(same(report["cost"].as_f64(), 1.0), "{report}");
 }
 
 #[test]

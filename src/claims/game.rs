@@ -91,12 +91,7 @@ fn a1(context: &Context) -> Result<Vec<Measurement>> {
         let quantity = format!(
             "replicate variance x m / sigma^2, m = {m} (1 iff the standard error is sigma/sqrt(m); accepted in [{low:.3}, {high:.3}], false alarm 1e-6)"
         );
-        // The interval is asymmetric: judge against the side the ratio falls on.
-        out.push(if ratio >= 1.0 {
-            Measurement::at_most(quantity, ratio, 1.0, high - 1.0)
-        } else {
-            Measurement::at_least(quantity, ratio, 1.0, 1.0 - low)
-        });
+        out.push(Measurement::between(quantity, ratio, 1.0, low, high));
     }
     Ok(out)
 }

@@ -53,7 +53,8 @@ pub struct Measurement {
     #[serde(serialize_with = "serialize_f64")]
     pub expected: f64,
     /// The largest accepted |measured - expected|, or the bound measured must
-    /// stay below, as [`Comparison`] says.
+    /// stay below, as [`Comparison`] says (for [`Comparison::Between`], the
+    /// larger distance from `expected` to an end of the accepted interval).
     #[serde(serialize_with = "serialize_f64")]
     pub tolerance: f64,
     /// How measured is compared with expected.
@@ -63,7 +64,10 @@ pub struct Measurement {
 }
 
 /// How a [`Measurement`] is judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+///
+/// Serialised as `"within"`, `"at_most"`, `"at_least"`, and
+/// `{"between": {"low": .., "high": ..}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparison {
     /// `|measured - expected| <= tolerance` (equal infinities pass).
@@ -72,6 +76,17 @@ pub enum Comparison {
     AtMost,
     /// `measured >= expected - tolerance`.
     AtLeast,
+    /// `low <= measured <= high`: a two-sided acceptance interval around
+    /// `expected`, not necessarily symmetric (for example the central
+    /// 1 - 1e-6 of a scaled chi-square).
+    Between {
+        /// The smallest accepted value.
+        #[serde(serialize_with = "serialize_f64")]
+        low: f64,
+        /// The largest accepted value.
+        #[serde(serialize_with = "serialize_f64")]
+        high: f64,
+    },
 }
 
 impl Measurement {
@@ -90,6 +105,7 @@ impl Measurement {
                 }
                 Comparison::AtMost => measured <= expected + tolerance,
                 Comparison::AtLeast => measured >= expected - tolerance,
+                Comparison::Between { low, high } => low <= measured && measured <= high,
             };
         Self {
             quantity: quantity.into(),
@@ -124,6 +140,26 @@ impl Measurement {
         tolerance: f64,
     ) -> Self {
         Self::judged(quantity, measured, bound, tolerance, Comparison::AtLeast)
+    }
+
+    /// `low <= measured <= high`, the theory predicting `expected` inside
+    /// the interval; `tolerance` is set to the larger of `high - expected`
+    /// and `expected - low`.
+    pub fn between(
+        quantity: impl Into<String>,
+        measured: f64,
+        expected: f64,
+        low: f64,
+        high: f64,
+    ) -> Self {
+        let tolerance = (high - expected).max(expected - low);
+        Self::judged(
+            quantity,
+            measured,
+            expected,
+            tolerance,
+            Comparison::Between { low, high },
+        )
     }
 }
 

@@ -209,6 +209,8 @@ fn comparison(c: Comparison) -> &'static str {
         Comparison::Within => "within",
         Comparison::AtMost => "at most",
         Comparison::AtLeast => "at least",
+        // The interval itself is in the quantity's text.
+        Comparison::Between { .. } => "in an interval around",
     }
 }
 
