@@ -25,6 +25,11 @@
 //! that index into a line and column. A number too large for `f64`
 //! (`1e400`) reads as infinity and is refused the same way.
 //!
+//! Indices count from 0, as in the library's `Error::index`, the `--json`
+//! outputs and `emd`'s plan; lines and columns of the text count from 1, as
+//! editors count them. Messages say which is which: `index 1 (line 1,
+//! column 6)` is the second number of a vector, written at line 1, column 6.
+//!
 //! Text is UTF-8, with or without a byte-order mark; UTF-16 with a byte-order
 //! mark (what Windows PowerShell's `>` writes) is decoded as well. Unix,
 //! Windows and old Mac line endings (`\n`, `\r\n`, `\r`) are all fine. Lines
@@ -38,15 +43,17 @@
 //! A **column** of a table ([`parse_column`], [`read_column`]) is read from
 //! a matrix file (below): column `k`, counted from 0, of every row, so that
 //! `0,3\n1,5\n2,2\n` read at column 1 is the vector `3, 5, 2`. Positions in
-//! errors are those of the file (entry `i` of the vector is row `i`).
+//! errors are those of the file (index `i` of the vector is row `i`).
 //!
 //! A **matrix** file ([`parse_matrix`], [`read_matrix`]) holds one row per
 //! line, its numbers separated by commas or whitespace (blank lines are
 //! skipped), or one JSON array of arrays, `[[0, 1], [1, 0]]`. Every row has
-//! the length of the first; a ragged row is refused with its number and
-//! line. A point cloud (one point per row) is read the same way. Errors
-//! inside a row name the row and the entry within it:
-//! `row 2, entry 3 (line 2, column 5): "x" is not a number`.
+//! the length of the first; a ragged row is refused with its index (from 0)
+//! and line. A point cloud (one point per row) is read the same way. Errors
+//! inside a row name the entry by its row and its index within the row, both
+//! from 0, as `emd` names a plan entry (i, j):
+//! `index (1, 2) (line 2, column 5): "x" is not a number` is the third number
+//! of the second row.
 //!
 //! Reading is one pass over the text, linear in its length, so files of
 //! millions of numbers are fine.
@@ -61,14 +68,13 @@ use std::path::{Path, PathBuf};
 /// [`ParseError::Unreadable`] rather than exhausting the memory.
 pub const MAX_INPUT_BYTES: usize = 1 << 30;
 
-/// Where an entry was written: its number in the vector, its line and its
-/// column, all counted from 1.
-///
-/// `entry` is the 0-based index of [`crate::Error::index`] plus one.
+/// Where an entry was written: its index in the vector, counted from 0 (as
+/// [`crate::Error::index`]), and its line and column, counted from 1 (as
+/// editors count them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
-    /// The entry's number in the vector, from 1.
-    pub entry: usize,
+    /// The entry's index in the vector, from 0.
+    pub index: usize,
     /// The line it starts on, from 1.
     pub line: usize,
     /// The column (in characters) it starts at, from 1.
@@ -76,9 +82,9 @@ pub struct Position {
 }
 
 impl Position {
-    fn new(entry: usize, at: LineColumn) -> Self {
+    fn new(index: usize, at: LineColumn) -> Self {
         Self {
-            entry,
+            index,
             line: at.line,
             column: at.column,
         }
@@ -86,12 +92,12 @@ impl Position {
 }
 
 impl fmt::Display for Position {
-    /// `entry 3 (line 2, column 5)`.
+    /// `index 2 (line 2, column 5)`: the third entry, written at line 2, column 5.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "entry {} (line {}, column {})",
-            self.entry, self.line, self.column
+            "index {} (line {}, column {})",
+            self.index, self.line, self.column
         )
     }
 }
@@ -139,7 +145,7 @@ impl fmt::Display for LineColumn {
 /// Why a text could not be read as a vector.
 ///
 /// `Display` gives the position (when there is one) and the problem, as in
-/// `entry 3 (line 2, column 5): "0.2x" is not a number`; a caller puts the
+/// `index 2 (line 2, column 5): "0.2x" is not a number`; a caller puts the
 /// file's name in front.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -167,7 +173,7 @@ pub enum ParseError {
     },
     /// Nothing between two commas, or a comma before the first or after the last number.
     EmptyEntry {
-        /// The empty entry's number and the place of the comma that ends (or begins) it.
+        /// The empty entry's index and the place of the comma that ends (or begins) it.
         at: Position,
     },
     /// The text starts like JSON but is not a well-formed array of numbers.
@@ -182,17 +188,17 @@ pub enum ParseError {
         /// The entry the inner array stands in place of.
         at: Position,
     },
-    /// A problem inside one row of a matrix: `error`'s position counts the
-    /// entry within the row (from 1).
+    /// A problem inside one row of a matrix: `error`'s position holds the
+    /// entry's index within the row (from 0).
     InRow {
-        /// The row, from 1.
+        /// The row, from 0.
         row: usize,
         /// The problem, with its place in the row.
         error: Box<ParseError>,
     },
     /// A matrix row whose length differs from the first row's.
     RaggedRow {
-        /// The row, from 1.
+        /// The row, from 0.
         row: usize,
         /// Where the row starts.
         at: LineColumn,
@@ -203,7 +209,7 @@ pub enum ParseError {
     },
     /// A JSON matrix holds a number where a row (an inner array) must stand.
     NotARow {
-        /// The row, from 1.
+        /// The row, from 0.
         row: usize,
         /// Where the number is.
         at: LineColumn,
@@ -229,8 +235,10 @@ pub enum ParseError {
 pub const TOKEN_SHOWN: usize = 40;
 
 impl ParseError {
-    /// Where the problem is, as text (`entry 2 (line 1, column 3)` or
-    /// `line 4, column 1`); `None` when it concerns the whole input.
+    /// Where the problem is, as text (`index 1 (line 1, column 3)`,
+    /// `index (0, 1) (line 1, column 3)` in a matrix, `row 2 (line 3,
+    /// column 1)` or `line 4, column 1`); `None` when it concerns the whole
+    /// input. Indices and rows count from 0, lines and columns from 1.
     pub fn position(&self) -> Option<String> {
         match self {
             ParseError::Unreadable { .. } | ParseError::Empty | ParseError::NoSuchColumn { .. } => {
@@ -243,13 +251,26 @@ impl ParseError {
             ParseError::NotANumber { at, .. }
             | ParseError::EmptyEntry { at }
             | ParseError::NestedArray { at } => Some(at.to_string()),
-            ParseError::InRow { row, error } => Some(match error.position() {
-                Some(inner) => format!("row {row}, {inner}"),
-                None => format!("row {row}"),
+            ParseError::InRow { row, error } => Some(match error.entry_position() {
+                Some(at) => MatrixPosition::in_row(*row, at).to_string(),
+                None => match error.position() {
+                    Some(inner) => format!("row {row}, {inner}"),
+                    None => format!("row {row}"),
+                },
             }),
             ParseError::RaggedRow { row, at, .. } | ParseError::NotARow { row, at } => {
                 Some(format!("row {row} ({at})"))
             }
+        }
+    }
+
+    /// The entry a problem concerns, when it concerns one.
+    fn entry_position(&self) -> Option<Position> {
+        match self {
+            ParseError::NotANumber { at, .. }
+            | ParseError::EmptyEntry { at }
+            | ParseError::NestedArray { at } => Some(*at),
+            _ => None,
         }
     }
 
@@ -274,7 +295,7 @@ impl ParseError {
             ParseError::RaggedRow {
                 found, expected, ..
             } => format!(
-                "ragged rows: this row has {found} {} but the first row has {expected}",
+                "ragged rows: this row has {found} {} but row 0 has {expected}",
                 if *found == 1 { "entry" } else { "entries" }
             ),
             ParseError::NotARow { .. } => {
@@ -311,7 +332,7 @@ impl std::error::Error for ParseError {}
 /// use gan_theory_cli::input::{parse_vector, Position};
 /// let entries = parse_vector("0.25\n0.25\n0.5")?;
 /// assert_eq!(entries.values(), &[0.25, 0.25, 0.5]);
-/// assert_eq!(entries.position(2), Some(Position { entry: 3, line: 3, column: 1 }));
+/// assert_eq!(entries.position(2), Some(Position { index: 2, line: 3, column: 1 }));
 /// # Ok::<(), gan_theory_cli::input::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -352,9 +373,7 @@ impl Entries {
     /// Where the entry of 0-based `index` (as in [`crate::Error::index`]) was
     /// written; `None` when there is no such entry.
     pub fn position(&self, index: usize) -> Option<Position> {
-        self.starts
-            .get(index)
-            .map(|&at| Position::new(index + 1, at))
+        self.starts.get(index).map(|&at| Position::new(index, at))
     }
 }
 
@@ -386,7 +405,7 @@ impl Entries {
 /// assert!(parse_vector("0.5 nan")?.values()[1].is_nan());
 ///
 /// let err = parse_vector("0.5\n0.2x\n0.3").unwrap_err();
-/// assert_eq!(err.to_string(), r#"entry 2 (line 2, column 1): "0.2x" is not a number"#);
+/// assert_eq!(err.to_string(), r#"index 1 (line 2, column 1): "0.2x" is not a number"#);
 /// assert!(matches!(parse_vector("1,,2"), Err(ParseError::EmptyEntry { .. })));
 /// assert!(matches!(parse_vector("[[1], [2]]"), Err(ParseError::NestedArray { .. })));
 /// assert_eq!(parse_vector(" \n"), Err(ParseError::Empty));
@@ -439,9 +458,9 @@ fn refuse_several_columns(entries: &Entries) -> Result<(), ParseError> {
 
 /// Reads column `column` (counted from 0) of a table: the text is read as a
 /// matrix ([`parse_matrix`]: one row per line, numbers separated by commas
-/// or whitespace, or a JSON array of arrays), and entry `i` of the vector is
-/// the number in row `i + 1`; its [`Position`] is where that number was
-/// written.
+/// or whitespace, or a JSON array of arrays), and index `i` of the vector is
+/// the number in row `i` (both from 0); its [`Position`] is where that
+/// number was written.
 ///
 /// # Errors
 /// The errors of [`parse_matrix`], and [`ParseError::NoSuchColumn`] when
@@ -454,7 +473,7 @@ fn refuse_several_columns(entries: &Entries) -> Result<(), ParseError> {
 /// assert!(matches!(parse_vector(counts), Err(ParseError::SeveralColumns { line: 1, columns: 2 })));
 /// let entries = parse_column(counts, 1)?;
 /// assert_eq!(entries.values(), &[3.0, 5.0, 2.0]);
-/// assert_eq!(entries.position(1), Some(Position { entry: 2, line: 2, column: 3 }));
+/// assert_eq!(entries.position(1), Some(Position { index: 1, line: 2, column: 3 }));
 /// assert_eq!(parse_column("[[0, 0.5], [1, 0.5]]", 1)?.values(), &[0.5, 0.5]);
 /// assert!(matches!(parse_column(counts, 2), Err(ParseError::NoSuchColumn { column: 2, columns: 2 })));
 /// # Ok::<(), ParseError>(())
@@ -797,7 +816,7 @@ fn number(token: &str, at: Position) -> Result<f64, ParseError> {
 }
 
 /// Splits plain text into tokens separated by whitespace or single commas and
-/// hands each to `on_token` with its entry number (from 1) and place.
+/// hands each to `on_token` with its index (from 0) and place.
 /// Returns the number of tokens.
 fn plain_tokens(
     text: &str,
@@ -814,7 +833,7 @@ fn plain_tokens(
             None => {
                 return match pending_comma {
                     Some(at) => Err(ParseError::EmptyEntry {
-                        at: Position::new(count + 1, at),
+                        at: Position::new(count, at),
                     }),
                     None => Ok(count),
                 };
@@ -822,14 +841,14 @@ fn plain_tokens(
             Some(b',') => {
                 if count == 0 || pending_comma.is_some() {
                     return Err(ParseError::EmptyEntry {
-                        at: Position::new(count + 1, cursor.at),
+                        at: Position::new(count, cursor.at),
                     });
                 }
                 pending_comma = Some(cursor.at);
                 cursor.bump();
             }
             Some(_) => {
-                let at = Position::new(count + 1, cursor.at);
+                let at = Position::new(count, cursor.at);
                 let token = cursor.take_while(|b| b != b',' && !b.is_ascii_whitespace());
                 count += 1;
                 pending_comma = None;
@@ -884,7 +903,7 @@ fn ends_json_token(b: u8) -> bool {
 }
 
 /// Reads one JSON array of numbers, the cursor on its `[`, and hands each
-/// number to `on_number` with its entry number (from 1) within this array.
+/// number to `on_number` with its index (from 0) within this array.
 fn json_numbers(
     cursor: &mut Cursor<'_>,
     mut on_number: impl FnMut(f64, Position),
@@ -896,10 +915,10 @@ fn json_numbers(
         cursor.bump();
         return Ok(());
     }
-    let mut count = 0;
+    let mut index = 0;
     loop {
         cursor.skip_whitespace();
-        let at = Position::new(count + 1, cursor.at);
+        let at = Position::new(index, cursor.at);
         let value = match cursor.peek() {
             None => return Err(malformed(cursor.at, UNCLOSED)),
             Some(b'[') => return Err(ParseError::NestedArray { at }),
@@ -912,7 +931,6 @@ fn json_numbers(
             }
             Some(_) => number(cursor.take_while(|b| !ends_json_token(b)), at)?,
         };
-        count += 1;
         on_number(value, at);
         cursor.skip_whitespace();
         match cursor.peek() {
@@ -926,12 +944,13 @@ fn json_numbers(
                 return Err(malformed(
                     cursor.at,
                     format!(
-                        "expected ',' or ']' after entry {count}, found {}",
+                        "expected ',' or ']' after index {index}, found {}",
                         cursor.describe_next()
                     ),
                 ));
             }
         }
+        index += 1;
     }
 }
 
@@ -958,27 +977,42 @@ fn json_string<'a>(cursor: &mut Cursor<'a>) -> Result<&'a str, ParseError> {
     }
 }
 
-/// Where an entry of a matrix was written: its row and its entry within the
-/// row, its line and its column, all counted from 1.
+/// Where an entry of a matrix was written: its row and its index within the
+/// row, counted from 0 (as `emd` names a plan entry (i, j), and as the
+/// library's errors name a row and a column), and its line and column in the
+/// text, counted from 1 (as editors count them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MatrixPosition {
-    /// The row, from 1.
+    /// The row, from 0.
     pub row: usize,
-    /// The entry within the row, from 1.
-    pub entry: usize,
+    /// The index within the row (the matrix column), from 0.
+    pub index: usize,
     /// The line it starts on, from 1.
     pub line: usize,
     /// The column (in characters) it starts at, from 1.
     pub column: usize,
 }
 
+impl MatrixPosition {
+    /// The entry of row `row` at `at`, a position within that row.
+    fn in_row(row: usize, at: Position) -> Self {
+        Self {
+            row,
+            index: at.index,
+            line: at.line,
+            column: at.column,
+        }
+    }
+}
+
 impl fmt::Display for MatrixPosition {
-    /// `row 2, entry 3 (line 2, column 5)`.
+    /// `index (1, 2) (line 2, column 5)`: row 1, index 2 within it (the
+    /// third number of the second row), written at line 2, column 5.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "row {}, entry {} (line {}, column {})",
-            self.row, self.entry, self.line, self.column
+            "index ({}, {}) (line {}, column {})",
+            self.row, self.index, self.line, self.column
         )
     }
 }
@@ -991,8 +1025,10 @@ impl fmt::Display for MatrixPosition {
 /// let m = parse_matrix("0 1 2\n3, 4, 5\n")?;
 /// assert_eq!((m.rows(), m.cols()), (2, 3));
 /// assert_eq!(m.row(1), &[3.0, 4.0, 5.0]);
-/// // Entry 4 in row-major order is row 2, entry 2:
-/// assert_eq!(m.position(4), Some(MatrixPosition { row: 2, entry: 2, line: 2, column: 4 }));
+/// // Index 4 in row-major order is row 1, index 1 within it:
+/// let at = m.position(4).unwrap();
+/// assert_eq!(at, MatrixPosition { row: 1, index: 1, line: 2, column: 4 });
+/// assert_eq!(at.to_string(), "index (1, 1) (line 2, column 4)");
 /// # Ok::<(), gan_theory_cli::input::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1036,8 +1072,8 @@ impl MatrixEntries {
     pub fn position(&self, index: usize) -> Option<MatrixPosition> {
         let at = self.starts.get(index)?;
         Some(MatrixPosition {
-            row: index / self.cols + 1,
-            entry: index % self.cols + 1,
+            row: index / self.cols,
+            index: index % self.cols,
             line: at.line,
             column: at.column,
         })
@@ -1078,9 +1114,9 @@ impl MatrixEntries {
 /// assert_eq!((plain.rows(), plain.cols(), plain.values()), (json.rows(), json.cols(), json.values()));
 /// let err = parse_matrix("0 1\n1 0 2").unwrap_err();
 /// assert_eq!(err.to_string(),
-///     "row 2 (line 2, column 1): ragged rows: this row has 3 entries but the first row has 2");
+///     "row 1 (line 2, column 1): ragged rows: this row has 3 entries but row 0 has 2");
 /// let err = parse_matrix("0 1\n1 x").unwrap_err();
-/// assert_eq!(err.to_string(), r#"row 2, entry 2 (line 2, column 3): "x" is not a number"#);
+/// assert_eq!(err.to_string(), r#"index (1, 1) (line 2, column 3): "x" is not a number"#);
 /// assert!(matches!(parse_matrix("[1, 2]"), Err(ParseError::NotARow { .. })));
 /// # Ok::<(), ParseError>(())
 /// ```
@@ -1118,7 +1154,6 @@ fn plain_matrix(text: &str) -> Result<MatrixEntries, ParseError> {
         let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
         let content = &rest[..end];
         if !content.trim().is_empty() {
-            row += 1;
             let mut entries = plain_vector(content).map_err(|error| ParseError::InRow {
                 row,
                 error: Box::new(on_line(error, line)),
@@ -1135,6 +1170,7 @@ fn plain_matrix(text: &str) -> Result<MatrixEntries, ParseError> {
                 },
                 entries,
             )?;
+            row += 1;
         }
         if end == rest.len() {
             return Ok(matrix);
@@ -1181,7 +1217,6 @@ fn json_matrix(cursor: &mut Cursor<'_>) -> Result<MatrixEntries, ParseError> {
     } else {
         loop {
             cursor.skip_whitespace();
-            row += 1;
             let at = cursor.at;
             match cursor.peek() {
                 Some(b'[') => {}
@@ -1240,6 +1275,7 @@ fn json_matrix(cursor: &mut Cursor<'_>) -> Result<MatrixEntries, ParseError> {
                     ));
                 }
             }
+            row += 1;
         }
     }
     cursor.skip_whitespace();
@@ -1259,9 +1295,9 @@ fn json_matrix(cursor: &mut Cursor<'_>) -> Result<MatrixEntries, ParseError> {
 mod tests {
     use super::*;
 
-    fn at(entry: usize, line: usize, column: usize) -> Position {
+    fn at(index: usize, line: usize, column: usize) -> Position {
         Position {
-            entry,
+            index,
             line,
             column,
         }
@@ -1273,24 +1309,24 @@ mod tests {
         assert_eq!(
             e,
             ParseError::NotANumber {
-                at: at(3, 3, 2),
+                at: at(2, 3, 2),
                 token: "é".into()
             }
         );
         let e = parse_vector("[0.5,\n  0.5 0]").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "line 2, column 7: malformed JSON: expected ',' or ']' after entry 2, found '0'"
+            "line 2, column 7: malformed JSON: expected ',' or ']' after index 1, found '0'"
         );
     }
 
     #[test]
     fn commas_must_separate_numbers() {
         for (text, position) in [
-            ("1,,2", at(2, 1, 3)),
-            (",1", at(1, 1, 1)),
-            ("1, 2,\n", at(3, 1, 5)),
-            ("1 , , 2", at(2, 1, 5)),
+            ("1,,2", at(1, 1, 3)),
+            (",1", at(0, 1, 1)),
+            ("1, 2,\n", at(2, 1, 5)),
+            ("1 , , 2", at(1, 1, 5)),
         ] {
             assert_eq!(
                 parse_vector(text),
@@ -1329,11 +1365,11 @@ mod tests {
         let column = parse_column("x 0\n\n1\t5\r\n2 2", 1);
         assert_eq!(
             column.unwrap_err().to_string(),
-            r#"row 1, entry 1 (line 1, column 1): "x" is not a number"#
+            r#"index (0, 0) (line 1, column 1): "x" is not a number"#
         );
         let column = parse_column("0 3\n\n1\t5\r\n2 2", 1).unwrap();
         assert_eq!(column.values(), &[3.0, 5.0, 2.0]);
-        assert_eq!(column.position(2), Some(at(3, 4, 3)));
+        assert_eq!(column.position(2), Some(at(2, 4, 3)));
         assert_eq!(parse_column("0.5 0.5", 0).unwrap().values(), &[0.5]);
         assert_eq!(
             parse_column("1\n2\n", 1).unwrap_err().to_string(),
@@ -1341,7 +1377,7 @@ mod tests {
         );
         assert!(matches!(
             parse_column("0 1\n2", 0),
-            Err(ParseError::RaggedRow { row: 2, .. })
+            Err(ParseError::RaggedRow { row: 1, .. })
         ));
     }
 
@@ -1349,7 +1385,7 @@ mod tests {
     fn json_forms() {
         let v = parse_vector("\u{feff} [ \"inf\", \"-inf\", 1e-3, -0 ]\n").unwrap();
         assert_eq!(v.values()[..3], [f64::INFINITY, f64::NEG_INFINITY, 1e-3]);
-        assert_eq!(v.position(3), Some(at(4, 1, 25)));
+        assert_eq!(v.position(3), Some(at(3, 1, 25)));
         assert_eq!(parse_vector("[]"), Err(ParseError::Empty));
         assert!(matches!(
             parse_vector("[1, 2,]"),
@@ -1373,7 +1409,7 @@ mod tests {
         ));
         assert_eq!(
             parse_vector("[1, [2]]"),
-            Err(ParseError::NestedArray { at: at(2, 1, 5) })
+            Err(ParseError::NestedArray { at: at(1, 1, 5) })
         );
     }
 
@@ -1394,7 +1430,7 @@ mod tests {
         assert_eq!(
             parse_vector("1\r\n2\r3\n\rx"),
             Err(ParseError::NotANumber {
-                at: at(4, 5, 1),
+                at: at(3, 5, 1),
                 token: "x".into()
             })
         );
@@ -1492,8 +1528,8 @@ mod tests {
         assert_eq!(
             m.position(3),
             Some(MatrixPosition {
-                row: 2,
-                entry: 2,
+                row: 1,
+                index: 1,
                 line: 3,
                 column: 4
             })
@@ -1502,7 +1538,7 @@ mod tests {
         assert_eq!(
             parse_matrix("1 2\n3 4 5").unwrap_err(),
             ParseError::RaggedRow {
-                row: 2,
+                row: 1,
                 at: LineColumn { line: 2, column: 1 },
                 found: 3,
                 expected: 2
@@ -1510,7 +1546,7 @@ mod tests {
         );
         assert_eq!(
             parse_matrix("1 2\n\n3,,4").unwrap_err().to_string(),
-            "row 2, entry 2 (line 3, column 3): empty entry: a comma must stand between two numbers"
+            "index (1, 1) (line 3, column 3): empty entry: a comma must stand between two numbers"
         );
         assert_eq!(parse_matrix("\n \n"), Err(ParseError::Empty));
     }
@@ -1520,25 +1556,25 @@ mod tests {
         let m = parse_matrix("[[1, 2],\n [3, \"inf\"]]").unwrap();
         assert_eq!(m.values()[..3], [1.0, 2.0, 3.0]);
         assert_eq!(
-            m.position(3).map(|p| (p.row, p.entry, p.line)),
-            Some((2, 2, 2))
+            m.position(3).map(|p| (p.row, p.index, p.line)),
+            Some((1, 1, 2))
         );
         assert_eq!(parse_matrix("[]"), Err(ParseError::Empty));
         assert_eq!(
             parse_matrix("[[1], []]").unwrap_err().to_string(),
-            "row 2 (line 1, column 7): ragged rows: this row has 0 entries but the first row has 1"
+            "row 1 (line 1, column 7): ragged rows: this row has 0 entries but row 0 has 1"
         );
         assert_eq!(
             parse_matrix("[[1, 2], [3, x]]").unwrap_err().to_string(),
-            r#"row 2, entry 2 (line 1, column 14): "x" is not a number"#
+            r#"index (1, 1) (line 1, column 14): "x" is not a number"#
         );
         assert!(matches!(
             parse_matrix("[[1], [[2]]]"),
-            Err(ParseError::InRow { row: 2, .. })
+            Err(ParseError::InRow { row: 1, .. })
         ));
         assert!(matches!(
             parse_matrix("[[1], 2]"),
-            Err(ParseError::NotARow { row: 2, .. })
+            Err(ParseError::NotARow { row: 1, .. })
         ));
         for bad in ["[[1] [2]]", "[[1],", "[[1]] x", "{\"a\": 1}", "[[1],]"] {
             assert!(
@@ -1552,7 +1588,7 @@ mod tests {
 #[cfg(test)]
 mod audit {
     //! `parse_vector` turns any text into numbers or into one error that
-    //! names the entry, line and column.
+    //! names the entry's index, line and column.
     use super::{ParseError, TOKEN_SHOWN, parse_vector};
 
     #[test]

@@ -15,7 +15,10 @@
 //! or the output could not be written, 2 bad input or usage. Bad input gives
 //! one line on stderr, `gan-theory: <file>: <position>: <problem>`, and
 //! nothing on stdout; so does a usage error, `gan-theory: <problem> (see
-//! gan-theory --help)`. `--help` and `--version` print to stdout.
+//! gan-theory --help)`. `--help` and `--version` print to stdout. The
+//! position is `index 1 (line 1, column 6)` in a vector and `index (0, 2)
+//! (line 1, column 5)` (row 0, entry 2) in a matrix: indices and rows count
+//! from 0, as everywhere, and lines and columns from 1, as editors count them.
 //!
 //! The modules read top to bottom: [`input`] reads files; `commands` holds
 //! the grammar and one module per command; `output` the shared output

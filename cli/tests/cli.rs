@@ -196,7 +196,7 @@ fn cli_divergence_reads_stdin_dash() {
         ],
         b"0.1 0.2\n0.7 oops",
     );
-    assert_refused(&bad, &["<stdin>", "entry 4 (line 2, column 5)", "oops"]);
+    assert_refused(&bad, &["<stdin>", "index 3 (line 2, column 5)", "oops"]);
 }
 
 #[test]
@@ -265,7 +265,7 @@ fn cli_two_column_csv_is_refused_unless_a_column_is_chosen() {
     let output = divergence_json(bad.path(), q_table.path(), &["-n", "-k", "1"]);
     assert_refused(
         &output,
-        &[&bad.name(), "entry 2 (line 2, column 3)", "negative"],
+        &[&bad.name(), "index 1 (line 2, column 3)", "negative"],
     );
     // One line of several numbers is still a vector.
     let one_line = TempFile::new("columns", "one-line", "3, 5, 2");
@@ -281,57 +281,57 @@ fn cli_bad_entries_name_file_and_position() {
         (
             "nan",
             "0.25\n0.25\n0.25\nnan",
-            &["entry 4 (line 4, column 1)", "NaN"],
+            &["index 3 (line 4, column 1)", "NaN"],
         ),
         (
             "negative",
             "0.5 -0.25 0.5 0.25",
-            &["entry 2 (line 1, column 5)", "negative", "-0.25"],
+            &["index 1 (line 1, column 5)", "negative", "-0.25"],
         ),
         (
             "inf",
             "0.25,inf,0.25,0.25",
-            &["entry 2 (line 1, column 6)", "infinite"],
+            &["index 1 (line 1, column 6)", "infinite"],
         ),
         (
             "minus-inf",
             "0.25\n0.25\n\n  -inf\n0.25",
-            &["entry 3 (line 4, column 3)", "infinite"],
+            &["index 2 (line 4, column 3)", "infinite"],
         ),
         (
             "overflow",
             "0.25 0.25 0.25 1e400",
-            &["entry 4 (line 1, column 16)", "infinite"],
+            &["index 3 (line 1, column 16)", "infinite"],
         ),
         (
             "word",
             "0.25\n0.25\nabc\n0.25",
-            &["entry 3 (line 3, column 1)", "\"abc\" is not a number"],
+            &["index 2 (line 3, column 1)", "\"abc\" is not a number"],
         ),
         (
             "double-comma",
             "0.25,,0.25",
-            &["entry 2 (line 1, column 6)", "empty entry"],
+            &["index 1 (line 1, column 6)", "empty entry"],
         ),
         (
             "trailing-comma",
             "0.25, 0.25, 0.25, 0.25,",
-            &["entry 5 (line 1, column 23)", "empty entry"],
+            &["index 4 (line 1, column 23)", "empty entry"],
         ),
         (
             "json-nested",
             "[0.25, [0.25], 0.25, 0.25]",
-            &["entry 2 (line 1, column 8)", "nested array"],
+            &["index 1 (line 1, column 8)", "nested array"],
         ),
         (
             "json-null",
             "[0.25, 0.25, null, 0.25]",
-            &["entry 3 (line 1, column 14)", "\"null\" is not a number"],
+            &["index 2 (line 1, column 14)", "\"null\" is not a number"],
         ),
         (
             "json-nan",
             "[0.25,\n 0.25,\n NaN,\n 0.25]",
-            &["entry 3 (line 3, column 2)", "NaN"],
+            &["index 2 (line 3, column 2)", "NaN"],
         ),
     ];
     for (label, text, needles) in cases {
@@ -700,6 +700,16 @@ fn cli_help_and_version_print_to_stdout() {
         let help = String::from_utf8_lossy(&output.stdout);
         assert!(help.contains("Usage: gan-theory"), "{help}");
     }
+    // The main help says how indices and places in a file are counted.
+    let help = String::from_utf8_lossy(&run(&["--help"]).stdout).into_owned();
+    for needle in [
+        "Indices count from 0 everywhere",
+        "lines and columns of a file count from 1",
+        "`index 1 (line 1, column 6)`",
+        "`index (0, 2) (line 1, column 5)`",
+    ] {
+        assert!(help.contains(needle), "{needle:?} not in {help}");
+    }
     let output = run(&["--version"]);
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
@@ -736,7 +746,7 @@ fn cli_old_mac_line_endings_count_lines() {
     let output = divergence_json(p.path(), q.path(), &[]);
     assert_refused(
         &output,
-        &[&p.name(), "entry 3 (line 3, column 1)", "\"0.x\""],
+        &[&p.name(), "index 2 (line 3, column 1)", "\"0.x\""],
     );
 }
 

@@ -160,38 +160,38 @@ fn cli_w1_bad_input_names_file_and_position() {
             "nan",
             "0.5\n1\n  nan",
             false,
-            &["entry 3 (line 3, column 3)", "NaN"],
+            &["index 2 (line 3, column 3)", "NaN"],
         ),
         (
             "inf",
             "0.5 inf 1",
             false,
-            &["entry 2 (line 1, column 5)", "infinite"],
+            &["index 1 (line 1, column 5)", "infinite"],
         ),
         ("empty", "", false, &["no numbers"]),
         (
             "word",
             "1 two 3",
             false,
-            &["entry 2 (line 1, column 3)", "\"two\" is not a number"],
+            &["index 1 (line 1, column 3)", "\"two\" is not a number"],
         ),
         (
             "negative-weight",
             "1 -1 1",
             true,
-            &["entry 2 (line 1, column 3)", "negative", "-1"],
+            &["index 1 (line 1, column 3)", "negative", "-1"],
         ),
         (
             "nan-weight",
             "1 1 NaN",
             true,
-            &["entry 3 (line 1, column 5)", "NaN"],
+            &["index 2 (line 1, column 5)", "NaN"],
         ),
         (
             "inf-weight",
             "1e400 1 1",
             true,
-            &["entry 1 (line 1, column 1)", "infinite"],
+            &["index 0 (line 1, column 1)", "infinite"],
         ),
         ("zero-weights", "0 0 0", true, &["all weights are zero"]),
         (
@@ -407,7 +407,7 @@ fn cli_column_reads_one_column_of_every_vector_file() {
         &output,
         &[
             &p.name(),
-            r#"row 1, entry 1 (line 1, column 1): "a" is not a number"#,
+            r#"index (0, 0) (line 1, column 1): "a" is not a number"#,
         ],
     );
     let p = TempFile::new("emd-column", "p2", "0,0.5\n1,0.5\n");
@@ -426,17 +426,17 @@ fn cli_emd_bad_input_names_file_and_position() {
         (
             "negative",
             "0 1\n-1 0",
-            &["row 2, entry 1 (line 2, column 1)", "negative", "-1"],
+            &["index (1, 0) (line 2, column 1)", "negative", "-1"],
         ),
         (
             "nan",
             "0 nan\n1 0",
-            &["row 1, entry 2 (line 1, column 3)", "NaN"],
+            &["index (0, 1) (line 1, column 3)", "NaN"],
         ),
         (
             "ragged",
             "0 1\n1",
-            &["row 2 (line 2, column 1)", "ragged", "1 entry", "has 2"],
+            &["row 1 (line 2, column 1)", "ragged", "1 entry", "has 2"],
         ),
         (
             "shape",
@@ -447,7 +447,7 @@ fn cli_emd_bad_input_names_file_and_position() {
             "word",
             "0 1\n1 zero",
             &[
-                "row 2, entry 2 (line 2, column 3)",
+                "index (1, 1) (line 2, column 3)",
                 "\"zero\" is not a number",
             ],
         ),
@@ -455,7 +455,7 @@ fn cli_emd_bad_input_names_file_and_position() {
         (
             "json-nested",
             "[[0, 1], [1, [0]]]",
-            &["row 2, entry 2", "nested array"],
+            &["index (1, 1)", "nested array"],
         ),
     ];
     for (label, contents, needles) in cost_cases {
@@ -470,13 +470,13 @@ fn cli_emd_bad_input_names_file_and_position() {
         (
             "neg-mass",
             "0.5 -0.5 1",
-            &["entry 2 (line 1, column 5)", "negative"],
+            &["index 1 (line 1, column 5)", "negative"],
         ),
-        ("nan-mass", "nan 1", &["entry 1 (line 1, column 1)", "NaN"]),
+        ("nan-mass", "nan 1", &["index 0 (line 1, column 1)", "NaN"]),
         (
             "inf-mass",
             "1 inf",
-            &["entry 2 (line 1, column 3)", "infinite"],
+            &["index 1 (line 1, column 3)", "infinite"],
         ),
         ("empty-mass", "", &["no numbers"]),
     ];
@@ -493,7 +493,7 @@ fn cli_emd_bad_input_names_file_and_position() {
         &emd_cli(&zeros, &q, &["--cost", &cost.name(), "--normalize"]),
         &[&zeros.name(), "zero"],
     );
-    // No feasible plan: row 1 may only go to column 1, which takes 1/4 of its 1/2.
+    // No feasible plan: row 0 may only go to column 0, which takes 1/4 of its 1/2.
     let forbidden = TempFile::new("emd-bad", "forbidden", "0 inf\ninf 0");
     assert_refused(
         &run_cost(&forbidden),
@@ -505,17 +505,17 @@ fn cli_emd_bad_input_names_file_and_position() {
         (
             "ragged-points",
             "0 0\n1",
-            &["row 2 (line 2, column 1)", "ragged"],
+            &["row 1 (line 2, column 1)", "ragged"],
         ),
         (
             "nan-point",
             "0 0\n1 nan",
-            &["row 2, entry 2 (line 2, column 3)", "NaN"],
+            &["index (1, 1) (line 2, column 3)", "NaN"],
         ),
         (
             "inf-point",
             "0 0\ninf 1",
-            &["row 2, entry 1 (line 2, column 1)", "infinite"],
+            &["index (1, 0) (line 2, column 1)", "infinite"],
         ),
         ("dimension", "0\n1", &["dimension 1", "dimension 2"]),
     ];
@@ -550,4 +550,52 @@ fn cli_emd_bad_input_names_file_and_position() {
     assert_refused(&output, &["--cost", "--metric"]);
     let output = run(&["emd", "--p", "-", "--q", &q.name(), "--cost", "-"]);
     assert_refused(&output, &["--p and --cost", "standard input"]);
+}
+
+/// Messages count entries and rows from 0, as `Error::index` and the plan of
+/// `emd --json` do, and lines and columns from 1, as editors do.
+#[test]
+fn cli_messages_count_indices_from_0_and_places_from_1() {
+    let stderr = |output: &Output| String::from_utf8_lossy(&output.stderr).into_owned();
+    let p = TempFile::new("indices", "p", "0.5, -0.5");
+    let q = TempFile::new("indices", "q", "0.5 0.5");
+    let cost = TempFile::new("indices", "c", "0 1\n1 0");
+    let output = emd_cli(&p, &q, &["--cost", &cost.name()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "gan-theory: {}: index 1 (line 1, column 6): negative value (-0.5) is not allowed\n",
+            p.name()
+        )
+    );
+    // Row 0, index 1 within it: plan entry [0, 1] of --json would use that arc.
+    let bad_cost = TempFile::new("indices", "bad-c", "0 nan\n1 0");
+    let output = emd_cli(&q, &q, &["--cost", &bad_cost.name()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "gan-theory: {}: index (0, 1) (line 1, column 3): NaN is not allowed\n",
+            bad_cost.name()
+        )
+    );
+    let ragged = TempFile::new("indices", "ragged", "0 1\n1");
+    assert_eq!(
+        stderr(&emd_cli(&q, &q, &["--cost", &ragged.name()])),
+        format!(
+            "gan-theory: {}: row 1 (line 2, column 1): ragged rows: this row has 1 entry but \
+             row 0 has 2\n",
+            ragged.name()
+        )
+    );
+    let json = TempFile::new("indices", "json", "[0.5,\n 0.5 0]");
+    assert_eq!(
+        stderr(&emd_cli(&json, &q, &["--cost", &cost.name()])),
+        format!(
+            "gan-theory: {}: line 2, column 6: malformed JSON: expected ',' or ']' after index 1, \
+             found '0'\n",
+            json.name()
+        )
+    );
 }

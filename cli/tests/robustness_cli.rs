@@ -39,13 +39,13 @@ fn robust_cli_refuses_bad_files_in_one_line() {
         (
             "unicode-minus",
             "\u{2212}1 2".as_bytes().to_vec(),
-            &["entry 1 (line 1, column 1)", "not a number"],
+            &["index 0 (line 1, column 1)", "not a number"],
         ),
         ("hex", b"0x1 0".to_vec(), &["\"0x1\" is not a number"]),
         (
             "overflow",
             b"1e400 0".to_vec(),
-            &["entry 1 (line 1, column 1)", "infinite"],
+            &["index 0 (line 1, column 1)", "infinite"],
         ),
         (
             "lone-bracket",
@@ -55,17 +55,17 @@ fn robust_cli_refuses_bad_files_in_one_line() {
         (
             "nested",
             b"[[1]]".to_vec(),
-            &["entry 1 (line 1, column 2)", "nested array"],
+            &["index 0 (line 1, column 2)", "nested array"],
         ),
         (
             "string-inf",
             b"[\"inf\", 0]".to_vec(),
-            &["entry 1 (line 1, column 2)", "infinite"],
+            &["index 0 (line 1, column 2)", "infinite"],
         ),
         (
             "string-newline",
             b"[\"1\n2\", 0]".to_vec(),
-            &["entry 1", "not a number"],
+            &["index 0", "not a number"],
         ),
         (
             "long-token",
@@ -124,7 +124,7 @@ fn robust_cli_stdin_edge_cases() {
         (&b""[..], &["<stdin>", "no numbers"][..]),
         (b"\n\n  \t", &["<stdin>", "no numbers"]),
         (b"0.5 0.5 \x00", &["<stdin>", "NUL"]),
-        (b"\xef\xbb\xbf[0.5, oops]", &["<stdin>", "entry 2", "oops"]),
+        (b"\xef\xbb\xbf[0.5, oops]", &["<stdin>", "index 1", "oops"]),
     ] {
         assert_refused(&run_with_stdin(&dash, input), needles);
     }

@@ -14,7 +14,9 @@ use std::process::ExitCode;
 #[derive(Args)]
 #[command(
     after_help = "D* is listed entry by entry, from entry 0 (in --json too); a vector file holds \
-                  one number per line, all its numbers on one line, or one JSON array."
+                  one number per line, all its numbers on one line, or one JSON array. A bad \
+                  number is named by its index (from 0) and its line and column (from 1): \
+                  `index 1 (line 1, column 6)`."
 )]
 pub(crate) struct DivergenceArgs {
     /// File with p (the data distribution): one number per line, all on one

@@ -17,7 +17,8 @@ use std::process::ExitCode;
 #[command(
     group(clap::ArgGroup::new("ground").required(true).args(["cost", "xp"])),
     after_help = "Indices from 0: plan entry (i, j) moves mass from entry i of p to entry j \
-                  of q, in the text table as in --json."
+                  of q, in the text table as in --json; a bad number in --cost, --xp or --xq \
+                  is named the same way, index (i, j), then its line and column (from 1)."
 )]
 pub(crate) struct EmdArgs {
     /// File with the masses p (rows of the cost matrix): one number per

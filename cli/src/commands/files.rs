@@ -49,8 +49,9 @@ pub(crate) fn read_matrix(source: &Source) -> Result<MatrixEntries, Failure> {
         .map_err(|e| Failure::Input(format!("{source}: {e}")))
 }
 
-/// The message for a vector the library refused, with the entry's place in
-/// the file (lines and columns from 1).
+/// The message for a vector the library refused, with the entry's index
+/// (from 0) and its place in the file (lines and columns from 1):
+/// `index 1 (line 1, column 6): negative value (-0.5) is not allowed`.
 pub(crate) fn invalid(error: &Error, entries: &Entries) -> String {
     let position = error.index().and_then(|i| entries.position(i));
     match (position, error) {
@@ -67,8 +68,9 @@ pub(crate) fn invalid(error: &Error, entries: &Entries) -> String {
     }
 }
 
-/// The message for a matrix entry the library refused, with its place in
-/// the file.
+/// The message for a matrix entry the library refused, with its row and
+/// index within the row (from 0, as `emd` names a plan entry (i, j)) and its
+/// place in the file: `index (0, 2) (line 1, column 5): NaN is not allowed`.
 pub(crate) fn invalid_entry(error: &Error, matrix: &MatrixEntries) -> String {
     let at = |row: usize, column: usize| matrix.position(row * matrix.cols() + column);
     match *error {

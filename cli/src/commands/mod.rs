@@ -14,9 +14,12 @@ use std::io::{self, BufWriter};
 use std::process::ExitCode;
 
 /// How the outputs and the messages count (in `--help`).
-const INDICES_HELP: &str = "Indices of vector entries (D*, the plan of `emd`, points) count from 0, \
-                            as in --json and in the library. Places in a file (line, column, row, \
-                            entry) count from 1, as editors count them.";
+const INDICES_HELP: &str = "Indices count from 0 everywhere, as in --json and in the library: \
+                            entries of a vector (D*, points), rows and entries of a matrix, the \
+                            plan of `emd`. Only lines and columns of a file count from 1, as \
+                            editors count them: a bad number is named `index 1 (line 1, column \
+                            6)` in a vector, `index (0, 2) (line 1, column 5)` (row 0, entry 2) \
+                            in a matrix.";
 
 #[derive(Parser)]
 #[command(

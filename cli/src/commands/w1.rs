@@ -12,6 +12,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args)]
+#[command(
+    after_help = "A bad number is named by its index (from 0, as in the library) and its line \
+                  and column (from 1): `index 1 (line 1, column 6)` is the second number of its \
+                  file, written at line 1, column 6."
+)]
 pub(crate) struct W1Args {
     /// File with the sample u: one number per line, all on one line (commas
     /// or whitespace), or one JSON array; `-` reads standard input.
