@@ -261,13 +261,15 @@ fn norm_growth(out: &mut Vec<Measurement>) -> Result<()> {
     let run = simultaneous_run(&Method::Gan)?;
     let (defect, increased) = growth_identity_defect(&run.points, h, gan_f1);
     out.push(Measurement::at_most(
-        "GAN, simultaneous h = 0.1, 500 steps: max | |x_{k+1}|^2 - |x_k|^2 (1 + h^2 f'(theta_k psi_k)^2) | / (64 ulps of |x_{k+1}|^2)",
+        format!("GAN, simultaneous h = {h}, {steps} steps: max | |x_{{k+1}}|^2 - |x_k|^2 (1 + h^2 f'(theta_k psi_k)^2) | / (64 ulps of |x_{{k+1}}|^2)"),
         defect,
         1.0,
         0.0,
     ));
     out.push(Measurement::within(
-        "GAN, simultaneous: steps at which theta^2 + psi^2 strictly increased (of 500)",
+        format!(
+            "GAN, simultaneous: steps at which theta^2 + psi^2 strictly increased (of {steps})"
+        ),
         increased as f64,
         steps as f64,
         0.0,
@@ -275,13 +277,15 @@ fn norm_growth(out: &mut Vec<Measurement>) -> Result<()> {
     let run = simultaneous_run(&Method::wgan())?;
     let (defect, increased) = growth_identity_defect(&run.points, h, |_| 1.0);
     out.push(Measurement::at_most(
-        "WGAN, simultaneous h = 0.1, 500 steps: max defect of |x_{k+1}|^2 = (1 + h^2) |x_k|^2 / (64 ulps)",
+        format!("WGAN, simultaneous h = {h}, {steps} steps: max defect of |x_{{k+1}}|^2 = (1 + h^2) |x_k|^2 / (64 ulps)"),
         defect,
         1.0,
         0.0,
     ));
     out.push(Measurement::within(
-        "WGAN, simultaneous: steps at which theta^2 + psi^2 strictly increased (of 500)",
+        format!(
+            "WGAN, simultaneous: steps at which theta^2 + psi^2 strictly increased (of {steps})"
+        ),
         increased as f64,
         steps as f64,
         0.0,
@@ -476,7 +480,7 @@ fn r1_convergence(out: &mut Vec<Measurement>) -> Result<()> {
     let a = GAN_F1_AT_0;
     let closed_form = (1.0 - h * gamma + h * h * a * a).sqrt();
     out.push(Measurement::within(
-        "R1 (gamma = 0.5), simultaneous h = 0.1: spectral radius of I + hJ vs sqrt(1 - h gamma + h^2 f'(0)^2)",
+        format!("R1 (gamma = {gamma}), simultaneous h = {h}: spectral radius of I + hJ vs sqrt(1 - h gamma + h^2 f'(0)^2)"),
         check.rate,
         closed_form,
         EIGEN_ROUNDING_ULPS * EPS,
