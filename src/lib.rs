@@ -9,6 +9,8 @@ pub mod critic;
 pub mod divergence;
 pub mod dynamics;
 pub mod error;
+#[cfg(feature = "verify")]
+pub(crate) mod experiments;
 pub mod game;
 pub mod measure;
 pub mod mlp;

@@ -18,103 +18,226 @@
 //! or get wrong), the derivation step by step, and the tests that check the
 //! claim numerically, including its entry in `gan-theory verify`. Rust code
 //! blocks in a proof run as doctests.
+//!
+//! The [`CATALOGUE`] is the one list of the claims: their ids, one-line
+//! statements, proof files and the library items each checks. The modules
+//! below, the `verify` registry (feature `verify`) and the tests all read it.
 
-pub mod a1_value_function {
-    #![doc = include_str!("../proofs/A1-value-function.md")]
+/// One claim of the [`CATALOGUE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimEntry {
+    /// Catalogue id: "A1", "B5", ...
+    pub id: &'static str,
+    /// The statement in one line.
+    pub statement: &'static str,
+    /// Path of the written proof, relative to the crate root ("proofs/A1-value-function.md").
+    pub proof: &'static str,
+    /// Name of the module of this file that renders the proof ("a1_value_function").
+    pub module: &'static str,
+    /// The public library items the claim's check exercises, as paths from
+    /// the crate root ("game::c_of_g").
+    pub code: &'static [&'static str],
 }
 
-pub mod a2_pointwise_lemma {
-    #![doc = include_str!("../proofs/A2-pointwise-lemma.md")]
+/// The type of a claim's check in the `verify` registry.
+#[cfg(feature = "verify")]
+pub(crate) type Check =
+    fn(&crate::claims::Context) -> crate::Result<Vec<crate::claims::Measurement>>;
+
+/// Writes, from one list, the proof modules, [`CATALOGUE`], the ids as
+/// constants (`id::A1`, for the report's figures) and, with `verify`, each
+/// claim's check in catalogue order.
+macro_rules! catalogue {
+    ($(
+        $id:ident => $module:ident {
+            proof: $file:literal,
+            statement: $statement:literal,
+            code: [$($code:literal),+ $(,)?],
+            check: $($check:ident)::+ $(,)?
+        }
+    )*) => {
+        $(
+            #[doc = include_str!(concat!("../proofs/", $file))]
+            #[doc = ""]
+            #[doc = "## Code"]
+            #[doc = ""]
+            #[doc = concat!("The library items this claim checks:" $(, " [`", $code, "`](crate::", $code, ")")+, ".")]
+            pub mod $module {}
+        )*
+
+        /// Every claim, in catalogue order (A1 ... E1).
+        pub const CATALOGUE: &[ClaimEntry] = &[$(
+            ClaimEntry {
+                id: stringify!($id),
+                statement: $statement,
+                proof: concat!("proofs/", $file),
+                module: stringify!($module),
+                code: &[$($code),+],
+            }
+        ),*];
+
+        /// The claim ids as constants: a figure names its claims with
+        /// these, so that a misspelt id does not compile.
+        #[allow(dead_code)]
+        pub(crate) mod id {
+            $(pub(crate) const $id: &str = stringify!($id);)*
+        }
+
+        /// The check of each claim, in the order of [`CATALOGUE`].
+        #[cfg(feature = "verify")]
+        pub(crate) const CHECKS: &[Check] = &[$(crate::claims::$($check)::+),*];
+    };
 }
 
-pub mod a3_optimal_discriminator {
-    #![doc = include_str!("../proofs/A3-optimal-discriminator.md")]
-}
-
-pub mod a4_global_optimum {
-    #![doc = include_str!("../proofs/A4-global-optimum.md")]
-}
-
-pub mod b1_kl_divergence {
-    #![doc = include_str!("../proofs/B1-kl-divergence.md")]
-}
-
-pub mod b2_js_divergence {
-    #![doc = include_str!("../proofs/B2-js-divergence.md")]
-}
-
-pub mod b3_js_identity {
-    #![doc = include_str!("../proofs/B3-js-identity.md")]
-}
-
-pub mod b4_maximum_likelihood {
-    #![doc = include_str!("../proofs/B4-maximum-likelihood.md")]
-}
-
-pub mod b5_continuous_references {
-    #![doc = include_str!("../proofs/B5-continuous-references.md")]
-}
-
-pub mod c1_optimal_transport {
-    #![doc = include_str!("../proofs/C1-optimal-transport.md")]
-}
-
-pub mod c2_one_dimension {
-    #![doc = include_str!("../proofs/C2-one-dimension.md")]
-}
-
-pub mod c3_kantorovich_rubinstein {
-    #![doc = include_str!("../proofs/C3-kantorovich-rubinstein.md")]
-}
-
-pub mod c4_disjoint_supports {
-    #![doc = include_str!("../proofs/C4-disjoint-supports.md")]
-}
-
-pub mod c5_weak_convergence {
-    #![doc = include_str!("../proofs/C5-weak-convergence.md")]
-}
-
-pub mod a5_convergence {
-    #![doc = include_str!("../proofs/A5-convergence.md")]
-}
-
-pub mod a6_algorithm1 {
-    #![doc = include_str!("../proofs/A6-algorithm1.md")]
-}
-
-pub mod a7_non_saturating {
-    #![doc = include_str!("../proofs/A7-non-saturating.md")]
-}
-
-pub mod a8_helvetica {
-    #![doc = include_str!("../proofs/A8-helvetica.md")]
-}
-
-pub mod a9_step_size {
-    #![doc = include_str!("../proofs/A9-step-size.md")]
-}
-
-pub mod d2_lsgan {
-    #![doc = include_str!("../proofs/D2-lsgan.md")]
-}
-
-pub mod d3_ebgan {
-    #![doc = include_str!("../proofs/D3-ebgan.md")]
-}
-
-pub mod d4_conditional_gan {
-    #![doc = include_str!("../proofs/D4-conditional-gan.md")]
-}
-
-pub mod d5_f_gan {
-    #![doc = include_str!("../proofs/D5-f-gan.md")]
-}
-
-pub mod e1_dirac_gan {
-    #![doc = include_str!("../proofs/E1-dirac-gan.md")]
-}
-
-pub mod d1_wgan {
-    #![doc = include_str!("../proofs/D1-wgan.md")]
+catalogue! {
+    A1 => a1_value_function {
+        proof: "A1-value-function.md",
+        statement: "V(D, G) = E_pdata ln D + E_pz ln(1 - D(G(z))); the minibatch estimate is unbiased with standard error sigma/sqrt(m)",
+        code: ["game::value", "game::sample_value"],
+        check: game::a1,
+    }
+    A2 => a2_pointwise_lemma {
+        proof: "A2-pointwise-lemma.md",
+        statement: "y -> a ln y + b ln(1 - y) is maximised on [0, 1] at y = a/(a + b)",
+        code: ["game::pointwise_objective", "game::pointwise_argmax"],
+        check: game::a2,
+    }
+    A3 => a3_optimal_discriminator {
+        proof: "A3-optimal-discriminator.md",
+        statement: "For fixed G, D* = p_data/(p_data + p_g) maximises V(G, .); D* = 1/2 where p_g = p_data",
+        code: ["game::optimal_discriminator", "game::d_star"],
+        check: game::a3,
+    }
+    A4 => a4_global_optimum {
+        proof: "A4-global-optimum.md",
+        statement: "C(G) = max_D V(G, D) = -ln 4 + 2 JSD(p_data || p_g), minimal (-ln 4) iff p_g = p_data",
+        code: ["game::c_of_g", "divergence::js"],
+        check: game::a4,
+    }
+    A5 => a5_convergence {
+        proof: "A5-convergence.md",
+        statement: "C(G) is convex in p_g; with D optimal at every step, small gradient steps on G drive JSD to 0 and C(G) to -ln 4",
+        code: ["game::c_of_g", "train::tabular_game::descend_c_of_g"],
+        check: training::a5,
+    }
+    A6 => a6_algorithm1 {
+        proof: "A6-algorithm1.md",
+        statement: "Algorithm 1: a discriminator trained on minibatches approaches D* (tabular SGD; MLP), and Algorithm 1 with MLPs on the Figure 1 setting brings p_g close to p_data in W1",
+        code: ["train::tabular_game::train_discriminator_sgd", "train::inner_max::maximise_value", "train::algorithm1::Algorithm1"],
+        check: training::a6,
+    }
+    A7 => a7_non_saturating {
+        proof: "A7-non-saturating.md",
+        statement: "As D(G(z)) -> 0 the saturating loss's gradient in the logit vanishes, the non-saturating one tends to -1; with D* fixed, grad E_pg[-ln D*] = grad [KL(p_g||p_data) - 2 JSD] and grad E_pg[ln(1 - D*)] = grad 2 JSD",
+        code: ["game::saturating_loss_grad", "game::non_saturating_loss_grad", "tabular::TabularGenerator"],
+        check: training::a7,
+    }
+    A8 => a8_helvetica {
+        proof: "A8-helvetica.md",
+        statement: "Against a fixed D the generator collapses onto argmax D (entropy -> 0); with D kept optimal it does not",
+        code: ["train::tabular_game::train_generator", "train::tabular_game::DiscriminatorPolicy"],
+        check: training::a8,
+    }
+    A9 => a9_step_size {
+        proof: "A9-step-size.md",
+        statement: "A large G step can lower V against the old D* and still raise C(G); small steps lower C(G)",
+        code: ["train::tabular_game::probe_generator_steps"],
+        check: training::a9,
+    }
+    B1 => b1_kl_divergence {
+        proof: "B1-kl-divergence.md",
+        statement: "KL(p || q) >= 0, = 0 iff p = q; not symmetric; +inf where p has mass q lacks; 0 ln 0 = 0",
+        code: ["divergence::kl"],
+        check: divergence::b1,
+    }
+    B2 => b2_js_divergence {
+        proof: "B2-js-divergence.md",
+        statement: "JSD is symmetric, 0 <= JSD <= ln 2 (1 bit), ln 2 iff supports are disjoint; sqrt(JSD) is a metric",
+        code: ["divergence::js", "divergence::js_distance"],
+        check: divergence::b2,
+    }
+    B3 => b3_js_identity {
+        proof: "B3-js-identity.md",
+        statement: "JSD(q || p) = V(D*)/2 + ln 2 with V(D) = E_q ln D + E_p ln(1 - D) (seed 003)",
+        code: ["divergence::js", "game::c_of_g"],
+        check: divergence::b3,
+    }
+    B4 => b4_maximum_likelihood {
+        proof: "B4-maximum-likelihood.md",
+        statement: "argmax_theta E_q ln p_theta = argmin_theta KL(q || p_theta): on seed 003's 45 balls the maximum-likelihood fit matches the moments, minimises KL and differs from the L2 fit",
+        code: ["train::fit::fit_maximum_likelihood", "train::fit::fit_least_squares"],
+        check: fit::check_b4,
+    }
+    B5 => b5_continuous_references {
+        proof: "B5-continuous-references.md",
+        statement: "KL(N(m1, s1^2) || N(m2, s2^2)) = ln(s2/s1) + (s1^2 + (m1 - m2)^2)/(2 s2^2) - 1/2; quadrature of KL, Hellinger, chi2 and TV on statrs densities converges to the closed forms within its own error estimate",
+        code: ["continuous::kl_normals", "continuous::kl", "continuous::hellinger2", "continuous::chi2"],
+        check: continuous::check_b5,
+    }
+    C1 => c1_optimal_transport {
+        proof: "C1-optimal-transport.md",
+        statement: "W1(p, q) = min over plans of sum gamma_ij d(x_i, y_j): the solver's plan is feasible, its duals feasible, primal = dual; W1 is a metric",
+        code: ["transport::emd", "transport::verify_certificate"],
+        check: transport::c1,
+    }
+    C2 => c2_one_dimension {
+        proof: "C2-one-dimension.md",
+        statement: "On the line W1 = integral |F_p - F_q| (and W_p through the quantile functions), equal to the general solver's value",
+        code: ["transport::line::w1", "transport::line::wp"],
+        check: transport::c2,
+    }
+    C3 => c3_kantorovich_rubinstein {
+        proof: "C3-kantorovich-rubinstein.md",
+        statement: "Kantorovich-Rubinstein: f(x) = min_j (d(x, y_j) - v_j) from the duals is 1-Lipschitz and E_p f - E_q f = W1",
+        code: ["transport::potential::KrPotential"],
+        check: transport::c3,
+    }
+    C4 => c4_disjoint_supports {
+        proof: "C4-disjoint-supports.md",
+        statement: "WGAN Example 1, P_0 against P_theta on parallel segments: W1 = |theta| with gradient sign(theta), while JSD = ln 2 (gradient 0), KL = +inf, TV = 1 for theta != 0",
+        code: ["transport::emd", "divergence::js"],
+        check: transport::c4,
+    }
+    C5 => c5_weak_convergence {
+        proof: "C5-weak-convergence.md",
+        statement: "delta_{1/n} -> delta_0 weakly: W1 = 1/n -> 0 while JSD stays ln 2",
+        code: ["transport::line::w1", "divergence::js"],
+        check: transport::c5,
+    }
+    D1 => d1_wgan {
+        proof: "D1-wgan.md",
+        statement: "A small MLP critic trained with weight clipping or with the gradient penalty gives a certified lower bound on W1 close to the exact value (1-D samples; discrete in the plane); a WGAN generator moves from a disjoint start, where the minimax GAN's generator gradient vanishes",
+        code: ["train::wgan::CriticTrainer", "train::wgan::Wgan", "train::wgan::Lipschitz"],
+        check: wgan::d1,
+    }
+    D2 => d2_lsgan {
+        proof: "D2-lsgan.md",
+        statement: "LSGAN: D* = (b p_data + a p_g)/(p_data + p_g); at D* the generator's (extended) loss is ((a+b)/2 - c)^2 + ((b-a)/2)^2 T with T = ½ chi2(2 p_g || p_data + p_g), so for b - c = 1, b - a = 2 it is ½ chi2(2 p_g || p_data + p_g) (not chi2(p_data + p_g || 2 p_g)); a tabular D trained by gradient steps follows the exact contraction to D*",
+        code: ["variants::lsgan::optimal_discriminator", "variants::lsgan::lsgan_divergence"],
+        check: lsgan::d2,
+    }
+    D3 => d3_ebgan {
+        proof: "D3-ebgan.md",
+        statement: "EBGAN with margin m: for fixed G the best energy (0 where p_data > p_g, m where p_data < p_g) gives V = m (1 - TV(p_data, p_g)); the two players' best-response gaps add up to at least m TV; (D, G) is a Nash equilibrium iff p_g = p_data, D = gamma on the support for some gamma in [0, m] and D >= gamma off it, and then V = m; with p_g = p_data every D in [0, m] is a best response of the energy, constant or not",
+        code: ["variants::ebgan::best_energy", "variants::ebgan::nash_gaps"],
+        check: ebgan::d3,
+    }
+    D4 => d4_conditional_gan {
+        proof: "D4-conditional-gan.md",
+        statement: "Conditional GAN: D*(x|y) = p(x|y)/(p(x|y) + q(x|y)) and C = -ln 4 + 2 E_y JSD(p(.|y) || q(.|y)) >= C of the marginals; pix2pix's L1 term is minimised by the conditional median and pulls p_g off p_data (a trained generator ends below p_data's objective); a tabular conditional D trained by gradient ascent reaches D* within its derived bound",
+        code: ["variants::conditional::ConditionalGame", "variants::conditional::Pix2Pix"],
+        check: conditional::d4,
+    }
+    D5 => d5_f_gan {
+        proof: "D5-f-gan.md",
+        statement: "f-GAN: D_f(P||Q) >= E_P T - E_Q f*(T) for every T, tight at T* = f'(p/q); f(1) = 0 and f*(f'(u)) = u f'(u) - f(u) for the table's f (KL, reverse KL, Pearson, Neyman, squared Hellinger, JS, TV); the GAN's f has f(1) = -ln 4 and gives D_f = 2 JSD - ln 4",
+        code: ["variants::fgan::FDivergence"],
+        check: fgan::d5,
+    }
+    E1 => e1_dirac_gan {
+        proof: "E1-dirac-gan.md",
+        statement: "Dirac-GAN: at the equilibrium the unregularised GAN's Jacobian has eigenvalues ± i f'(0) (WGAN ± i), WGAN-GP, instance noise, R1 and consensus move them to the closed forms of Mescheder et al. 2018; simultaneous steps of the GAN grow theta^2 + psi^2 by exactly 1 + h^2 f'(theta psi)^2 per step; alternating WGAN steps conserve a quadratic form (bounded, not converging); R1 converges at the rate of the step's spectral radius",
+        code: ["dynamics::trajectory", "dynamics::Method", "dynamics::linear::spectral_radius"],
+        check: dynamics::e1,
+    }
 }

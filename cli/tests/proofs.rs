@@ -1,15 +1,13 @@
-//! Every claim has its three parts: a proof in proofs/, tests that exist, and
-//! an entry in the `verify` registry.
+//! Every claim of the catalogue (`gan_theory::proofs::CATALOGUE`, the one
+//! list of claim ids) has its parts: a proof in proofs/ rendered in the docs,
+//! tests that exist, an entry in the `verify` registry and a row in the
+//! README's claims table.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-/// The claims this crate states so far (catalogue ids).
-const CLAIMS: [&str; 25] = [
-    "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "B1", "B2", "B3", "B4", "B5", "C1", "C2",
-    "C3", "C4", "C5", "D1", "D2", "D3", "D4", "D5", "E1",
-];
+use gan_theory::proofs::{CATALOGUE, ClaimEntry};
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
@@ -57,18 +55,47 @@ fn named_tests(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The catalogue entry of claim `id`.
+fn entry(id: &str) -> &'static ClaimEntry {
+    CATALOGUE
+        .iter()
+        .find(|e| e.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in the catalogue"))
+}
+
+#[test]
+fn catalogue_ids_are_unique_and_name_their_proofs() {
+    let ids: BTreeSet<&str> = CATALOGUE.iter().map(|e| e.id).collect();
+    assert_eq!(ids.len(), CATALOGUE.len(), "a claim id is listed twice");
+    for e in CATALOGUE {
+        assert!(
+            e.proof.starts_with(&format!("proofs/{}-", e.id)) && e.proof.ends_with(".md"),
+            "{}'s proof file {} is not named after it",
+            e.id,
+            e.proof
+        );
+        assert!(
+            e.module
+                .starts_with(&format!("{}_", e.id.to_ascii_lowercase())),
+            "{}'s proof module {} is not named after it",
+            e.id,
+            e.module
+        );
+        assert!(!e.statement.is_empty(), "{} has no statement", e.id);
+        assert!(!e.code.is_empty(), "{} names no code it checks", e.id);
+    }
+}
+
 #[test]
 fn every_claim_has_a_proof_that_names_existing_tests() {
-    let proofs = proofs();
-    for id in CLAIMS {
-        let (_, name, text) = proofs
-            .iter()
-            .find(|(pid, _, _)| pid == id)
-            .unwrap_or_else(|| panic!("claim {id} has no proof in proofs/"));
+    for e in CATALOGUE {
+        let name = e.proof;
+        let text = fs::read_to_string(root().join(name))
+            .unwrap_or_else(|_| panic!("claim {} has no proof at {name}", e.id));
         for heading in ["**Statement.**", "**Source.**", "## Derivation", "## Tests"] {
             assert!(text.contains(heading), "{name} lacks {heading}");
         }
-        let tests = named_tests(text);
+        let tests = named_tests(&text);
         assert!(!tests.is_empty(), "{name} names no test");
         for (file, function) in tests {
             let source = fs::read_to_string(root().join(&file))
@@ -79,33 +106,21 @@ fn every_claim_has_a_proof_that_names_existing_tests() {
             );
         }
         assert!(
-            text.contains(&format!("entry `{id}`")),
+            text.contains(&format!("entry `{}`", e.id)),
             "{name} does not name its verify entry"
         );
     }
 }
 
+/// The registry is the catalogue, entry for entry and in order.
 #[test]
 fn every_claim_is_registered_with_its_proof() {
-    let registered: BTreeSet<&str> = gan_theory::claims::all().iter().map(|c| c.id).collect();
-    for id in CLAIMS {
-        assert!(
-            registered.contains(id),
-            "claim {id} is not in the verify registry"
-        );
-    }
-    for claim in gan_theory::claims::all() {
-        assert!(
-            root().join(claim.proof).is_file(),
-            "{} points at {}, which does not exist",
-            claim.id,
-            claim.proof
-        );
-        assert!(
-            claim.proof.starts_with(&format!("proofs/{}-", claim.id)),
-            "{}'s proof file {} is not named after it",
-            claim.id,
-            claim.proof
+    let registered = gan_theory::claims::all();
+    assert_eq!(registered.len(), CATALOGUE.len());
+    for (claim, e) in registered.iter().zip(CATALOGUE) {
+        assert_eq!(
+            (claim.id, claim.statement, claim.proof),
+            (e.id, e.statement, e.proof)
         );
     }
 }
@@ -139,30 +154,42 @@ fn every_registered_claim_passes_for_other_seeds() {
     }
 }
 
+/// Every catalogue entry has a row in the README's claims table that names
+/// its id, links its proof and names each library item it checks in
+/// backticks.
 #[test]
-fn readme_claims_table_lists_every_claim_with_its_proof() {
+fn readme_claims_table_lists_every_claim_with_its_proof_and_code() {
     let readme = fs::read_to_string(root().join("README.md")).unwrap();
-    for claim in gan_theory::claims::all() {
+    for e in CATALOGUE {
         let row = readme
             .lines()
-            .find(|line| line.starts_with(&format!("| {} |", claim.id)))
-            .unwrap_or_else(|| panic!("README's claims table has no row for {}", claim.id));
+            .find(|line| line.starts_with(&format!("| {} |", e.id)))
+            .unwrap_or_else(|| panic!("README's claims table has no row for {}", e.id));
         assert!(
-            row.contains(&format!("({})", claim.proof)),
+            row.contains(&format!("({})", e.proof)),
             "README's row for {} does not link {}",
-            claim.id,
-            claim.proof
+            e.id,
+            e.proof
         );
+        for code in e.code {
+            assert!(
+                row.contains(&format!("`{code}`")),
+                "README's row for {} does not name `{code}`",
+                e.id
+            );
+        }
     }
 }
 
+/// Every file in proofs/ is a catalogue entry's proof, so that src/proofs.rs
+/// renders it in the docs (one module per entry).
 #[test]
 fn every_proof_is_rendered_in_the_docs() {
-    let docs = fs::read_to_string(root().join("src/proofs.rs")).unwrap();
-    for (_, name, _) in proofs() {
-        assert!(
-            docs.contains(&format!("include_str!(\"../proofs/{name}\")")),
-            "src/proofs.rs does not include proofs/{name}"
+    for (id, name, _) in proofs() {
+        assert_eq!(
+            entry(&id).proof,
+            format!("proofs/{name}"),
+            "proofs/{name} is not its claim's proof in the catalogue"
         );
     }
 }

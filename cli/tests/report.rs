@@ -305,3 +305,19 @@ fn a_panicking_figure_is_an_error_not_an_abort() {
     let error = drawn.svg.expect_err("a panic must not give an SVG");
     assert!(error.to_string().contains("broken.svg"), "{error}");
 }
+
+/// A figure's claims are catalogue ids (the figures write them as
+/// `proofs::id` constants; this catches a literal that slips in).
+#[test]
+fn every_figure_names_catalogue_claims() {
+    for figure in figures::all() {
+        assert!(!figure.claims.is_empty(), "{} names no claim", figure.file);
+        for id in figure.claims {
+            assert!(
+                gan_theory::proofs::CATALOGUE.iter().any(|e| e.id == *id),
+                "{} names {id}, which is not in the catalogue",
+                figure.file
+            );
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! Checks for claims B1-B3: KL, Jensen-Shannon and the JS identity of seed 003.
 
-use super::{Claim, Context, Measurement, random_distribution, rng_for};
+use super::{Context, Measurement, random_distribution, rng_for};
 use crate::Discrete;
 use crate::divergence::{js, js_distance, kl, total_variation};
 use crate::error::Result;
@@ -12,31 +12,7 @@ use std::f64::consts::LN_2;
 /// Random instances per universal check (see `game::INSTANCES`).
 const INSTANCES: usize = 1000;
 
-/// The B1-B3 claims.
-pub(super) fn claims() -> Vec<Claim> {
-    vec![
-        Claim {
-            id: "B1",
-            statement: "KL(p || q) >= 0, = 0 iff p = q; not symmetric; +inf where p has mass q lacks; 0 ln 0 = 0",
-            proof: "proofs/B1-kl-divergence.md",
-            check: b1,
-        },
-        Claim {
-            id: "B2",
-            statement: "JSD is symmetric, 0 <= JSD <= ln 2 (1 bit), ln 2 iff supports are disjoint; sqrt(JSD) is a metric",
-            proof: "proofs/B2-js-divergence.md",
-            check: b2,
-        },
-        Claim {
-            id: "B3",
-            statement: "JSD(q || p) = V(D*)/2 + ln 2 with V(D) = E_q ln D + E_p ln(1 - D) (seed 003)",
-            proof: "proofs/B3-js-identity.md",
-            check: b3,
-        },
-    ]
-}
-
-fn b1(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn b1(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 11);
     let (mut worst_pinsker, mut worst_self) = (f64::INFINITY, 0.0f64);
     for _ in 0..INSTANCES {
@@ -85,7 +61,7 @@ fn b1(context: &Context) -> Result<Vec<Measurement>> {
     ])
 }
 
-fn b2(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn b2(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 12);
     let (mut worst_asym, mut worst_disjoint, mut worst_triangle) =
         (0.0f64, 0.0f64, f64::NEG_INFINITY);
@@ -170,7 +146,7 @@ fn b2(context: &Context) -> Result<Vec<Measurement>> {
     ])
 }
 
-fn b3(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn b3(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 13);
     let mut worst = 0.0f64;
     for _ in 0..INSTANCES {

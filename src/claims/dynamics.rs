@@ -1,11 +1,12 @@
 //! Claim E1: the Dirac-GAN (Mescheder, Geiger and Nowozin 2018).
 
-use super::{Claim, Context, Measurement, rng_for};
+use super::{Context, Measurement, rng_for};
 use crate::dynamics::linear::{
     NormalForm, eigenvalue_distance, eigenvalues, eigenvalues_nalgebra, spectral_radius,
 };
 use crate::dynamics::{GAN_F1_AT_0, Method, Point, Positive, Update, gan_f1, trajectory};
 use crate::error::Result;
+use crate::experiments::dynamics::{R1_GAMMA, STEP_SIZE, STEPS, simultaneous_run};
 use crate::tol::EPS;
 use nalgebra::{Complex, Matrix2};
 
@@ -48,16 +49,6 @@ pub(crate) const CONTRACTION_ROUNDING_ULPS: f64 = 64.0;
 /// `N alpha / pi` times, depending on the starting phase (a count, no rounding).
 pub(crate) const SIGN_CHANGE_COUNT_TOL: f64 = 1.0;
 
-/// The E1 claim.
-pub(super) fn claims() -> Vec<Claim> {
-    vec![Claim {
-        id: "E1",
-        statement: "Dirac-GAN: at the equilibrium the unregularised GAN's Jacobian has eigenvalues ± i f'(0) (WGAN ± i), WGAN-GP, instance noise, R1 and consensus move them to the closed forms of Mescheder et al. 2018; simultaneous steps of the GAN grow theta^2 + psi^2 by exactly 1 + h^2 f'(theta psi)^2 per step; alternating WGAN steps conserve a quadratic form (bounded, not converging); R1 converges at the rate of the step's spectral radius",
-        proof: "proofs/E1-dirac-gan.md",
-        check: e1,
-    }]
-}
-
 /// The methods whose equilibrium eigenvalues are checked, with the point at
 /// which their Jacobian is taken (WGAN-GP: just above `psi = 0`, where its
 /// field is affine, since it jumps across `psi = 0`).
@@ -88,7 +79,7 @@ pub(crate) fn eigen_tolerance(m: &Matrix2<f64>) -> f64 {
     EIGEN_ROUNDING_ULPS * EPS * (1.0 + m.abs().max())
 }
 
-fn e1(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn e1(context: &Context) -> Result<Vec<Measurement>> {
     let mut out = Vec::new();
     equilibrium_eigenvalues(&mut out)?;
     wgan_gp_repulsion(&mut out)?;
@@ -266,43 +257,35 @@ pub(crate) fn growth_identity_defect(
 /// (b) The exact per-step growth of `theta^2 + psi^2` for the unregularised
 /// GAN and for WGAN under simultaneous steps.
 fn norm_growth(out: &mut Vec<Measurement>) -> Result<()> {
-    let (h, steps) = (0.1, 500);
-    let run = trajectory(
-        &Method::Gan,
-        Update::Simultaneous,
-        Point::new(1.0, 0.0),
-        h,
-        steps,
-    )?;
+    let (h, steps) = (STEP_SIZE, STEPS);
+    let run = simultaneous_run(&Method::Gan)?;
     let (defect, increased) = growth_identity_defect(&run.points, h, gan_f1);
     out.push(Measurement::at_most(
-        "GAN, simultaneous h = 0.1, 500 steps: max | |x_{k+1}|^2 - |x_k|^2 (1 + h^2 f'(theta_k psi_k)^2) | / (64 ulps of |x_{k+1}|^2)",
+        format!("GAN, simultaneous h = {h}, {steps} steps: max | |x_{{k+1}}|^2 - |x_k|^2 (1 + h^2 f'(theta_k psi_k)^2) | / (64 ulps of |x_{{k+1}}|^2)"),
         defect,
         1.0,
         0.0,
     ));
     out.push(Measurement::within(
-        "GAN, simultaneous: steps at which theta^2 + psi^2 strictly increased (of 500)",
+        format!(
+            "GAN, simultaneous: steps at which theta^2 + psi^2 strictly increased (of {steps})"
+        ),
         increased as f64,
         steps as f64,
         0.0,
     ));
-    let run = trajectory(
-        &Method::wgan(),
-        Update::Simultaneous,
-        Point::new(1.0, 0.0),
-        h,
-        steps,
-    )?;
+    let run = simultaneous_run(&Method::wgan())?;
     let (defect, increased) = growth_identity_defect(&run.points, h, |_| 1.0);
     out.push(Measurement::at_most(
-        "WGAN, simultaneous h = 0.1, 500 steps: max defect of |x_{k+1}|^2 = (1 + h^2) |x_k|^2 / (64 ulps)",
+        format!("WGAN, simultaneous h = {h}, {steps} steps: max defect of |x_{{k+1}}|^2 = (1 + h^2) |x_k|^2 / (64 ulps)"),
         defect,
         1.0,
         0.0,
     ));
     out.push(Measurement::within(
-        "WGAN, simultaneous: steps at which theta^2 + psi^2 strictly increased (of 500)",
+        format!(
+            "WGAN, simultaneous: steps at which theta^2 + psi^2 strictly increased (of {steps})"
+        ),
         increased as f64,
         steps as f64,
         0.0,
@@ -492,12 +475,12 @@ pub(crate) fn r1_contraction(
 
 /// (d) R1 converges at the rate of the spectral radius of its step.
 fn r1_convergence(out: &mut Vec<Measurement>) -> Result<()> {
-    let (gamma, h, steps) = (0.5, 0.1, 2000);
+    let (gamma, h, steps) = (R1_GAMMA, STEP_SIZE, 2000);
     let check = r1_contraction(gamma, h, Point::new(0.25, 0.25), steps)?;
     let a = GAN_F1_AT_0;
     let closed_form = (1.0 - h * gamma + h * h * a * a).sqrt();
     out.push(Measurement::within(
-        "R1 (gamma = 0.5), simultaneous h = 0.1: spectral radius of I + hJ vs sqrt(1 - h gamma + h^2 f'(0)^2)",
+        format!("R1 (gamma = {gamma}), simultaneous h = {h}: spectral radius of I + hJ vs sqrt(1 - h gamma + h^2 f'(0)^2)"),
         check.rate,
         closed_form,
         EIGEN_ROUNDING_ULPS * EPS,

@@ -1,7 +1,7 @@
 //! Claim D3: EBGAN's best energy, its value m (1 - TV), the Nash
 //! equilibrium, and a tabular energy trained by projected subgradient steps.
 
-use super::{Claim, Context, Measurement, random_distribution, rng_for};
+use super::{Context, Measurement, random_distribution, rng_for};
 use crate::divergence::total_variation;
 use crate::error::Result;
 use crate::tol;
@@ -28,23 +28,13 @@ const GAP_RATIO_ROUNDING: f64 = 1e-9;
 /// Salt of the claim's random draws.
 const SALT: u64 = 0xD3;
 
-/// The D3 claim.
-pub(super) fn claims() -> Vec<Claim> {
-    vec![Claim {
-        id: "D3",
-        statement: "EBGAN with margin m: for fixed G the best energy (0 where p_data > p_g, m where p_data < p_g) gives V = m (1 - TV(p_data, p_g)); the two players' best-response gaps add up to at least m TV; (D, G) is a Nash equilibrium iff p_g = p_data, D = gamma on the support for some gamma in [0, m] and D >= gamma off it, and then V = m; with p_g = p_data every D in [0, m] is a best response of the energy, constant or not",
-        proof: "proofs/D3-ebgan.md",
-        check: d3,
-    }]
-}
-
 /// `|x - y| / (IDENTITY_ABS + IDENTITY_REL max(|x|, |y|))`: at most 1 when
 /// `tol::close(x, y)`.
 fn identity_ratio(x: f64, y: f64) -> f64 {
     (x - y).abs() / (tol::IDENTITY_ABS + tol::IDENTITY_REL * x.abs().max(y.abs()))
 }
 
-fn d3(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn d3(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, SALT);
     let mut worst_value = 0.0_f64;
     let mut smallest_rival_gap = f64::INFINITY;

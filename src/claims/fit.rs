@@ -10,7 +10,7 @@
 //! random full-support `q` drawn from the context's seed and measures its
 //! moment matching, so that different seeds check different data.
 
-use super::{Claim, Context, Measurement, rng_for};
+use super::{Context, Measurement, rng_for};
 use crate::divergence::{entropy, kl};
 use crate::error::Result;
 use crate::measure::Discrete;
@@ -41,25 +41,13 @@ const SALT: u64 = 24;
 const RANDOM_LABELS: usize = 11;
 const RANDOM_WEIGHTS: std::ops::Range<f64> = 0.01..1.0;
 
-/// The claims of this family.
-pub(super) fn claims() -> Vec<Claim> {
-    vec![Claim {
-        id: "B4",
-        statement: "argmax_theta E_q ln p_theta = argmin_theta KL(q || p_theta): on seed 003's \
-                    45 balls the maximum-likelihood fit matches the moments, minimises KL and \
-                    differs from the L2 fit",
-        proof: "proofs/B4-maximum-likelihood.md",
-        check: check_b4,
-    }]
-}
-
 /// `E_p[x]` and `E_p[x^2]` over the labels `x = i + 1`.
 fn label_moments(p: &Discrete) -> (f64, f64) {
     let x = |i: usize| i as f64 + 1.0;
     (p.expect(x), p.expect(|i| x(i) * x(i)))
 }
 
-fn check_b4(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn check_b4(context: &Context) -> Result<Vec<Measurement>> {
     let q = seed_003_balls();
     let family = QuadraticExponentialFamily::new(q.len())?;
     let ml = fit_maximum_likelihood(&q)?;

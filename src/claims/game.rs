@@ -1,7 +1,7 @@
 //! Checks for claims A1-A4: the value function, the pointwise lemma,
 //! Proposition 1 and Theorem 1.
 
-use super::{Claim, Context, Measurement, random_distribution, rng_for};
+use super::{Context, Measurement, random_distribution, rng_for};
 use crate::error::Result;
 use crate::game::{
     c_of_g, d_star, optimal_discriminator, pointwise_argmax, pointwise_objective, sample_value,
@@ -15,36 +15,6 @@ use rand::RngExt;
 /// supports and near-equal pairs, while the whole check stays in milliseconds.
 const INSTANCES: usize = 1000;
 
-/// The A claims.
-pub(super) fn claims() -> Vec<Claim> {
-    vec![
-        Claim {
-            id: "A1",
-            statement: "V(D, G) = E_pdata ln D + E_pz ln(1 - D(G(z))); the minibatch estimate is unbiased with standard error sigma/sqrt(m)",
-            proof: "proofs/A1-value-function.md",
-            check: a1,
-        },
-        Claim {
-            id: "A2",
-            statement: "y -> a ln y + b ln(1 - y) is maximised on [0, 1] at y = a/(a + b)",
-            proof: "proofs/A2-pointwise-lemma.md",
-            check: a2,
-        },
-        Claim {
-            id: "A3",
-            statement: "For fixed G, D* = p_data/(p_data + p_g) maximises V(G, .); D* = 1/2 where p_g = p_data",
-            proof: "proofs/A3-optimal-discriminator.md",
-            check: a3,
-        },
-        Claim {
-            id: "A4",
-            statement: "C(G) = max_D V(G, D) = -ln 4 + 2 JSD(p_data || p_g), minimal (-ln 4) iff p_g = p_data",
-            proof: "proofs/A4-global-optimum.md",
-            check: a4,
-        },
-    ]
-}
-
 fn a1_game() -> Result<(Discrete, Discrete, Discriminator)> {
     Ok((
         Discrete::from_weights(&[3.0, 1.0, 0.0, 2.0, 4.0])?,
@@ -53,7 +23,7 @@ fn a1_game() -> Result<(Discrete, Discrete, Discriminator)> {
     ))
 }
 
-fn a1(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn a1(context: &Context) -> Result<Vec<Measurement>> {
     const REPLICATES: usize = 400;
     let (p_data, p_g, d) = a1_game()?;
     let exact = value(&p_data, &p_g, &d)?;
@@ -96,7 +66,7 @@ fn a1(context: &Context) -> Result<Vec<Measurement>> {
     Ok(out)
 }
 
-fn a2(_: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn a2(_: &Context) -> Result<Vec<Measurement>> {
     // Maximise on a grid of 10^4 + 1 points and compare with a/(a+b).
     const GRID: usize = 10_000;
     let mut worst_offset = 0.0f64;
@@ -138,7 +108,7 @@ fn a2(_: &Context) -> Result<Vec<Measurement>> {
     ])
 }
 
-fn a3(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn a3(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 3);
     let mut worst_gain = f64::NEG_INFINITY;
     let mut worst_half = 0.0f64;
@@ -167,7 +137,7 @@ fn a3(context: &Context) -> Result<Vec<Measurement>> {
     ])
 }
 
-fn a4(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn a4(context: &Context) -> Result<Vec<Measurement>> {
     let p_data = Discrete::new(vec![0.5, 0.5, 0.0])?;
     let p_g = Discrete::new(vec![0.0, 0.5, 0.5])?;
     let worked = c_of_g(&p_data, &p_g)?;

@@ -1,7 +1,7 @@
 //! Claim D2: LSGAN's optimal discriminator, the divergence its generator
 //! minimises, and a tabular discriminator trained to D*.
 
-use super::{Claim, Context, Measurement, random_distribution, rng_for};
+use super::{Context, Measurement, random_distribution, rng_for};
 use crate::Discrete;
 use crate::error::Result;
 use crate::tabular::TabularGenerator;
@@ -44,16 +44,6 @@ const GENERATOR_STEP: f64 = 1.0;
 /// Salt of the claim's random draws.
 const SALT: u64 = 0xD2;
 
-/// The D2 claim.
-pub(super) fn claims() -> Vec<Claim> {
-    vec![Claim {
-        id: "D2",
-        statement: "LSGAN: D* = (b p_data + a p_g)/(p_data + p_g); at D* the generator's (extended) loss is ((a+b)/2 - c)^2 + ((b-a)/2)^2 T with T = ½ chi2(2 p_g || p_data + p_g), so for b - c = 1, b - a = 2 it is ½ chi2(2 p_g || p_data + p_g) (not chi2(p_data + p_g || 2 p_g)); a tabular D trained by gradient steps follows the exact contraction to D*",
-        proof: "proofs/D2-lsgan.md",
-        check: d2,
-    }]
-}
-
 /// Random labels: `a`, `b`, `c` in `[-3, 3]`, redrawn until `a != b`.
 fn random_labels<R: rand::Rng + ?Sized>(rng: &mut R) -> Result<LsganLabels> {
     loop {
@@ -76,7 +66,7 @@ fn identity_ratio(x: f64, y: f64) -> f64 {
     (x - y).abs() / (tol::IDENTITY_ABS + tol::IDENTITY_REL * x.abs().max(y.abs()))
 }
 
-fn d2(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn d2(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, SALT);
     let mut worst_expansion = 0.0_f64;
     let mut worst_min_loss = 0.0_f64;

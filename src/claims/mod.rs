@@ -5,11 +5,15 @@
 //! computes real numbers and compares them with what the theorem says. A check
 //! returns one or more [`Measurement`]s; the claim passes when all of them do.
 //!
-//! The check modules are `pub(crate)` so that the report's figures can reuse
-//! their settings and computations.
+//! The claims themselves (id, statement, proof, the code they check) are
+//! listed once, in [`proofs::CATALOGUE`](crate::proofs::CATALOGUE); the
+//! check modules here only measure and compare with the theory. The set-up
+//! of each experiment (constants, instances, training runs) lives in the
+//! crate's experiments module, which the report's figures read too.
 //!
-//! Later claims are added by writing a check function and listing it in
-//! [`all`]; the CLI, the report and the tests pick it up from there.
+//! A later claim is added by writing its proof and its check function and
+//! listing both in the catalogue (`src/proofs.rs`); the CLI, the report and
+//! the tests pick it up from there.
 
 pub(crate) mod conditional;
 pub(crate) mod continuous;
@@ -231,22 +235,19 @@ impl Claim {
     }
 }
 
-/// Every registered claim, in catalogue order.
+/// Every registered claim, in catalogue order: each entry of
+/// [`proofs::CATALOGUE`](crate::proofs::CATALOGUE) with its check.
 pub fn all() -> Vec<Claim> {
-    let mut claims = Vec::new();
-    claims.extend(game::claims());
-    claims.extend(training::claims());
-    claims.extend(divergence::claims());
-    claims.extend(fit::claims());
-    claims.extend(continuous::claims());
-    claims.extend(transport::claims());
-    claims.extend(wgan::claims());
-    claims.extend(lsgan::claims());
-    claims.extend(ebgan::claims());
-    claims.extend(conditional::claims());
-    claims.extend(fgan::claims());
-    claims.extend(dynamics::claims());
-    claims
+    crate::proofs::CATALOGUE
+        .iter()
+        .zip(crate::proofs::CHECKS)
+        .map(|entry| Claim {
+            id: entry.0.id,
+            statement: entry.0.statement,
+            proof: entry.0.proof,
+            check: *entry.1,
+        })
+        .collect()
 }
 
 /// A random distribution on `n` points for the checks: about a third of the

@@ -1,9 +1,10 @@
 //! Checks for claims C1-C5: the Earth Mover distance.
 
-use super::{Claim, Context, Measurement, random_distribution, rng_for};
+use super::{Context, Measurement, random_distribution, rng_for};
 use crate::Discrete;
 use crate::divergence::{js, kl, total_variation};
 use crate::error::Result;
+use crate::experiments::transport::example_1;
 use crate::tol::{self, EPS};
 use crate::transport::certificate::MARGINAL_ULPS_PER_NODE;
 use crate::transport::line::{LineSample, w1, w1_histograms, wp};
@@ -15,42 +16,6 @@ use std::f64::consts::LN_2;
 /// Random instances per check: 1 to 12 points on each side, so that a check
 /// solves a few hundred small problems in a few milliseconds.
 const INSTANCES: usize = 200;
-
-/// The C claims.
-pub(super) fn claims() -> Vec<Claim> {
-    vec![
-        Claim {
-            id: "C1",
-            statement: "W1(p, q) = min over plans of sum gamma_ij d(x_i, y_j): the solver's plan is feasible, its duals feasible, primal = dual; W1 is a metric",
-            proof: "proofs/C1-optimal-transport.md",
-            check: c1,
-        },
-        Claim {
-            id: "C2",
-            statement: "On the line W1 = integral |F_p - F_q| (and W_p through the quantile functions), equal to the general solver's value",
-            proof: "proofs/C2-one-dimension.md",
-            check: c2,
-        },
-        Claim {
-            id: "C3",
-            statement: "Kantorovich-Rubinstein: f(x) = min_j (d(x, y_j) - v_j) from the duals is 1-Lipschitz and E_p f - E_q f = W1",
-            proof: "proofs/C3-kantorovich-rubinstein.md",
-            check: c3,
-        },
-        Claim {
-            id: "C4",
-            statement: "WGAN Example 1, P_0 against P_theta on parallel segments: W1 = |theta| with gradient sign(theta), while JSD = ln 2 (gradient 0), KL = +inf, TV = 1 for theta != 0",
-            proof: "proofs/C4-disjoint-supports.md",
-            check: c4,
-        },
-        Claim {
-            id: "C5",
-            statement: "delta_{1/n} -> delta_0 weakly: W1 = 1/n -> 0 while JSD stays ln 2",
-            proof: "proofs/C5-weak-convergence.md",
-            check: c5,
-        },
-    ]
-}
 
 /// The largest error the solver's cost may carry, for `n + m` nodes and
 /// costs up to `max_cost`, with plans of total mass 1.
@@ -152,7 +117,7 @@ fn assignment_by_brute_force(cost: &CostMatrix) -> f64 {
     best
 }
 
-fn c1(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn c1(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 31);
     let (mut marginal, mut dual, mut gap) = (0.0f64, 0.0f64, 0.0f64);
     let (mut self_distance, mut asymmetry, mut triangle) = (0.0f64, 0.0f64, 0.0f64);
@@ -261,7 +226,7 @@ fn c1(context: &Context) -> Result<Vec<Measurement>> {
     ])
 }
 
-fn c2(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn c2(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 32);
     let (mut worst_w1, mut worst_w2) = (0.0f64, 0.0f64);
     for _ in 0..INSTANCES {
@@ -322,7 +287,7 @@ fn c2(context: &Context) -> Result<Vec<Measurement>> {
     ])
 }
 
-fn c3(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn c3(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 33);
     let (mut worst_gap, mut worst_excess) = (0.0f64, 0.0f64);
     for _ in 0..INSTANCES {
@@ -390,35 +355,10 @@ pub(crate) fn kr_tolerance(nodes: usize, scale: f64) -> f64 {
     2.0 * LIPSCHITZ_ULPS * EPS * scale + solver_tolerance(nodes, scale)
 }
 
-/// WGAN's Example 1 discretised: `P_0` uniform on `K` points `(0, z_k)` and
-/// `P_theta` on `(theta, z_k)`, `z_k = (k + 1/2)/K`. Returns `W1` from the
-/// general solver and the two distributions on the union of the supports.
-pub(crate) fn example_1(theta: f64) -> Result<(f64, Discrete, Discrete)> {
-    const K: usize = 16;
-    let z: Vec<f64> = (0..K).map(|k| (k as f64 + 0.5) / K as f64).collect();
-    let segment = |x: f64| Points::new(z.iter().map(|&zk| vec![x, zk]).collect());
-    let uniform = vec![1.0 / K as f64; K];
-    let cost = CostMatrix::from_points(&segment(0.0)?, &segment(theta)?, Metric::Euclidean)?;
-    let w = emd(&uniform, &uniform, &cost)?.cost;
-    // On the union of the supports: the same K points when theta = 0, else 2K.
-    let (p, q) = if theta == 0.0 {
-        (Discrete::uniform(K)?, Discrete::uniform(K)?)
-    } else {
-        let mut left = vec![1.0; K];
-        left.extend(vec![0.0; K]);
-        let right: Vec<f64> = left.iter().rev().copied().collect();
-        (
-            Discrete::from_weights(&left)?,
-            Discrete::from_weights(&right)?,
-        )
-    };
-    Ok((w, p, q))
-}
-
 /// The step of the central differences in C4.
 const STEP: f64 = 1e-3;
 
-fn c4(_: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn c4(_: &Context) -> Result<Vec<Measurement>> {
     let mut rows = Vec::new();
     let (mut kl_finite, mut tv_off) = (0usize, 0.0f64);
     for theta in [-1.0, -0.25, 0.0, 0.25, 1.0] {
@@ -480,7 +420,7 @@ fn c4(_: &Context) -> Result<Vec<Measurement>> {
     Ok(rows)
 }
 
-fn c5(_: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn c5(_: &Context) -> Result<Vec<Measurement>> {
     let mut worst_w1 = 0.0f64;
     let sizes: Vec<u64> = (0..=20).map(|k| 1u64 << k).collect();
     for &n in &sizes {

@@ -3,26 +3,16 @@
 //! case and a discrete case in the plane; a WGAN generator moves from a
 //! disjoint start, where the minimax GAN's generator gradient vanishes.
 
-use super::{Claim, Context, Measurement};
+use super::{Context, Measurement};
 use crate::error::Result;
 use crate::tol::EPS;
 use crate::train::wgan::Lipschitz;
-// The experiments live in `train::wgan::d1`, where the report's figure
+// The experiments live in `experiments::wgan`, where the report's figure
 // reads them too.
-use crate::train::wgan::d1::{
+use crate::experiments::wgan::{
     CLIP, CRITIC_STEPS, LAMBDA, STANDARD_D_STEPS, START_SHIFT, WGAN_ITERATIONS, discrete_case,
     gradients_at_disjoint_start, line_case, trained_critic, wgan_from_disjoint_start,
 };
-
-/// The WGAN claim D1.
-pub(super) fn claims() -> Vec<Claim> {
-    vec![Claim {
-        id: "D1",
-        statement: "A small MLP critic trained with weight clipping or with the gradient penalty gives a certified lower bound on W1 close to the exact value (1-D samples; discrete in the plane); a WGAN generator moves from a disjoint start, where the minimax GAN's generator gradient vanishes",
-        proof: "proofs/D1-wgan.md",
-        check: d1,
-    }]
-}
 
 /// Shortfall allowed below W1, as a fraction of W1, for each critic: the
 /// optimisation budget (300 steps) and the certificate's division by the
@@ -88,7 +78,7 @@ pub const VANISHED_GRADIENT: f64 = 1e-5;
 /// from seed to seed but the same slope on these points.
 pub const WGAN_GRADIENT_TOLERANCE: f64 = 0.25;
 
-fn d1(context: &Context) -> Result<Vec<Measurement>> {
+pub(crate) fn d1(context: &Context) -> Result<Vec<Measurement>> {
     let seed = context.seed;
     let mut out = Vec::new();
     let cases = [

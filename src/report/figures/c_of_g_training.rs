@@ -4,7 +4,8 @@
 //! step (Algorithm 1 with exact expectations).
 
 use crate::claims::Context;
-use crate::claims::training::a8_game;
+use crate::experiments::training::five_point_data;
+use crate::proofs::id;
 use crate::report::plot::{Corner, Panel, Reference, Series, Style, render};
 use crate::report::{Figure, ReportError};
 use crate::tabular::{TabularDiscriminator, TabularGenerator};
@@ -19,7 +20,7 @@ pub(super) fn figure() -> Figure {
         file: "c-of-g-training.svg",
         title: "C(G) and JSD(p_data || p_g) over training",
         caption: "A softmax generator on 5 points, p_data = (0.4, 0.3, 0.15, 0.1, 0.05), starting with 0.9 of its mass on the rarest point, descends by steps of 1/L = 2/15 on its logits; every value is exact. Left: C(G) falls to -ln 4, and the markers -ln 4 + 2 JSD sit on the curve (Theorem 1); right: JSD goes to 0 at a linear rate (a straight line on the log scale) both with D = D* at every step (A5's descent) and with D moved by one exact gradient-ascent step (size 1) per generator step, Algorithm 1 with exact expectations and the minimax loss.",
-        claims: &["A4", "A5"],
+        claims: &[id::A4, id::A5],
         draw,
     }
 }
@@ -37,7 +38,7 @@ const ASCENT_STEPS: usize = 1;
 const ASCENT_STEP: f64 = 1.0;
 
 fn draw(_: &Context) -> Result<String, ReportError> {
-    let (p_data, _) = a8_game()?;
+    let p_data = five_point_data()?;
     let n = p_data.len();
     // Logits 0 everywhere but ln(START_MASS (n - 1) / (1 - START_MASS)) on the last point.
     let mut logits = vec![0.0; n];

@@ -4,7 +4,9 @@
 //! the equilibrium over the steps.
 
 use crate::claims::Context;
-use crate::dynamics::{GAN_F1_AT_0, Method, Point, Update, trajectory};
+use crate::dynamics::{GAN_F1_AT_0, Method};
+use crate::experiments::dynamics::{R1_GAMMA, START, STEP_SIZE, STEPS, simultaneous_run};
+use crate::proofs::id;
 use crate::report::plot::{Corner, Panel, Series, Style, render};
 use crate::report::{Figure, ReportError};
 
@@ -14,20 +16,11 @@ pub(super) fn figure() -> Figure {
         file: "dirac-gan.svg",
         title: "Dirac-GAN: simultaneous gradient steps from (theta, psi) = (1, 0)",
         caption: "E1's Dirac-GAN (data at 0, G a point mass at theta, D(x) = psi x) trained by simultaneous steps of h = 0.1 from (1, 0), as in E1's checks: the continuous flow would circle the equilibrium (0, 0) on the dotted unit circle, but the steps of the unregularised GAN spiral slowly out, those of WGAN spiral out by exactly sqrt(1 + h^2) per step, and R1 (gamma = 0.5) spirals into (0, 0) at the rate sqrt(1 - h gamma + h^2/4) per step (lower right, log scale).",
-        claims: &["E1"],
+        claims: &[id::E1],
         draw,
     }
 }
 
-/// E1's step size.
-const STEP_SIZE: f64 = 0.1;
-/// E1's start.
-const START: Point = Point::new(1.0, 0.0);
-/// E1's R1 weight (its check (d)).
-const R1_GAMMA: f64 = 0.5;
-/// Steps drawn: about four turns of the GAN's spiral (a turn takes about
-/// `2 pi / (h f'(0)) = 126` steps).
-const STEPS: usize = 500;
 /// Room around the data in the trajectory panels, as a share of their extent.
 const MARGIN: f64 = 0.05;
 /// The x range of a trajectory panel runs to this many times the data's
@@ -63,7 +56,7 @@ fn draw(_: &Context) -> Result<String, ReportError> {
     .y_range(DISTANCE_FLOOR, DISTANCE_CEILING)
     .legend_at(Corner::LowerLeft);
     for (method, name, colour) in methods {
-        let run = trajectory(&method, Update::Simultaneous, START, STEP_SIZE, STEPS)?;
+        let run = simultaneous_run(&method)?;
         let path: Vec<(f64, f64)> = run.points.iter().map(|p| (p.theta, p.psi)).collect();
         // The data fill the left of the panel, the legend the right.
         let half_width = path

@@ -3,10 +3,11 @@
 //! D* = p_data / (p_data + p_g), on A6 (iii)'s setting.
 
 use crate::claims::Context;
-use crate::claims::training::{
+use crate::experiments::training::{
     A6_DATA, A6_PHASES, A6_SNAPSHOT_EVERY, A6_SNAPSHOTS, figure_1_snapshots,
 };
 use crate::numeric::sigmoid;
+use crate::proofs::id;
 use crate::report::plot::{Corner, Panel, Reference, Series, Style, render};
 use crate::report::{Figure, ReportError};
 use crate::train::algorithm1::{Normal1d, Sampler, TrainingRng, Uniform1d};
@@ -20,7 +21,7 @@ pub(super) fn figure() -> Figure {
         file: "gan-figure-1.svg",
         title: "GAN paper Figure 1: p_g and D as Algorithm 1 trains",
         caption: "Algorithm 1 on A6's Figure 1 setting (p_data = N(2, 0.5^2), z ~ U(0, 1), 1-8-8-1 tanh MLPs, k = 5, m = 64, Adam, non-saturating loss; the claim's own run and seed), drawn as in the paper. p_g is a Gaussian kernel estimate (bandwidth 0.05) from 10,000 draws of G(z), cut at 2 where it peaks higher (the peak is in the panel title), and D* = p_data / (p_data + p_g) uses the same estimate, drawn where p_data + p_g > 0.01; W1(p_g, p_data) is between those draws and as many of p_data. Look at D*: a 0/1 step while the supports are apart, a dip where the too-narrow p_g exceeds p_data, then close to 1/2 across the data as p_g spreads over it, with D tracking D* where there is mass; the last iterate still wobbles around p_data, and the mixture of the last 10 snapshots (what A6 measures) is closer.",
-        claims: &["A3", "A6"],
+        claims: &[id::A3, id::A6],
         draw,
     }
 }

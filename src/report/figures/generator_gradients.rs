@@ -4,6 +4,7 @@
 use crate::claims::Context;
 use crate::game::{non_saturating_loss_grad, saturating_loss_grad};
 use crate::numeric::sigmoid;
+use crate::proofs::id;
 use crate::report::plot::{Corner, Panel, Series, Style, render};
 use crate::report::{Figure, ReportError};
 
@@ -13,7 +14,7 @@ pub(super) fn figure() -> Figure {
         file: "generator-gradients.svg",
         title: "Generator-loss gradients as D(G(z)) goes to 0",
         caption: "The magnitude of d loss / d logit for the saturating loss ln(1 - D(G(z))), which equals D(G(z)) and vanishes as the discriminator rejects the sample, and for the non-saturating loss -ln D(G(z)), which tends to 1. Early in training D(G(z)) is near 0, which is why the paper trains G on the second.",
-        claims: &["A7"],
+        claims: &[id::A7],
         draw,
     }
 }

@@ -2,9 +2,10 @@
 //! whose D* is exactly a 1-1-1 tanh MLP, fitted by L-BFGS on samples.
 
 use crate::claims::Context;
-use crate::claims::training::{A6_MLP_SAMPLES, a6_mlp_fit};
+use crate::experiments::training::{A6_MLP_SAMPLES, a6_mlp_fit};
 use crate::mlp::Mlp;
 use crate::numeric::sigmoid;
+use crate::proofs::id;
 use crate::report::plot::{Corner, Panel, Series, Style, render};
 use crate::report::{Figure, ReportError};
 use nalgebra::DMatrix;
@@ -15,7 +16,7 @@ pub(super) fn figure() -> Figure {
         file: "mlp-discriminator.svg",
         title: "A trained MLP discriminator against D* on 1-D data",
         caption: "A6 (ii)'s pair: p_data = N(0, 1) and p_g = p_data exp(-s) with s(x) = 1.5 tanh(1.5 x - 0.5) + d (d normalises p_g), so that D* = sigma(s) is itself a 1-1-1 tanh MLP. The same MLP, fitted by L-BFGS to V on 2000 + 2000 draws (the claim's run), lies on D*: its gap V(D*) - V(D), the density-weighted KL from D* to D, is far below A6's bound chi2_4 quantile / 2N = 8.3e-3, and the error left (bottom) is sampling error, of the order 1/sqrt(N).",
-        claims: &["A3", "A6"],
+        claims: &[id::A3, id::A6],
         draw,
     }
 }

@@ -3,14 +3,13 @@
 //! with D kept optimal, which does not.
 
 use crate::claims::Context;
-use crate::claims::training::{DESCENT_STEPS, a8_fixed_d_run, a8_game};
 use crate::divergence::entropy;
+use crate::experiments::training::{DESCENT_STEPS, a8_fixed_d_run, a8_game, a8_optimal_d_run};
+use crate::proofs::id;
 use crate::report::plot::{Corner, Panel, Reference, Series, Style, render};
 use crate::report::{Figure, ReportError};
 use crate::tabular::TabularGenerator;
-use crate::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, GeneratorLoss, History, argmax_d, descend_c_of_g,
-};
+use crate::train::tabular_game::{GeneratorLoss, History, argmax_d};
 
 /// The figure's registry entry.
 pub(super) fn figure() -> Figure {
@@ -18,7 +17,7 @@ pub(super) fn figure() -> Figure {
         file: "mode-collapse.svg",
         title: "Mode collapse: entropy of p_g with D fixed and with D kept optimal",
         caption: "A8's game: p_data = (0.4, 0.3, 0.15, 0.1, 0.05) and a fixed D with logits (0, 1, 3, -1, 0.5), whose favourite point 3 is not the data's mode; a softmax generator on the 5 points starts uniform and takes exact gradient steps (1/L for each loss; the first 3000 of A8's 20000 are drawn). Against the fixed D both losses pile p_g onto argmax D and its entropy falls from ln 5 to 0 (collapse); with D = D* recomputed before every step p_g settles on p_data, at entropy H(p_data) and mass 0.15 on point 3.",
-        claims: &["A8"],
+        claims: &[id::A8],
         draw,
     }
 }
@@ -48,8 +47,8 @@ fn draw(_: &Context) -> Result<String, ReportError> {
         let (_, _, run) = a8_fixed_d_run(loss)?;
         runs.push((name, run.history, style, colour));
     }
-    let step = 1.0 / C_OF_G_LOGIT_SMOOTHNESS;
-    let mut optimal = descend_c_of_g(&p_data, &start, step, DESCENT_STEPS)?.history;
+    let (step, optimal) = a8_optimal_d_run()?;
+    let mut optimal = optimal.history;
     // The D* run records the mass on argmax D*, which moves; the figure wants
     // the mass on the fixed D's favourite point: replay the same descent.
     let mut g = start.clone();

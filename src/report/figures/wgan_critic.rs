@@ -7,12 +7,13 @@
 //! GAN's along the same run.
 
 use crate::claims::Context;
-use crate::report::plot::{Corner, Panel, Reference, Series, Style, render};
-use crate::report::{Figure, ReportError};
-use crate::train::wgan::d1::{
+use crate::experiments::wgan::{
     CLIP, LAMBDA, STANDARD_D_STEPS, START_SHIFT, grid, line_case, minimax_gradient_norm,
     observed_wgan_from_disjoint_start, trained_critic, trained_standard_discriminator,
 };
+use crate::proofs::id;
+use crate::report::plot::{Corner, Panel, Reference, Series, Style, render};
+use crate::report::{Figure, ReportError};
 use crate::train::wgan::{CriticRecord, Lipschitz, WganRecord, pushforward};
 
 /// The figure's registry entry.
@@ -21,7 +22,7 @@ pub(super) fn figure() -> Figure {
         file: "wgan-critic.svg",
         title: "The estimate of a trained WGAN critic against the exact W1",
         caption: "Top: D1's critics (32 tanh units, 300 Adam steps on minibatches of 64) between 64 draws of N(0, 1) and 64 of N(1.5, 0.5^2); legends give the values after the last step. The certified bound (E_p f - E_q f) / K_support rises to just below the exact W1 and never above it, while the penalised critic's raw objective overshoots W1 and the clipped critic's is W1 shrunk by its small Lipschitz constant K. Bottom: D1's WGAN (clipping) moving p_g from 10 away from p_data: the exact W1 falls at a steady rate (Adam's steps are about its rate long whatever the gradient's size) and the critic's gradient keeps its size (about 1 once divided by K), while the minimax GAN's generator gradient, against a discriminator trained for 1000 steps at the same generator, is about 1e-6 until p_g comes close to p_data; near p_data the nearly linear clipped critic sees little more than the difference of the means, its bound drops to about 0 and W1 stops falling.",
-        claims: &["D1"],
+        claims: &[id::D1],
         draw,
     }
 }

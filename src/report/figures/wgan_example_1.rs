@@ -3,8 +3,9 @@
 //! jump at theta = 0 and are flat elsewhere, so they give no gradient.
 
 use crate::claims::Context;
-use crate::claims::transport::example_1;
 use crate::divergence::{js, kl, total_variation};
+use crate::experiments::transport::example_1;
+use crate::proofs::id;
 use crate::report::plot::{Panel, Reference, Series, Style, render};
 use crate::report::{Figure, ReportError};
 
@@ -14,7 +15,7 @@ pub(super) fn figure() -> Figure {
         file: "wgan-example-1.svg",
         title: "WGAN Example 1: divergences between two parallel segments",
         caption: "P_0 is uniform on {0} x [0, 1] and P_theta on {theta} x [0, 1] (16 points each; W1 from the exact Earth Mover solver). W1 = |theta| shrinks smoothly as the segments meet; JS stays ln 2, TV stays 1 and KL is +inf for every theta != 0, and all three drop to 0 only at theta = 0.",
-        claims: &["C4", "D1"],
+        claims: &[id::C4, id::D1],
         draw,
     }
 }

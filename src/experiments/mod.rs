@@ -1,0 +1,9 @@
+//! The experiments behind the claims: for each claim, its instances,
+//! constants and training runs, written once. The claim's check in
+//! `claims` runs them and compares what they measure with the theory; the
+//! report's figures draw the very same runs.
+
+pub(crate) mod dynamics;
+pub(crate) mod training;
+pub(crate) mod transport;
+pub(crate) mod wgan;
