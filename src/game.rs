@@ -16,7 +16,10 @@
 
 use crate::error::{Error, Result};
 use crate::measure::{Discrete, same_len};
-use crate::numeric::{CompensatedSum, ln_share, sigmoid, softplus};
+use crate::numeric::{CompensatedSum, ln_share};
+/// The logistic function and `ln(1 + e^x)`, in the forms the game uses
+/// (`D = sigmoid(logit)`; `-ln D = softplus(-logit)`).
+pub use crate::numeric::{sigmoid, softplus};
 use rand::Rng;
 
 /// A discriminator on a finite support: one value `D(x)` in `[0, 1]` per point.

@@ -12,7 +12,7 @@ pub mod error;
 pub mod game;
 pub mod measure;
 pub mod mlp;
-pub mod numeric;
+pub(crate) mod numeric;
 pub mod optim;
 pub mod proofs;
 #[cfg(feature = "report")]

@@ -227,12 +227,12 @@ where
 /// landmarks), so 16 samples are a fraction of a scale apart; two crossings
 /// closer than that would be missed as a pair, but between them `|p - q|` is
 /// of second order in their distance and the kinks' effect on the rule with it.
-pub const CROSSING_SAMPLES_PER_PIECE: usize = 16;
+const CROSSING_SAMPLES_PER_PIECE: usize = 16;
 
 /// The points in the finite `pieces` where `ln p - ln q` changes sign (the
 /// kinks of `|p - q|`), each located by bisection to adjacent floats.
 ///
-/// Sign changes are looked for between [`CROSSING_SAMPLES_PER_PIECE`] + 1
+/// Sign changes are looked for between 16 + 1
 /// equally spaced samples of each finite piece; samples where one density is
 /// 0 are skipped (the edges of a zero set are breakpoints already). Tail
 /// pieces are not searched: crossings there lie where both densities are
@@ -341,7 +341,7 @@ where
 /// (At exact equality the `O(|x|)` term would decide, but no ratio of doubles
 /// squares to exactly 2, so the margin is never 0.)
 ///
-/// The integrand is integrated scaled by `e^-44` ([`CHI2_LN_SCALE`]; the
+/// The integrand is integrated scaled by `e^-44` (`CHI2_LN_SCALE`; the
 /// result, its error estimate and the absolute target are scaled back).
 /// Near the boundary `s_p² = 2 s_q²` most of `∫ p²/q` can lie in a tail
 /// piece, where the integrand (times the substitution's Jacobian) peaks at
@@ -412,7 +412,7 @@ where
 /// inside the exponential, half an ulp of 44 (3.6e-15) relative per node,
 /// below the quadrature's rounding term of 50 `EPS`; scaling back by `e^44`
 /// rounds the result by an ulp or two.
-pub const CHI2_LN_SCALE: f64 = -44.0;
+const CHI2_LN_SCALE: f64 = -44.0;
 
 /// The length scale on which `p²/q` decays in a tail where both densities
 /// are Gaussian with scales `s_p`, `s_q` and `2 s_q² > s_p²`:

@@ -37,7 +37,7 @@ pub use closed_form::{
 };
 pub use density::{Density, Normal, NormalMixture, Tail, Uniform};
 pub use divergence::{
-    CHI2_LN_SCALE, CROSSING_SAMPLES_PER_PIECE, chi2, cross_entropy, crossings, entropy, hellinger2,
-    integrate_pair, integration_pieces, js, kl, mass, total_variation,
+    chi2, cross_entropy, crossings, entropy, hellinger2, integrate_pair, integration_pieces, js,
+    kl, mass, total_variation,
 };
 pub use quadrature::{Estimate, Piece, Quadrature, RuleResult, gauss_kronrod_15};

@@ -55,11 +55,13 @@ pub trait InnerObjective {
 /// Stopping rule of [`maximise_value`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InnerMaxSettings {
-    /// The largest accepted Euclidean norm of the gradient of V at the returned point.
+    /// The largest accepted Euclidean norm of the gradient of V at the
+    /// returned point. Default 1e-7 (its reason at the private constant
+    /// `GRADIENT_TARGET`).
     pub gradient_target: f64,
-    /// L-BFGS iteration budget.
+    /// L-BFGS iteration budget. Default 1000.
     pub max_iterations: u64,
-    /// L-BFGS memory (number of correction pairs).
+    /// L-BFGS memory (number of correction pairs). Default 7.
     pub memory: usize,
 }
 
@@ -71,11 +73,11 @@ pub struct InnerMaxSettings {
 /// (where `|g|^2` meets the rounding of V). 1e-7 stays a factor 10 above that
 /// floor and, through `|l - l*| <= |g| / h`, places a tabular discriminator
 /// with curvatures `h >= 0.01` within 1e-5 of `D*` in every logit.
-pub const GRADIENT_TARGET: f64 = 1e-7;
+const GRADIENT_TARGET: f64 = 1e-7;
 
 /// Default L-BFGS budget: the tabular problems here converge in a few dozen
 /// iterations; a budget 20 times larger means a real failure when spent.
-pub const MAX_ITERATIONS: u64 = 1000;
+const MAX_ITERATIONS: u64 = 1000;
 
 impl Default for InnerMaxSettings {
     fn default() -> Self {

@@ -18,6 +18,7 @@ pub mod algorithm1;
 pub mod conditional;
 pub mod fit;
 pub mod inner_max;
+mod minimise;
 pub mod tabular_game;
 pub mod tabular_variants;
 pub mod wgan;

@@ -14,8 +14,7 @@
 
 use super::Transport;
 use super::cost::CostMatrix;
-use super::simplex::two_sum;
-use crate::numeric::CompensatedSum;
+use crate::numeric::{CompensatedSum, two_sum};
 
 /// Units in the last place of the total mass, per node (row or column),
 /// allowed for the error of a marginal.

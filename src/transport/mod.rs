@@ -98,7 +98,9 @@
 //! two seconds on one core; pricing reads the cost rows in a vectorised
 //! loop, and a pivot costs its cycle plus the smaller part of the tree.
 //!
-//! **Masses.** `p` and `q` must be finite and non-negative; their totals
+//! **Masses.** `p` and `q` are anything that reads as `&[f64]`
+//! (`&impl AsRef<[f64]>`): a slice, an array, a `Vec`, or the same
+//! [`Discrete`](crate::Discrete) a divergence takes. They must be finite and non-negative; their totals
 //! must agree within 4 ulps per entry of the larger total (else
 //! [`Error::Unbalanced`]), unless
 //! [`EmdOptions::normalize`] asks to divide each by its total. When mass can
@@ -196,8 +198,10 @@ pub struct EmdOptions {
     /// normalised masses. Default: no.
     pub normalize: bool,
     /// Cap on the number of pivots; reaching it is
-    /// [`Error::IterationLimit`]. Default:
-    /// [`default_iteration_cap`] of the problem's size.
+    /// [`Error::IterationLimit`]. Default (`None`): `1e6 + 1000 (n + m)`
+    /// for an `n x m` problem, far above the few times `n + m` pivots a
+    /// network simplex with block pricing needs (a guard against a bug or a
+    /// pathological instance).
     pub max_iterations: Option<usize>,
 }
 
@@ -206,7 +210,7 @@ pub struct EmdOptions {
 /// A network simplex with block pricing typically needs a few times `n + m`
 /// pivots; the cap is a guard against a bug or a pathological instance, far
 /// above any count seen.
-pub fn default_iteration_cap(n: usize, m: usize) -> usize {
+pub(crate) fn default_iteration_cap(n: usize, m: usize) -> usize {
     1_000_000usize.saturating_add((n.saturating_add(m)).saturating_mul(1000))
 }
 
@@ -232,6 +236,9 @@ pub fn check_masses(masses: &[f64]) -> Result<f64> {
 /// The exact Earth Mover distance between masses `p` and `q` under `cost`,
 /// with default options (no normalisation): see the module docs.
 ///
+/// `p` and `q` are slices, arrays, vectors or [`Discrete`](crate::Discrete)
+/// distributions (`&impl AsRef<[f64]>`), validated by [`check_masses`].
+///
 /// # Errors
 /// See [`emd_with`].
 ///
@@ -244,7 +251,11 @@ pub fn check_masses(masses: &[f64]) -> Result<f64> {
 /// assert!(matches!(emd(&[1.0, 0.0], &[0.5, 0.5], &cost), Err(Error::NoFeasiblePlan { .. })));
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
-pub fn emd(p: &[f64], q: &[f64], cost: &CostMatrix) -> Result<Transport> {
+pub fn emd<P, Q>(p: &P, q: &Q, cost: &CostMatrix) -> Result<Transport>
+where
+    P: AsRef<[f64]> + ?Sized,
+    Q: AsRef<[f64]> + ?Sized,
+{
     emd_with(p, q, cost, &EmdOptions::default())
 }
 
@@ -261,12 +272,12 @@ pub fn emd(p: &[f64], q: &[f64], cost: &CostMatrix) -> Result<Transport> {
 /// [`Error::IterationLimit`] at the pivot cap; [`Error::InvalidParameter`]
 /// when the optimal cost exceeds `f64::MAX`; [`Error::CertificateFailed`]
 /// if the answer does not certify (a bug, reported rather than hidden).
-pub fn emd_with(
-    p: &[f64],
-    q: &[f64],
-    cost: &CostMatrix,
-    options: &EmdOptions,
-) -> Result<Transport> {
+pub fn emd_with<P, Q>(p: &P, q: &Q, cost: &CostMatrix, options: &EmdOptions) -> Result<Transport>
+where
+    P: AsRef<[f64]> + ?Sized,
+    Q: AsRef<[f64]> + ?Sized,
+{
+    let (p, q) = (p.as_ref(), q.as_ref());
     let total_p = check_masses(p)?;
     let total_q = check_masses(q)?;
     for (name, total) in [("total of p", total_p), ("total of q", total_q)] {

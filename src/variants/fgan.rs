@@ -52,7 +52,7 @@
 //! `+inf` for `u < 0`, `f*` is `+inf` outside its domain; NaN in gives NaN
 //! out, and nothing else gives NaN. `f*` never overflows to NaN (KL's
 //! `e^(t-1)` overflows to `+inf`, its true value); the JS and GAN rows go
-//! through `ln_1p`, `exp_m1` and [`ln_share`], so tiny, subnormal and huge
+//! through `ln_1p`, `exp_m1` and `ln_share`, so tiny, subnormal and huge
 //! arguments keep their relative accuracy. [`FDivergence::activated_conjugate`]
 //! gives `f*(g_f(v))` in closed form, finite for every finite `v` where its
 //! value is (it overflows only beyond `f64::MAX`), also where the
