@@ -1,5 +1,7 @@
 //! Divergences between densities on the real line, by adaptive quadrature.
 //!
+//! Serves claim [B5](crate::proofs::b5_continuous_references).
+//!
 //! | function | integral | range |
 //! |---|---|---|
 //! | [`entropy`] | h(p) = -∫ p ln p | (-inf, +inf) |
@@ -119,6 +121,8 @@ where
 
 /// `∫ p(x) dx`, which is 1 for a valid density.
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
 ///
@@ -162,6 +166,8 @@ where
 /// `∫ (p ln(p/q) - p + q)` (the added `∫ (q - p)` is 0), so the estimate is
 /// never negative. `+inf` when p has mass where q's density is 0.
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
 ///
@@ -191,6 +197,8 @@ where
 /// The estimate is clamped to `[0, ln 2]` (which can only move it towards
 /// the exact value).
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
 pub fn js<P, Q>(p: &P, q: &Q, quadrature: &Quadrature) -> Result<Estimate>
@@ -202,6 +210,8 @@ where
 }
 
 /// Total variation distance `½ ∫ |p - q|`, in `[0, 1]` (estimate clamped there).
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 ///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
@@ -319,6 +329,8 @@ fn split_at(pieces: &[Piece], points: &[f64]) -> Vec<Piece> {
 
 /// Squared Hellinger distance `½ ∫ (√p - √q)²`, in `[0, 1]` (estimate clamped there).
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
 pub fn hellinger2<P, Q>(p: &P, q: &Q, quadrature: &Quadrature) -> Result<Estimate>
@@ -350,6 +362,8 @@ where
 /// `N(0, 1.4²)` against `N(5.3, 1)`, whose χ² is 1.4e307. Unscaled, such
 /// values overflow and a finite χ² came out `+inf`. A χ² beyond `f64::MAX`
 /// comes out `+inf`.
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 ///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].

@@ -1,6 +1,8 @@
 //! One-dimensional continuous densities and their divergences by quadrature,
 //! checked against closed forms (claim B5).
 //!
+//! Serves claim [B5](crate::proofs::b5_continuous_references).
+//!
 //! - [`density`]: the [`Density`] trait and validated [`Normal`], [`Uniform`]
 //!   and [`NormalMixture`] densities built on statrs.
 //! - [`quadrature`]: globally adaptive Gauss-Kronrod 7-15 quadrature that

@@ -1,5 +1,10 @@
 //! Divergences between discrete distributions, in nats unless said otherwise.
 //!
+//! Serves claims [B1](crate::proofs::b1_kl_divergence), [B2](crate::proofs::b2_js_divergence),
+//! [B3](crate::proofs::b3_js_identity), [B4](crate::proofs::b4_maximum_likelihood),
+//! [C4](crate::proofs::c4_disjoint_supports), [C5](crate::proofs::c5_weak_convergence),
+//! [D5](crate::proofs::d5_f_gan).
+//!
 //! | function | formula | range |
 //! |---|---|---|
 //! | [`entropy`] | H(p) = -sum p ln p | [0, ln n] |
@@ -38,6 +43,8 @@ mod kernel;
 pub use kernel::ln_branchless;
 
 /// Shannon entropy `H(p) = -sum_i p_i ln p_i` in nats, with `0 ln 0 = 0`.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 ///
 /// # Example
 /// ```
@@ -82,6 +89,10 @@ pub fn cross_entropy(p: &Discrete, q: &Discrete) -> Result<f64> {
 /// `p ln(p/q) - p + q`, which is non-negative, so terms of opposite sign do
 /// not cancel when p is close to q; the sum of the added `q - p` (zero up to
 /// the inputs' rounding) is subtracted again at the end.
+///
+/// Checked by claims [B1](crate::proofs::b1_kl_divergence),
+/// [B4](crate::proofs::b4_maximum_likelihood), [C4](crate::proofs::c4_disjoint_supports),
+/// [D5](crate::proofs::d5_f_gan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
@@ -209,6 +220,10 @@ fn phi_kl(u: f64) -> f64 {
 /// Never NaN, never negative, finite for every valid input including
 /// subnormal entries.
 ///
+/// Checked by claims [B2](crate::proofs::b2_js_divergence), [B3](crate::proofs::b3_js_identity),
+/// [C4](crate::proofs::c4_disjoint_supports), [C5](crate::proofs::c5_weak_convergence),
+/// [D5](crate::proofs::d5_f_gan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
 ///
@@ -321,6 +336,8 @@ pub fn js_bits(p: &Discrete, q: &Discrete) -> Result<f64> {
 /// The Jensen-Shannon distance `sqrt(JSD)` (nats), a metric on distributions
 /// (Endres and Schindelin 2003). This is what scipy's `jensenshannon` returns.
 ///
+/// Checked by claim [B2](crate::proofs::b2_js_divergence).
+///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
 pub fn js_distance(p: &Discrete, q: &Discrete) -> Result<f64> {
@@ -328,6 +345,11 @@ pub fn js_distance(p: &Discrete, q: &Discrete) -> Result<f64> {
 }
 
 /// Total variation distance `½ sum_i |p_i - q_i|`, in `[0, 1]`.
+///
+/// Checked by claims [B1](crate::proofs::b1_kl_divergence), [B2](crate::proofs::b2_js_divergence),
+/// [C1](crate::proofs::c1_optimal_transport), [C4](crate::proofs::c4_disjoint_supports),
+/// [C5](crate::proofs::c5_weak_convergence), [D3](crate::proofs::d3_ebgan),
+/// [D5](crate::proofs::d5_f_gan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
@@ -347,6 +369,8 @@ pub fn total_variation(p: &Discrete, q: &Discrete) -> Result<f64> {
 /// Terms with `p_i = q_i = 0` are 0; `+inf` when some `p_i > 0` has `q_i = 0`.
 /// A term whose true value exceeds `f64::MAX` (q tinier than about 1e-308
 /// against p of order 1) is `+inf` as well: the result overflows `f64`.
+///
+/// Checked by claim [D5](crate::proofs::d5_f_gan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
@@ -375,6 +399,8 @@ pub fn chi2(p: &Discrete, q: &Discrete) -> Result<f64> {
 }
 
 /// Squared Hellinger distance `½ sum_i (sqrt p_i - sqrt q_i)²`, in `[0, 1]`.
+///
+/// Checked by claim [D5](crate::proofs::d5_f_gan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).

@@ -1,5 +1,7 @@
 //! Claim B4: maximum likelihood is minimum KL, on seed 003's 45 balls.
 //!
+//! Serves claim [B4](crate::proofs::b4_maximum_likelihood).
+//!
 //! Seed 003 puts 45 balls numbered 1..9 in a box, with counts
 //! [`SEED_003_BALL_COUNTS`] = (2, 4, 6, 8, 9, 7, 5, 3, 1); the data
 //! distribution is `q = counts / 45`. Two models are fitted to it.
@@ -197,6 +199,8 @@ pub const NORMAL_EQUATIONS_ROUNDING: f64 = 1e-11;
 pub const STRAIGHT_LINE_ULPS: f64 = 1000.0;
 
 /// Seed 003's 45 balls as a distribution, `q = SEED_003_BALL_COUNTS / 45`.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 pub fn seed_003_balls() -> Discrete {
     Discrete::from_weights(&SEED_003_BALL_COUNTS)
         .expect("the constant counts are finite, non-negative and not all zero")
@@ -215,6 +219,8 @@ fn log_sum_exp(logits: &[f64]) -> f64 {
 /// An exponential family with sufficient statistic `T(x) = (u, u^2)` and
 /// natural parameter `theta`: `A` is convex, `grad A = E_p[T]` and
 /// `Hess A = Cov_p(T)`. Index `i` of a vector is label `x = i + 1`.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 ///
 /// # Example
 /// ```
@@ -425,6 +431,8 @@ macro_rules! impl_argmin_objective {
 ///
 /// Gradient `E_{p_theta}[T] - E_q[T]`, Hessian `Cov_{p_theta}(T)`, which is
 /// positive definite: `L` is strictly convex in `theta`.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 #[derive(Debug, Clone)]
 pub struct NegativeLogLikelihood {
     family: QuadraticExponentialFamily,
@@ -485,6 +493,8 @@ impl_argmin_objective!(NegativeLogLikelihood, Vector2<f64>, Matrix2<f64>);
 /// ```
 ///
 /// Not convex in general (the second Hessian term can be indefinite).
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 #[derive(Debug, Clone)]
 pub struct SquaredError {
     family: QuadraticExponentialFamily,
@@ -604,6 +614,8 @@ pub struct Fit {
 /// the squared Newton decrement, driven below 1e-30
 /// where rounding allows.
 ///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
+///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels, or when the
 /// estimate does not exist: `q` is a point mass or puts all its mass on two
@@ -640,6 +652,8 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
 /// rounding, past a strict minimum that Newton's shorter steps reach). Of
 /// the end points certified as strict local minima it returns the one with
 /// the smaller loss (the first on a tie). Both runs are deterministic.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels;
@@ -758,6 +772,8 @@ fn seed_quadratic_unchecked(theta: &Vector3<f64>, n: usize) -> Vec<f64> {
 /// and Hessian `2 sum_x [J_x J_x^T + r_x Hess p_x]`, where
 /// `J_x = ((x + theta2)^2, 2 theta1 (x + theta2), 1)` and `Hess p_x` has
 /// entries `d2p/dtheta1 dtheta2 = 2 (x + theta2)`, `d2p/dtheta2^2 = 2 theta1`, zero elsewhere.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 #[derive(Debug, Clone)]
 pub struct SeedQuadraticSquaredError {
     q: Vec<f64>,
@@ -843,6 +859,8 @@ pub struct QuadraticFit {
 /// Fits seed 003's quadratic to `q` by its L2 loss with L-BFGS and then
 /// damped Newton (as every fit here), from `start` (for example [`SEED_003_THETA`]).
 ///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
+///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels (the three
 /// parameters are then not determined); a non-finite `start` as in
@@ -877,6 +895,8 @@ pub fn fit_seed_quadratic(q: &Discrete, start: &Vector3<f64>) -> Result<Quadrati
 /// `X^T X beta = X^T q` are solved by Cholesky (centring at `c` keeps
 /// `X^T X` well conditioned). Then
 /// `theta1 = g`, `theta2 = b/(2g) - c`, `theta3 = a - b^2/(4g)`.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels, or when the

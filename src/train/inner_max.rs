@@ -2,6 +2,8 @@
 //! optimality with argmin's L-BFGS, for claims that assume "D optimal at
 //! every step".
 //!
+//! Serves claim [A6](crate::proofs::a6_algorithm1).
+//!
 //! A parametric discriminator `D_theta` is described by an
 //! [`InnerObjective`]: the value `V(D_theta, G)` (exact, or an average over
 //! fixed samples) and its gradient in `theta`. [`maximise_value`] runs
@@ -140,6 +142,8 @@ const WHAT: &str = "inner maximisation of V over D (L-BFGS)";
 
 /// Maximises `V(D_theta, G)` over `theta` from `start` with L-BFGS.
 ///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
+///
 /// # Errors
 /// [`Error::LengthMismatch`] when `start` does not have the objective's
 /// dimension; [`Error::NotConverged`] when the budget runs out, argmin
@@ -269,6 +273,8 @@ pub fn optimal_tabular_discriminator(
 /// over data points `x_i` (`real`) and generated points `y_j` (`fake`),
 /// with the gradient from the network's backward pass
 /// (`dV_hat/dl = sigma(-l)/N` at a data point, `-sigma(l)/M` at a generated one).
+///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
 #[derive(Debug, Clone)]
 pub struct MlpInnerProblem {
     net: Mlp,
@@ -353,6 +359,8 @@ impl InnerObjective for MlpInnerProblem {
 ///
 /// `D*` is the [`Mlp`] with widths `[1, 1, 1]` and parameters
 /// `(w, b, c, d)` ([`TanhTiltedPair::d_star_parameters`]).
+///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TanhTiltedPair {
     c: f64,

@@ -17,6 +17,22 @@ use nalgebra::{SMatrix, SVector};
 /// What argmin's traits return: our [`Error`] travels inside argmin's error type.
 type ArgminResult<T> = std::result::Result<T, argmin::core::Error>;
 
+/// An objective of `D` parameters with an analytic gradient and Hessian, as
+/// argmin's traits describe it (implemented for every such type).
+pub(super) trait Objective<const D: usize>:
+    CostFunction<Param = SVector<f64, D>, Output = f64>
+    + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
+    + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>
+{
+}
+
+impl<O, const D: usize> Objective<D> for O where
+    O: CostFunction<Param = SVector<f64, D>, Output = f64>
+        + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
+        + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>
+{
+}
+
 /// Iteration budget of the L-BFGS phase of every fit; it needs at most a
 /// few dozen on these two- and three-parameter problems, so running out
 /// means a real failure.
@@ -168,9 +184,7 @@ impl<const D: usize> NewtonPoint<D> {
     /// the gradient is not finite (a trial step that overflowed).
     fn at<O>(objective: &O, theta: SVector<f64, D>) -> ArgminResult<Option<Self>>
     where
-        O: CostFunction<Param = SVector<f64, D>, Output = f64>
-            + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
-            + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>,
+        O: Objective<D>,
     {
         if theta.iter().any(|t| !t.is_finite()) {
             return Ok(None);
@@ -249,9 +263,7 @@ fn damped_newton_step<O, const D: usize>(
     merit: Merit,
 ) -> ArgminResult<Option<NewtonPoint<D>>>
 where
-    O: CostFunction<Param = SVector<f64, D>, Output = f64>
-        + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
-        + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>,
+    O: Objective<D>,
 {
     let Some(step) = point.step else {
         return Ok(None);
@@ -302,10 +314,7 @@ fn lbfgs_phase<O, const D: usize>(
     what: &'static str,
 ) -> Result<(NewtonPoint<D>, u64, String)>
 where
-    O: CostFunction<Param = SVector<f64, D>, Output = f64>
-        + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
-        + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>
-        + Clone,
+    O: Objective<D> + Clone,
 {
     let failed = |e| argmin_failed(what, e);
     let line_search: MoreThuenteLineSearch<SVector<f64, D>, SVector<f64, D>, f64> =
@@ -398,10 +407,7 @@ pub(super) fn minimise<O, const D: usize>(
     what: &'static str,
 ) -> Result<Minimum<D>>
 where
-    O: CostFunction<Param = SVector<f64, D>, Output = f64>
-        + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
-        + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>
-        + Clone,
+    O: Objective<D> + Clone,
 {
     let failed = |e| argmin_failed(what, e);
 

@@ -1,5 +1,7 @@
 //! The certificate of an optimal transport plan, re-checked from scratch.
 //!
+//! Serves claim [C1](crate::proofs::c1_optimal_transport).
+//!
 //! A plan `x` and potentials `(u, v)` prove each other optimal when
 //!
 //! 1. `x` is **primal feasible**: `x_ij >= 0`, no mass on a forbidden arc,
@@ -151,6 +153,8 @@ fn dot(pairs: impl Iterator<Item = (f64, f64)>) -> f64 {
 /// `p` and `q` are the masses the plan must move (after normalisation, when
 /// the solver was asked to normalise). Shapes that do not fit give a
 /// certificate that fails, never a panic.
+///
+/// Checked by claim [C1](crate::proofs::c1_optimal_transport).
 ///
 /// # Limitation
 /// The dual and gap tolerances grow with `|u_i| + |v_j|`, the size of the

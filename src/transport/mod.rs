@@ -3,6 +3,10 @@
 //! ground costs, the one-dimensional fast paths and the
 //! Kantorovich-Rubinstein potential (claims C1-C5).
 //!
+//! Serves claims [C1](crate::proofs::c1_optimal_transport), [C2](crate::proofs::c2_one_dimension),
+//! [C3](crate::proofs::c3_kantorovich_rubinstein), [C4](crate::proofs::c4_disjoint_supports),
+//! [C5](crate::proofs::c5_weak_convergence).
+//!
 //! # The problem
 //!
 //! Given masses $p \in \mathbb R_{\ge 0}^n$, $q \in \mathbb R_{\ge 0}^m$ with
@@ -217,6 +221,8 @@ pub(crate) fn default_iteration_cap(n: usize, m: usize) -> usize {
 /// Validates masses: every entry finite and non-negative. Returns the
 /// (compensated) total.
 ///
+/// Checked by claim [C1](crate::proofs::c1_optimal_transport).
+///
 /// # Errors
 /// [`Error::Empty`], then [`Error::NotANumber`], [`Error::Infinite`] or
 /// [`Error::Negative`] with the index of the first bad entry.
@@ -239,6 +245,10 @@ pub fn check_masses(masses: &[f64]) -> Result<f64> {
 /// `p` and `q` are slices, arrays, vectors or [`Discrete`](crate::Discrete)
 /// distributions (`&impl AsRef<[f64]>`), validated by [`check_masses`].
 ///
+/// Checked by claims [C1](crate::proofs::c1_optimal_transport),
+/// [C2](crate::proofs::c2_one_dimension), [C3](crate::proofs::c3_kantorovich_rubinstein),
+/// [C4](crate::proofs::c4_disjoint_supports).
+///
 /// # Errors
 /// See [`emd_with`].
 ///
@@ -260,6 +270,8 @@ where
 }
 
 /// [`emd`] with options.
+///
+/// Checked by claim [C1](crate::proofs::c1_optimal_transport).
 ///
 /// # Errors
 /// In this order: [`check_masses`]' errors for `p`, then for `q` (the index

@@ -1,5 +1,7 @@
 //! f-divergences and the f-GAN's variational bound (Nowozin, Cseke and Tomioka 2016).
 //!
+//! Serves claim [D5](crate::proofs::d5_f_gan).
+//!
 //! For a convex, lower semicontinuous `f: [0, inf) -> R` the f-divergence of two
 //! distributions on a finite support is
 //!
@@ -95,6 +97,8 @@ const ONE_BELOW: f64 = 1.0 - f64::EPSILON / 2.0;
 
 /// One row of the f-GAN table: a generator function `f` with its derivative,
 /// conjugate, conjugate domain and output activation.
+///
+/// Checked by claim [D5](crate::proofs::d5_f_gan).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FDivergence {
     /// `f(u) = u ln u`: `D_f = KL(P || Q)`.
