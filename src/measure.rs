@@ -273,15 +273,16 @@ impl AsRef<[f64]> for Discrete {
     }
 }
 
-/// Read-only access to the probabilities as a slice (`p.iter()`, `&p[1..]`);
-/// a `Discrete` cannot be changed in place, so it stays valid.
+/// Read-only access to the probabilities as a slice (`p.iter()`,
+/// `p.last()`, `p.windows(2)`); a `Discrete` cannot be changed in place, so
+/// it stays valid.
 ///
 /// # Example
 /// ```
 /// use gan_theory::Discrete;
 /// let p = Discrete::new(vec![0.25, 0.75])?;
 /// assert_eq!(p.iter().copied().fold(f64::NEG_INFINITY, f64::max), 0.75);
-/// assert_eq!(&p[1..], &[0.75]);
+/// assert_eq!(p.last(), Some(&0.75));
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
 impl std::ops::Deref for Discrete {

@@ -179,7 +179,12 @@ fn dot(pairs: impl Iterator<Item = (f64, f64)>) -> f64 {
 /// assert!(cert.passed && cert.gap <= cert.gap_tolerance);
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
-pub fn verify_certificate(p: &[f64], q: &[f64], cost: &CostMatrix, t: &Transport) -> Certificate {
+pub fn verify_certificate<P, Q>(p: &P, q: &Q, cost: &CostMatrix, t: &Transport) -> Certificate
+where
+    P: AsRef<[f64]> + ?Sized,
+    Q: AsRef<[f64]> + ?Sized,
+{
+    let (p, q) = (p.as_ref(), q.as_ref());
     let (n, m) = (p.len(), q.len());
     if n != cost.rows() || m != cost.cols() || t.u.len() != n || t.v.len() != m {
         return Certificate::refused();

@@ -128,10 +128,16 @@ impl KrPotential {
     }
 
     /// `E f = sum_i masses_i f(points_i)` (compensated; zero masses skipped).
+    /// `masses` as for [`emd`](super::emd): a slice, a vector or a
+    /// [`Discrete`](crate::Discrete).
     ///
     /// # Errors
     /// [`Error::DimensionMismatch`], [`Error::LengthMismatch`].
-    pub fn expectation(&self, points: &Points, masses: &[f64]) -> Result<f64> {
+    pub fn expectation<M>(&self, points: &Points, masses: &M) -> Result<f64>
+    where
+        M: AsRef<[f64]> + ?Sized,
+    {
+        let masses = masses.as_ref();
         self.check_dim(points)?;
         check_same_length(points.len(), masses.len())?;
         let mut sum = CompensatedSum::new();
