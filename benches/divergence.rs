@@ -18,11 +18,11 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use gan_theory::Discrete;
+use gan_theory::divergence::ln_branchless;
 use gan_theory::divergence::{
     chi2, cross_entropy, entropy, hellinger2, js, js_bits, js_distance, kl, total_variation,
 };
 use gan_theory::game::estimate_value;
-use gan_theory::numeric::ln_branchless;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::hint::black_box;

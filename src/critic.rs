@@ -2,6 +2,8 @@
 //! bound, and the gradient penalty with its exact parameter gradient
 //! (claim D1).
 //!
+//! Serves claim [D1](crate::proofs::d1_wgan).
+//!
 //! A [`Critic`] is an [`Mlp`] with one linear output `f(x)` (no sigmoid).
 //!
 //! **Clipping** (Arjovsky et al. 2017, Algorithm 1): after every update each
@@ -71,6 +73,8 @@ use nalgebra::DMatrix;
 use crate::variants::wgan::gradient_penalty_grad;
 
 /// A WGAN critic: an [`Mlp`] with a single linear output.
+///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Critic {
     net: Mlp,
@@ -460,6 +464,8 @@ fn check_matrix_finite(x: &DMatrix<f64>) -> Result<()> {
 /// critic of these widths: `prod_l c sqrt(n_{l-1} n_l)` (each `||W_l||_F`
 /// is at most `c sqrt(n_{l-1} n_l)`, every activation is 1-Lipschitz),
 /// raised by the same rounding margin as [`Critic::lipschitz_bound`].
+///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] unless `c > 0` is finite and there are at

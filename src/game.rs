@@ -1,5 +1,9 @@
 //! The minimax game of Goodfellow et al. (2014) on a finite support.
 //!
+//! Serves claims [A1](crate::proofs::a1_value_function), [A2](crate::proofs::a2_pointwise_lemma),
+//! [A3](crate::proofs::a3_optimal_discriminator), [A4](crate::proofs::a4_global_optimum),
+//! [A7](crate::proofs::a7_non_saturating).
+//!
 //! For a discriminator `D` with values in `[0, 1]` and distributions
 //! `p_data`, `p_g` on the same support,
 //!
@@ -16,10 +20,17 @@
 
 use crate::error::{Error, Result};
 use crate::measure::{Discrete, same_len};
-use crate::numeric::{CompensatedSum, ln_share, sigmoid, softplus};
+use crate::numeric::{CompensatedSum, ln_share};
+/// The logistic function and `ln(1 + e^x)`, in the forms the game uses
+/// (`D = sigmoid(logit)`; `-ln D = softplus(-logit)`).
+pub use crate::numeric::{sigmoid, softplus};
 use rand::Rng;
 
 /// A discriminator on a finite support: one value `D(x)` in `[0, 1]` per point.
+///
+/// Checked by claims [A1](crate::proofs::a1_value_function),
+/// [A2](crate::proofs::a2_pointwise_lemma), [A3](crate::proofs::a3_optimal_discriminator),
+/// [A4](crate::proofs::a4_global_optimum).
 ///
 /// # Example
 /// ```
@@ -133,6 +144,9 @@ fn same_len_d(p: &Discrete, d: &Discriminator) -> Result<()> {
 /// value is `-inf` when D is 0 on a point of `p_data`'s support or 1 on a point
 /// of `p_g`'s.
 ///
+/// Checked by claims [A1](crate::proofs::a1_value_function),
+/// [A2](crate::proofs::a2_pointwise_lemma), [A3](crate::proofs::a3_optimal_discriminator).
+///
 /// # Errors
 /// [`Error::LengthMismatch`].
 ///
@@ -168,6 +182,8 @@ pub fn value(p_data: &Discrete, p_g: &Discrete, d: &Discriminator) -> Result<f64
 /// determined: V does not depend on D there. This function puts logit 0
 /// (D = 1/2) there, the value D* takes wherever the two distributions agree;
 /// [`d_star`] reports those points as `None` instead.
+///
+/// Checked by claim [A3](crate::proofs::a3_optimal_discriminator).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
@@ -205,6 +221,8 @@ pub fn optimal_discriminator(p_data: &Discrete, p_g: &Discrete) -> Result<Discri
 /// Computed through ratios in `[0, 1]`, so that subnormal masses give the right
 /// value (for `p_data = 5e-324`, `p_g = 0` it is 1, not `0/0`) to a few ulps.
 ///
+/// Checked by claim [A3](crate::proofs::a3_optimal_discriminator).
+///
 /// # Errors
 /// [`Error::LengthMismatch`].
 pub fn d_star(p_data: &Discrete, p_g: &Discrete) -> Result<Vec<Option<f64>>> {
@@ -225,6 +243,9 @@ pub fn d_star(p_data: &Discrete, p_g: &Discrete) -> Result<Vec<Option<f64>>> {
 
 /// `C(G) = max_D V(D, G) = V(D*, G)`, evaluated directly from D* (not through
 /// the JSD identity of Theorem 1, which the tests check against it).
+///
+/// Checked by claims [A4](crate::proofs::a4_global_optimum), [B3](crate::proofs::b3_js_identity),
+/// [D4](crate::proofs::d4_conditional_gan), [D5](crate::proofs::d5_f_gan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
@@ -255,6 +276,8 @@ pub fn c_of_g(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
 
 /// The pointwise objective of the lemma behind Proposition 1:
 /// `f(y) = a ln y + b ln(1 - y)` for `y` in `[0, 1]`, with `0 ln 0 = 0`.
+///
+/// Checked by claim [A2](crate::proofs::a2_pointwise_lemma).
 pub fn pointwise_objective(a: f64, b: f64, y: f64) -> f64 {
     let left = if a == 0.0 { 0.0 } else { a * y.ln() };
     let right = if b == 0.0 { 0.0 } else { b * (-y).ln_1p() };
@@ -262,6 +285,8 @@ pub fn pointwise_objective(a: f64, b: f64, y: f64) -> f64 {
 }
 
 /// The maximiser `a / (a + b)` of [`pointwise_objective`] on `[0, 1]`.
+///
+/// Checked by claim [A2](crate::proofs::a2_pointwise_lemma).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] unless `a, b >= 0` are finite and not both 0.
@@ -310,6 +335,8 @@ pub fn saturating_loss(logit: f64) -> f64 {
 }
 
 /// `d/dl ln(1 - sigma(l)) = -sigma(l)`: vanishes as D(G(z)) -> 0 (l -> -inf).
+///
+/// Checked by claim [A7](crate::proofs::a7_non_saturating).
 pub fn saturating_loss_grad(logit: f64) -> f64 {
     -sigmoid(logit)
 }
@@ -322,6 +349,8 @@ pub fn non_saturating_loss(logit: f64) -> f64 {
 
 /// `d/dl (-ln sigma(l)) = -(1 - sigma(l)) = -sigma(-l)`: tends to -1 as
 /// D(G(z)) -> 0, so G keeps a gradient when D rejects its samples.
+///
+/// Checked by claim [A7](crate::proofs::a7_non_saturating).
 pub fn non_saturating_loss_grad(logit: f64) -> f64 {
     -sigmoid(-logit)
 }
@@ -444,6 +473,8 @@ fn mean_and_variance(values: impl Iterator<Item = f64>) -> (f64, f64) {
 /// [`estimate_value`] with D's logits there: one minibatch of Algorithm 1
 /// on a finite support, with `p_g` standing for the law of `G(z)`.
 ///
+/// Checked by claim [A1](crate::proofs::a1_value_function).
+///
 /// # Errors
 /// [`Error::LengthMismatch`], or [`Error::InvalidParameter`] when `m < 2`.
 pub fn sample_value<R: Rng + ?Sized>(
@@ -464,6 +495,8 @@ pub fn sample_value<R: Rng + ?Sized>(
 /// The exact variance of one term pair of the estimator,
 /// `Var_{p_data}[ln D] + Var_{p_g}[ln(1 - D)]`; the estimator with m samples
 /// on each side has variance this divided by m. `+inf` when V is `-inf`.
+///
+/// Checked by claim [A1](crate::proofs::a1_value_function).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].

@@ -14,7 +14,7 @@ pub(crate) mod experiments;
 pub mod game;
 pub mod measure;
 pub mod mlp;
-pub mod numeric;
+pub(crate) mod numeric;
 pub mod optim;
 pub mod proofs;
 #[cfg(feature = "report")]

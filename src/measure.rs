@@ -249,6 +249,49 @@ impl std::ops::Index<usize> for Discrete {
     }
 }
 
+/// The probabilities as a slice, so that a `Discrete` goes wherever masses
+/// are asked for as `&impl AsRef<[f64]>` (for example
+/// [`transport::emd`](crate::transport::emd)), the same value a divergence takes.
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence, transport::{CostMatrix, emd}};
+/// let p = Discrete::new(vec![0.5, 0.5, 0.0])?;
+/// let q = Discrete::new(vec![0.0, 0.5, 0.5])?;
+/// let cost = CostMatrix::from_rows(vec![
+///     vec![0.0, 1.0, 2.0],
+///     vec![1.0, 0.0, 1.0],
+///     vec![2.0, 1.0, 0.0],
+/// ])?;
+/// assert_eq!(emd(&p, &q, &cost)?.cost, 1.0);
+/// assert!((divergence::js(&p, &q)? - std::f64::consts::LN_2 / 2.0).abs() < 1e-16);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+impl AsRef<[f64]> for Discrete {
+    fn as_ref(&self) -> &[f64] {
+        &self.probabilities
+    }
+}
+
+/// Read-only access to the probabilities as a slice (`p.iter()`,
+/// `p.last()`, `p.windows(2)`); a `Discrete` cannot be changed in place, so
+/// it stays valid.
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// let p = Discrete::new(vec![0.25, 0.75])?;
+/// assert_eq!(p.iter().copied().fold(f64::NEG_INFINITY, f64::max), 0.75);
+/// assert_eq!(p.last(), Some(&0.75));
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
+impl std::ops::Deref for Discrete {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        &self.probabilities
+    }
+}
+
 /// Draws indices from a [`Discrete`] distribution by inverse CDF.
 ///
 /// Deterministic for a seeded generator: the same seed gives the same indices.

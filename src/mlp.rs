@@ -2,6 +2,8 @@
 //! hand-written backward pass, gradients with respect to the parameters and
 //! to the input.
 //!
+//! Serves claims [A6](crate::proofs::a6_algorithm1), [D1](crate::proofs::d1_wgan).
+//!
 //! An [`Mlp`] with widths `[n_0, n_1, ..., n_L]` maps a batch of inputs
 //! `X` (rows = samples, `n_0` columns) through `L` affine layers
 //!
@@ -149,6 +151,8 @@ struct Layer {
 
 /// A multilayer perceptron with a linear output layer. See the
 /// [module documentation](self) for the formulas and the parameter layout.
+///
+/// Checked by claims [A6](crate::proofs::a6_algorithm1), [D1](crate::proofs::d1_wgan).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mlp {
     widths: Vec<usize>,

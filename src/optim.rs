@@ -1,5 +1,7 @@
 //! First-order optimisers for the models: SGD with momentum and Adam.
 //!
+//! Serves claims [A6](crate::proofs::a6_algorithm1), [D1](crate::proofs::d1_wgan).
+//!
 //! Both act on a flat parameter slice and its gradient (as [`crate::mlp::Mlp`]
 //! stores them) and **descend**: to ascend an objective, pass minus its
 //! gradient. Their state (velocity, moments) is sized at construction and
@@ -69,6 +71,8 @@ fn check_unit_interval(name: &'static str, value: f64) -> Result<()> {
 ///
 /// (Sutskever et al.'s form `v <- mu v - lr g; theta <- theta + v` is the same
 /// iteration for a constant learning rate, with `v` scaled by `-lr`.)
+///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sgd {
     learning_rate: f64,
@@ -123,6 +127,8 @@ impl Optimizer for Sgd {
 /// ```
 ///
 /// This is `torch.optim.Adam`'s update (eps added after the square root).
+///
+/// Checked by claims [A6](crate::proofs::a6_algorithm1), [D1](crate::proofs::d1_wgan).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Adam {
     learning_rate: f64,

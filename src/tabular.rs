@@ -1,5 +1,9 @@
 //! Tabular models on a finite support `{0, ..., n-1}`, for exact checks.
 //!
+//! Serves claims [A5](crate::proofs::a5_convergence), [A6](crate::proofs::a6_algorithm1),
+//! [A7](crate::proofs::a7_non_saturating), [A8](crate::proofs::a8_helvetica),
+//! [A9](crate::proofs::a9_step_size), [D2](crate::proofs::d2_lsgan).
+//!
 //! - [`TabularDiscriminator`]: one logit `l_i` per support point,
 //!   `D(x_i) = sigma(l_i)`.
 //! - [`TabularGenerator`]: softmax logits `u_i`,
@@ -38,6 +42,8 @@ fn check_finite(values: &[f64]) -> Result<()> {
 }
 
 /// A discriminator with one free logit per support point: `D(x_i) = sigma(l_i)`.
+///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
 ///
 /// # Example
 /// ```
@@ -208,6 +214,10 @@ impl TabularDiscriminator {
 /// `p_g(x_i) = e^{u_i} / sum_j e^{u_j}`.
 ///
 /// The logits are defined up to a common shift; nothing here depends on it.
+///
+/// Checked by claims [A5](crate::proofs::a5_convergence), [A7](crate::proofs::a7_non_saturating),
+/// [A8](crate::proofs::a8_helvetica), [A9](crate::proofs::a9_step_size),
+/// [D2](crate::proofs::d2_lsgan).
 ///
 /// # Example
 /// ```

@@ -2,6 +2,14 @@
 //!
 //! Tests and `gan-theory verify` take their tolerances from here, so that a
 //! tolerance is never a bare number and never widened in one place only.
+//!
+//! Public on purpose (as statrs keeps its `prec` module): [`sum_tolerance`]
+//! defines which vectors [`Discrete::new`](crate::Discrete::new) and
+//! [`transport::emd`](crate::transport::emd) accept, and the identity
+//! tolerances and [`close`] are the ones every claim is checked with, so a
+//! user who re-checks a claim, or compares against the crate, uses the
+//! same numbers. Solver tuning constants are not here: they stay private to
+//! their solvers.
 
 /// Machine epsilon of `f64`, 2^-52.
 pub const EPS: f64 = f64::EPSILON;

@@ -3,8 +3,8 @@
 //! determinism, and a short training run on the GAN paper's Figure 1 setting.
 
 use gan_theory::Error;
+use gan_theory::game::sigmoid;
 use gan_theory::mlp::{Activation, Mlp};
-use gan_theory::numeric::sigmoid;
 use gan_theory::optim::{AnyOptimizer, Sgd};
 use gan_theory::train::algorithm1::{
     Algorithm1, FnSampler1d, GeneratorLoss, Normal1d, Record, Sampler, Settings, TrainingRng,

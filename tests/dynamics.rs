@@ -473,7 +473,7 @@ fn simpson(g: impl Fn(f64) -> f64) -> f64 {
         let z = -10.0 + i as f64 * s;
         weight(i) * g(z) * density(z)
     });
-    gan_theory::numeric::sum(terms) * s / 3.0
+    common::sum(terms) * s / 3.0
 }
 
 /// Instance noise: symmetric noise gives v_theta = -psi/2 exactly at theta = 0,

@@ -286,7 +286,7 @@ proptest! {
         }
         // E_q D is linear in q: moving q to p changes it by sum (p - q) D.
         let change = generator_loss(&p, &energy).unwrap() - generator_loss(&q, &energy).unwrap();
-        let linear = gan_theory::numeric::sum((0..d.len()).map(|i| (p[i] - q[i]) * d[i]));
+        let linear = common::sum((0..d.len()).map(|i| (p[i] - q[i]) * d[i]));
         prop_assert!((change - linear).abs() <= GAP_ROUNDING);
     }
 }

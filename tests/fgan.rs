@@ -3,7 +3,7 @@
 
 mod common;
 
-use gan_theory::numeric::sigmoid;
+use gan_theory::game::sigmoid;
 use gan_theory::tol;
 use gan_theory::variants::fgan::FDivergence;
 use gan_theory::{Discrete, Discriminator, Error, divergence, game};
@@ -714,7 +714,7 @@ proptest! {
         // D_f is sum q f(p/q) with the row's own f where q > 0, plus
         // p f'(inf) where q = 0 < p.
         for row in FDivergence::ALL {
-            let direct = gan_theory::numeric::sum(
+            let direct = common::sum(
                 p.as_slice().iter().zip(q.as_slice()).map(|(&a, &b)| {
                     if b > 0.0 {
                         b * row.f(a / b)

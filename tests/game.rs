@@ -3,11 +3,11 @@
 
 mod common;
 
+use gan_theory::game::sigmoid;
 use gan_theory::game::{
     c_of_g, d_star, optimal_discriminator, pointwise_argmax, pointwise_objective, sample_value,
     value, value_term_variance,
 };
-use gan_theory::numeric::sigmoid;
 use gan_theory::tol::{self, Z_FALSE_ALARM_1E6};
 use gan_theory::{Discrete, Discriminator, divergence};
 use proptest::prelude::*;

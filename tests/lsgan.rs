@@ -384,7 +384,7 @@ proptest! {
         let best = discriminator_loss(&labels, &p, &q, &d).unwrap();
         let moved: Vec<f64> = d.iter().zip(&e).map(|(x, y)| x + y).collect();
         let perturbed = discriminator_loss(&labels, &p, &q, &moved).unwrap();
-        let quadratic = 0.5 * gan_theory::numeric::sum(
+        let quadratic = 0.5 * common::sum(
             (0..e.len()).map(|i| (p[i] + q[i]) * e[i] * e[i]));
         prop_assert!(tol::close(perturbed - best, quadratic), "{perturbed} - {best} vs {quadratic}");
         prop_assert!(perturbed >= best);
@@ -462,7 +462,7 @@ proptest! {
         labels in labels()
     ) {
         let cost = generator_loss_gradient_in_p_g(&labels, &d).unwrap();
-        let change = gan_theory::numeric::sum((0..d.len()).map(|i| (q2[i] - q[i]) * cost[i]));
+        let change = common::sum((0..d.len()).map(|i| (q2[i] - q[i]) * cost[i]));
         let full = generator_loss(&labels, &p, &q2, &d).unwrap()
             - generator_loss(&labels, &p, &q, &d).unwrap();
         let fake = generator_loss_fake_only(&labels, &q2, &d).unwrap()
@@ -486,7 +486,7 @@ proptest! {
         let fd = (-value(0.5 + 2.0 * h) + 8.0 * value(0.5 + h) - 8.0 * value(0.5 - h)
             + value(0.5 - 2.0 * h)) / (12.0 * h);
         let grad = generator_value_gradient_in_p_g(&labels, &p, &mid).unwrap();
-        let exact = gan_theory::numeric::sum((0..q.len()).map(|i| (q2[i] - q[i]) * grad[i]));
+        let exact = common::sum((0..q.len()).map(|i| (q2[i] - q[i]) * grad[i]));
         prop_assert!((fd - exact).abs() <= FD_TOL_RATIONAL, "{fd} vs {exact}");
     }
 

@@ -1,5 +1,7 @@
-//! Accuracy of the fast paths: the vectorisable logarithm and the chunked,
-//! branch-free JS and KL (src/divergence.rs), against independent references.
+//! Accuracy of the fast paths: the chunked, branch-free JS and KL
+//! (src/divergence/kernel.rs), against independent references. (The
+//! vectorisable logarithm is private; its test against the standard
+//! library's `ln` is a unit test in src/divergence/kernel.rs.)
 //!
 //! The fast paths run on full chunks of 256 entries; the tests here use
 //! vectors long enough to have many chunks, plus a tail. Nothing is timed.
@@ -8,7 +10,6 @@ mod common;
 
 use gan_theory::Discrete;
 use gan_theory::divergence::{js, kl};
-use gan_theory::numeric::ln_branchless;
 use proptest::prelude::*;
 
 /// Relative agreement asked of JS and KL against a careful reference (issue 7).
@@ -19,14 +20,6 @@ use proptest::prelude::*;
 /// a factor of about 100 and still catches any formula or branch error,
 /// which shows at 1e-6 or more.
 const REFERENCE_REL: f64 = 1e-12;
-
-/// Largest distance, in ulps of the result, allowed between `ln_branchless`
-/// and the standard library's `ln`.
-///
-/// Reason: ours is within about 1 ulp of the true value (atanh series
-/// truncated far below an ulp, exact reduction, one rounding of `f - f^2/2`
-/// dominating), the library's within 1 ulp; 2 ulps bounds their distance.
-const LN_ULPS: f64 = 2.0;
 
 /// splitmix64, as in benches/compare/fast_path_reference.py.
 struct SplitMix64(u64);
@@ -188,45 +181,6 @@ fn instances_are_the_scripts() {
     assert_eq!(p.as_slice()[0], 4.997746660961866e-10);
     let (p, _) = instance("subnormal");
     assert_eq!(p.as_slice()[0], 5e-324);
-}
-
-#[test]
-fn ln_branchless_within_two_ulps_of_the_library() {
-    let mut rng = SplitMix64(7);
-    let check = |x: f64| {
-        let (ours, libm) = (ln_branchless(x), x.ln());
-        // One ulp of the result; at least the spacing at the smallest
-        // normal, for results near 0 (x near 1).
-        let ulp = (libm.abs() * f64::EPSILON).max(f64::MIN_POSITIVE);
-        assert!(
-            (ours - libm).abs() <= LN_ULPS * ulp,
-            "ln({x:e}): {ours:e} against {libm:e}"
-        );
-    };
-    for _ in 0..200_000 {
-        // Every positive finite double, subnormals included, by its bits.
-        let x = f64::from_bits(rng.next() % 0x7ff0_0000_0000_0000);
-        if x > 0.0 {
-            check(x);
-        }
-        // Near 1, where ln x is small and relative accuracy is hardest.
-        check(1.0 + ((rng.next() >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 1e-3);
-    }
-    for x in [
-        f64::MIN_POSITIVE,
-        5e-324,
-        f64::MAX,
-        1.0,
-        2.0,
-        0.5,
-        std::f64::consts::SQRT_2,
-    ] {
-        check(x);
-    }
-    assert_eq!(ln_branchless(1.0), 0.0);
-    assert_eq!(ln_branchless(0.0), f64::NEG_INFINITY);
-    assert_eq!(ln_branchless(f64::INFINITY), f64::INFINITY);
-    assert!(ln_branchless(-1.0).is_nan() && ln_branchless(f64::NAN).is_nan());
 }
 
 /// `v / 256` repeated 256 times: every entry of `v` becomes 256 entries

@@ -668,3 +668,26 @@ fn c2_zero_mass_points_carry_nothing() {
     let w = w1_samples(&[-1e6, 0.0, 1e6], Some(&[0.0, 0.1, 0.0]), &[1.0], None).unwrap();
     assert_eq!(w, 1.0);
 }
+
+proptest! {
+    /// One input convention: the `Discrete` that the divergences take goes to
+    /// `emd`, `verify_certificate` and `KrPotential::expectation` as it is,
+    /// with the same answer, to the bit, as its probabilities as a slice.
+    #[test]
+    fn discrete_goes_where_masses_go((p, q) in common::pair()) {
+        let n = p.len();
+        let xs: Vec<Vec<f64>> = (0..n).map(|i| vec![i as f64]).collect();
+        let points = Points::new(xs).unwrap();
+        let cost = CostMatrix::from_points(&points, &points, Metric::Euclidean).unwrap();
+        let by_distribution = emd(&p, &q, &cost).unwrap();
+        let by_slice = emd(p.as_slice(), q.as_slice(), &cost).unwrap();
+        prop_assert_eq!(&by_distribution, &by_slice);
+        prop_assert!(verify_certificate(&p, &q, &cost, &by_distribution).passed);
+        let f = KrPotential::new(&points, &by_distribution.v, Metric::Euclidean).unwrap();
+        prop_assert_eq!(
+            f.expectation(&points, &p).unwrap().to_bits(),
+            f.expectation(&points, p.as_slice()).unwrap().to_bits()
+        );
+        prop_assert!(js(&p, &q).unwrap() >= 0.0);
+    }
+}

@@ -21,7 +21,7 @@ Kinds (n = 4196 = 16 full chunks of 256 and a tail of 100):
 --check runs `target/release/gan-theory divergence --json` on the four
 instances and prints its relative errors (build it first).
 
---ln-coefficients prints the polynomial of numeric::ln_finish instead: a
+--ln-coefficients prints the polynomial of divergence::kernel::ln_finish instead: a
 Chebyshev fit (mpmath's chebyfit, close to minimax) of degree 6 to
 Q(z) = (atanh(s)/s - 1) 2/z = sum_{j>=1} 2 z^(j-1)/(2j+1), z = s^2, on
 [0, ((sqrt 2 - 1)/(sqrt 2 + 1))^2], with its largest error.

@@ -1,6 +1,8 @@
 //! Closed forms of divergences between normals (and a uniform against a
 //! normal), the references the quadrature is checked against.
 //!
+//! Serves claim [B5](crate::proofs::b5_continuous_references).
+//!
 //! Notation: `p = N(m1, s1^2)`, `q = N(m2, s2^2)`, `delta = m1 - m2`. The
 //! derivations are in `proofs/B5-continuous-references.md`. Each formula is
 //! evaluated to a relative accuracy of a few tens of `EPS` for every
@@ -47,6 +49,8 @@ pub const CLOSED_FORM_ABS: f64 = 1e-15;
 /// The rounding allowance for a closed-form `value`:
 /// `CLOSED_FORM_ABS + CLOSED_FORM_REL |value|` (0 for an infinite value,
 /// which must be matched exactly).
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 pub fn closed_form_rounding(value: f64) -> f64 {
     if value.is_finite() {
         CLOSED_FORM_ABS + CLOSED_FORM_REL * value.abs()
@@ -91,6 +95,8 @@ fn variance_term(s1: f64, s2: f64) -> f64 {
 /// for nearly equal scales and without `ln 0` for very unequal ones, so the
 /// result keeps a relative accuracy of about 10 `EPS` for every pair.
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Example
 /// ```
 /// use gan_theory::continuous::{kl_normals, Normal};
@@ -115,6 +121,8 @@ pub fn kl_normals(p: &Normal, q: &Normal) -> f64 {
 /// when `g < 1/2` (nearly equal scales, small results keep their relative
 /// accuracy), and `ln 2 + ln r - ln_1p(r^2)` with `r = min/max` of the scales
 /// otherwise (where `1 - g` would have lost its digits for very unequal scales).
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 pub fn hellinger2_normals(p: &Normal, q: &Normal) -> f64 {
     let (s1, s2) = (p.sd(), q.sd());
     let total = s1 * s1 + s2 * s2;
@@ -158,6 +166,8 @@ const LN_MAX: f64 = 709.79;
 /// scales, where `A` is small), else as `2 ln s2 - ln s1 - ½ ln M` from
 /// double-word logarithms. The result keeps a relative accuracy of a few
 /// `EPS` for every pair, even when `L` is in the hundreds.
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 pub fn chi2_normals(p: &Normal, q: &Normal) -> f64 {
     let (s1, s2) = (p.sd(), q.sd());
     let margin = pearson_margin(s1, s2);
@@ -247,6 +257,8 @@ pub fn chi2_normals_condition(p: &Normal, q: &Normal) -> f64 {
 /// hundred `EPS`. What it leaves out, half ulps of the `O(1)` constant terms
 /// (a few `EPS` of the integrand), is within the quadrature's own rounding
 /// term of 50 `EPS`.
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 pub fn chi2_quadrature_rounding(p: &Normal, q: &Normal) -> f64 {
     let value = chi2_normals(p, q);
     if !value.is_finite() {
@@ -306,6 +318,8 @@ fn standard_mass_between(low: f64, high: f64) -> f64 {
 /// `d^2 + 2 (1 - rho^2) l`, is positive. The roots are taken in the
 /// cancellation-free form `q/(1 - rho^2)`, `-(d^2 + 2 l)/q`; `1 - rho^2` and
 /// `l` are formed from `s_b - s_a` (exact for nearly equal scales).
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 pub fn tv_normals(p: &Normal, q: &Normal) -> f64 {
     let (narrow, wide) = if p.sd() <= q.sd() { (p, q) } else { (q, p) };
     let (s_a, s_b) = (narrow.sd(), wide.sd());
@@ -331,6 +345,8 @@ pub fn tv_normals(p: &Normal, q: &Normal) -> f64 {
 /// `KL(Uniform(a, b) || N(m, s^2)) = ln(s sqrt(2 pi) / (b - a)) + ((b - a)^2/12 + (c - m)^2) / (2 s^2)`,
 /// `c = (a + b)/2`: the uniform's negative entropy `-ln(b - a)` plus its
 /// cross-entropy against the normal, `E[(x - m)^2]/(2 s^2) + ln(s sqrt(2 pi))`.
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 pub fn kl_uniform_normal(p: &Uniform, q: &Normal) -> f64 {
     let width = (p.high() - p.low()) / q.sd();
     let offset = (0.5 * (p.low() + p.high()) - q.mean()) / q.sd();

@@ -1,6 +1,8 @@
 //! Densities on the real line: the [`Density`] trait and three validated
 //! families built on statrs: [`Normal`], [`Uniform`] and [`NormalMixture`].
 //!
+//! Serves claim [B5](crate::proofs::b5_continuous_references).
+//!
 //! A density tells the quadrature everything it needs to integrate a
 //! functional of it without missing mass: where it is not smooth
 //! ([`Density::breakpoints`]), the points that fence its mass at its own scale
@@ -131,6 +133,8 @@ fn check_scale(
 ///
 /// `ln p(x) = -(x - mean)^2 / (2 sd^2) - ln(sd) - ln(2 pi)/2`.
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Example
 /// ```
 /// use gan_theory::continuous::{Density, Normal};
@@ -229,6 +233,8 @@ impl Density for Normal {
 ///
 /// `p(x) = 1 / (high - low)` on `[low, high]`, 0 elsewhere.
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Example
 /// ```
 /// use gan_theory::continuous::{Density, Uniform};
@@ -317,6 +323,8 @@ impl Density for Uniform {
 ///
 /// `ln p` is computed by log-sum-exp over `ln w_i + ln N(x; m_i, s_i^2)`, so
 /// it stays finite (and accurate) where every term underflows.
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 ///
 /// # Example
 /// ```

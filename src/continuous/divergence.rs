@@ -1,5 +1,7 @@
 //! Divergences between densities on the real line, by adaptive quadrature.
 //!
+//! Serves claim [B5](crate::proofs::b5_continuous_references).
+//!
 //! | function | integral | range |
 //! |---|---|---|
 //! | [`entropy`] | h(p) = -∫ p ln p | (-inf, +inf) |
@@ -119,6 +121,8 @@ where
 
 /// `∫ p(x) dx`, which is 1 for a valid density.
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
 ///
@@ -162,6 +166,8 @@ where
 /// `∫ (p ln(p/q) - p + q)` (the added `∫ (q - p)` is 0), so the estimate is
 /// never negative. `+inf` when p has mass where q's density is 0.
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
 ///
@@ -191,6 +197,8 @@ where
 /// The estimate is clamped to `[0, ln 2]` (which can only move it towards
 /// the exact value).
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
 pub fn js<P, Q>(p: &P, q: &Q, quadrature: &Quadrature) -> Result<Estimate>
@@ -202,6 +210,8 @@ where
 }
 
 /// Total variation distance `½ ∫ |p - q|`, in `[0, 1]` (estimate clamped there).
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 ///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
@@ -227,12 +237,12 @@ where
 /// landmarks), so 16 samples are a fraction of a scale apart; two crossings
 /// closer than that would be missed as a pair, but between them `|p - q|` is
 /// of second order in their distance and the kinks' effect on the rule with it.
-pub const CROSSING_SAMPLES_PER_PIECE: usize = 16;
+const CROSSING_SAMPLES_PER_PIECE: usize = 16;
 
 /// The points in the finite `pieces` where `ln p - ln q` changes sign (the
 /// kinks of `|p - q|`), each located by bisection to adjacent floats.
 ///
-/// Sign changes are looked for between [`CROSSING_SAMPLES_PER_PIECE`] + 1
+/// Sign changes are looked for between 16 + 1
 /// equally spaced samples of each finite piece; samples where one density is
 /// 0 are skipped (the edges of a zero set are breakpoints already). Tail
 /// pieces are not searched: crossings there lie where both densities are
@@ -319,6 +329,8 @@ fn split_at(pieces: &[Piece], points: &[f64]) -> Vec<Piece> {
 
 /// Squared Hellinger distance `½ ∫ (√p - √q)²`, in `[0, 1]` (estimate clamped there).
 ///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
+///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
 pub fn hellinger2<P, Q>(p: &P, q: &Q, quadrature: &Quadrature) -> Result<Estimate>
@@ -341,7 +353,7 @@ where
 /// (At exact equality the `O(|x|)` term would decide, but no ratio of doubles
 /// squares to exactly 2, so the margin is never 0.)
 ///
-/// The integrand is integrated scaled by `e^-44` ([`CHI2_LN_SCALE`]; the
+/// The integrand is integrated scaled by `e^-44` (`CHI2_LN_SCALE`; the
 /// result, its error estimate and the absolute target are scaled back).
 /// Near the boundary `s_p² = 2 s_q²` most of `∫ p²/q` can lie in a tail
 /// piece, where the integrand (times the substitution's Jacobian) peaks at
@@ -350,6 +362,8 @@ where
 /// `N(0, 1.4²)` against `N(5.3, 1)`, whose χ² is 1.4e307. Unscaled, such
 /// values overflow and a finite χ² came out `+inf`. A χ² beyond `f64::MAX`
 /// comes out `+inf`.
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 ///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
@@ -412,7 +426,7 @@ where
 /// inside the exponential, half an ulp of 44 (3.6e-15) relative per node,
 /// below the quadrature's rounding term of 50 `EPS`; scaling back by `e^44`
 /// rounds the result by an ulp or two.
-pub const CHI2_LN_SCALE: f64 = -44.0;
+const CHI2_LN_SCALE: f64 = -44.0;
 
 /// The length scale on which `p²/q` decays in a tail where both densities
 /// are Gaussian with scales `s_p`, `s_q` and `2 s_q² > s_p²`:

@@ -1,6 +1,8 @@
 //! One-dimensional continuous densities and their divergences by quadrature,
 //! checked against closed forms (claim B5).
 //!
+//! Serves claim [B5](crate::proofs::b5_continuous_references).
+//!
 //! - [`density`]: the [`Density`] trait and validated [`Normal`], [`Uniform`]
 //!   and [`NormalMixture`] densities built on statrs.
 //! - [`quadrature`]: globally adaptive Gauss-Kronrod 7-15 quadrature that
@@ -37,7 +39,7 @@ pub use closed_form::{
 };
 pub use density::{Density, Normal, NormalMixture, Tail, Uniform};
 pub use divergence::{
-    CHI2_LN_SCALE, CROSSING_SAMPLES_PER_PIECE, chi2, cross_entropy, crossings, entropy, hellinger2,
-    integrate_pair, integration_pieces, js, kl, mass, total_variation,
+    chi2, cross_entropy, crossings, entropy, hellinger2, integrate_pair, integration_pieces, js,
+    kl, mass, total_variation,
 };
 pub use quadrature::{Estimate, Piece, Quadrature, RuleResult, gauss_kronrod_15};

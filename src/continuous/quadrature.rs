@@ -1,5 +1,7 @@
 //! Globally adaptive Gauss-Kronrod 7-15 quadrature with an error estimate.
 //!
+//! Serves claim [B5](crate::proofs::b5_continuous_references).
+//!
 //! One step of the rule on `[a, b]` evaluates the integrand at the 15
 //! Kronrod nodes; 7 of them are the Gauss-Legendre nodes. The Kronrod sum `K`
 //! is exact for polynomials of degree 22 (23 by symmetry), the Gauss sum `G`
@@ -103,6 +105,8 @@ pub struct RuleResult {
 }
 
 /// Applies the Gauss-Kronrod 7-15 pair to `f` on `[a, b]` (15 evaluations).
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 ///
 /// # Example
 /// ```
@@ -339,6 +343,8 @@ pub struct Estimate {
 }
 
 /// Accuracy targets and budget of the adaptive quadrature.
+///
+/// Checked by claim [B5](crate::proofs::b5_continuous_references).
 ///
 /// # Example
 /// ```

@@ -2,6 +2,8 @@
 //! spectral radius, and a real basis in which the matrix's operator norm is
 //! its spectral radius.
 //!
+//! Serves claim [E1](crate::proofs::e1_dirac_gan).
+//!
 //! For `A = [[p, q], [r, s]]` the eigenvalues are `m ± sqrt(d)` with
 //! `m = (p + s)/2` and `d = ((p - s)/2)^2 + q r` (the same as
 //! `m^2 - det A`, without its cancellation).
@@ -13,6 +15,8 @@ use nalgebra::{Complex, Matrix2};
 ///
 /// A real pair is computed as `m + sign(m) sqrt(d)` and `det / (that)` so
 /// that neither root cancels.
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 ///
 /// # Example
 /// ```
@@ -70,6 +74,8 @@ pub fn eigenvalues(m: &Matrix2<f64>) -> [Complex<f64>; 2] {
 
 /// The eigenvalues by nalgebra's Schur decomposition, ordered as
 /// [`eigenvalues`] orders them (for cross-checking the closed form).
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 pub fn eigenvalues_nalgebra(m: &Matrix2<f64>) -> [Complex<f64>; 2] {
     let e = m.complex_eigenvalues();
     sorted([e[0], e[1]])
@@ -86,6 +92,8 @@ pub fn sorted(mut pair: [Complex<f64>; 2]) -> [Complex<f64>; 2] {
 
 /// The distance between two eigenvalue pairs as multisets: the smaller over
 /// the two matchings of the larger of the two `|a_i - b_j|`.
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 pub fn eigenvalue_distance(a: &[Complex<f64>; 2], b: &[Complex<f64>; 2]) -> f64 {
     let straight = (a[0] - b[0]).norm().max((a[1] - b[1]).norm());
     let crossed = (a[0] - b[1]).norm().max((a[1] - b[0]).norm());
@@ -93,6 +101,8 @@ pub fn eigenvalue_distance(a: &[Complex<f64>; 2], b: &[Complex<f64>; 2]) -> f64 
 }
 
 /// The spectral radius `max |lambda|`.
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 pub fn spectral_radius(m: &Matrix2<f64>) -> f64 {
     let [a, b] = eigenvalues(m);
     a.norm().max(b.norm())
@@ -102,6 +112,8 @@ pub fn spectral_radius(m: &Matrix2<f64>) -> f64 {
 /// [-beta, alpha]]` (complex eigenvalues `alpha ± i beta`) or diagonal (real
 /// distinct eigenvalues): in the norm `|x|_P = |P^-1 x|_2`, `A` then has
 /// operator norm exactly its spectral radius.
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NormalForm {
     /// The basis `P`.

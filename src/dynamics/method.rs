@@ -7,6 +7,8 @@ use nalgebra::{Complex, Matrix2};
 
 /// A state `(theta, psi)` of the Dirac-GAN (generator position, discriminator
 /// slope); also used for a velocity `(v_theta, v_psi)`.
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Point {
@@ -98,6 +100,8 @@ pub fn gan_f(t: f64) -> f64 {
 }
 
 /// `f'(t) = 1 / (1 + e^t) = sigma(-t)`, in `[0, 1]`.
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 pub fn gan_f1(t: f64) -> f64 {
     sigmoid(-t)
 }
@@ -150,6 +154,8 @@ pub struct Losses {
 /// | `InstanceNoise` | expectation over the noise | `[[0, -a], [a, 2 b sigma^2]]` | `b sigma^2 ± sqrt(b^2 sigma^4 - a^2)` |
 /// | `R1`, `R2` | `(-psi f'(t), theta f'(t) - gamma psi)` | `[[0, -a], [a, -gamma]]` | `-gamma/2 ± sqrt(gamma^2/4 - a^2)` |
 /// | `Consensus` | `v - gamma grad(|v|^2 / 2)` | `[[-gamma a^2, -a], [a, -gamma a^2]]` | `-gamma a^2 ± i a` |
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Method {

@@ -2,6 +2,8 @@
 //! Methods for GANs do actually Converge?" (ICML): the smallest GAN whose
 //! training does or does not converge, and why (claim E1).
 //!
+//! Serves claim [E1](crate::proofs::e1_dirac_gan).
+//!
 //! The data are a point mass at 0, the generator is a point mass at `theta`,
 //! the discriminator is linear, `D_psi(x) = psi x`, and the game's value is
 //!

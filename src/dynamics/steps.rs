@@ -9,6 +9,8 @@ use nalgebra::Matrix2;
 pub const MAX_STEPS: usize = 10_000_000;
 
 /// How one update of step size `h` moves the state.
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Update {
@@ -133,6 +135,8 @@ impl Method {
 
 /// Runs `steps` updates of step size `step_size` from `start` and records
 /// every state.
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] unless `step_size` is finite and `> 0`, `start`

@@ -1,6 +1,8 @@
 //! Algorithm 1 of Goodfellow et al. (2014): k discriminator steps on
 //! minibatches, then one generator step, with a training history.
 //!
+//! Serves claim [A6](crate::proofs::a6_algorithm1).
+//!
 //! One iteration, as the paper gives it:
 //!
 //! ```text
@@ -343,6 +345,8 @@ pub struct Record {
 
 /// A training run of Algorithm 1: the two models, their optimisers, the
 /// samplers and every buffer a step needs.
+///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
 pub struct Algorithm1<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> {
     d: D,
     g: G,

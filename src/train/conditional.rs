@@ -2,6 +2,8 @@
 //! on the conditional value (claim D4), with the convergence bounds derived
 //! in `proofs/D4-conditional-gan.md`.
 //!
+//! Serves claim [D4](crate::proofs::d4_conditional_gan).
+//!
 //! The discriminator has one logit `l(x|y)` per label and point,
 //! `D(x|y) = sigmoid(l(x|y))`. With `w = p(y)`, `a = p(x|y)`, `b = q(x|y)`,
 //! the value separates into one concave term per coordinate,
@@ -184,6 +186,8 @@ pub fn local_contraction(weight: f64, a: f64, b: f64, step: f64) -> Result<f64> 
 
 /// Gradient ascent on the conditional value from the logits `start[y][x]`.
 ///
+/// Checked by claim [D4](crate::proofs::d4_conditional_gan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`] for a start of another shape;
 /// [`Error::NotANumber`] or [`Error::Infinite`] for a bad start logit;
@@ -266,6 +270,8 @@ fn record(
 }
 
 /// Zero logits (`D = 1/2` everywhere) of the game's shape: the usual start.
+///
+/// Checked by claim [D4](crate::proofs::d4_conditional_gan).
 pub fn zero_start(game: &ConditionalGame) -> Vec<Vec<f64>> {
     vec![vec![0.0; game.point_count()]; game.label_count()]
 }
@@ -274,6 +280,8 @@ pub fn zero_start(game: &ConditionalGame) -> Vec<Vec<f64>> {
 /// most `target`, from zero logits with [`AscentSettings::largest_safe_step`];
 /// `cap` if some coordinate needs more (one-sided coordinates converge only
 /// as O(1/t), so a small target can ask for very many steps).
+///
+/// Checked by claim [D4](crate::proofs::d4_conditional_gan).
 pub fn steps_for_target(game: &ConditionalGame, target: f64, cap: usize) -> usize {
     let step = AscentSettings::largest_safe_step(game, 0).step;
     let mut needed = 0;
@@ -452,6 +460,8 @@ pub fn generator_gradient(
 /// The step [`descend_generator`] can take with a guaranteed decrease:
 /// `1 / max_y p(y) (C_OF_G_LOGIT_SMOOTHNESS + 3 lambda (max c_y - min c_y))`.
 ///
+/// Checked by claim [D4](crate::proofs::d4_conditional_gan).
+///
 /// # Errors
 /// [`Error::InvalidParameter`] for a bad `lambda`.
 pub fn largest_generator_step(pix: &Pix2Pix, lambda: f64) -> Result<f64> {
@@ -471,6 +481,8 @@ pub fn largest_generator_step(pix: &Pix2Pix, lambda: f64) -> Result<f64> {
 
 /// Gradient descent on [`generator_objective`] from uniform generators
 /// (all logits 0), with `D = D*` at every step. Deterministic.
+///
+/// Checked by claim [D4](crate::proofs::d4_conditional_gan).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for a bad `lambda` or a step that is not

@@ -1,5 +1,7 @@
 //! Claim B4: maximum likelihood is minimum KL, on seed 003's 45 balls.
 //!
+//! Serves claim [B4](crate::proofs::b4_maximum_likelihood).
+//!
 //! Seed 003 puts 45 balls numbered 1..9 in a box, with counts
 //! [`SEED_003_BALL_COUNTS`] = (2, 4, 6, 8, 9, 7, 5, 3, 1); the data
 //! distribution is `q = counts / 45`. Two models are fitted to it.
@@ -29,11 +31,11 @@
 //!    [`seed_quadratic_normal_equations`].
 //!
 //! Every fit runs argmin's L-BFGS (More-Thuente line search) from a fixed
-//! start until the gradient norm is below [`LBFGS_HANDOVER`], then a damped
+//! start until the gradient norm is below 1e-6, then a damped
 //! Newton method with the analytic Hessian and a backtracking line search
 //! (first on the objective, then, once the objective's decrease drowns in
 //! its rounding error, on the gradient norm), until the gradient target and
-//! [`NEWTON_DECREMENT_TARGET`] are met or rounding stops progress. (The L2
+//! a squared Newton decrement of 1e-30 are met or rounding stops progress. (The L2
 //! fit of the family starts from the maximum-likelihood estimate and also
 //! tries damped Newton alone, see [`fit_least_squares`].) The result is
 //! deterministic, and a fit returns [`Error::NotConverged`] unless the
@@ -54,16 +56,13 @@
 //! # Ok::<(), gan_theory::Error>(())
 //! ```
 
+pub use super::minimise::NEWTON_STEP_TARGET;
+use super::minimise::{Certificate, Minimum, Phases, minimise};
 use crate::error::{Error, Result};
 use crate::measure::Discrete;
 use crate::numeric::{self, CompensatedSum};
-use argmin::core::{CostFunction, Executor, Gradient, Hessian, State};
-use argmin::solver::linesearch::MoreThuenteLineSearch;
-use argmin::solver::quasinewton::LBFGS;
-use nalgebra::{Matrix2, Matrix3, SMatrix, SVector, Vector2, Vector3};
-
-/// What argmin's traits return: our [`Error`] travels inside argmin's error type.
-type ArgminResult<T> = std::result::Result<T, argmin::core::Error>;
+use argmin::core::{CostFunction, Gradient, Hessian};
+use nalgebra::{Matrix2, Matrix3, Vector2, Vector3};
 
 /// Seed 003's box: how many of the 45 balls carry each label 1, 2, ..., 9.
 pub const SEED_003_BALL_COUNTS: [f64; 9] = [2.0, 4.0, 6.0, 8.0, 9.0, 7.0, 5.0, 3.0, 1.0];
@@ -199,90 +198,9 @@ pub const NORMAL_EQUATIONS_ROUNDING: f64 = 1e-11;
 /// the largest entry) as real.
 pub const STRAIGHT_LINE_ULPS: f64 = 1000.0;
 
-/// Iteration budget of the L-BFGS phase of every fit; it needs at most a
-/// few dozen on these two- and three-parameter problems, so running out
-/// means a real failure.
-pub const MAX_ITERATIONS: u64 = 500;
-
-/// Gradient norm at which L-BFGS hands over to the damped Newton phase.
-///
-/// Reason: well above the level (about 1e-8) where a line search comparing
-/// objective values starts to drown in their rounding error. It does not
-/// promise that Newton's full step is safe from there: with a Hessian
-/// eigenvalue near 1e-10 (data with an entry near 1e-10) the full step from
-/// a gradient of 1e-6 overshoots by a factor of about 1e4, so the Newton
-/// phase is damped by a line search and runs as many steps as it needs.
-pub const LBFGS_HANDOVER: f64 = 1e-6;
-
-/// Step budget of the damped Newton phase after L-BFGS.
-///
-/// Reason: near a well-conditioned optimum two or three full steps reach
-/// rounding level. The slowest case met is data with an entry like 1e-130:
-/// the optimum then has `|theta|` in the hundreds, and Newton's steps along
-/// the exponential tail gain about one unit of `theta` (a factor `e` in the
-/// decrement) each, so reaching [`NEWTON_DECREMENT_TARGET`] from the
-/// handover takes about 55 steps. 100 leaves headroom; when the budget runs
-/// out the gradient target and the certificate alone decide.
-pub const NEWTON_MAX_STEPS: u64 = 100;
-
-/// The damped Newton phase stops once the gradient target is met and the
-/// squared Newton decrement `lambda^2 = g^T H^{-1} g` is at most this
-/// (besides at the rounding floor, when no step passes the line search).
-///
-/// Reason: to second order the objective is within `lambda^2 / 2` of its
-/// minimum, and `lambda` is invariant under a change of parametrisation,
-/// so it measures the distance to the optimum even where the Hessian is
-/// nearly singular and the gradient norm does not (it then bounds
-/// `|theta - theta*|` only by `|g| / lambda_min`). For the maximum-likelihood
-/// fit `lambda^2 / 2` is the excess `KL(q || p_theta) - min KL`. 1e-30 puts
-/// it far below the rounding error of any KL or loss computed here, so on
-/// ordinary data the phase ends at the rounding floor (on the balls, one
-/// step past 1e-24, with the gradient near 1e-17); it stops an endless walk
-/// along an exponential tail towards a `theta` in the hundreds.
-pub const NEWTON_DECREMENT_TARGET: f64 = 1e-30;
-
-/// The L2 fits stop, and are certified as strict local minima, only where
-/// the Hessian is positive definite and the Newton step `|H^{-1} g|` is at
-/// most this (with the gradient below its target).
-///
-/// Reason: over a distance `r` in `theta` each `p_theta(x)` changes by a
-/// factor within `exp(+-2 sqrt(2) r)` (`|T(x) - E_p T| <= 2 sqrt 2`), so the
-/// Hessian of the L2 loss, built from products of two such factors, by a
-/// relative `exp(4 sqrt(2) r) - 1`, about `6 r`; over the step, 1e-6, that
-/// is 6e-6: the quadratic model is accurate and its minimiser, a strict
-/// minimum of the loss, lies within about the step (Newton-Kantorovich).
-/// Where the loss keeps falling towards `|theta| -> inf` the step stays of
-/// order 1 instead. At a genuine minimum the step falls quadratically to
-/// its rounding floor, `EPS`-level gradient noise over the smallest
-/// Hessian eigenvalue, below 1e-6 unless `q` has entries below about 1e-9
-/// of its largest (for the seed's quadratic, a polynomial, the model is
-/// exact up to third-order terms of the same size).
-pub const NEWTON_STEP_TARGET: f64 = 1e-6;
-
-/// Sufficient-decrease fraction of the Newton phase's backtracking line
-/// search (the customary Armijo constant, Nocedal and Wright, section 3.1):
-/// a step must achieve this fraction of the decrease its linear model predicts.
-const ARMIJO: f64 = 1e-4;
-
-/// Halvings of the step length the line search tries before giving up:
-/// `t >= 2^-40 ~ 1e-12`, enough for a full Newton step that overshoots by a
-/// factor 1e12 (the worst met is about 1e4).
-const MAX_HALVINGS: u32 = 40;
-
-/// First Hessian shift, in units of `EPS max|H_ij|`: a shift of the size of
-/// the Hessian's own rounding error, for a Hessian that is positive definite
-/// but singular to working precision.
-const HESSIAN_SHIFT_ULPS: f64 = 16.0;
-
-/// Number of times the shift is multiplied by 4: `4^32 ~ 2e19` times the
-/// first shift exceeds `D max|H_ij| / (16 EPS) ~ 1e15`, so the last shift
-/// is above any negative eigenvalue's size.
-const MAX_HESSIAN_SHIFTS: u32 = 32;
-
-/// Number of correction pairs L-BFGS keeps (a handful suffices for two or three parameters).
-const LBFGS_MEMORY: usize = 5;
-
 /// Seed 003's 45 balls as a distribution, `q = SEED_003_BALL_COUNTS / 45`.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 pub fn seed_003_balls() -> Discrete {
     Discrete::from_weights(&SEED_003_BALL_COUNTS)
         .expect("the constant counts are finite, non-negative and not all zero")
@@ -301,6 +219,8 @@ fn log_sum_exp(logits: &[f64]) -> f64 {
 /// An exponential family with sufficient statistic `T(x) = (u, u^2)` and
 /// natural parameter `theta`: `A` is convex, `grad A = E_p[T]` and
 /// `Hess A = Cov_p(T)`. Index `i` of a vector is label `x = i + 1`.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 ///
 /// # Example
 /// ```
@@ -511,6 +431,8 @@ macro_rules! impl_argmin_objective {
 ///
 /// Gradient `E_{p_theta}[T] - E_q[T]`, Hessian `Cov_{p_theta}(T)`, which is
 /// positive definite: `L` is strictly convex in `theta`.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 #[derive(Debug, Clone)]
 pub struct NegativeLogLikelihood {
     family: QuadraticExponentialFamily,
@@ -571,6 +493,8 @@ impl_argmin_objective!(NegativeLogLikelihood, Vector2<f64>, Matrix2<f64>);
 /// ```
 ///
 /// Not convex in general (the second Hessian term can be indefinite).
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 #[derive(Debug, Clone)]
 pub struct SquaredError {
     family: QuadraticExponentialFamily,
@@ -687,8 +611,10 @@ pub struct Fit {
 /// then determined only loosely along directions where the Hessian is
 /// nearly singular (by `|g| / lambda_min`), while the moments are matched
 /// to the target and the excess `KL(q || p_theta) - min KL` is about half
-/// the squared Newton decrement, driven below [`NEWTON_DECREMENT_TARGET`]
+/// the squared Newton decrement, driven below 1e-30
 /// where rounding allows.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels, or when the
@@ -726,6 +652,8 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
 /// rounding, past a strict minimum that Newton's shorter steps reach). Of
 /// the end points certified as strict local minima it returns the one with
 /// the smaller loss (the first on a tie). Both runs are deterministic.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels;
@@ -844,6 +772,8 @@ fn seed_quadratic_unchecked(theta: &Vector3<f64>, n: usize) -> Vec<f64> {
 /// and Hessian `2 sum_x [J_x J_x^T + r_x Hess p_x]`, where
 /// `J_x = ((x + theta2)^2, 2 theta1 (x + theta2), 1)` and `Hess p_x` has
 /// entries `d2p/dtheta1 dtheta2 = 2 (x + theta2)`, `d2p/dtheta2^2 = 2 theta1`, zero elsewhere.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 #[derive(Debug, Clone)]
 pub struct SeedQuadraticSquaredError {
     q: Vec<f64>,
@@ -929,6 +859,8 @@ pub struct QuadraticFit {
 /// Fits seed 003's quadratic to `q` by its L2 loss with L-BFGS and then
 /// damped Newton (as every fit here), from `start` (for example [`SEED_003_THETA`]).
 ///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
+///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels (the three
 /// parameters are then not determined); a non-finite `start` as in
@@ -963,6 +895,8 @@ pub fn fit_seed_quadratic(q: &Discrete, start: &Vector3<f64>) -> Result<Quadrati
 /// `X^T X beta = X^T q` are solved by Cholesky (centring at `c` keeps
 /// `X^T X` well conditioned). Then
 /// `theta1 = g`, `theta2 = b/(2g) - c`, `theta3 = a - b^2/(4g)`.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `q` has fewer than 3 labels, or when the
@@ -1015,382 +949,4 @@ fn check_at_least_three(q: &Discrete) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// Where a minimisation ended: a point whose gradient norm is below its target.
-struct Minimum<const D: usize> {
-    theta: SVector<f64, D>,
-    objective: f64,
-    gradient_norm: f64,
-    /// The target the gradient norm met at `theta`.
-    gradient_target: f64,
-    /// `||(H + mu I)^{-1} g||`: the (possibly shifted) Newton step.
-    newton_step_norm: f64,
-    iterations: u64,
-}
-
-/// What the end point of a minimisation must show besides a small gradient.
-#[derive(Clone, Copy, PartialEq)]
-enum Certificate {
-    /// The objective is strictly convex (the negative log-likelihood): a
-    /// small gradient already places the point near the unique minimiser, so
-    /// the Hessian is not checked (it can be singular to working precision
-    /// when `q` has entries near 0, without changing that).
-    Convex,
-    /// The objective may be non-convex (the L2 losses): the end point must
-    /// be a strict local minimum to working precision, that is the Hessian
-    /// there is positive definite (Cholesky) and the Newton step to the
-    /// minimiser of the local quadratic model is below [`NEWTON_STEP_TARGET`].
-    /// A small gradient and a positive definite Hessian alone do not show
-    /// it: where the loss keeps falling as `|theta| -> inf`, both shrink
-    /// together along the way while the Newton step stays of order 1.
-    StrictLocalMinimum,
-}
-
-impl Certificate {
-    /// Whether `point` meets the certificate (the gradient target aside).
-    fn holds<const D: usize>(self, point: &NewtonPoint<D>) -> bool {
-        match self {
-            Certificate::Convex => true,
-            Certificate::StrictLocalMinimum => {
-                point.pure_newton && point.step.is_some_and(|d| d.norm() <= NEWTON_STEP_TARGET)
-            }
-        }
-    }
-
-    /// Whether the Newton phase may stop at `point` (the gradient target
-    /// aside): the certificate holds and the squared Newton decrement is
-    /// below [`NEWTON_DECREMENT_TARGET`].
-    fn polished<const D: usize>(self, point: &NewtonPoint<D>) -> bool {
-        self.holds(point) && point.decrement_squared <= NEWTON_DECREMENT_TARGET
-    }
-}
-
-/// The objective, its gradient and the Newton direction at one point.
-struct NewtonPoint<const D: usize> {
-    theta: SVector<f64, D>,
-    value: f64,
-    gradient: SVector<f64, D>,
-    /// `-(H + mu I)^{-1} g`, with `mu = 0` whenever `H` is positive definite
-    /// to working precision; `None` when `H` vanishes or is not finite.
-    step: Option<SVector<f64, D>>,
-    /// Whether `step` is the unshifted Newton step (`mu = 0`).
-    pure_newton: bool,
-    /// `-g . step = g^T (H + mu I)^{-1} g`, the squared Newton decrement.
-    decrement_squared: f64,
-}
-
-impl<const D: usize> NewtonPoint<D> {
-    /// Evaluates everything at `theta`; `None` when `theta`, the value or
-    /// the gradient is not finite (a trial step that overflowed).
-    fn at<O>(objective: &O, theta: SVector<f64, D>) -> ArgminResult<Option<Self>>
-    where
-        O: CostFunction<Param = SVector<f64, D>, Output = f64>
-            + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
-            + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>,
-    {
-        if theta.iter().any(|t| !t.is_finite()) {
-            return Ok(None);
-        }
-        let value = objective.cost(&theta)?;
-        let gradient = objective.gradient(&theta)?;
-        if !value.is_finite() || gradient.iter().any(|g| !g.is_finite()) {
-            return Ok(None);
-        }
-        let hessian = objective.hessian(&theta)?;
-        let (step, pure_newton) = match hessian.cholesky() {
-            Some(cholesky) => (Some(-cholesky.solve(&gradient)), true),
-            None => (shifted_newton_step(&hessian, &gradient), false),
-        };
-        let decrement_squared = step.map_or(f64::INFINITY, |d| -gradient.dot(&d));
-        Ok(Some(Self {
-            theta,
-            value,
-            gradient,
-            step,
-            pure_newton,
-            decrement_squared,
-        }))
-    }
-}
-
-/// `-(H + mu I)^{-1} g` for the smallest `mu` in `mu_0, 4 mu_0, 16 mu_0, ...`
-/// that makes `H + mu I` positive definite, `mu_0 = HESSIAN_SHIFT_ULPS EPS max|H_ij|`.
-///
-/// Used when Cholesky refuses `H`: either `H` is indefinite (a non-convex
-/// loss away from its minimum), or it is positive definite but its smallest
-/// eigenvalue is below the rounding error of its largest. The shifted step
-/// is a descent direction either way, and the line search sizes it.
-fn shifted_newton_step<const D: usize>(
-    hessian: &SMatrix<f64, D, D>,
-    gradient: &SVector<f64, D>,
-) -> Option<SVector<f64, D>> {
-    let scale = hessian.amax();
-    if !(scale > 0.0 && scale.is_finite()) {
-        return None;
-    }
-    let mut shift = HESSIAN_SHIFT_ULPS * crate::tol::EPS * scale;
-    for _ in 0..MAX_HESSIAN_SHIFTS {
-        let shifted = hessian + SMatrix::<f64, D, D>::identity() * shift;
-        if let Some(cholesky) = shifted.cholesky() {
-            return Some(-cholesky.solve(gradient));
-        }
-        shift *= 4.0;
-    }
-    None
-}
-
-/// Which merit function the Newton phase's line search is on.
-#[derive(Clone, Copy, PartialEq)]
-enum Merit {
-    /// The objective, while its decrease is larger than its rounding error.
-    Objective,
-    /// The gradient norm, once the objective's decrease drowns in rounding.
-    GradientNorm,
-}
-
-/// One damped Newton step from `point`: the first of `t = 1, 1/2, 1/4, ...`
-/// (at most [`MAX_HALVINGS`] halvings) whose point shows sufficient decrease
-/// of the merit; `None` when no `t` does.
-///
-/// - On the objective (Armijo): `f(theta + t d) - f(theta) <= -ARMIJO t lambda^2`,
-///   `lambda^2 = -g . d` the squared Newton decrement (the slope of `f` along `d`).
-/// - On the gradient norm, for a pure Newton step only (along it the
-///   gradient's linear model is `(1 - t) g`): `|g(theta + t d)| <= (1 - ARMIJO t) |g|`.
-///
-/// Both ask for a strict decrease, so a step that rounding turns into a
-/// no-op is never accepted.
-fn damped_newton_step<O, const D: usize>(
-    objective: &O,
-    point: &NewtonPoint<D>,
-    merit: Merit,
-) -> ArgminResult<Option<NewtonPoint<D>>>
-where
-    O: CostFunction<Param = SVector<f64, D>, Output = f64>
-        + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
-        + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>,
-{
-    let Some(step) = point.step else {
-        return Ok(None);
-    };
-    if merit == Merit::GradientNorm && !point.pure_newton {
-        return Ok(None);
-    }
-    let gradient_norm = point.gradient.norm();
-    let mut t = 1.0;
-    for _ in 0..=MAX_HALVINGS {
-        let theta = point.theta + t * step;
-        if theta != point.theta
-            && let Some(candidate) = NewtonPoint::at(objective, theta)?
-        {
-            let decrease = match merit {
-                Merit::Objective => {
-                    let change = candidate.value - point.value;
-                    change < 0.0 && change <= -ARMIJO * t * point.decrement_squared
-                }
-                Merit::GradientNorm => {
-                    let norm = candidate.gradient.norm();
-                    norm < gradient_norm && norm <= (1.0 - ARMIJO * t) * gradient_norm
-                }
-            };
-            if decrease {
-                return Ok(Some(candidate));
-            }
-        }
-        t *= 0.5;
-    }
-    Ok(None)
-}
-
-/// The crate's error for an argmin run that stopped with an error of its own.
-fn argmin_failed(what: &'static str, error: argmin::core::Error) -> Error {
-    Error::NotConverged {
-        what,
-        detail: format!("argmin stopped with an error: {error}"),
-    }
-}
-
-/// The L-BFGS phase of [`minimise`]: argmin's L-BFGS from `start` until the
-/// gradient norm is below [`LBFGS_HANDOVER`]; returns the point to go on
-/// from, the iterations used and argmin's termination reason.
-fn lbfgs_phase<O, const D: usize>(
-    objective: &O,
-    start: SVector<f64, D>,
-    what: &'static str,
-) -> Result<(NewtonPoint<D>, u64, String)>
-where
-    O: CostFunction<Param = SVector<f64, D>, Output = f64>
-        + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
-        + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>
-        + Clone,
-{
-    let failed = |e| argmin_failed(what, e);
-    let line_search: MoreThuenteLineSearch<SVector<f64, D>, SVector<f64, D>, f64> =
-        MoreThuenteLineSearch::new();
-    let quasi_newton = LBFGS::new(line_search, LBFGS_MEMORY)
-        .with_tolerance_grad(LBFGS_HANDOVER)
-        .and_then(|s| s.with_tolerance_cost(0.0))
-        .map_err(failed)?;
-    let result = Executor::new(objective.clone(), quasi_newton)
-        .configure(|state| state.param(start).max_iters(MAX_ITERATIONS))
-        .timer(false)
-        .run()
-        .map_err(failed)?;
-    let state = result.state();
-    let lbfgs_iterations = state.get_iter();
-    let lbfgs_reason = state
-        .get_termination_reason()
-        .map_or_else(|| "none".to_string(), |r| r.text().to_string());
-    // The last iterate is where the gradient test fired; the "best" one (lowest
-    // cost) can be an earlier point when the last steps changed the cost by
-    // less than its rounding error. Go on from the one with the smaller gradient.
-    let mut handover: Option<NewtonPoint<D>> = None;
-    for theta in [state.get_param(), state.get_best_param()]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(point) = NewtonPoint::at(objective, *theta).map_err(failed)?
-            && handover
-                .as_ref()
-                .is_none_or(|best| point.gradient.norm() < best.gradient.norm())
-        {
-            handover = Some(point);
-        }
-    }
-    let Some(point) = handover else {
-        return Err(Error::NotConverged {
-            what,
-            detail: format!("L-BFGS ended without a finite point (argmin: {lbfgs_reason})"),
-        });
-    };
-
-    Ok((point, lbfgs_iterations, lbfgs_reason))
-}
-
-/// Which phases [`minimise`] runs.
-#[derive(Clone, Copy, PartialEq)]
-enum Phases {
-    /// L-BFGS from the start, then damped Newton.
-    LbfgsThenNewton,
-    /// Damped Newton from the start (for a start that is already close).
-    NewtonOnly,
-}
-
-/// Minimises `objective` from `start` in two phases, and checks that the
-/// gradient norm at the end is below `target(theta)` (and, for
-/// [`Certificate::StrictLocalMinimum`], that the Hessian there is positive definite).
-///
-/// 1. argmin's L-BFGS with a More-Thuente line search, until the gradient
-///    norm is below [`LBFGS_HANDOVER`] (its cost-change stopping rule is
-///    switched off): a cheap warm start, not the end.
-/// 2. Damped Newton, at most [`NEWTON_MAX_STEPS`] steps, each
-///    `theta <- theta + t d` with `d = -(H + mu I)^{-1} g` (`mu = 0` unless
-///    `H` is indefinite or singular to working precision, see
-///    [`shifted_newton_step`]) and `t` from a backtracking line search
-///    ([`damped_newton_step`]). The line search is on the objective while
-///    the objective can see the decrease; once it cannot (a step lowers `f`
-///    by about `lambda^2 / 2`, which sinks below `f`'s rounding error near
-///    the optimum), it is on the gradient norm, which is computed with an
-///    absolute error of a few `EPS`. A gradient norm of 1e-6 does not place
-///    the point in Newton's region when the Hessian is nearly singular (an
-///    eigenvalue of 1e-10 lets the full step overshoot by 1e4), which is why
-///    the steps are damped and their number is not fixed.
-///
-///    The phase stops when the gradient is exactly 0; when the gradient
-///    norm is below its target, the squared Newton decrement
-///    `lambda^2 = g^T H^{-1} g` below [`NEWTON_DECREMENT_TARGET`] (the
-///    objective is then within `lambda^2 / 2` of its minimum, to second
-///    order) and, for [`Certificate::StrictLocalMinimum`], the Newton step
-///    below [`NEWTON_STEP_TARGET`]; when no step passes the line search
-///    (rounding floor); or after [`NEWTON_MAX_STEPS`] steps. Then the end
-///    point must meet the gradient target and the certificate.
-///
-/// Everything is deterministic: the same input gives the same bits.
-fn minimise<O, const D: usize>(
-    objective: O,
-    start: SVector<f64, D>,
-    phases: Phases,
-    target: impl Fn(&SVector<f64, D>) -> f64,
-    certificate: Certificate,
-    what: &'static str,
-) -> Result<Minimum<D>>
-where
-    O: CostFunction<Param = SVector<f64, D>, Output = f64>
-        + Gradient<Param = SVector<f64, D>, Gradient = SVector<f64, D>>
-        + Hessian<Param = SVector<f64, D>, Hessian = SMatrix<f64, D, D>>
-        + Clone,
-{
-    let failed = |e| argmin_failed(what, e);
-
-    let (mut point, lbfgs_iterations, lbfgs_reason) = match phases {
-        Phases::LbfgsThenNewton => lbfgs_phase(&objective, start, what)?,
-        Phases::NewtonOnly => {
-            let point = NewtonPoint::at(&objective, start)
-                .map_err(failed)?
-                .ok_or_else(|| Error::NotConverged {
-                    what,
-                    detail: "the objective is not finite at the start".to_string(),
-                })?;
-            (point, 0, "skipped".to_string())
-        }
-    };
-
-    let mut merit = Merit::Objective;
-    let mut newton_steps = 0;
-    while newton_steps < NEWTON_MAX_STEPS {
-        let norm = point.gradient.norm();
-        if norm == 0.0 || (norm <= target(&point.theta) && certificate.polished(&point)) {
-            break;
-        }
-        match damped_newton_step(&objective, &point, merit).map_err(failed)? {
-            Some(next) => {
-                point = next;
-                newton_steps += 1;
-            }
-            None if merit == Merit::Objective => merit = Merit::GradientNorm,
-            None => break,
-        }
-    }
-
-    let norm = point.gradient.norm();
-    let gradient_target = target(&point.theta);
-    if norm > gradient_target {
-        return Err(Error::NotConverged {
-            what,
-            detail: format!(
-                "gradient norm {norm:e} above the target {gradient_target:e} at theta = {:?} \
-                 after {lbfgs_iterations} L-BFGS iterations (argmin: {lbfgs_reason}) and \
-                 {newton_steps} damped Newton steps",
-                point.theta.as_slice()
-            ),
-        });
-    }
-    if !certificate.holds(&point) {
-        return Err(Error::NotConverged {
-            what,
-            detail: if point.pure_newton {
-                format!(
-                    "at theta = {:?} the Newton step is {:e}, above {NEWTON_STEP_TARGET:e}: \
-                     no strict local minimum within reach (the loss may keep falling as \
-                     |theta| grows)",
-                    point.theta.as_slice(),
-                    point.step.map_or(f64::INFINITY, |d| d.norm())
-                )
-            } else {
-                format!(
-                    "the Hessian at theta = {:?} is not positive definite to working \
-                     precision: not a strict local minimum",
-                    point.theta.as_slice()
-                )
-            },
-        });
-    }
-    Ok(Minimum {
-        theta: point.theta,
-        objective: point.value,
-        gradient_norm: norm,
-        gradient_target,
-        newton_step_norm: point.step.map_or(f64::INFINITY, |d| d.norm()),
-        iterations: lbfgs_iterations + newton_steps,
-    })
 }

@@ -2,6 +2,8 @@
 //! optimality with argmin's L-BFGS, for claims that assume "D optimal at
 //! every step".
 //!
+//! Serves claim [A6](crate::proofs::a6_algorithm1).
+//!
 //! A parametric discriminator `D_theta` is described by an
 //! [`InnerObjective`]: the value `V(D_theta, G)` (exact, or an average over
 //! fixed samples) and its gradient in `theta`. [`maximise_value`] runs
@@ -55,11 +57,13 @@ pub trait InnerObjective {
 /// Stopping rule of [`maximise_value`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InnerMaxSettings {
-    /// The largest accepted Euclidean norm of the gradient of V at the returned point.
+    /// The largest accepted Euclidean norm of the gradient of V at the
+    /// returned point. Default 1e-7 (its reason at the private constant
+    /// `GRADIENT_TARGET`).
     pub gradient_target: f64,
-    /// L-BFGS iteration budget.
+    /// L-BFGS iteration budget. Default 1000.
     pub max_iterations: u64,
-    /// L-BFGS memory (number of correction pairs).
+    /// L-BFGS memory (number of correction pairs). Default 7.
     pub memory: usize,
 }
 
@@ -71,11 +75,11 @@ pub struct InnerMaxSettings {
 /// (where `|g|^2` meets the rounding of V). 1e-7 stays a factor 10 above that
 /// floor and, through `|l - l*| <= |g| / h`, places a tabular discriminator
 /// with curvatures `h >= 0.01` within 1e-5 of `D*` in every logit.
-pub const GRADIENT_TARGET: f64 = 1e-7;
+const GRADIENT_TARGET: f64 = 1e-7;
 
 /// Default L-BFGS budget: the tabular problems here converge in a few dozen
 /// iterations; a budget 20 times larger means a real failure when spent.
-pub const MAX_ITERATIONS: u64 = 1000;
+const MAX_ITERATIONS: u64 = 1000;
 
 impl Default for InnerMaxSettings {
     fn default() -> Self {
@@ -137,6 +141,8 @@ impl<O: InnerObjective> Gradient for NegatedValue<'_, O> {
 const WHAT: &str = "inner maximisation of V over D (L-BFGS)";
 
 /// Maximises `V(D_theta, G)` over `theta` from `start` with L-BFGS.
+///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`] when `start` does not have the objective's
@@ -267,6 +273,8 @@ pub fn optimal_tabular_discriminator(
 /// over data points `x_i` (`real`) and generated points `y_j` (`fake`),
 /// with the gradient from the network's backward pass
 /// (`dV_hat/dl = sigma(-l)/N` at a data point, `-sigma(l)/M` at a generated one).
+///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
 #[derive(Debug, Clone)]
 pub struct MlpInnerProblem {
     net: Mlp,
@@ -351,6 +359,8 @@ impl InnerObjective for MlpInnerProblem {
 ///
 /// `D*` is the [`Mlp`] with widths `[1, 1, 1]` and parameters
 /// `(w, b, c, d)` ([`TanhTiltedPair::d_star_parameters`]).
+///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TanhTiltedPair {
     c: f64,

@@ -1,5 +1,11 @@
 //! The training layer: fitting parameters by numerical optimisation.
 //!
+//! Serves claims [A5](crate::proofs::a5_convergence), [A6](crate::proofs::a6_algorithm1),
+//! [A8](crate::proofs::a8_helvetica), [A9](crate::proofs::a9_step_size),
+//! [B4](crate::proofs::b4_maximum_likelihood), [D1](crate::proofs::d1_wgan),
+//! [D2](crate::proofs::d2_lsgan), [D3](crate::proofs::d3_ebgan),
+//! [D4](crate::proofs::d4_conditional_gan).
+//!
 //! This is the only part of the crate that uses the `argmin` optimiser; every
 //! other module evaluates closed forms. An objective here implements
 //! `argmin::core::{CostFunction, Gradient, Hessian}` with an analytic
@@ -18,6 +24,7 @@ pub mod algorithm1;
 pub mod conditional;
 pub mod fit;
 pub mod inner_max;
+mod minimise;
 pub mod tabular_game;
 pub mod tabular_variants;
 pub mod wgan;

@@ -2,6 +2,9 @@
 //! computed exactly (no sampling), except the minibatch SGD of the
 //! discriminator, which samples as Algorithm 1 does.
 //!
+//! Serves claims [A5](crate::proofs::a5_convergence), [A6](crate::proofs::a6_algorithm1),
+//! [A8](crate::proofs::a8_helvetica), [A9](crate::proofs::a9_step_size).
+//!
 //! - [`descend_c_of_g`]: gradient descent on the generator's softmax logits
 //!   with the discriminator optimal at every step (claim A5). With
 //!   `D = D*_G` the generator's gradient of `V` is the gradient of `C(G)`
@@ -54,6 +57,8 @@ pub const C_OF_G_LOGIT_SMOOTHNESS: f64 = 7.5;
 ///
 /// Reason: the Hessian is `diag(v) - p v^T - v p^T` with
 /// `v = p (c - E_p c)`, `|v_i| <= p_i (max c - min c)`, `|p|_2 <= 1`.
+///
+/// Checked by claim [A8](crate::proofs::a8_helvetica).
 pub fn linear_loss_smoothness(costs: &[f64]) -> f64 {
     let max = costs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let min = costs.iter().copied().fold(f64::INFINITY, f64::min);
@@ -65,6 +70,8 @@ pub fn linear_loss_smoothness(costs: &[f64]) -> f64 {
 /// `C(G_T) + ln 4 <= 1 / (1/(C(G_0) + ln 4) + step T / (2 R^2))`, with `R`
 /// the run's [`DescentRun::ratio_radius`]. Returns that bound (0 when the
 /// start is already optimal).
+///
+/// Checked by claims [A5](crate::proofs::a5_convergence), [A8](crate::proofs::a8_helvetica).
 pub fn descent_bound(excess_at_start: f64, step: f64, steps: usize, radius: f64) -> f64 {
     if excess_at_start <= 0.0 {
         return 0.0;
@@ -79,6 +86,8 @@ pub fn descent_bound(excess_at_start: f64, step: f64, steps: usize, radius: f64)
 /// `(diag(p_data) - p_data p_data^T) / 2` (A5 proof). Near the optimum the
 /// error in the logits contracts by `1 - step lambda` per step along the
 /// slowest direction, and the excess, quadratic in that error, by its square.
+///
+/// Checked by claim [A5](crate::proofs::a5_convergence).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for a step that is not finite and positive,
@@ -118,6 +127,8 @@ pub fn local_log_contraction(p_data: &Discrete, step: f64) -> Result<f64> {
 /// slower than [`local_log_contraction`] (the ratio of the two is at least 1)
 /// and approaches it from above as later windows are taken, once the faster
 /// directions have died out (A5 proof).
+///
+/// Checked by claim [A5](crate::proofs::a5_convergence).
 pub fn measured_log_rate(jsd: &[f64], from: f64, to: f64) -> Option<f64> {
     let t1 = jsd.iter().position(|&x| x < from)?;
     let t2 = jsd.iter().position(|&x| x < to)?;
@@ -161,6 +172,8 @@ pub fn entropy_with_leftover(q: f64, n: usize) -> f64 {
 /// Fannes' (Audenaert's) continuity bound for the entropy on `n` points:
 /// `|H(p) - H(q)| <= T ln(n - 1) + h(T)` for total variation `T <= 1 - 1/n`;
 /// `T` is capped at 1/2 inside `h`, where `h` is largest.
+///
+/// Checked by claim [A8](crate::proofs::a8_helvetica).
 pub fn fannes_bound(tv: f64, n: usize) -> f64 {
     tv * ((n.max(2) - 1) as f64).ln() + binary_entropy(tv.min(0.5))
 }
@@ -172,6 +185,8 @@ pub fn fannes_bound(tv: f64, n: usize) -> f64 {
 /// when the first exceeds 1/2). The first is
 /// [`collapse_bound`] divided by the gap between the two smallest costs
 /// (`E[c] - min c >= gap (1 - p_g(argmin c))`).
+///
+/// Checked by claim [A8](crate::proofs::a8_helvetica).
 pub fn collapse_bounds(
     costs: &[f64],
     step: f64,
@@ -279,6 +294,8 @@ pub struct DescentRun {
 /// `T` steps `C(G_T) + ln 4 <= 1 / (1/(C(G_0) + ln 4) + step T / (2 R^2))`
 /// with `R` the run's [`DescentRun::ratio_radius`] (see the A5 proof).
 ///
+/// Checked by claims [A5](crate::proofs::a5_convergence), [A8](crate::proofs::a8_helvetica).
+///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] for a step that is
 /// not finite and positive; [`Error::InvalidParameter`] when `p_data` has a
@@ -367,6 +384,8 @@ pub struct GeneratorRun {
 /// Trains the generator by `steps` gradient steps of size `step` on its
 /// softmax logits, descending `loss` against the discriminator that `policy`
 /// provides at each step.
+///
+/// Checked by claim [A8](crate::proofs::a8_helvetica).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] for a step size
@@ -468,6 +487,8 @@ pub struct StepSizeStudy {
 /// the gradient of `V(D*_{G0}, G)` (the old optimal discriminator held
 /// fixed), and evaluates `V` against the old `D*` and `C` after it.
 ///
+/// Checked by claim [A9](crate::proofs::a9_step_size).
+///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] for a step size
 /// that is not finite and positive.
@@ -512,6 +533,8 @@ pub struct SgdRun {
 /// with G fixed: at each step `batch` indices are drawn from `p_data` and
 /// `batch` from `p_g`, and the logits ascend the minibatch gradient,
 /// `l <- l + step g_hat`.
+///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] for a step that is
@@ -574,6 +597,8 @@ pub struct StationaryGap {
 /// `Sigma_ij = step S_ij / (h_i + h_j - step h_i h_j)`. The gap is
 /// `delta^T H delta / 2` to second order, with mean `tr(H Sigma)/2` and, for
 /// Gaussian `delta`, variance `tr(H Sigma H Sigma)/2`.
+///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] for a bad step or

@@ -1,6 +1,8 @@
 //! Tabular discriminators trained on the LSGAN and EBGAN objectives (claims
 //! D2, D3), and a tabular generator trained against LSGAN's best response.
 //!
+//! Serves claims [D2](crate::proofs::d2_lsgan), [D3](crate::proofs::d3_ebgan).
+//!
 //! Everything here is full-batch, deterministic arithmetic (no sampling, no
 //! argmin): the objectives are simple enough that each iterate has a closed
 //! form or a derived bound to be checked against.
@@ -49,6 +51,8 @@ pub const EBGAN_ROUNDING_ULPS: f64 = 16.0;
 /// The largest step for which LSGAN's gradient iteration contracts at every
 /// charged point: `2 / max_i (p_i + q_i)` (steps must be strictly smaller).
 ///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`].
 pub fn lsgan_step_limit(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
@@ -91,6 +95,8 @@ pub struct LsganDiscriminatorRun {
 ///
 /// At points with `p_i + q_i = 0` the gradient is 0 and the score stays at
 /// its start.
+///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::NotANumber`] or [`Error::Infinite`]
@@ -167,6 +173,8 @@ pub fn train_lsgan_discriminator(
 /// The closed form of the LSGAN gradient iteration after `t` steps:
 /// `D_t,i = D*_i + (1 - step (p_i + q_i))^t (D_0,i - D*_i)`.
 ///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
+///
 /// # Errors
 /// As [`train_lsgan_discriminator`].
 pub fn lsgan_iterate(
@@ -225,6 +233,8 @@ pub struct EbganEnergyRun {
 /// `D_{t+1} = max(0, D_t - step g_t)` with the subgradient of
 /// [`ebgan::discriminator_subgradient`], `steps` times.
 ///
+/// Checked by claim [D3](crate::proofs::d3_ebgan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] unless `step` is
 /// finite and positive.
@@ -273,6 +283,8 @@ fn check_positive_step(step: f64) -> Result<()> {
 /// The bound `eta sum_{i: p_i < q_i} s_i²`, `s_i = max(q_i - p_i, p_i)`, on
 /// `L_D(D_t) - m (1 - TV(p, q))` for every `t >= ebgan_steps_to_band(..)`.
 ///
+/// Checked by claim [D3](crate::proofs::d3_ebgan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] for a bad step.
 pub fn ebgan_excess_bound(p_data: &Discrete, p_g: &Discrete, step: f64) -> Result<f64> {
@@ -293,6 +305,8 @@ pub fn ebgan_excess_bound(p_data: &Discrete, p_g: &Discrete, step: f64) -> Resul
 /// in its band (so [`ebgan_excess_bound`] holds from then on), derived per
 /// coordinate in `proofs/D3-ebgan.md`; one step is added for rounding.
 /// Saturates at `usize::MAX` for absurd ratios.
+///
+/// Checked by claim [D3](crate::proofs::d3_ebgan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] for a bad step.
@@ -381,6 +395,8 @@ pub struct LsganGeneratorRun {
 /// each step lowers `L_G(D*)` to first order; with `c` between `a` and `b`
 /// (as in [`LsganLabels::chi2_labels`]) it can raise it. See
 /// `proofs/D2-lsgan.md`.
+///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] unless `step` is

@@ -1,6 +1,8 @@
 //! Training the WGAN critic and generator (claim D1), with histories of the
 //! critic's estimate against the exact W1.
 //!
+//! Serves claim [D1](crate::proofs::d1_wgan).
+//!
 //! **The critic** ([`CriticTrainer`]) ascends `E_p f - E_q f` on minibatches
 //! of `m` points of each distribution, under one of two Lipschitz devices
 //! ([`Lipschitz`]):
@@ -156,6 +158,8 @@ impl Sampler for Empirical {
 }
 
 /// How the critic is kept Lipschitz.
+///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Lipschitz {
     /// Clamp every parameter to `[-c, c]` after each update.
@@ -220,6 +224,8 @@ pub struct CriticEstimate {
 
 /// The exact `W1(p, q)` with Euclidean cost: [`w1_samples`] on the line,
 /// [`emd`] in higher dimension.
+///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
 ///
 /// # Errors
 /// [`Error::DimensionMismatch`]; the solvers' errors.
@@ -438,6 +444,8 @@ fn check_minibatch(m: usize, width: usize) -> Result<()> {
 
 /// Training a critic between two fixed finite distributions `p` (data) and
 /// `q` (generated).
+///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
 pub struct CriticTrainer {
     critic: Critic,
     opt: AnyOptimizer,
@@ -571,6 +579,8 @@ pub struct WganRecord {
 }
 
 /// A WGAN run: critic, generator, their optimisers, the finite data and noise.
+///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
 pub struct Wgan {
     critic: Critic,
     generator: Mlp,
@@ -810,6 +820,8 @@ pub fn generator_gradient(
 /// finite `data` and `generated` sets: `steps` minibatch steps descending
 /// `-(1/m) sum [ln D(x_i) + ln(1 - D(x~_i))]` (through softplus, as
 /// Algorithm 1 does). Returns the loss on the whole sets after training.
+///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for `m = 0` (or `2 m` rows too many for

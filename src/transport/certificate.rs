@@ -1,5 +1,7 @@
 //! The certificate of an optimal transport plan, re-checked from scratch.
 //!
+//! Serves claim [C1](crate::proofs::c1_optimal_transport).
+//!
 //! A plan `x` and potentials `(u, v)` prove each other optimal when
 //!
 //! 1. `x` is **primal feasible**: `x_ij >= 0`, no mass on a forbidden arc,
@@ -14,8 +16,7 @@
 
 use super::Transport;
 use super::cost::CostMatrix;
-use super::simplex::two_sum;
-use crate::numeric::CompensatedSum;
+use crate::numeric::{CompensatedSum, two_sum};
 
 /// Units in the last place of the total mass, per node (row or column),
 /// allowed for the error of a marginal.
@@ -153,6 +154,8 @@ fn dot(pairs: impl Iterator<Item = (f64, f64)>) -> f64 {
 /// the solver was asked to normalise). Shapes that do not fit give a
 /// certificate that fails, never a panic.
 ///
+/// Checked by claim [C1](crate::proofs::c1_optimal_transport).
+///
 /// # Limitation
 /// The dual and gap tolerances grow with `|u_i| + |v_j|`, the size of the
 /// potentials, because that is the rounding of `u_i + v_j` in `f64`. Adding a
@@ -176,7 +179,12 @@ fn dot(pairs: impl Iterator<Item = (f64, f64)>) -> f64 {
 /// assert!(cert.passed && cert.gap <= cert.gap_tolerance);
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
-pub fn verify_certificate(p: &[f64], q: &[f64], cost: &CostMatrix, t: &Transport) -> Certificate {
+pub fn verify_certificate<P, Q>(p: &P, q: &Q, cost: &CostMatrix, t: &Transport) -> Certificate
+where
+    P: AsRef<[f64]> + ?Sized,
+    Q: AsRef<[f64]> + ?Sized,
+{
+    let (p, q) = (p.as_ref(), q.as_ref());
     let (n, m) = (p.len(), q.len());
     if n != cost.rows() || m != cost.cols() || t.u.len() != n || t.v.len() != m {
         return Certificate::refused();

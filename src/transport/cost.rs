@@ -1,6 +1,9 @@
 //! Ground costs: a validated cost matrix, given directly or built from
 //! support points in R^d with a [`Metric`].
 //!
+//! Serves claims [C1](crate::proofs::c1_optimal_transport), [C2](crate::proofs::c2_one_dimension),
+//! [C3](crate::proofs::c3_kantorovich_rubinstein), [C4](crate::proofs::c4_disjoint_supports).
+//!
 //! A cost `C_ij >= 0` is the price of moving one unit of mass from point `i`
 //! of the first distribution to point `j` of the second. `+inf` is allowed and
 //! means the arc is forbidden; NaN and negative costs are refused with the
@@ -195,6 +198,10 @@ impl Points {
 /// Construction also records what the solver needs to know about the
 /// entries (the largest finite cost, the lowest binary digit used by any
 /// cost, whether an arc is forbidden), so a solve does not scan them again.
+///
+/// Checked by claims [C1](crate::proofs::c1_optimal_transport),
+/// [C2](crate::proofs::c2_one_dimension), [C3](crate::proofs::c3_kantorovich_rubinstein),
+/// [C4](crate::proofs::c4_disjoint_supports).
 ///
 /// # Example
 /// ```

@@ -1,6 +1,8 @@
 //! Optimal transport on the line: W1 through the CDFs and W_p through the
 //! quantile functions, in O(n log n).
 //!
+//! Serves claims [C2](crate::proofs::c2_one_dimension), [C5](crate::proofs::c5_weak_convergence).
+//!
 //! On the real line the optimal plan is monotone, so nothing has to be solved:
 //!
 //! - **W1** is the area between the two cumulative distribution functions,
@@ -60,6 +62,9 @@ use crate::numeric::CompensatedSum;
 /// Built by [`LineSample::new`] (every point has mass 1/n) or
 /// [`LineSample::weighted`] (masses from a [`Discrete`] of relative weights).
 /// Values are finite; `-0.0` is stored as `0.0`.
+///
+/// Checked by claims [C2](crate::proofs::c2_one_dimension),
+/// [C5](crate::proofs::c5_weak_convergence).
 ///
 /// # Example
 /// ```
@@ -163,6 +168,9 @@ impl LineSample {
 /// running sum of `+mass` and `-mass`. Samples that span more than
 /// `f64::MAX` are halved first (W1 scales linearly), so the answer is `+inf`
 /// only when W1 itself exceeds `f64::MAX`.
+///
+/// Checked by claims [C2](crate::proofs::c2_one_dimension),
+/// [C5](crate::proofs::c5_weak_convergence).
 pub fn w1(a: &LineSample, b: &LineSample) -> f64 {
     let (n, m) = (a.len(), b.len());
     let low = a.values[0].min(b.values[0]);
@@ -271,6 +279,8 @@ fn w1_weighted(a: &LineSample, b: &LineSample) -> f64 {
 /// with `F_u` the CDF of the sample `u`, each point weighted by its weight
 /// divided by the sum of the weights (1/n without weights). O(n log n).
 ///
+/// Checked by claim [A6](crate::proofs::a6_algorithm1).
+///
 /// # Errors
 /// The values are checked first ([`Error::Empty`], [`Error::NotANumber`],
 /// [`Error::Infinite`]), then the weights ([`Error::LengthMismatch`], and
@@ -315,6 +325,8 @@ fn sample(values: &[f64], weights: Option<&[f64]>) -> Result<LineSample> {
 ///
 /// with the points sorted and `P_k - Q_k` the compensated running sum of
 /// `p - q` up to the k-th smallest point.
+///
+/// Checked by claim [C2](crate::proofs::c2_one_dimension).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`] when the three lengths differ,
@@ -362,6 +374,8 @@ pub fn w1_histograms(points: &[f64], p: &Discrete, q: &Discrete) -> Result<f64> 
 /// The quantile functions are step functions whose steps lie at the
 /// cumulative masses; the integral is summed over the merged steps (each
 /// cumulative mass compensated, the last one set to exactly 1).
+///
+/// Checked by claim [C2](crate::proofs::c2_one_dimension).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when `order` is not a finite number `>= 1`.

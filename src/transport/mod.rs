@@ -3,6 +3,10 @@
 //! ground costs, the one-dimensional fast paths and the
 //! Kantorovich-Rubinstein potential (claims C1-C5).
 //!
+//! Serves claims [C1](crate::proofs::c1_optimal_transport), [C2](crate::proofs::c2_one_dimension),
+//! [C3](crate::proofs::c3_kantorovich_rubinstein), [C4](crate::proofs::c4_disjoint_supports),
+//! [C5](crate::proofs::c5_weak_convergence).
+//!
 //! # The problem
 //!
 //! Given masses $p \in \mathbb R_{\ge 0}^n$, $q \in \mathbb R_{\ge 0}^m$ with
@@ -98,7 +102,9 @@
 //! two seconds on one core; pricing reads the cost rows in a vectorised
 //! loop, and a pivot costs its cycle plus the smaller part of the tree.
 //!
-//! **Masses.** `p` and `q` must be finite and non-negative; their totals
+//! **Masses.** `p` and `q` are anything that reads as `&[f64]`
+//! (`&impl AsRef<[f64]>`): a slice, an array, a `Vec`, or the same
+//! [`Discrete`](crate::Discrete) a divergence takes. They must be finite and non-negative; their totals
 //! must agree within 4 ulps per entry of the larger total (else
 //! [`Error::Unbalanced`]), unless
 //! [`EmdOptions::normalize`] asks to divide each by its total. When mass can
@@ -196,8 +202,10 @@ pub struct EmdOptions {
     /// normalised masses. Default: no.
     pub normalize: bool,
     /// Cap on the number of pivots; reaching it is
-    /// [`Error::IterationLimit`]. Default:
-    /// [`default_iteration_cap`] of the problem's size.
+    /// [`Error::IterationLimit`]. Default (`None`): `1e6 + 1000 (n + m)`
+    /// for an `n x m` problem, far above the few times `n + m` pivots a
+    /// network simplex with block pricing needs (a guard against a bug or a
+    /// pathological instance).
     pub max_iterations: Option<usize>,
 }
 
@@ -206,12 +214,14 @@ pub struct EmdOptions {
 /// A network simplex with block pricing typically needs a few times `n + m`
 /// pivots; the cap is a guard against a bug or a pathological instance, far
 /// above any count seen.
-pub fn default_iteration_cap(n: usize, m: usize) -> usize {
+pub(crate) fn default_iteration_cap(n: usize, m: usize) -> usize {
     1_000_000usize.saturating_add((n.saturating_add(m)).saturating_mul(1000))
 }
 
 /// Validates masses: every entry finite and non-negative. Returns the
 /// (compensated) total.
+///
+/// Checked by claim [C1](crate::proofs::c1_optimal_transport).
 ///
 /// # Errors
 /// [`Error::Empty`], then [`Error::NotANumber`], [`Error::Infinite`] or
@@ -232,6 +242,13 @@ pub fn check_masses(masses: &[f64]) -> Result<f64> {
 /// The exact Earth Mover distance between masses `p` and `q` under `cost`,
 /// with default options (no normalisation): see the module docs.
 ///
+/// `p` and `q` are slices, arrays, vectors or [`Discrete`](crate::Discrete)
+/// distributions (`&impl AsRef<[f64]>`), validated by [`check_masses`].
+///
+/// Checked by claims [C1](crate::proofs::c1_optimal_transport),
+/// [C2](crate::proofs::c2_one_dimension), [C3](crate::proofs::c3_kantorovich_rubinstein),
+/// [C4](crate::proofs::c4_disjoint_supports).
+///
 /// # Errors
 /// See [`emd_with`].
 ///
@@ -244,11 +261,17 @@ pub fn check_masses(masses: &[f64]) -> Result<f64> {
 /// assert!(matches!(emd(&[1.0, 0.0], &[0.5, 0.5], &cost), Err(Error::NoFeasiblePlan { .. })));
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
-pub fn emd(p: &[f64], q: &[f64], cost: &CostMatrix) -> Result<Transport> {
+pub fn emd<P, Q>(p: &P, q: &Q, cost: &CostMatrix) -> Result<Transport>
+where
+    P: AsRef<[f64]> + ?Sized,
+    Q: AsRef<[f64]> + ?Sized,
+{
     emd_with(p, q, cost, &EmdOptions::default())
 }
 
 /// [`emd`] with options.
+///
+/// Checked by claim [C1](crate::proofs::c1_optimal_transport).
 ///
 /// # Errors
 /// In this order: [`check_masses`]' errors for `p`, then for `q` (the index
@@ -261,12 +284,12 @@ pub fn emd(p: &[f64], q: &[f64], cost: &CostMatrix) -> Result<Transport> {
 /// [`Error::IterationLimit`] at the pivot cap; [`Error::InvalidParameter`]
 /// when the optimal cost exceeds `f64::MAX`; [`Error::CertificateFailed`]
 /// if the answer does not certify (a bug, reported rather than hidden).
-pub fn emd_with(
-    p: &[f64],
-    q: &[f64],
-    cost: &CostMatrix,
-    options: &EmdOptions,
-) -> Result<Transport> {
+pub fn emd_with<P, Q>(p: &P, q: &Q, cost: &CostMatrix, options: &EmdOptions) -> Result<Transport>
+where
+    P: AsRef<[f64]> + ?Sized,
+    Q: AsRef<[f64]> + ?Sized,
+{
+    let (p, q) = (p.as_ref(), q.as_ref());
     let total_p = check_masses(p)?;
     let total_q = check_masses(q)?;
     for (name, total) in [("total of p", total_p), ("total of q", total_q)] {

@@ -1,6 +1,8 @@
 //! The Kantorovich-Rubinstein potential: a 1-Lipschitz f built from the dual
 //! potentials of a metric cost, with E_p f - E_q f = W1.
 //!
+//! Serves claim [C3](crate::proofs::c3_kantorovich_rubinstein).
+//!
 //! **Duality.** For a cost $C_{ij} = d(x_i, y_j)$ given by a metric $d$,
 //! the exact solver returns duals $u, v$ with $u_i + v_j \le C_{ij}$ for
 //! every arc and $\sum_i p_i u_i + \sum_j q_j v_j = W_1(p, q)$. From $v$ alone
@@ -48,6 +50,8 @@ use crate::transport::cost::{Metric, Points};
 
 /// `f(x) = min_j (d(x, y_j) - v_j)`: the c-transform of the duals `v` on the
 /// support points `y` of the second distribution, for a metric `d`.
+///
+/// Checked by claim [C3](crate::proofs::c3_kantorovich_rubinstein).
 #[derive(Debug, Clone, PartialEq)]
 pub struct KrPotential {
     anchors: Points,
@@ -124,10 +128,16 @@ impl KrPotential {
     }
 
     /// `E f = sum_i masses_i f(points_i)` (compensated; zero masses skipped).
+    /// `masses` as for [`emd`](super::emd): a slice, a vector or a
+    /// [`Discrete`](crate::Discrete).
     ///
     /// # Errors
     /// [`Error::DimensionMismatch`], [`Error::LengthMismatch`].
-    pub fn expectation(&self, points: &Points, masses: &[f64]) -> Result<f64> {
+    pub fn expectation<M>(&self, points: &Points, masses: &M) -> Result<f64>
+    where
+        M: AsRef<[f64]> + ?Sized,
+    {
+        let masses = masses.as_ref();
         self.check_dim(points)?;
         check_same_length(points.len(), masses.len())?;
         let mut sum = CompensatedSum::new();

@@ -967,15 +967,6 @@ fn row_min(row: &[f64], v: &[f64], scale: f64) -> f64 {
     low
 }
 
-/// `(s, e)` with `s = fl(a + b)` and `a + b = s + e` exactly (Knuth's TwoSum).
-#[inline]
-pub(crate) fn two_sum(a: f64, b: f64) -> (f64, f64) {
-    let s = a + b;
-    let bb = s - a;
-    let e = (a - (s - bb)) + (b - bb);
-    (s, if e.is_finite() { e } else { 0.0 })
-}
-
 /// `floor(log2 x)` for finite `x > 0`.
 fn floor_log2(x: f64) -> i32 {
     let (mantissa, exponent) = super::cost::decompose(x);

@@ -1,6 +1,8 @@
 //! Conditional GANs on a finite label set (Mirza and Osindero 2014) and the
 //! pix2pix objective (Isola et al. 2017), in closed form.
 //!
+//! Serves claim [D4](crate::proofs::d4_conditional_gan).
+//!
 //! Labels `y` take finitely many values with probabilities `p(y)`; for each
 //! label, the data and the generator have distributions `p(.|y)` and
 //! `q(.|y)` on the same finite set of points. The discriminator sees the
@@ -51,6 +53,8 @@ use crate::numeric::CompensatedSum;
 
 /// The label distribution `p(y)` with the data's and the generator's
 /// conditional distributions `p(.|y)`, `q(.|y)`, all on one finite set of points.
+///
+/// Checked by claim [D4](crate::proofs::d4_conditional_gan).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionalGame {
     labels: Discrete,
@@ -242,6 +246,8 @@ fn joint(labels: &Discrete, family: &[Discrete]) -> Discrete {
 
 /// A discriminator that sees the label: one [`Discriminator`] per label,
 /// `D(x|y)`, all on the same points.
+///
+/// Checked by claim [D4](crate::proofs::d4_conditional_gan).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionalDiscriminator {
     per_label: Vec<Discriminator>,
@@ -317,6 +323,8 @@ impl ConditionalDiscriminator {
 ///
 /// Not in scope: image-valued targets, U-Net or PatchGAN architectures, and
 /// continuous noise; the grid is the whole output space of G.
+///
+/// Checked by claim [D4](crate::proofs::d4_conditional_gan).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pix2Pix {
     game: ConditionalGame,

@@ -1,5 +1,7 @@
 //! Energy-based GAN (Zhao et al. 2017) on a finite support, in closed form.
 //!
+//! Serves claim [D3](crate::proofs::d3_ebgan).
+//!
 //! The discriminator is an energy `D >= 0` (in the paper an autoencoder's
 //! reconstruction error; here any non-negative function, given by its
 //! values on the points: an [`Energy`]; [`Energy::from_reconstruction`] builds
@@ -25,6 +27,8 @@ use crate::measure::{Discrete, check_non_negative, same_len};
 use crate::numeric;
 
 /// The margin `m > 0` of the hinge `[m - D]^+`.
+///
+/// Checked by claim [D3](crate::proofs::d3_ebgan).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Margin(f64);
 
@@ -51,6 +55,8 @@ impl Margin {
 }
 
 /// A tabular energy: one finite value `D(x_i) >= 0` per point.
+///
+/// Checked by claim [D3](crate::proofs::d3_ebgan).
 ///
 /// # Example
 /// ```
@@ -200,6 +206,8 @@ fn check_game(p_data: &Discrete, p_g: &Discrete, energy: &Energy) -> Result<()> 
 
 /// `L_D(D) = E_p D + E_q [m - D]^+`, the energy's loss (the paper's V).
 ///
+/// Checked by claim [D3](crate::proofs::d3_ebgan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`].
 ///
@@ -300,6 +308,8 @@ pub fn best_response_interval(margin: &Margin, p: f64, q: f64) -> (f64, f64) {
 /// minimiser of `p_i D + q_i [m - D]^+`, that is `m` where `p_i < q_i` and 0
 /// elsewhere (ties `p_i = q_i`, where all of `[0, m]` is optimal, go to 0).
 ///
+/// Checked by claim [D3](crate::proofs::d3_ebgan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`].
 pub fn best_energy(margin: &Margin, p_data: &Discrete, p_g: &Discrete) -> Result<Energy> {
@@ -315,6 +325,8 @@ pub fn best_energy(margin: &Margin, p_data: &Discrete, p_g: &Discrete) -> Result
 }
 
 /// `min_D L_D = m sum_i min(p_i, q_i)`, which is `m (1 - TV(p, q))`.
+///
+/// Checked by claim [D3](crate::proofs::d3_ebgan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
@@ -337,6 +349,8 @@ pub fn best_value(margin: &Margin, p_data: &Discrete, p_g: &Discrete) -> Result<
 /// pair is a Nash equilibrium iff both are 0: by the proof of claim D3 that
 /// holds iff `p_g = p_data`, `D = gamma` on the support for some `gamma` in
 /// `[0, m]`, and `D >= gamma` off it.
+///
+/// Checked by claim [D3](crate::proofs::d3_ebgan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].

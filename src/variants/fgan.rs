@@ -1,5 +1,7 @@
 //! f-divergences and the f-GAN's variational bound (Nowozin, Cseke and Tomioka 2016).
 //!
+//! Serves claim [D5](crate::proofs::d5_f_gan).
+//!
 //! For a convex, lower semicontinuous `f: [0, inf) -> R` the f-divergence of two
 //! distributions on a finite support is
 //!
@@ -52,7 +54,7 @@
 //! `+inf` for `u < 0`, `f*` is `+inf` outside its domain; NaN in gives NaN
 //! out, and nothing else gives NaN. `f*` never overflows to NaN (KL's
 //! `e^(t-1)` overflows to `+inf`, its true value); the JS and GAN rows go
-//! through `ln_1p`, `exp_m1` and [`ln_share`], so tiny, subnormal and huge
+//! through `ln_1p`, `exp_m1` and `ln_share`, so tiny, subnormal and huge
 //! arguments keep their relative accuracy. [`FDivergence::activated_conjugate`]
 //! gives `f*(g_f(v))` in closed form, finite for every finite `v` where its
 //! value is (it overflows only beyond `f64::MAX`), also where the
@@ -95,6 +97,8 @@ const ONE_BELOW: f64 = 1.0 - f64::EPSILON / 2.0;
 
 /// One row of the f-GAN table: a generator function `f` with its derivative,
 /// conjugate, conjugate domain and output activation.
+///
+/// Checked by claim [D5](crate::proofs::d5_f_gan).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FDivergence {
     /// `f(u) = u ln u`: `D_f = KL(P || Q)`.

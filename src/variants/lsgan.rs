@@ -1,5 +1,7 @@
 //! Least squares GAN (Mao et al. 2017) on a finite support, in closed form.
 //!
+//! Serves claim [D2](crate::proofs::d2_lsgan).
+//!
 //! With labels `a` (fake), `b` (real) and `c` (what G wants D to say of its
 //! samples), a tabular discriminator `D` (one real score per point) and
 //! distributions `p = p_data`, `q = p_g`:
@@ -43,6 +45,8 @@ use crate::numeric::{self, CompensatedSum};
 /// The three labels of LSGAN: `a` for generated samples and `b` for real ones
 /// (the discriminator's regression targets), `c` the value the generator
 /// wants the discriminator to give its samples.
+///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
 ///
 /// # Example
 /// ```
@@ -177,6 +181,8 @@ fn half_weighted_squares(w: &Discrete, d: &[f64], target: f64) -> f64 {
 /// A score so large that a square overflows gives `+inf`, never NaN (points
 /// with no mass are skipped).
 ///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`] unless `p`, `q` and `d` have the same length;
 /// [`Error::NotANumber`] or [`Error::Infinite`] for a bad score.
@@ -219,6 +225,8 @@ fn weighted(w: f64, x: f64) -> f64 {
 /// The first term does not depend on p_g for a fixed D; it is kept because
 /// then `L_G(D*) = optimum_offset + optimum_scale T(p, q)`
 /// ([`generator_value_at_optimum`]).
+///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
 ///
 /// # Errors
 /// As [`discriminator_loss`].
@@ -284,6 +292,8 @@ pub fn generator_loss_gradient_in_p_g(labels: &LsganLabels, d: &[f64]) -> Result
 /// as `b s + a (1 - s)` with `s = p/(p + q)`, so it lies between `a` and `b`
 /// and cannot overflow.
 ///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`].
 ///
@@ -325,6 +335,8 @@ pub fn optimal_discriminator(
 /// symmetric, lies in `[0, 1]`, is 0 iff `p = q` and 1 iff the supports are
 /// disjoint (it is half of Le Cam's triangular discrimination).
 ///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`].
 ///
@@ -359,6 +371,8 @@ pub fn lsgan_divergence(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
 /// (see [`LsganLabels::optimum_offset`], [`lsgan_divergence`]); the sum is
 /// computed here from its definition, so the two can be checked against each
 /// other and against [`generator_loss`] at [`optimal_discriminator`].
+///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
@@ -425,6 +439,8 @@ pub fn generator_value_gradient_in_p_g(
 
 /// `min_D L_D = ½ (b - a)² sum_i p_i q_i / (p_i + q_i)`, from its definition.
 /// It equals `optimum_scale (1 - T(p, q))`.
+///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
@@ -509,6 +525,8 @@ fn sum_and_twice_generated(p_data: &Discrete, p_g: &Discrete) -> Result<(Vec<f64
 /// LSGAN's generator minimises ([`lsgan_divergence`] is); it is here to show
 /// the difference.
 ///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`].
 pub fn chi2_sum_against_twice_generated(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
@@ -519,6 +537,8 @@ pub fn chi2_sum_against_twice_generated(p_data: &Discrete, p_g: &Discrete) -> Re
 /// `½ chi2(2q ‖ p + q)` through [`pearson_chi2_measures`]: the same number
 /// as [`lsgan_divergence`] by another route (the identity of Mao et al.,
 /// with the arguments in the order the usual convention needs).
+///
+/// Checked by claim [D2](crate::proofs::d2_lsgan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].

@@ -2,6 +2,10 @@
 //! objective's best discriminator (critic, energy) is for a fixed generator, and
 //! which divergence the generator then minimises.
 //!
+//! Serves claims [D1](crate::proofs::d1_wgan), [D2](crate::proofs::d2_lsgan),
+//! [D3](crate::proofs::d3_ebgan), [D4](crate::proofs::d4_conditional_gan),
+//! [D5](crate::proofs::d5_f_gan).
+//!
 //! - [`wgan`]: the Wasserstein critic's objective and losses, the gradient
 //!   penalty's interpolates and term, the optimal critic on the line and the
 //!   certified lower bound on W1 (claim D1).

@@ -4,6 +4,8 @@
 //! the line, and the certificate that turns any critic into a lower bound on
 //! W1 (claim D1).
 //!
+//! Serves claim [D1](crate::proofs::d1_wgan).
+//!
 //! A critic is a real function `f` (no sigmoid). For distributions `p`
 //! (data) and `q` (generated),
 //!
@@ -60,6 +62,8 @@ use crate::transport::cost::{Metric, Points};
 /// constant critic, divided by its tiny Lipschitz constant in
 /// [`certified_estimate`], could certify far above W1.) A constant critic
 /// gets exactly 0.
+///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`] when a value slice does not match its
@@ -171,6 +175,8 @@ pub(crate) fn interpolate(x: f64, y: f64, t: f64) -> f64 {
 
 /// `lambda (||g|| - 1)^2` for an input gradient `g` (Euclidean norm, computed
 /// without overflow or underflow of the squares).
+///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] unless `lambda >= 0` is finite;
@@ -341,6 +347,8 @@ fn slope(f_a: f64, f_b: f64, d: f64) -> f64 {
 /// order, so the largest is between neighbours (copies of a point are
 /// neighbours, so different values at one point give `+inf` here too).
 ///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::NotANumber`] / [`Error::Infinite`]
 /// for a bad point, then for a bad value.
@@ -378,6 +386,8 @@ pub(crate) fn sorted_line_lipschitz(points: &[f64], values: &[f64], order: &[usi
 /// (`lipschitz = 0`) gives 0 (its objective is 0 up to the rounding of the
 /// masses' totals), and so does `lipschitz = +inf` (no finite constant:
 /// only the trivial bound `W1 >= 0` is certified).
+///
+/// Checked by claim [D1](crate::proofs::d1_wgan).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for a negative or NaN `lipschitz` or a

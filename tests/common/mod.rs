@@ -69,5 +69,43 @@ pub fn cross_entropy_by_definition(p: &Discrete, q: &Discrete) -> f64 {
             terms.push(-a * b.ln());
         }
     }
-    gan_theory::numeric::sum(terms)
+    sum(terms)
+}
+
+/// The sum of `values`, as a reference independent of the library's
+/// compensated sum: Shewchuk's exact partials (the algorithm of Python's
+/// `math.fsum`), so the result is within an ulp of the exact sum. Any
+/// non-finite term makes it the plain sum (an infinity, or NaN for
+/// `inf - inf`), as for the library's.
+pub fn sum<I: IntoIterator<Item = f64>>(values: I) -> f64 {
+    let mut partials: Vec<f64> = Vec::new();
+    let mut special = 0.0;
+    for value in values {
+        if !value.is_finite() {
+            special += value;
+            continue;
+        }
+        let mut x = value;
+        let mut kept = 0;
+        for j in 0..partials.len() {
+            let mut y = partials[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let high = x + y;
+            let low = y - (high - x);
+            if low != 0.0 {
+                partials[kept] = low;
+                kept += 1;
+            }
+            x = high;
+        }
+        partials.truncate(kept);
+        partials.push(x);
+    }
+    if special != 0.0 || special.is_nan() {
+        return special;
+    }
+    // Largest partial last: add from the smallest up.
+    partials.iter().sum()
 }

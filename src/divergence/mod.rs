@@ -1,5 +1,10 @@
 //! Divergences between discrete distributions, in nats unless said otherwise.
 //!
+//! Serves claims [B1](crate::proofs::b1_kl_divergence), [B2](crate::proofs::b2_js_divergence),
+//! [B3](crate::proofs::b3_js_identity), [B4](crate::proofs::b4_maximum_likelihood),
+//! [C4](crate::proofs::c4_disjoint_supports), [C5](crate::proofs::c5_weak_convergence),
+//! [D5](crate::proofs::d5_f_gan).
+//!
 //! | function | formula | range |
 //! |---|---|---|
 //! | [`entropy`] | H(p) = -sum p ln p | [0, ln n] |
@@ -25,10 +30,21 @@
 
 use crate::error::Result;
 use crate::measure::{Discrete, same_len};
-use crate::numeric::{self, CompensatedSum, fused_mul_add, x_ln_x, x_ln_x_over_y};
+use crate::numeric::{self, CompensatedSum, x_ln_x, x_ln_x_over_y};
+use kernel::{CHUNK, PAD_FROM, as_chunk, js_chunk_fast, kl_chunk_fast, padded};
 use std::f64::consts::LN_2;
 
+mod kernel;
+
+/// Not part of the API (hidden, may change): the fast paths' vectorisable
+/// logarithm, exported for the `floor/two_ln` benchmark of
+/// benches/divergence.rs only.
+#[doc(hidden)]
+pub use kernel::ln_branchless;
+
 /// Shannon entropy `H(p) = -sum_i p_i ln p_i` in nats, with `0 ln 0 = 0`.
+///
+/// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 ///
 /// # Example
 /// ```
@@ -73,6 +89,10 @@ pub fn cross_entropy(p: &Discrete, q: &Discrete) -> Result<f64> {
 /// `p ln(p/q) - p + q`, which is non-negative, so terms of opposite sign do
 /// not cancel when p is close to q; the sum of the added `q - p` (zero up to
 /// the inputs' rounding) is subtracted again at the end.
+///
+/// Checked by claims [B1](crate::proofs::b1_kl_divergence),
+/// [B4](crate::proofs::b4_maximum_likelihood), [C4](crate::proofs::c4_disjoint_supports),
+/// [D5](crate::proofs::d5_f_gan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
@@ -147,101 +167,6 @@ fn kl_sums_careful(p: &[f64], q: &[f64]) -> Option<(f64, f64)> {
     Some((terms.value(), mass_difference.value()))
 }
 
-/// The sums of [`kl_term`] and of `q - p` over one chunk by
-/// [`kl_term_fast`], whose loop vectorises; `None` when some entry needs the
-/// careful path. `q - p` is summed exactly per lane (Knuth's two-sum keeps
-/// every rounding error).
-#[inline(always)]
-fn kl_chunk_fast(p: &[f64; CHUNK], q: &[f64; CHUNK]) -> Option<(f64, f64)> {
-    let mut terms = [0.0; CHUNK];
-    let mut hard = 0u32;
-    for i in 0..CHUNK {
-        let (term, easy) = kl_term_fast(p[i], q[i]);
-        terms[i] = term;
-        hard += u32::from(!easy);
-    }
-    if hard > 0 {
-        return None;
-    }
-    let mut mass = [0.0; LANES];
-    let mut mass_error = [0.0; LANES];
-    for (pl, ql) in p.chunks_exact(LANES).zip(q.chunks_exact(LANES)) {
-        for j in 0..LANES {
-            for v in [ql[j], -pl[j]] {
-                let (total, error) = two_sum(mass[j], v);
-                mass[j] = total;
-                mass_error[j] += error;
-            }
-        }
-    }
-    let mut mass_difference = CompensatedSum::new();
-    for j in 0..LANES {
-        mass_difference.add(mass[j]);
-        mass_difference.add(mass_error[j]);
-    }
-    Some((lane_sum(&terms), mass_difference.value()))
-}
-
-/// `1/(k (k - 1))` for `k = 19, 18, ..., 2` (`SERIES_TERMS` terms): the
-/// series of [`phi_kl`], highest first for Horner (constants, as for
-/// [`JS_SERIES`]).
-const KL_SERIES: [f64; SERIES_TERMS as usize] = {
-    let mut c = [0.0; SERIES_TERMS as usize];
-    let mut i = 0;
-    while i < SERIES_TERMS {
-        let k = SERIES_TERMS + 1 - i;
-        c[i as usize] = 1.0 / (k * (k - 1)) as f64;
-        i += 1;
-    }
-    c
-};
-
-/// [`kl_term`] without branches, and whether this entry is one it takes.
-///
-/// With `r = a/b` and `u = (a - b)/b`: the term is `a ln r - a + b` with the
-/// vectorisable logarithm of [`numeric`], and `b u^2 sum_k (-u)^(k-2)/(k(k-1))`
-/// (the series of [`phi_kl`]) where `|u| < 1/8`, where the log form
-/// cancels; `a = 0` gives `b`. It takes `a = 0`, or `a`, `b` and `r` normal;
-/// a chunk with any other entry (a zero `q` against a positive `p`,
-/// subnormals) goes the careful way.
-///
-/// Accuracy: where the log form is used, `|ln r| >= 0.117` is within about
-/// one ulp, and `a ln r` and `b - a` cancel by at most a factor 20, so each
-/// term is within about 1e-14 relative.
-#[inline(always)]
-fn kl_term_fast(a: f64, b: f64) -> (f64, bool) {
-    let inverse_b = 1.0 / b;
-    let r = a * inverse_b;
-    let log_form = fused_mul_add(a, numeric::ln_normal(r), b - a);
-    // a - b is exact where the series is used (a/b within 1/8 of 1).
-    let u = (a - b) * inverse_b;
-    let mut acc = 0.0;
-    for c in KL_SERIES {
-        acc = fused_mul_add(acc, -u, c);
-    }
-    let series = b * (u * u * acc);
-    let term = if u.abs() < SERIES_BELOW {
-        series
-    } else {
-        log_form
-    };
-    let term = if a == 0.0 { b } else { term };
-    let term = if term > 0.0 { term } else { 0.0 };
-    let easy = (a == 0.0)
-        | ((a >= f64::MIN_POSITIVE) & (b >= f64::MIN_POSITIVE) & (r >= f64::MIN_POSITIVE));
-    (term, easy)
-}
-
-/// Knuth's two-sum: `s = fl(a + b)` and the exact error `a + b - s`, without
-/// branches (for finite inputs).
-#[inline(always)]
-fn two_sum(a: f64, b: f64) -> (f64, f64) {
-    let s = a + b;
-    let b_part = s - a;
-    let a_part = s - b_part;
-    (s, (a - a_part) + (b - b_part))
-}
-
 /// `a ln(a/b) - a + b >= 0`, the generalised KL term, with `0 ln 0 = 0`;
 /// `b > 0` whenever `a > 0` (the caller returns +inf otherwise).
 #[inline]
@@ -295,6 +220,10 @@ fn phi_kl(u: f64) -> f64 {
 /// Never NaN, never negative, finite for every valid input including
 /// subnormal entries.
 ///
+/// Checked by claims [B2](crate::proofs::b2_js_divergence), [B3](crate::proofs::b3_js_identity),
+/// [C4](crate::proofs::c4_disjoint_supports), [C5](crate::proofs::c5_weak_convergence),
+/// [D5](crate::proofs::d5_f_gan).
+///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
 ///
@@ -345,118 +274,6 @@ fn js_slices(p: &[f64], q: &[f64]) -> f64 {
 /// Compensated sum of [`js_term`] over two slices.
 fn js_sum_careful(p: &[f64], q: &[f64]) -> f64 {
     numeric::sum(p.iter().zip(q).map(|(&a, &b)| js_term(a, b)))
-}
-
-/// Entries per chunk of the fast paths: the per-lane sums of a chunk add
-/// `CHUNK / LANES = 32` terms (relative error at most 32 EPS, all terms
-/// being non-negative), and chunks are added with a compensated sum.
-const CHUNK: usize = 256;
-/// Independent accumulators per chunk: one vector register of f64 on AVX-512.
-const LANES: usize = 8;
-
-/// A tail of at least this many entries is padded with zeros to a full
-/// chunk and takes the fast path (a pair of zeros adds 0 to JS, KL and the
-/// mass difference); a shorter one is cheaper entry by entry.
-const PAD_FROM: usize = CHUNK / 4;
-
-/// `x` followed by zeros, as a full chunk (`x.len() <= CHUNK`).
-fn padded(x: &[f64]) -> [f64; CHUNK] {
-    let mut out = [0.0; CHUNK];
-    out[..x.len()].copy_from_slice(x);
-    out
-}
-
-/// A slice of `CHUNK` entries as an array (the compiler then knows the trip count).
-fn as_chunk(x: &[f64]) -> &[f64; CHUNK] {
-    x.try_into().expect("chunks_exact yields CHUNK entries")
-}
-
-/// Sum of [`js_term`] over one chunk by [`js_term_fast`], whose loop
-/// vectorises; `None` when some entry needs the careful path.
-#[inline(always)]
-fn js_chunk_fast(p: &[f64; CHUNK], q: &[f64; CHUNK]) -> Option<f64> {
-    let mut terms = [0.0; CHUNK];
-    let mut hard = 0u32;
-    for i in 0..CHUNK {
-        let (term, easy) = js_term_fast(p[i], q[i]);
-        terms[i] = term;
-        hard += u32::from(!easy);
-    }
-    (hard == 0).then(|| lane_sum(&terms))
-}
-
-/// Sum of a chunk in [`LANES`] independent accumulators (a vector add per
-/// step), then across the lanes.
-#[inline(always)]
-fn lane_sum(terms: &[f64; CHUNK]) -> f64 {
-    let mut sums = [0.0; LANES];
-    for lane in terms.chunks_exact(LANES) {
-        for j in 0..LANES {
-            sums[j] += lane[j];
-        }
-    }
-    sums.iter().sum()
-}
-
-/// `1/(k (2k - 1))` for `k = 9, 8, ..., 1` (`SERIES_TERMS / 2` terms): the
-/// series of [`js_term`] in `t^2`, highest first for Horner. (Constants,
-/// not computed in the loop: that keeps the loop body straight-line code
-/// the vectoriser takes.)
-const JS_SERIES: [f64; (SERIES_TERMS / 2) as usize] = {
-    let mut c = [0.0; (SERIES_TERMS / 2) as usize];
-    let mut i = 0;
-    while i < SERIES_TERMS / 2 {
-        let k = SERIES_TERMS / 2 - i;
-        c[i as usize] = 1.0 / (k * (2 * k - 1)) as f64;
-        i += 1;
-    }
-    c
-};
-
-/// [`js_term`] without branches, and whether this entry is one it takes.
-///
-/// With `x >= y` the larger and smaller entry, `r = y/x` and `s = x + y`,
-/// the term is `x ln(2/(1+r)) + y ln(2r/(1+r))`, taken as
-/// `x (ln 2 - ln(1+r)) + y (ln 2 - ln(1+r) + ln r)` with the vectorisable
-/// logarithm of [`numeric`] (the two logarithms and `t = (x - y)/s` share one
-/// division). Where `t < 1/8` the two products cancel, and the series in
-/// `t^2` of [`js_term`] replaces them; `y = 0` gives `x ln 2`. It takes
-/// `y = 0`, or `y` and `r` normal; entries outside that (subnormal entries,
-/// ratios below 2.2e-308) are rare, and their chunk goes the careful way.
-///
-/// Accuracy: `ln(1+r)` of the rounded `1 + r` is off by at most EPS
-/// absolute, and both bracketed logarithms are at least 0.117 in size where
-/// the log form is used (`t >= 1/8`), so each is within a few EPS relative;
-/// the two products cancel by at most a factor 9 there. Each term is thus
-/// within about 1e-14 relative, and so is the sum of these non-negative terms.
-#[inline(always)]
-fn js_term_fast(a: f64, b: f64) -> (f64, bool) {
-    let (x, y) = if a >= b { (a, b) } else { (b, a) };
-    let r = y / x;
-    let (k_r, f_r) = numeric::ln_reduce(r);
-    let (k_1pr, f_1pr) = numeric::ln_reduce(1.0 + r);
-    // One division for f_r/(2 + f_r), f_1pr/(2 + f_1pr) and (x - y)/s.
-    let (d_r, d_1pr) = (2.0 + f_r, 2.0 + f_1pr);
-    let s = x + y;
-    let d_both = d_r * d_1pr;
-    let inverse = 1.0 / (d_both * s);
-    let ln_r = numeric::ln_finish(k_r, f_r, f_r * (d_1pr * s) * inverse);
-    let ln_1pr = numeric::ln_finish(k_1pr, f_1pr, f_1pr * (d_r * s) * inverse);
-    let ln_big = LN_2 - ln_1pr;
-    let ln_small = ln_big + ln_r;
-    let log_form = fused_mul_add(x, ln_big, y * ln_small);
-    let t = (x - y) * d_both * inverse;
-    let t2 = t * t;
-    let mut acc = 0.0;
-    for c in JS_SERIES {
-        acc = fused_mul_add(acc, t2, c);
-    }
-    let series = 0.5 * s * t2 * acc;
-    let term = if t < SERIES_BELOW { series } else { log_form };
-    let term = if y == 0.0 { x * LN_2 } else { term };
-    let term = if term > 0.0 { term } else { 0.0 };
-    let easy = (y == 0.0) | ((y >= f64::MIN_POSITIVE) & (r >= f64::MIN_POSITIVE));
-    (term, easy)
 }
 
 /// `a ln(2a/(a+b)) + b ln(2b/(a+b)) >= 0` for `a, b >= 0`.
@@ -519,6 +336,8 @@ pub fn js_bits(p: &Discrete, q: &Discrete) -> Result<f64> {
 /// The Jensen-Shannon distance `sqrt(JSD)` (nats), a metric on distributions
 /// (Endres and Schindelin 2003). This is what scipy's `jensenshannon` returns.
 ///
+/// Checked by claim [B2](crate::proofs::b2_js_divergence).
+///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
 pub fn js_distance(p: &Discrete, q: &Discrete) -> Result<f64> {
@@ -526,6 +345,11 @@ pub fn js_distance(p: &Discrete, q: &Discrete) -> Result<f64> {
 }
 
 /// Total variation distance `½ sum_i |p_i - q_i|`, in `[0, 1]`.
+///
+/// Checked by claims [B1](crate::proofs::b1_kl_divergence), [B2](crate::proofs::b2_js_divergence),
+/// [C1](crate::proofs::c1_optimal_transport), [C4](crate::proofs::c4_disjoint_supports),
+/// [C5](crate::proofs::c5_weak_convergence), [D3](crate::proofs::d3_ebgan),
+/// [D5](crate::proofs::d5_f_gan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
@@ -545,6 +369,8 @@ pub fn total_variation(p: &Discrete, q: &Discrete) -> Result<f64> {
 /// Terms with `p_i = q_i = 0` are 0; `+inf` when some `p_i > 0` has `q_i = 0`.
 /// A term whose true value exceeds `f64::MAX` (q tinier than about 1e-308
 /// against p of order 1) is `+inf` as well: the result overflows `f64`.
+///
+/// Checked by claim [D5](crate::proofs::d5_f_gan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
@@ -573,6 +399,8 @@ pub fn chi2(p: &Discrete, q: &Discrete) -> Result<f64> {
 }
 
 /// Squared Hellinger distance `½ sum_i (sqrt p_i - sqrt q_i)²`, in `[0, 1]`.
+///
+/// Checked by claim [D5](crate::proofs::d5_f_gan).
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
