@@ -2,16 +2,18 @@
 //! its relation to the marginal game, pix2pix's L1 term, and a tabular
 //! conditional discriminator trained to D*.
 
-use super::{Context, Measurement, random_distribution, rng_for};
+use super::{Context, Measurement, rng_for};
 use crate::Discrete;
 use crate::error::Result;
+use crate::experiments::conditional::{
+    AscentExperiment, PIX2PIX_GENERATOR_STEPS, PIX2PIX_LAMBDA, TRAINED_TARGET, ascent_experiment,
+    equal_posteriors_game, label_ignoring_game, pix2pix_at_data, pix2pix_generator_run,
+    random_game,
+};
 use crate::game;
 use crate::tol;
-use crate::train::conditional::{
-    AscentSettings, ascend, descend_generator, largest_generator_step, steps_for_target, zero_start,
-};
-use crate::variants::conditional::{ConditionalDiscriminator, ConditionalGame, Pix2Pix};
-use rand::{Rng, RngExt};
+use crate::variants::conditional::{ConditionalDiscriminator, Pix2Pix};
+use rand::RngExt;
 
 /// Random conditional games per universal check.
 const INSTANCES: usize = 400;
@@ -20,31 +22,6 @@ const INSTANCES: usize = 400;
 /// its bound: `sigmoid` of the trained logit and `D*` are each within a couple
 /// of ulps of 1, and the bound (a product of an exp and a quarter) as well.
 pub(crate) const D_ROUNDING: f64 = 8.0 * tol::EPS;
-
-/// The trained discriminator must come within this distance of `D*` at every
-/// two-sided coordinate after the number of steps its bound says suffices.
-/// Far above rounding (1e-16) and far below any visible error.
-pub(crate) const TRAINED_TARGET: f64 = 1e-9;
-
-/// Cap on the steps of the trained check (the bound's count for the check's
-/// fixed game is in the thousands; the cap only keeps a broken bound from running long).
-const MAX_STEPS: usize = 200_000;
-
-/// A random conditional game with `labels` labels on `points` points, zeros included.
-pub(crate) fn random_game<R: Rng + ?Sized>(
-    rng: &mut R,
-    labels: usize,
-    points: usize,
-) -> Result<ConditionalGame> {
-    let label_distribution = random_distribution(rng, labels);
-    let data = (0..labels)
-        .map(|_| random_distribution(rng, points))
-        .collect();
-    let generated = (0..labels)
-        .map(|_| random_distribution(rng, points))
-        .collect();
-    ConditionalGame::new(label_distribution, data, generated)
-}
 
 pub(crate) fn d4(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 44);
@@ -117,13 +94,7 @@ pub(crate) fn d4(context: &Context) -> Result<Vec<Measurement>> {
     ];
 
     // The label-ignoring generator: fools the marginal game, not the conditional one.
-    let labels = Discrete::new(vec![0.5, 0.5])?;
-    let data = vec![
-        Discrete::new(vec![1.0, 0.0])?,
-        Discrete::new(vec![0.0, 1.0])?,
-    ];
-    let ignoring = vec![Discrete::new(vec![0.5, 0.5])?; 2];
-    let g = ConditionalGame::new(labels, data, ignoring)?;
+    let g = label_ignoring_game()?;
     out.push(Measurement::within(
         "C of the marginals for a label-ignoring generator (expected -ln 4)",
         g.marginal_c_of_g(),
@@ -150,17 +121,7 @@ pub(crate) fn d4(context: &Context) -> Result<Vec<Measurement>> {
         tol::IDENTITY_ABS,
     ));
     // Equal label posteriors given x (informative labels, different marginals): equality.
-    let equal_posteriors = ConditionalGame::new(
-        Discrete::new(vec![0.4, 0.6])?,
-        vec![
-            Discrete::new(vec![0.5, 0.5, 0.0])?,
-            Discrete::from_weights(&[0.0, 1.0, 2.0])?,
-        ],
-        vec![
-            Discrete::new(vec![1.0, 0.0, 0.0])?,
-            Discrete::new(vec![0.0, 0.0, 1.0])?,
-        ],
-    )?;
+    let equal_posteriors = equal_posteriors_game()?;
     out.push(Measurement::within(
         "C - C of the marginals when the label posteriors given x agree (expected 0; here C = -1.055)",
         equal_posteriors.c_of_g() - equal_posteriors.marginal_c_of_g(),
@@ -175,20 +136,14 @@ pub(crate) fn d4(context: &Context) -> Result<Vec<Measurement>> {
 /// pix2pix at `p_g = p_data`: moving a little mass towards the median lowers
 /// `C + lambda L1` for `lambda = 1` (by at least half the first-order drop).
 fn pix2pix_pull() -> Result<Vec<Measurement>> {
-    const LAMBDA: f64 = 1.0;
+    const LAMBDA: f64 = PIX2PIX_LAMBDA;
     const S: f64 = 1e-3;
-    let labels = Discrete::new(vec![0.5, 0.5])?;
-    let data = vec![
-        Discrete::new(vec![0.25, 0.5, 0.25])?,
-        Discrete::new(vec![0.5, 0.25, 0.25])?,
-    ];
-    let at_data = Pix2Pix::new(
-        ConditionalGame::new(labels.clone(), data.clone(), data.clone())?,
-        vec![-1.0, 0.0, 2.0],
-    )?;
+    let at_data = pix2pix_at_data()?;
     let slope = at_data.l1_slope_towards_median();
     let medians = at_data.median_generator();
-    let moved: Vec<Discrete> = data
+    let moved: Vec<Discrete> = at_data
+        .game()
+        .data()
         .iter()
         .zip(&medians)
         .map(|(p, &m)| {
@@ -201,18 +156,15 @@ fn pix2pix_pull() -> Result<Vec<Measurement>> {
             p.mix(&delta, S)
         })
         .collect::<Result<_>>()?;
-    let after = Pix2Pix::new(at_data.game().with_generated(moved)?, vec![-1.0, 0.0, 2.0])?;
+    let after = Pix2Pix::new(
+        at_data.game().with_generated(moved)?,
+        at_data.targets().to_vec(),
+    )?;
     let drop = after.objective_at_optimal_discriminator(LAMBDA)?
         - at_data.objective_at_optimal_discriminator(LAMBDA)?;
     let cgan_at_zero = at_data.objective(&at_data.game().optimal_discriminator(), 0.0)?;
     // A generator trained on C + lambda L1 from uniform ends below p_g = p_data.
-    const GENERATOR_STEPS: usize = 2000;
-    let trained = descend_generator(
-        &at_data,
-        LAMBDA,
-        largest_generator_step(&at_data, LAMBDA)?,
-        GENERATOR_STEPS,
-    )?;
+    let trained = pix2pix_generator_run(&at_data)?;
     let trained_objective = trained.objective.last().copied().unwrap_or(f64::INFINITY);
     let data_objective = at_data.objective_at_optimal_discriminator(LAMBDA)?;
     let largest_rise = trained
@@ -235,7 +187,7 @@ fn pix2pix_pull() -> Result<Vec<Measurement>> {
         ),
         Measurement::at_most(
             format!(
-                "C + L1 (lambda = 1) of a generator trained {GENERATOR_STEPS} steps with D = D*, against its value at p_g = p_data, lowered by the first-order drop above"
+                "C + L1 (lambda = 1) of a generator trained {PIX2PIX_GENERATOR_STEPS} steps with D = D*, against its value at p_g = p_data, lowered by the first-order drop above"
             ),
             trained_objective,
             data_objective + 0.5 * LAMBDA * S * slope,
@@ -259,30 +211,14 @@ fn pix2pix_pull() -> Result<Vec<Measurement>> {
 /// Gradient ascent on a fixed game drawn from the seed: the bound holds at
 /// every step, V never decreases, and D* is reached where it is finite.
 fn trained(context: &Context) -> Result<Vec<Measurement>> {
-    let mut rng = rng_for(context, 45);
-    // A game with zeros (one-sided coordinates, D* = 0 or 1) ...
-    let with_zeros = random_game(&mut rng, 3, 6)?;
-    // ... and one with every mass positive, mixed towards uniform.
-    let positive = {
-        let g = random_game(&mut rng, 3, 6)?;
-        let uniform = Discrete::uniform(6)?;
-        let mix = |d: &Discrete| d.mix(&uniform, 0.5);
-        ConditionalGame::new(
-            g.labels().mix(&Discrete::uniform(3)?, 0.5)?,
-            g.data().iter().map(mix).collect::<Result<_>>()?,
-            g.generated().iter().map(mix).collect::<Result<_>>()?,
-        )?
-    };
-    let steps = steps_for_target(&positive, TRAINED_TARGET, MAX_STEPS);
+    let AscentExperiment {
+        positive_steps: steps,
+        runs,
+    } = ascent_experiment(context)?;
     let mut worst_excess = f64::NEG_INFINITY;
     let mut worst_decrease = f64::NEG_INFINITY;
     let mut final_error = 0.0;
-    for (g, steps) in [(&with_zeros, 2000), (&positive, steps)] {
-        let run = ascend(
-            g,
-            &zero_start(g),
-            AscentSettings::largest_safe_step(g, steps),
-        )?;
+    for run in &runs {
         for pair in run.history.windows(2) {
             worst_decrease = worst_decrease.max(pair[0].value - pair[1].value);
         }

@@ -299,6 +299,26 @@ pub(crate) fn alternating_invariant(p: Point, h: f64, a: f64) -> f64 {
     p.theta * p.theta + p.psi * p.psi + h * a * p.theta * p.psi
 }
 
+/// `(min_k Q_k, min(Q_0, (1 - h^2/4) c^2))` along an alternating run of the
+/// WGAN clipped at `c` from `start` with step `h`: the smallest conserved
+/// quadratic form and the floor the proof puts under it.
+fn clipped_invariant_floor(points: &[Point], start: Point, h: f64, c: f64) -> (f64, f64) {
+    let q_min = points
+        .iter()
+        .map(|&p| alternating_invariant(p, h, 1.0))
+        .fold(f64::INFINITY, f64::min);
+    let bound = alternating_invariant(start, h, 1.0).min((1.0 - h * h / 4.0) * c * c);
+    (q_min, bound)
+}
+
+/// `max_k |Q_k - q0| / q0` along a run of alternating steps of size `h`.
+fn invariant_drift(points: &[Point], h: f64, q0: f64) -> f64 {
+    points
+        .iter()
+        .map(|&p| (alternating_invariant(p, h, 1.0) - q0).abs() / q0)
+        .fold(0.0, f64::max)
+}
+
 /// Sign changes of `theta` along a run (exact zeros skipped).
 pub(crate) fn theta_sign_changes(points: &[Point]) -> usize {
     let signs: Vec<bool> = points
@@ -321,11 +341,7 @@ fn alternating_oscillation(out: &mut Vec<Measurement>) -> Result<()> {
         steps,
     )?;
     let q0 = alternating_invariant(run.points[0], h, 1.0);
-    let drift = run
-        .points
-        .iter()
-        .map(|&p| (alternating_invariant(p, h, 1.0) - q0).abs() / q0)
-        .fold(0.0, f64::max);
+    let drift = invariant_drift(&run.points, h, q0);
     let q_tolerance = Q_ROUNDING_ULPS_PER_STEP * EPS * steps as f64;
     out.push(Measurement::within(
         "WGAN, alternating h = 0.1, 2000 steps: max |Q_k - Q_0| / Q_0, Q = theta^2 + psi^2 + h theta psi",
@@ -389,12 +405,7 @@ fn clipped_wgan(out: &mut Vec<Measurement>) -> Result<()> {
         0.0,
     ));
     let run = trajectory(&method, Update::Alternating, start, h, steps)?;
-    let q_min = run
-        .points
-        .iter()
-        .map(|&p| alternating_invariant(p, h, 1.0))
-        .fold(f64::INFINITY, f64::min);
-    let bound = alternating_invariant(start, h, 1.0).min((1.0 - h * h / 4.0) * c * c);
+    let (q_min, bound) = clipped_invariant_floor(&run.points, start, h, c);
     out.push(Measurement::at_least(
         "clipped WGAN, alternating, 2000 steps from (2, 0): min_k Q_k, bound min(Q_0, (1 - h^2/4) c^2)",
         q_min,
@@ -574,11 +585,7 @@ fn seeded_runs(context: &Context, out: &mut Vec<Measurement>) -> Result<()> {
     let q0 = alternating_invariant(start, h, 1.0);
     let tolerance =
         Q_ROUNDING_ULPS_PER_STEP * EPS * steps as f64 * (1.0 + h) * start.norm_squared() / q0;
-    let drift = run
-        .points
-        .iter()
-        .map(|&p| (alternating_invariant(p, h, 1.0) - q0).abs() / q0)
-        .fold(0.0, f64::max);
+    let drift = invariant_drift(&run.points, h, q0);
     out.push(Measurement::within(
         format!(
             "seeded: WGAN, alternating h = {h:.4} from ({:.3}, {:.3}): max |Q_k - Q_0| / Q_0",
@@ -613,12 +620,7 @@ fn seeded_runs(context: &Context, out: &mut Vec<Measurement>) -> Result<()> {
         h,
         steps,
     )?;
-    let q_min = run
-        .points
-        .iter()
-        .map(|&p| alternating_invariant(p, h, 1.0))
-        .fold(f64::INFINITY, f64::min);
-    let bound = alternating_invariant(start, h, 1.0).min((1.0 - h * h / 4.0) * c * c);
+    let (q_min, bound) = clipped_invariant_floor(&run.points, start, h, c);
     out.push(Measurement::at_least(
         format!("seeded: clipped WGAN (c = {c:.3}), alternating h = {h:.4}: min_k Q_k, bound min(Q_0, (1 - h^2/4) c^2)"),
         q_min,

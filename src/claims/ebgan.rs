@@ -4,10 +4,11 @@
 use super::{Context, Measurement, random_distribution, rng_for};
 use crate::divergence::total_variation;
 use crate::error::Result;
-use crate::tol;
-use crate::train::tabular_variants::{
-    ebgan_excess_bound, ebgan_excess_tolerance, ebgan_steps_to_band, train_ebgan_energy,
+use crate::experiments::ebgan::{
+    EnergyExperiment, TRAINING_MARGIN, TRAINING_POINTS, TRAINING_STEP, energy_experiment,
 };
+use crate::tol;
+use crate::train::tabular_variants::{ebgan_excess_bound, ebgan_excess_tolerance};
 use crate::variants::ebgan::{
     Energy, Margin, best_energy, best_value, discriminator_loss, nash_gaps,
 };
@@ -171,20 +172,22 @@ pub(crate) fn d3(context: &Context) -> Result<Vec<Measurement>> {
 }
 
 fn d3_training(rng: &mut rand::rngs::StdRng) -> Result<Vec<Measurement>> {
-    let n = 8;
-    let (p, q) = (random_distribution(rng, n), random_distribution(rng, n));
-    let margin = Margin::new(1.0)?;
-    let start = Energy::new((0..n).map(|_| 3.0 * rng.random::<f64>()).collect())?;
-    let step = 0.05;
-    let steps = ebgan_steps_to_band(&margin, &p, &q, &start, step)?.max(10);
-    let run = train_ebgan_energy(&margin, &p, &q, &start, step, steps)?;
+    let EnergyExperiment {
+        margin,
+        p,
+        q,
+        start,
+        steps,
+        run,
+    } = energy_experiment(rng)?;
+    let step = TRAINING_STEP;
     let excess = *run.loss.last().expect("at least the start") - best_value(&margin, &p, &q)?;
     let bound = ebgan_excess_bound(&p, &q, step)?;
     let tolerance = ebgan_excess_tolerance(&margin, &start);
     Ok(vec![
         Measurement::at_most(
             format!(
-                "trained energy (projected subgradient, step {step}, {steps} steps = the derived entry time, 8 points, m = 1): L_D(D_T) - m (1 - TV), bound eta sum_(p<q) max(q - p, p)^2 = {bound:.3e}"
+                "trained energy (projected subgradient, step {step}, {steps} steps = the derived entry time, {TRAINING_POINTS} points, m = {TRAINING_MARGIN}): L_D(D_T) - m (1 - TV), bound eta sum_(p<q) max(q - p, p)^2 = {bound:.3e}"
             ),
             excess,
             bound,

@@ -3,6 +3,7 @@
 
 use super::{Context, Measurement, random_distribution, rng_for};
 use crate::error::Result;
+use crate::experiments::game::{A1_BATCH_SIZES, A1_REPLICATES, a1_game};
 use crate::game::{
     c_of_g, d_star, optimal_discriminator, pointwise_argmax, pointwise_objective, sample_value,
     value, value_term_variance,
@@ -15,16 +16,7 @@ use rand::RngExt;
 /// supports and near-equal pairs, while the whole check stays in milliseconds.
 const INSTANCES: usize = 1000;
 
-fn a1_game() -> Result<(Discrete, Discrete, Discriminator)> {
-    Ok((
-        Discrete::from_weights(&[3.0, 1.0, 0.0, 2.0, 4.0])?,
-        Discrete::from_weights(&[1.0, 2.0, 3.0, 0.0, 1.0])?,
-        Discriminator::from_probabilities(vec![0.7, 0.35, 0.1, 0.9, 0.55])?,
-    ))
-}
-
 pub(crate) fn a1(context: &Context) -> Result<Vec<Measurement>> {
-    const REPLICATES: usize = 400;
     let (p_data, p_g, d) = a1_game()?;
     let exact = value(&p_data, &p_g, &d)?;
     let sigma2 = value_term_variance(&p_data, &p_g, &d)?;
@@ -37,15 +29,15 @@ pub(crate) fn a1(context: &Context) -> Result<Vec<Measurement>> {
         fourth_cumulant(&p_data, &|i| d.ln_d(i)) + fourth_cumulant(&p_g, &|i| d.ln_one_minus_d(i));
     let mut rng = rng_for(context, 1);
     let mut out = Vec::new();
-    let r = REPLICATES as f64;
-    for m in [16usize, 256] {
+    let r = A1_REPLICATES as f64;
+    for m in A1_BATCH_SIZES {
         let mf = m as f64;
-        let estimates = (0..REPLICATES)
+        let estimates = (0..A1_REPLICATES)
             .map(|_| sample_value(&p_data, &p_g, &d, m, &mut rng).map(|e| e.value))
             .collect::<Result<Vec<f64>>>()?;
         let mean = estimates.iter().sum::<f64>() / r;
         out.push(Measurement::within(
-            format!("mean of {REPLICATES} minibatch estimates, m = {m} (expected: exact V; tolerance: {Z_FALSE_ALARM_1E6:.2} sd, false alarm 1e-6)"),
+            format!("mean of {A1_REPLICATES} minibatch estimates, m = {m} (expected: exact V; tolerance: {Z_FALSE_ALARM_1E6:.2} sd, false alarm 1e-6)"),
             mean,
             exact,
             Z_FALSE_ALARM_1E6 * (sigma2 / (mf * r)).sqrt(),

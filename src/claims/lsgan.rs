@@ -4,12 +4,12 @@
 use super::{Context, Measurement, random_distribution, rng_for};
 use crate::Discrete;
 use crate::error::Result;
-use crate::tabular::TabularGenerator;
-use crate::tol;
-use crate::train::tabular_variants::{
-    lsgan_iterate, lsgan_iterate_tolerance, lsgan_step_limit, train_lsgan_discriminator,
-    train_lsgan_generator,
+use crate::experiments::lsgan::{
+    DiscriminatorExperiment, GENERATOR_STEP, GENERATOR_STEPS, TRAINING_POINTS, TRAINING_STEPS,
+    discriminator_experiment, generator_run, random_labels,
 };
+use crate::tol;
+use crate::train::tabular_variants::{lsgan_iterate, lsgan_iterate_tolerance};
 use crate::variants::lsgan::{
     LsganLabels, chi2_sum_against_twice_generated, discriminator_loss, generator_loss,
     generator_value_at_optimum, half_chi2_twice_generated_against_sum, lsgan_divergence,
@@ -21,38 +21,14 @@ use rand::RngExt;
 /// and single points, in a few milliseconds.
 const INSTANCES: usize = 1000;
 
-/// Gradient steps of the trained discriminator (step `0.9 / max w`, so the
-/// slowest coordinate contracts by `1 - 0.9 w_min / w_max` per step): the
-/// check compares the iterate with its closed form after this many steps,
-/// long enough for rounding to accumulate and for a wrong factor to show.
-const TRAINING_STEPS: usize = 400;
-
-/// Mirror-descent steps of the generator trained against D* (binary labels):
-/// enough for T to reach the rounding level on the 6-point instance.
-const GENERATOR_STEPS: usize = 2000;
-
 /// Bound on T_end / T_0 for the generator's run: on this instance T falls to
 /// the rounding level (about 1e-28 of its start); 1e-12 says the run
 /// converged, not merely that T went down, with room for other platforms'
 /// rounding.
 const GENERATOR_FINAL_RATIO: f64 = 1e-12;
 
-/// Mirror-descent step size of the generator: small enough that every step
-/// lowers `T` on the instance used (the first-order descent of the proof).
-const GENERATOR_STEP: f64 = 1.0;
-
 /// Salt of the claim's random draws.
 const SALT: u64 = 0xD2;
-
-/// Random labels: `a`, `b`, `c` in `[-3, 3]`, redrawn until `a != b`.
-fn random_labels<R: rand::Rng + ?Sized>(rng: &mut R) -> Result<LsganLabels> {
-    loop {
-        let [a, b, c] = [0, 1, 2].map(|_| 6.0 * rng.random::<f64>() - 3.0);
-        if a != b {
-            return LsganLabels::new(a, b, c);
-        }
-    }
-}
 
 /// Labels with `b - c = 1` and `b - a = 2` exactly: `c` a multiple of 1/8 in `[-4, 4]`.
 fn random_pearson_labels<R: rand::Rng + ?Sized>(rng: &mut R) -> Result<LsganLabels> {
@@ -168,14 +144,14 @@ pub(crate) fn d2(context: &Context) -> Result<Vec<Measurement>> {
 }
 
 fn d2_training(rng: &mut rand::rngs::StdRng) -> Result<Vec<Measurement>> {
-    let n = 8;
-    let (p, q) = (random_distribution(rng, n), random_distribution(rng, n));
-    let labels = random_labels(rng)?;
-    let start: Vec<f64> = (0..n).map(|_| 4.0 * rng.random::<f64>() - 2.0).collect();
-    // eta w_i in (0, 0.9]: every factor 1 - eta w_i lies in [0.1, 1), so each
-    // coordinate's error shrinks monotonically.
-    let step = 0.9 * lsgan_step_limit(&p, &q)? / 2.0;
-    let run = train_lsgan_discriminator(&labels, &p, &q, &start, step, TRAINING_STEPS)?;
+    let DiscriminatorExperiment {
+        labels,
+        p,
+        q,
+        start,
+        step,
+        run,
+    } = discriminator_experiment(rng)?;
     let closed = lsgan_iterate(&labels, &p, &q, &start, step, TRAINING_STEPS)?;
     let off = run
         .scores
@@ -190,18 +166,7 @@ fn d2_training(rng: &mut rand::rngs::StdRng) -> Result<Vec<Measurement>> {
         .map(|w| w[1] - w[0])
         .fold(f64::NEG_INFINITY, f64::max);
 
-    // The generator against D*, binary labels, from uniform on 6 points, on
-    // a fixed target (the descent of T is observed, not proved, so it is
-    // reported for this one instance whatever the seed).
-    let p_data = Discrete::new(vec![0.05, 0.1, 0.15, 0.2, 0.22, 0.28])?;
-    let binary = LsganLabels::binary_labels();
-    let gen_run = train_lsgan_generator(
-        &binary,
-        &p_data,
-        &TabularGenerator::uniform(6)?,
-        GENERATOR_STEP,
-        GENERATOR_STEPS,
-    )?;
+    let gen_run = generator_run()?;
     let largest_rise = gen_run
         .divergence
         .windows(2)
@@ -219,7 +184,7 @@ fn d2_training(rng: &mut rand::rngs::StdRng) -> Result<Vec<Measurement>> {
     Ok(vec![
         Measurement::at_most(
             format!(
-                "trained tabular D ({TRAINING_STEPS} gradient steps, 8 points, random labels): max |D_T - (D* + (1 - eta w)^T (D_0 - D*))| (rounding bound)"
+                "trained tabular D ({TRAINING_STEPS} gradient steps, {TRAINING_POINTS} points, random labels): max |D_T - (D* + (1 - eta w)^T (D_0 - D*))| (rounding bound)"
             ),
             off,
             tolerance,

@@ -74,16 +74,19 @@ fn random_metric_instance<R: Rng + ?Sized>(rng: &mut R) -> Result<MetricInstance
     })
 }
 
-/// `W1` and the full answer between `p` on `xp` and `q` on `xq`.
-fn solve(
-    p: &Discrete,
-    xp: &Points,
-    q: &Discrete,
-    xq: &Points,
-    metric: Metric,
-) -> Result<Transport> {
-    let cost = CostMatrix::from_points(xp, xq, metric)?;
-    emd(p.as_slice(), q.as_slice(), &cost)
+/// A random [`MetricInstance`] with its cost matrix and the solver's answer.
+struct SolvedInstance {
+    instance: MetricInstance,
+    cost: CostMatrix,
+    t: Transport,
+}
+
+/// Draws a [`MetricInstance`] and solves it.
+fn random_solved_instance<R: Rng + ?Sized>(rng: &mut R) -> Result<SolvedInstance> {
+    let instance = random_metric_instance(rng)?;
+    let cost = CostMatrix::from_points(&instance.xp, &instance.xq, instance.metric)?;
+    let t = emd(instance.p.as_slice(), instance.q.as_slice(), &cost)?;
+    Ok(SolvedInstance { instance, cost, t })
 }
 
 /// The cost of the best permutation of `k` rows to `k` columns, by trying all
@@ -123,16 +126,19 @@ pub(crate) fn c1(context: &Context) -> Result<Vec<Measurement>> {
     let (mut self_distance, mut asymmetry, mut triangle) = (0.0f64, 0.0f64, 0.0f64);
     let mut separation = f64::INFINITY;
     for _ in 0..INSTANCES {
-        let MetricInstance {
-            p,
-            xp,
-            q,
-            xq,
-            metric,
-        } = random_metric_instance(&mut rng)?;
+        let SolvedInstance {
+            instance:
+                MetricInstance {
+                    p,
+                    xp,
+                    q,
+                    xq,
+                    metric,
+                },
+            cost,
+            t,
+        } = random_solved_instance(&mut rng)?;
         let (n, m, dim) = (xp.len(), xq.len(), xp.dim());
-        let cost = CostMatrix::from_points(&xp, &xq, metric)?;
-        let t = emd(p.as_slice(), q.as_slice(), &cost)?;
         // The certificate recomputed from scratch, each part against its allowance.
         let cert = verify_certificate(p.as_slice(), q.as_slice(), &cost, &t);
         marginal = marginal.max(cert.max_marginal_error / cert.marginal_tolerance);
@@ -291,23 +297,16 @@ pub(crate) fn c3(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 33);
     let (mut worst_gap, mut worst_excess) = (0.0f64, 0.0f64);
     for _ in 0..INSTANCES {
-        let MetricInstance {
-            p,
-            xp,
-            q,
-            xq,
-            metric,
-        } = random_metric_instance(&mut rng)?;
-        let (n, m, dim) = (xp.len(), xq.len(), xp.dim());
-        let t = solve(&p, &xp, &q, &xq, metric)?;
-        let f = KrPotential::new(&xq, &t.v, metric)?;
+        let SolvedInstance { instance: x, t, .. } = random_solved_instance(&mut rng)?;
+        let (n, m, dim) = (x.xp.len(), x.xq.len(), x.xp.dim());
+        let f = KrPotential::new(&x.xq, &t.v, x.metric)?;
         let scale = kr_scale(&t, dim);
-        let tight = f.expectation(&xp, p.as_slice())? - f.expectation(&xq, q.as_slice())?;
+        let tight = f.expectation(&x.xp, x.p.as_slice())? - f.expectation(&x.xq, x.q.as_slice())?;
         worst_gap = worst_gap.max(share((tight - t.cost).abs(), kr_tolerance(n + m, scale)));
         // 1-Lipschitz on the support and on random points of the cube around it.
         let extra = random_points(&mut rng, 8, dim)?;
         let mut all: Vec<Vec<f64>> = Vec::new();
-        for set in [&xp, &xq, &extra] {
+        for set in [&x.xp, &x.xq, &extra] {
             all.extend((0..set.len()).map(|i| set.point(i).to_vec()));
         }
         let excess = f.lipschitz_excess(&Points::new(all)?)?;
