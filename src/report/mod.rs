@@ -15,7 +15,7 @@
 pub mod figures;
 pub mod plot;
 
-use crate::claims::{Comparison, Context, Outcome};
+use crate::claims::{Comparison, Context, Measurement, Outcome};
 use crate::error::Error;
 use std::fmt::{self, Write as _};
 use std::fs;
@@ -204,14 +204,24 @@ fn number(x: f64) -> String {
     }
 }
 
-fn comparison(c: Comparison) -> &'static str {
-    match c {
+/// The Expected and Tolerance cells: the comparison with the expected value,
+/// and the allowance (an interval's ends say it all, so it has none).
+fn expected_and_tolerance(m: &Measurement) -> (String, String) {
+    let word = match m.comparison {
         Comparison::Within => "within",
         Comparison::AtMost => "at most",
         Comparison::AtLeast => "at least",
-        // The interval itself is in the quantity's text.
-        Comparison::Between { .. } => "in an interval around",
-    }
+        Comparison::Between { low, high } => {
+            return (
+                format!("in [{}, {}]", number(low), number(high)),
+                "-".into(),
+            );
+        }
+    };
+    (
+        format!("{word} {}", number(m.expected)),
+        number(m.tolerance),
+    )
 }
 
 /// Markdown anchor of figure `k` (1-based).
@@ -303,14 +313,14 @@ fn page_text(
         let _ = writeln!(s, "| Quantity | Measured | Expected | Tolerance | Result |");
         let _ = writeln!(s, "|---|---|---|---|---|");
         for m in &o.measurements {
+            let (expected, tolerance) = expected_and_tolerance(m);
             let _ = writeln!(
                 s,
-                "| {} | {} | {} {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 cell(&m.quantity),
                 number(m.measured),
-                comparison(m.comparison),
-                number(m.expected),
-                number(m.tolerance),
+                expected,
+                tolerance,
                 if m.passed { "ok" } else { "**FAILED**" }
             );
         }
