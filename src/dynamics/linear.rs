@@ -21,7 +21,7 @@ use nalgebra::{Complex, Matrix2};
 /// # Example
 /// ```
 /// use gan_theory::dynamics::linear::eigenvalues;
-/// use nalgebra::Matrix2;
+/// use gan_theory::nalgebra::Matrix2;
 /// let [a, b] = eigenvalues(&Matrix2::new(0.0, -0.5, 0.5, 0.0));
 /// assert_eq!((a.re, a.im, b.re, b.im), (0.0, 0.5, 0.0, -0.5));
 /// ```

@@ -109,7 +109,7 @@ pub const ML_GRADIENT_ROUNDING: f64 = 64.0 * crate::tol::EPS;
 /// # Example
 /// ```
 /// use gan_theory::train::fit::{ml_gradient_target, ML_GRADIENT_TARGET};
-/// use nalgebra::Vector2;
+/// use gan_theory::nalgebra::Vector2;
 /// assert_eq!(ml_gradient_target(&Vector2::new(-0.24, -1.73), 9), ML_GRADIENT_TARGET);
 /// assert!(ml_gradient_target(&Vector2::new(8e4, -4e4), 101) > 1e-9);
 /// ```
@@ -140,7 +140,7 @@ pub const L2_GRADIENT_ROUNDING: f64 = 512.0 * crate::tol::EPS;
 /// # Example
 /// ```
 /// use gan_theory::train::fit::l2_gradient_target;
-/// use nalgebra::Vector2;
+/// use gan_theory::nalgebra::Vector2;
 /// let target = l2_gradient_target(&Vector2::new(-0.22, -1.72), 9);
 /// assert!(target > 5e-13 && target < 6e-13);
 /// ```
@@ -225,7 +225,7 @@ fn log_sum_exp(logits: &[f64]) -> f64 {
 /// # Example
 /// ```
 /// use gan_theory::train::fit::QuadraticExponentialFamily;
-/// use nalgebra::Vector2;
+/// use gan_theory::nalgebra::Vector2;
 /// let family = QuadraticExponentialFamily::new(9)?;
 /// let p = family.distribution(&Vector2::new(0.0, 0.0))?;
 /// assert!((p[4] - 1.0 / 9.0).abs() < 1e-16); // theta = 0 is uniform
@@ -740,7 +740,7 @@ fn finish(family: QuadraticExponentialFamily, minimum: Minimum<2>) -> Result<Fit
 /// # Example
 /// ```
 /// use gan_theory::train::fit::{seed_quadratic_values, SEED_003_THETA};
-/// use nalgebra::Vector3;
+/// use gan_theory::nalgebra::Vector3;
 /// let p = seed_quadratic_values(&Vector3::from(SEED_003_THETA), 9)?;
 /// // The seed's example "distribution" sums to 1.2:
 /// assert!((p.iter().sum::<f64>() - 1.2).abs() < 1e-15);
