@@ -624,6 +624,23 @@ pub struct Fit {
 /// as `|theta| -> inf`). [`Error::NotConverged`] when the gradient target
 /// is not reached (not seen on any `q` tried, zeros and entries down to
 /// 1e-300 included).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::kl, train::fit::{QuadraticExponentialFamily, fit_maximum_likelihood}};
+/// let q = Discrete::from_weights(&[1.0, 0.0, 4.0, 2.0, 0.0, 1.0])?;
+/// let fit = fit_maximum_likelihood(&q)?;
+/// // At the maximum-likelihood fit the moments E[T] = E[(u, u^2)] match q's ...
+/// let family = QuadraticExponentialFamily::new(6)?;
+/// let gap = family.mean_statistic_of(&fit.distribution)? - family.mean_statistic_of(&q)?;
+/// assert!(gap.norm() <= fit.gradient_target);
+/// // ... and KL(q || p_theta) is minimal there: a nearby theta does worse.
+/// let nearby = family.distribution(&(fit.theta + gan_theory::nalgebra::Vector2::new(0.01, 0.0)))?;
+/// assert!(kl(&q, &fit.distribution)? < kl(&q, &nearby)?);
+/// // A point mass has no estimate: the likelihood grows without bound.
+/// assert!(fit_maximum_likelihood(&Discrete::point_mass(6, 2)?).is_err());
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
     let family = QuadraticExponentialFamily::new(q.len())?;
     check_ml_estimate_exists(q)?;
@@ -667,6 +684,19 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
 /// largest, so that the Newton step at the rounding floor stays above
 /// [`NEWTON_STEP_TARGET`]), which needs `q` to have entries many orders of
 /// magnitude below its largest; it has not been seen otherwise.
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, train::fit::{QuadraticExponentialFamily, fit_least_squares}};
+/// use gan_theory::nalgebra::Vector2;
+/// // q inside the family is recovered exactly: loss 0 at its own theta.
+/// let family = QuadraticExponentialFamily::new(7)?;
+/// let q = family.distribution(&Vector2::new(0.5, -1.0))?;
+/// let fit = fit_least_squares(&q)?;
+/// assert!(fit.objective < 1e-20);
+/// assert!((fit.theta - Vector2::new(0.5, -1.0)).norm() < 1e-6);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn fit_least_squares(q: &Discrete) -> Result<Fit> {
     let family = QuadraticExponentialFamily::new(q.len())?;
     let objective = SquaredError::new(family, q)?;
