@@ -225,6 +225,20 @@ pub fn optimal_discriminator(p_data: &Discrete, p_g: &Discrete) -> Result<Discri
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, game::d_star};
+/// let p_data = Discrete::new(vec![0.6, 0.4, 0.0])?;
+/// let p_g = Discrete::new(vec![0.2, 0.4, 0.4])?;
+/// let d = d_star(&p_data, &p_g)?;
+/// assert!((d[0].unwrap() - 0.75).abs() < 1e-15);   // 0.6 / (0.6 + 0.2)
+/// assert_eq!(d[1], Some(0.5));                      // p_data = p_g there
+/// assert_eq!(d[2], Some(0.0));                      // only p_g has mass
+/// let off_support = d_star(&Discrete::new(vec![1.0, 0.0])?, &Discrete::new(vec![1.0, 0.0])?)?;
+/// assert_eq!(off_support[1], None);                 // neither has mass: undetermined
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn d_star(p_data: &Discrete, p_g: &Discrete) -> Result<Vec<Option<f64>>> {
     same_len(p_data, p_g)?;
     Ok(p_data
@@ -278,6 +292,19 @@ pub fn c_of_g(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
 /// `f(y) = a ln y + b ln(1 - y)` for `y` in `[0, 1]`, with `0 ln 0 = 0`.
 ///
 /// Checked by claim [A2](crate::proofs::a2_pointwise_lemma).
+///
+/// # Example
+/// ```
+/// use gan_theory::game::{pointwise_argmax, pointwise_objective};
+/// let (a, b) = (1.0, 3.0);
+/// let y = pointwise_argmax(a, b)?;                       // 1/4
+/// // f(1/4) = ln(1/4) + 3 ln(3/4), and no other y does better.
+/// let best = pointwise_objective(a, b, y);
+/// assert!((best - (0.25f64.ln() + 3.0 * 0.75f64.ln())).abs() < 1e-14);
+/// assert!(pointwise_objective(a, b, 0.2) < best && pointwise_objective(a, b, 0.3) < best);
+/// assert_eq!(pointwise_objective(0.0, 1.0, 0.0), 0.0);   // 0 ln 0 = 0
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn pointwise_objective(a: f64, b: f64, y: f64) -> f64 {
     let left = if a == 0.0 { 0.0 } else { a * y.ln() };
     let right = if b == 0.0 { 0.0 } else { b * (-y).ln_1p() };
@@ -330,6 +357,16 @@ fn share(a: f64, b: f64) -> f64 {
 
 /// The saturating generator loss `ln(1 - D(G(z)))` (which G minimises), as a
 /// function of D's logit `l`: `-softplus(l)`.
+///
+/// Checked by claim [A7](crate::proofs::a7_non_saturating).
+///
+/// # Example
+/// ```
+/// use gan_theory::game::saturating_loss;
+/// assert!((saturating_loss(0.0) + 2f64.ln()).abs() < 1e-15);   // ln(1 - 1/2)
+/// // D(G(z)) = sigma(-40) ≈ 4e-18: the loss is ≈ -4e-18, flat where G most needs to move.
+/// assert!(saturating_loss(-40.0).abs() < 1e-17);
+/// ```
 pub fn saturating_loss(logit: f64) -> f64 {
     -softplus(logit)
 }
@@ -337,12 +374,29 @@ pub fn saturating_loss(logit: f64) -> f64 {
 /// `d/dl ln(1 - sigma(l)) = -sigma(l)`: vanishes as D(G(z)) -> 0 (l -> -inf).
 ///
 /// Checked by claim [A7](crate::proofs::a7_non_saturating).
+///
+/// # Example
+/// ```
+/// use gan_theory::game::saturating_loss_grad;
+/// assert_eq!(saturating_loss_grad(0.0), -0.5);
+/// assert!(saturating_loss_grad(-40.0).abs() < 1e-17);   // -sigma(-40) ≈ -4e-18: saturated
+/// ```
 pub fn saturating_loss_grad(logit: f64) -> f64 {
     -sigmoid(logit)
 }
 
 /// The non-saturating generator loss `-ln D(G(z))` (which G minimises), as a
 /// function of D's logit `l`: `softplus(-l)`.
+///
+/// Checked by claim [A7](crate::proofs::a7_non_saturating).
+///
+/// # Example
+/// ```
+/// use gan_theory::game::non_saturating_loss;
+/// assert!((non_saturating_loss(0.0) - 2f64.ln()).abs() < 1e-15);   // -ln(1/2)
+/// // D(G(z)) = sigma(-40): -ln D = softplus(40) = 40 + ln(1 + e^-40).
+/// assert!((non_saturating_loss(-40.0) - 40.0).abs() < 1e-15);
+/// ```
 pub fn non_saturating_loss(logit: f64) -> f64 {
     softplus(-logit)
 }
@@ -351,6 +405,13 @@ pub fn non_saturating_loss(logit: f64) -> f64 {
 /// D(G(z)) -> 0, so G keeps a gradient when D rejects its samples.
 ///
 /// Checked by claim [A7](crate::proofs::a7_non_saturating).
+///
+/// # Example
+/// ```
+/// use gan_theory::game::non_saturating_loss_grad;
+/// assert_eq!(non_saturating_loss_grad(0.0), -0.5);
+/// assert!((non_saturating_loss_grad(-40.0) + 1.0).abs() < 1e-15);   // -> -1: not saturated
+/// ```
 pub fn non_saturating_loss_grad(logit: f64) -> f64 {
     -sigmoid(-logit)
 }
@@ -407,6 +468,8 @@ pub struct ValueEstimate {
 ///
 /// Unbiased for V(D, G), with variance
 /// `Var_{p_data}[ln D] / m_real + Var_{p_g}[ln(1 - D)] / m_fake`.
+///
+/// Checked by claim [A1](crate::proofs::a1_value_function).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] when either side has fewer than 2 samples
@@ -477,6 +540,21 @@ fn mean_and_variance(values: impl Iterator<Item = f64>) -> (f64, f64) {
 ///
 /// # Errors
 /// [`Error::LengthMismatch`], or [`Error::InvalidParameter`] when `m < 2`.
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, Discriminator, game::{sample_value, value}};
+/// use gan_theory::rand::{SeedableRng, rngs::StdRng};
+/// let p_data = Discrete::new(vec![0.5, 0.5])?;
+/// let p_g = Discrete::new(vec![0.25, 0.75])?;
+/// let d = Discriminator::from_probabilities(vec![0.8, 0.3])?;
+/// let exact = value(&p_data, &p_g, &d)?;
+/// let est = sample_value(&p_data, &p_g, &d, 10_000, &mut StdRng::seed_from_u64(7))?;
+/// assert_eq!((est.m_real, est.m_fake), (10_000, 10_000));
+/// // Unbiased with standard error sigma/sqrt(m): within 5 standard errors.
+/// assert!((est.value - exact).abs() < 5.0 * est.std_error);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn sample_value<R: Rng + ?Sized>(
     p_data: &Discrete,
     p_g: &Discrete,
@@ -500,6 +578,19 @@ pub fn sample_value<R: Rng + ?Sized>(
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, Discriminator, game::value_term_variance};
+/// let p_data = Discrete::new(vec![0.5, 0.5])?;
+/// let p_g = Discrete::new(vec![0.0, 1.0])?;
+/// let d = Discriminator::from_probabilities(vec![1.0, 0.5])?;
+/// // ln D is 0 or -ln 2 with probability 1/2 each: variance (ln 2)^2 / 4;
+/// // ln(1 - D) is -ln 2 surely: variance 0.
+/// let expected = 2f64.ln().powi(2) / 4.0;
+/// assert!((value_term_variance(&p_data, &p_g, &d)? - expected).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn value_term_variance(p_data: &Discrete, p_g: &Discrete, d: &Discriminator) -> Result<f64> {
     same_len(p_data, p_g)?;
     same_len_d(p_data, d)?;

@@ -299,7 +299,7 @@ impl std::ops::Deref for Discrete {
 /// # Example
 /// ```
 /// use gan_theory::Discrete;
-/// use rand::{SeedableRng, rngs::StdRng};
+/// use gan_theory::rand::{SeedableRng, rngs::StdRng};
 /// let p = Discrete::new(vec![0.0, 1.0, 0.0])?;
 /// let mut rng = StdRng::seed_from_u64(7);
 /// assert_eq!(p.sampler().sample(&mut rng), 1);

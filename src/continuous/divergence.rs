@@ -333,6 +333,16 @@ fn split_at(pieces: &[Piece], points: &[f64]) -> Vec<Piece> {
 ///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
+///
+/// # Example
+/// ```
+/// use gan_theory::continuous::{Normal, Quadrature, hellinger2, hellinger2_normals};
+/// let (p, q) = (Normal::new(0.0, 1.0)?, Normal::new(1.0, 2.0)?);
+/// let est = hellinger2(&p, &q, &Quadrature::default())?;
+/// // The closed form 1 - sqrt(2 s1 s2 / (s1² + s2²)) exp(-(m1 - m2)² / (4 (s1² + s2²))).
+/// assert!((est.value - hellinger2_normals(&p, &q)).abs() <= est.error_estimate + 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn hellinger2<P, Q>(p: &P, q: &Q, quadrature: &Quadrature) -> Result<Estimate>
 where
     P: Density + ?Sized,
@@ -367,6 +377,18 @@ where
 ///
 /// # Errors
 /// As [`Quadrature::integrate_pieces`].
+///
+/// # Example
+/// ```
+/// use gan_theory::continuous::{Normal, Quadrature, chi2, chi2_normals};
+/// let (p, q) = (Normal::new(0.0, 1.0)?, Normal::new(1.0, 1.2)?);
+/// let est = chi2(&p, &q, &Quadrature::default())?;
+/// assert!((est.value - chi2_normals(&p, &q)).abs() <= est.error_estimate + 1e-14);
+/// // s_p² = 4 > 2 s_q² = 2: p²/q does not decay in the tails, chi2 = +inf.
+/// let wide = Normal::new(0.0, 2.0)?;
+/// assert_eq!(chi2(&wide, &Normal::new(0.0, 1.0)?, &Quadrature::default())?.value, f64::INFINITY);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn chi2<P, Q>(p: &P, q: &Q, quadrature: &Quadrature) -> Result<Estimate>
 where
     P: Density + ?Sized,

@@ -327,8 +327,20 @@ pub(crate) fn js_term(a: f64, b: f64) -> f64 {
 ///
 /// Seed 003 says "JS is in [0, 1]": that holds in bits; in nats the range is `[0, ln 2]`.
 ///
+/// Checked by claim [B2](crate::proofs::b2_js_divergence).
+///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::js_bits};
+/// let p = Discrete::new(vec![1.0, 0.0])?;
+/// let q = Discrete::new(vec![0.0, 1.0])?;
+/// assert_eq!(js_bits(&p, &q)?, 1.0);   // disjoint supports: exactly 1 bit
+/// assert_eq!(js_bits(&p, &p)?, 0.0);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn js_bits(p: &Discrete, q: &Discrete) -> Result<f64> {
     Ok((js(p, q)? / LN_2).clamp(0.0, 1.0))
 }
@@ -340,6 +352,19 @@ pub fn js_bits(p: &Discrete, q: &Discrete) -> Result<f64> {
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::js_distance};
+/// let p = Discrete::new(vec![1.0, 0.0, 0.0])?;
+/// let q = Discrete::new(vec![0.0, 1.0, 0.0])?;
+/// let r = Discrete::new(vec![0.5, 0.5, 0.0])?;
+/// // Disjoint supports: sqrt(ln 2).
+/// assert!((js_distance(&p, &q)? - 2f64.ln().sqrt()).abs() < 1e-15);
+/// // A metric: the triangle inequality through the midpoint r.
+/// assert!(js_distance(&p, &q)? <= js_distance(&p, &r)? + js_distance(&r, &q)?);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn js_distance(p: &Discrete, q: &Discrete) -> Result<f64> {
     Ok(js(p, q)?.sqrt())
 }
@@ -353,6 +378,15 @@ pub fn js_distance(p: &Discrete, q: &Discrete) -> Result<f64> {
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::total_variation};
+/// let p = Discrete::new(vec![0.5, 0.5, 0.0])?;
+/// let q = Discrete::new(vec![0.0, 0.5, 0.5])?;
+/// assert_eq!(total_variation(&p, &q)?, 0.5);   // ½ (0.5 + 0 + 0.5)
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn total_variation(p: &Discrete, q: &Discrete) -> Result<f64> {
     same_len(p, q)?;
     let s = numeric::sum(
@@ -374,6 +408,17 @@ pub fn total_variation(p: &Discrete, q: &Discrete) -> Result<f64> {
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::chi2};
+/// let p = Discrete::new(vec![0.75, 0.25])?;
+/// let q = Discrete::new(vec![0.5, 0.5])?;
+/// // (0.25)² / 0.5 + (0.25)² / 0.5 = 0.25
+/// assert!((chi2(&p, &q)? - 0.25).abs() < 1e-15);
+/// assert_eq!(chi2(&q, &Discrete::new(vec![1.0, 0.0])?)?, f64::INFINITY);   // p has mass q lacks
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn chi2(p: &Discrete, q: &Discrete) -> Result<f64> {
     same_len(p, q)?;
     let mut s = CompensatedSum::new();
@@ -404,6 +449,17 @@ pub fn chi2(p: &Discrete, q: &Discrete) -> Result<f64> {
 ///
 /// # Errors
 /// [`Error::LengthMismatch`](crate::Error::LengthMismatch).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::hellinger2};
+/// let p = Discrete::new(vec![1.0, 0.0])?;
+/// let q = Discrete::new(vec![0.5, 0.5])?;
+/// // ½ ((1 - sqrt ½)² + (0 - sqrt ½)²) = 1 - sqrt ½
+/// assert!((hellinger2(&p, &q)? - (1.0 - 0.5f64.sqrt())).abs() < 1e-15);
+/// assert_eq!(hellinger2(&p, &Discrete::new(vec![0.0, 1.0])?)?, 1.0);   // disjoint
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn hellinger2(p: &Discrete, q: &Discrete) -> Result<f64> {
     same_len(p, q)?;
     // (sqrt a - sqrt b)^2 = ((a - b) / (sqrt a + sqrt b))^2: no cancellation

@@ -21,7 +21,7 @@ use nalgebra::{Complex, Matrix2};
 /// # Example
 /// ```
 /// use gan_theory::dynamics::linear::eigenvalues;
-/// use nalgebra::Matrix2;
+/// use gan_theory::nalgebra::Matrix2;
 /// let [a, b] = eigenvalues(&Matrix2::new(0.0, -0.5, 0.5, 0.0));
 /// assert_eq!((a.re, a.im, b.re, b.im), (0.0, 0.5, 0.0, -0.5));
 /// ```
@@ -94,6 +94,15 @@ pub fn sorted(mut pair: [Complex<f64>; 2]) -> [Complex<f64>; 2] {
 /// the two matchings of the larger of the two `|a_i - b_j|`.
 ///
 /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
+///
+/// # Example
+/// ```
+/// use gan_theory::dynamics::linear::eigenvalue_distance;
+/// use gan_theory::nalgebra::Complex;
+/// let a = [Complex::new(0.0, 1.0), Complex::new(0.0, -1.0)];
+/// let b = [Complex::new(0.0, -1.0), Complex::new(0.1, 1.0)];   // the same, swapped, one moved
+/// assert!((eigenvalue_distance(&a, &b) - 0.1).abs() < 1e-15);
+/// ```
 pub fn eigenvalue_distance(a: &[Complex<f64>; 2], b: &[Complex<f64>; 2]) -> f64 {
     let straight = (a[0] - b[0]).norm().max((a[1] - b[1]).norm());
     let crossed = (a[0] - b[1]).norm().max((a[1] - b[0]).norm());
@@ -103,6 +112,16 @@ pub fn eigenvalue_distance(a: &[Complex<f64>; 2], b: &[Complex<f64>; 2]) -> f64 
 /// The spectral radius `max |lambda|`.
 ///
 /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
+///
+/// # Example
+/// ```
+/// use gan_theory::dynamics::linear::spectral_radius;
+/// use gan_theory::nalgebra::Matrix2;
+/// // A rotation by 90 degrees scaled by 3: eigenvalues ± 3i.
+/// assert_eq!(spectral_radius(&Matrix2::new(0.0, -3.0, 3.0, 0.0)), 3.0);
+/// // Real eigenvalues 2 and -5.
+/// assert_eq!(spectral_radius(&Matrix2::new(2.0, 0.0, 0.0, -5.0)), 5.0);
+/// ```
 pub fn spectral_radius(m: &Matrix2<f64>) -> f64 {
     let [a, b] = eigenvalues(m);
     a.norm().max(b.norm())

@@ -156,6 +156,25 @@ pub struct Losses {
 /// | `Consensus` | `v - gamma grad(|v|^2 / 2)` | `[[-gamma a^2, -a], [a, -gamma a^2]]` | `-gamma a^2 ± i a` |
 ///
 /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
+///
+/// # Example
+/// ```
+/// use gan_theory::dynamics::{Method, linear::{eigenvalue_distance, eigenvalues}};
+/// // The table's last column: the eigenvalues of the equilibrium Jacobian.
+/// for method in [
+///     Method::Gan,
+///     Method::wgan(),
+///     Method::wgan_gp(0.5)?,
+///     Method::instance_noise(0.3)?,
+///     Method::r1(0.6)?,
+///     Method::consensus(0.2)?,
+/// ] {
+///     let numeric = eigenvalues(&method.equilibrium_jacobian());
+///     let paper = method.closed_form_eigenvalues();
+///     assert!(eigenvalue_distance(&numeric, &paper) < 1e-14, "{}", method.name());
+/// }
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Method {
@@ -317,6 +336,8 @@ impl Method {
     /// The vector field `v(theta, psi) = (-dL_G/dtheta, dL_D/dpsi)`: the
     /// direction of simultaneous descent for G and ascent for D.
     ///
+    /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
+    ///
     /// Never NaN for finite `p`; it can overflow to `±inf` where `p` is
     /// near `f64::MAX` (the trajectories report that as an error).
     ///
@@ -439,6 +460,22 @@ impl Method {
     /// analytically (rows: `v_theta`, `v_psi`; columns: `theta`, `psi`).
     /// For WGAN-GP at `psi = 0`, where the field jumps, this is the common
     /// limit from either side.
+    ///
+    /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::dynamics::{Method, Point};
+    /// let r1 = Method::r1(1.0)?;
+    /// // At the equilibrium it is the table's matrix [[0, -1/2], [1/2, -gamma]] ...
+    /// let gap = r1.jacobian(Point::new(0.0, 0.0)) - r1.equilibrium_jacobian();
+    /// assert!(gap.abs().max() < 1e-15);
+    /// // ... and elsewhere it matches central differences of the field.
+    /// let at = Point::new(0.7, -1.3);
+    /// let fd = r1.jacobian_fd(at, 1e-5)?;
+    /// assert!((r1.jacobian(at) - fd).abs().max() < 1e-9);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn jacobian(&self, p: Point) -> Matrix2<f64> {
         let (theta, psi) = (p.theta, p.psi);
         let t = theta * psi;
@@ -476,6 +513,18 @@ impl Method {
 
     /// The analytic Jacobian at the equilibrium `(0, 0)` (see the table on
     /// [`Method`]).
+    ///
+    /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::dynamics::{GAN_F1_AT_0, Method};
+    /// use gan_theory::nalgebra::Matrix2;
+    /// assert_eq!(GAN_F1_AT_0, 0.5);   // f'(0) for f(t) = -ln(1 + e^-t)
+    /// assert_eq!(Method::Gan.equilibrium_jacobian(), Matrix2::new(0.0, -0.5, 0.5, 0.0));
+    /// assert_eq!(Method::wgan_gp(2.0)?.equilibrium_jacobian(), Matrix2::new(0.0, -1.0, 1.0, -2.0));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn equilibrium_jacobian(&self) -> Matrix2<f64> {
         let a = GAN_F1_AT_0;
         match *self {
@@ -501,6 +550,21 @@ impl Method {
     /// `-gamma/2 ± sqrt(gamma^2/4 - 1)`; instance noise
     /// `b sigma^2 ± sqrt(b^2 sigma^4 - a^2)`; R1 and R2
     /// `-gamma/2 ± sqrt(gamma^2/4 - a^2)`; consensus `-gamma a^2 ± i a`.
+    ///
+    /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::dynamics::Method;
+    /// // The unregularised GAN: ± i f'(0) = ± i/2, on the imaginary axis (no convergence).
+    /// let [a, b] = Method::Gan.closed_form_eigenvalues();
+    /// assert_eq!((a.re, a.im, b.re, b.im), (0.0, 0.5, 0.0, -0.5));
+    /// // R1 with gamma = 0.6: -0.3 ± sqrt(0.09 - 0.25) = -0.3 ± 0.4 i, in the left half-plane.
+    /// let [a, b] = Method::r1(0.6)?.closed_form_eigenvalues();
+    /// assert!((a.re + 0.3).abs() < 1e-15 && (a.im - 0.4).abs() < 1e-15);
+    /// assert_eq!((b.re, b.im), (a.re, -a.im));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn closed_form_eigenvalues(&self) -> [Complex<f64>; 2] {
         let a = GAN_F1_AT_0;
         // Each pair is centre ± sqrt(centre^2 - product), the roots of
@@ -521,6 +585,8 @@ impl Method {
 
     /// The Jacobian of the field at `at` by central differences with step
     /// `step` in each coordinate: column j is `(v(at + step e_j) - v(at - step e_j)) / (2 step)`.
+    ///
+    /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `step > 0`, `at` and `at ± step`

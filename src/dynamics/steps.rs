@@ -37,6 +37,21 @@ impl Update {
     /// - alternating: `[[1 + h J11 + h^2 J12 J21, h J12 (1 + h J22)], [h J21, 1 + h J22]]`,
     ///   the product of the generator's shear after the discriminator's;
     /// - RK4: `I + hJ + (hJ)^2/2 + (hJ)^3/6 + (hJ)^4/24`.
+    ///
+    /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::dynamics::{Method, Update, linear::spectral_radius};
+    /// let h = 0.5;
+    /// // Simultaneous WGAN steps: I + hJ has eigenvalues 1 ± i h, radius sqrt(1 + h^2) > 1.
+    /// let simultaneous = Update::Simultaneous.equilibrium_jacobian(&Method::wgan(), h);
+    /// assert!((spectral_radius(&simultaneous) - (1.0 + h * h).sqrt()).abs() < 1e-15);
+    /// // Alternating WGAN steps: determinant 1, eigenvalues on the unit circle (bounded).
+    /// let alternating = Update::Alternating.equilibrium_jacobian(&Method::wgan(), h);
+    /// assert!((alternating.determinant() - 1.0).abs() < 1e-15);
+    /// assert!((spectral_radius(&alternating) - 1.0).abs() < 1e-15);
+    /// ```
     pub fn equilibrium_jacobian(self, method: &Method, h: f64) -> Matrix2<f64> {
         let j = method.equilibrium_jacobian();
         let identity = Matrix2::identity();
@@ -58,6 +73,19 @@ impl Update {
 
 /// A recorded run: `points[0]` is the start, `points[k]` the state after `k`
 /// updates. Public data for figures.
+///
+/// Checked by claim [E1](crate::proofs::e1_dirac_gan).
+///
+/// # Example
+/// ```
+/// use gan_theory::dynamics::{Method, Point, Update, trajectory};
+/// let run = trajectory(&Method::Gan, Update::Rk4Flow, Point::new(1.0, 0.0), 0.1, 10)?;
+/// assert_eq!(run.points.len(), 11);   // the start and 10 states
+/// assert_eq!(run.points[0], Point::new(1.0, 0.0));
+/// // The GAN's flow circles the equilibrium: RK4 keeps |x| to about h^5 per step.
+/// assert!((run.points[10].norm() - 1.0).abs() < 1e-4);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Trajectory {
@@ -78,6 +106,8 @@ impl Method {
     /// [`Error::InvalidParameter`] if `p` is not finite;
     /// [`Error::NotConverged`] if the new state is not finite (the run
     /// diverged past `f64::MAX`).
+    ///
+    /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
     ///
     /// # Example
     /// ```

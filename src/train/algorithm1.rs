@@ -347,6 +347,28 @@ pub struct Record {
 /// samplers and every buffer a step needs.
 ///
 /// Checked by claim [A6](crate::proofs::a6_algorithm1).
+///
+/// # Example
+/// ```
+/// use gan_theory::mlp::{Activation, Mlp};
+/// use gan_theory::optim::Sgd;
+/// use gan_theory::train::algorithm1::{Algorithm1, Normal1d, Settings, Uniform1d};
+/// let new_run = || -> gan_theory::Result<_> {
+///     let d = Mlp::new(&[1, 8, 1], Activation::Tanh, 1)?;
+///     let g = Mlp::new(&[1, 8, 1], Activation::Tanh, 2)?;
+///     let (d_opt, g_opt) = (Sgd::new(0.05, 0.0, d.num_params())?, Sgd::new(0.05, 0.0, g.num_params())?);
+///     let settings = Settings { minibatch: 16, seed: 3, ..Settings::default() };
+///     Algorithm1::new(d, g, d_opt.into(), g_opt.into(),
+///                     Normal1d::new(2.0, 0.5)?, Uniform1d::new(0.0, 1.0)?, settings)
+/// };
+/// let mut run = new_run()?;
+/// let record = run.step()?;   // one iteration: k = 1 discriminator step, one generator step
+/// assert_eq!(run.iterations(), 1);
+/// assert_eq!(record.d_loss, -record.value);   // with k = 1, D's loss is -V_hat
+/// assert!(record.value < 0.0);                // V_hat = mean ln D + mean ln(1 - D) < 0
+/// assert_eq!(new_run()?.step()?, record);     // the same seed gives the same numbers, bit for bit
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub struct Algorithm1<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> {
     d: D,
     g: G,

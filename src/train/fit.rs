@@ -109,7 +109,7 @@ pub const ML_GRADIENT_ROUNDING: f64 = 64.0 * crate::tol::EPS;
 /// # Example
 /// ```
 /// use gan_theory::train::fit::{ml_gradient_target, ML_GRADIENT_TARGET};
-/// use nalgebra::Vector2;
+/// use gan_theory::nalgebra::Vector2;
 /// assert_eq!(ml_gradient_target(&Vector2::new(-0.24, -1.73), 9), ML_GRADIENT_TARGET);
 /// assert!(ml_gradient_target(&Vector2::new(8e4, -4e4), 101) > 1e-9);
 /// ```
@@ -140,7 +140,7 @@ pub const L2_GRADIENT_ROUNDING: f64 = 512.0 * crate::tol::EPS;
 /// # Example
 /// ```
 /// use gan_theory::train::fit::l2_gradient_target;
-/// use nalgebra::Vector2;
+/// use gan_theory::nalgebra::Vector2;
 /// let target = l2_gradient_target(&Vector2::new(-0.22, -1.72), 9);
 /// assert!(target > 5e-13 && target < 6e-13);
 /// ```
@@ -225,7 +225,7 @@ fn log_sum_exp(logits: &[f64]) -> f64 {
 /// # Example
 /// ```
 /// use gan_theory::train::fit::QuadraticExponentialFamily;
-/// use nalgebra::Vector2;
+/// use gan_theory::nalgebra::Vector2;
 /// let family = QuadraticExponentialFamily::new(9)?;
 /// let p = family.distribution(&Vector2::new(0.0, 0.0))?;
 /// assert!((p[4] - 1.0 / 9.0).abs() < 1e-16); // theta = 0 is uniform
@@ -624,6 +624,23 @@ pub struct Fit {
 /// as `|theta| -> inf`). [`Error::NotConverged`] when the gradient target
 /// is not reached (not seen on any `q` tried, zeros and entries down to
 /// 1e-300 included).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::kl, train::fit::{QuadraticExponentialFamily, fit_maximum_likelihood}};
+/// let q = Discrete::from_weights(&[1.0, 0.0, 4.0, 2.0, 0.0, 1.0])?;
+/// let fit = fit_maximum_likelihood(&q)?;
+/// // At the maximum-likelihood fit the moments E[T] = E[(u, u^2)] match q's ...
+/// let family = QuadraticExponentialFamily::new(6)?;
+/// let gap = family.mean_statistic_of(&fit.distribution)? - family.mean_statistic_of(&q)?;
+/// assert!(gap.norm() <= fit.gradient_target);
+/// // ... and KL(q || p_theta) is minimal there: a nearby theta does worse.
+/// let nearby = family.distribution(&(fit.theta + gan_theory::nalgebra::Vector2::new(0.01, 0.0)))?;
+/// assert!(kl(&q, &fit.distribution)? < kl(&q, &nearby)?);
+/// // A point mass has no estimate: the likelihood grows without bound.
+/// assert!(fit_maximum_likelihood(&Discrete::point_mass(6, 2)?).is_err());
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
     let family = QuadraticExponentialFamily::new(q.len())?;
     check_ml_estimate_exists(q)?;
@@ -667,6 +684,19 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
 /// largest, so that the Newton step at the rounding floor stays above
 /// [`NEWTON_STEP_TARGET`]), which needs `q` to have entries many orders of
 /// magnitude below its largest; it has not been seen otherwise.
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, train::fit::{QuadraticExponentialFamily, fit_least_squares}};
+/// use gan_theory::nalgebra::Vector2;
+/// // q inside the family is recovered exactly: loss 0 at its own theta.
+/// let family = QuadraticExponentialFamily::new(7)?;
+/// let q = family.distribution(&Vector2::new(0.5, -1.0))?;
+/// let fit = fit_least_squares(&q)?;
+/// assert!(fit.objective < 1e-20);
+/// assert!((fit.theta - Vector2::new(0.5, -1.0)).norm() < 1e-6);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn fit_least_squares(q: &Discrete) -> Result<Fit> {
     let family = QuadraticExponentialFamily::new(q.len())?;
     let objective = SquaredError::new(family, q)?;
@@ -740,7 +770,7 @@ fn finish(family: QuadraticExponentialFamily, minimum: Minimum<2>) -> Result<Fit
 /// # Example
 /// ```
 /// use gan_theory::train::fit::{seed_quadratic_values, SEED_003_THETA};
-/// use nalgebra::Vector3;
+/// use gan_theory::nalgebra::Vector3;
 /// let p = seed_quadratic_values(&Vector3::from(SEED_003_THETA), 9)?;
 /// // The seed's example "distribution" sums to 1.2:
 /// assert!((p.iter().sum::<f64>() - 1.2).abs() < 1e-15);

@@ -149,6 +149,21 @@ const WHAT: &str = "inner maximisation of V over D (L-BFGS)";
 /// dimension; [`Error::NotConverged`] when the budget runs out, argmin
 /// stops with an error, or the best point found has a gradient norm above
 /// `settings.gradient_target` (the detail gives the norm reached).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, game::c_of_g};
+/// use gan_theory::train::inner_max::{InnerMaxSettings, TabularInnerProblem, maximise_value};
+/// let p_data = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let p_g = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let problem = TabularInnerProblem { p_data: &p_data, p_g: &p_g };
+/// let found = maximise_value(&problem, vec![0.0; 3], &InnerMaxSettings::default())?;
+/// assert!(found.gradient_norm <= 1e-7);
+/// // max_D V(D, G) = C(G), attained at the logits ln(p_data / p_g).
+/// assert!((found.value - c_of_g(&p_data, &p_g)?).abs() < 1e-12);
+/// assert!((found.parameters[2] - (0.2f64 / 0.5).ln()).abs() < 1e-5);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn maximise_value<O: InnerObjective>(
     objective: &O,
     start: Vec<f64>,

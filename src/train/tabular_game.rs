@@ -300,6 +300,22 @@ pub struct DescentRun {
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] for a step that is
 /// not finite and positive; [`Error::InvalidParameter`] when `p_data` has a
 /// zero entry (then `C` has no minimiser among softmax generators).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, tabular::TabularGenerator};
+/// use gan_theory::train::tabular_game::{C_OF_G_LOGIT_SMOOTHNESS, descend_c_of_g};
+/// let p_data = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let step = 1.0 / C_OF_G_LOGIT_SMOOTHNESS;
+/// let run = descend_c_of_g(&p_data, &TabularGenerator::uniform(3)?, step, 200)?;
+/// let (c, ln4) = (&run.history.c_of_g, 4f64.ln());
+/// assert!(run.smallest_decrease > 0.0);   // every step lowered C(G)
+/// // The rate bound of the A5 proof, C_T + ln 4 <= 1 / (1/(C_0 + ln 4) + step T / (2 R^2)):
+/// let bound = 1.0 / (1.0 / (c[0] + ln4) + step * 200.0 / (2.0 * run.ratio_radius.powi(2)));
+/// assert!(c[200] + ln4 <= bound);
+/// assert!(c[200] + ln4 < 1e-4);           // C(G) -> -ln 4, p_g -> p_data
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn descend_c_of_g(
     p_data: &Discrete,
     start: &TabularGenerator,
@@ -351,6 +367,22 @@ pub fn descend_c_of_g(
 pub use crate::game::GeneratorLoss;
 
 /// How the discriminator is kept during [`train_generator`].
+///
+/// Checked by claim [A8](crate::proofs::a8_helvetica).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::entropy, game::GeneratorLoss, tabular::TabularGenerator};
+/// use gan_theory::train::tabular_game::{DiscriminatorPolicy, train_generator};
+/// let p_data = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let start = TabularGenerator::uniform(3)?;
+/// // With D kept optimal, G does not collapse: it reaches p_data, entropy and all.
+/// let run = train_generator(&p_data, &start, &DiscriminatorPolicy::Optimal,
+///                           GeneratorLoss::NonSaturating, 1.0, 100)?;
+/// assert!(run.history.jsd[100] < 1e-12);
+/// assert!((run.history.entropy[100] - entropy(&p_data)).abs() < 1e-6);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum DiscriminatorPolicy {
     /// `D = D*_G` in closed form before every generator step.
@@ -392,6 +424,20 @@ pub struct GeneratorRun {
 /// that is not finite and positive; [`Error::Infinite`] when the loss is
 /// infinite at a point of mass (D = 0 there for the non-saturating loss, 1
 /// for the saturating one).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, Discriminator, game::GeneratorLoss, tabular::TabularGenerator};
+/// use gan_theory::train::tabular_game::{DiscriminatorPolicy, train_generator};
+/// let p_data = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// // The Helvetica scenario: against a fixed D, G piles its mass on argmax D (point 1).
+/// let fixed = DiscriminatorPolicy::Fixed(Discriminator::from_probabilities(vec![0.2, 0.9, 0.4])?);
+/// let run = train_generator(&p_data, &TabularGenerator::uniform(3)?, &fixed,
+///                           GeneratorLoss::NonSaturating, 1.0, 100)?;
+/// assert!(run.history.mass_on_argmax_d[100] > 0.99);
+/// assert!(run.history.entropy[100] < 0.05);   // from ln 3 ≈ 1.1 nats towards 0
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn train_generator(
     p_data: &Discrete,
     start: &TabularGenerator,
@@ -492,6 +538,22 @@ pub struct StepSizeStudy {
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] for a step size
 /// that is not finite and positive.
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, tabular::TabularGenerator, train::tabular_game::probe_generator_steps};
+/// let p_data = Discrete::new(vec![0.7, 0.2, 0.1])?;
+/// let study = probe_generator_steps(&p_data, &TabularGenerator::uniform(3)?, &[0.01, 50.0])?;
+/// // Envelope theorem: grad V(D*_{G0}, .) at G0 = grad C at G0.
+/// for (v, c) in study.gradient.iter().zip(&study.c_gradient) {
+///     assert!((v - c).abs() < 1e-15);
+/// }
+/// let (small, large) = (study.probes[0], study.probes[1]);
+/// assert!(small.c_of_g < study.c_of_g0);   // a small step lowers C(G)
+/// // A large step lowers V against the old D* and still raises C(G).
+/// assert!(large.value_against_old_d_star < study.c_of_g0 && large.c_of_g > study.c_of_g0);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn probe_generator_steps(
     p_data: &Discrete,
     g0: &TabularGenerator,
@@ -539,6 +601,23 @@ pub struct SgdRun {
 /// # Errors
 /// [`Error::LengthMismatch`]; [`Error::InvalidParameter`] for a step that is
 /// not finite and positive or a batch of 0.
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, tabular::TabularDiscriminator};
+/// use gan_theory::train::tabular_game::{sgd_stationary_gap, train_discriminator_sgd};
+/// use gan_theory::rand::{SeedableRng, rngs::StdRng};
+/// let p_data = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let p_g = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let start = TabularDiscriminator::half(3)?;
+/// let run = train_discriminator_sgd(&p_data, &p_g, &start, 0.5, 64, 500, &mut StdRng::seed_from_u64(1))?;
+/// // From D = 1/2 the gap C(G) - V(D) is 2 JSD; SGD brings it down to its noise floor.
+/// assert!((run.gap[0] - 2.0 * gan_theory::divergence::js(&p_data, &p_g)?).abs() < 1e-15);
+/// let floor = sgd_stationary_gap(&p_data, &p_g, 0.5, 64)?;
+/// assert!(run.gap[500] < run.gap[0] / 10.0);
+/// assert!(run.gap[500] < floor.mean + 10.0 * floor.variance.sqrt());
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn train_discriminator_sgd<R: Rng + ?Sized>(
     p_data: &Discrete,
     p_g: &Discrete,

@@ -160,6 +160,26 @@ impl Sampler for Empirical {
 /// How the critic is kept Lipschitz.
 ///
 /// Checked by claim [D1](crate::proofs::d1_wgan).
+///
+/// # Example
+/// ```
+/// use gan_theory::{critic::Critic, mlp::Activation, optim::Adam};
+/// use gan_theory::train::wgan::{CriticSettings, CriticTrainer, Empirical, Lipschitz};
+/// let make = |lipschitz| -> gan_theory::Result<CriticTrainer> {
+///     let critic = Critic::new(&[1, 4, 1], Activation::Tanh, 1)?;
+///     let opt = Adam::new(0.01, 0.0, 0.9, 1e-8, critic.num_params())?;
+///     let (p, q) = (Empirical::on_line(&[0.0, 1.0])?, Empirical::on_line(&[3.0, 4.0])?);
+///     CriticTrainer::new(critic, opt.into(), p, q, CriticSettings { minibatch: 4, lipschitz, seed: 1 })
+/// };
+/// // Clipping keeps every parameter in [-c, c] after each step.
+/// let mut clipped = make(Lipschitz::Clipping { c: 0.1 })?;
+/// clipped.step()?;
+/// assert!(clipped.critic().params().iter().all(|w| w.abs() <= 0.1));
+/// // A clipping bound must be positive, a penalty weight non-negative.
+/// assert!(make(Lipschitz::Clipping { c: 0.0 }).is_err());
+/// assert!(make(Lipschitz::GradientPenalty { lambda: -1.0 }).is_err());
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Lipschitz {
     /// Clamp every parameter to `[-c, c]` after each update.
@@ -446,6 +466,22 @@ fn check_minibatch(m: usize, width: usize) -> Result<()> {
 /// `q` (generated).
 ///
 /// Checked by claim [D1](crate::proofs::d1_wgan).
+///
+/// # Example
+/// ```
+/// use gan_theory::{critic::Critic, mlp::Activation, optim::Adam};
+/// use gan_theory::train::wgan::{CriticSettings, CriticTrainer, Empirical, Lipschitz};
+/// let (p, q) = (Empirical::on_line(&[0.0, 1.0])?, Empirical::on_line(&[3.0, 4.0])?);
+/// let critic = Critic::new(&[1, 8, 1], Activation::Tanh, 1)?;
+/// let opt = Adam::new(1e-3, 0.0, 0.9, 1e-8, critic.num_params())?;
+/// let settings = CriticSettings { minibatch: 4, lipschitz: Lipschitz::GradientPenalty { lambda: 10.0 }, seed: 1 };
+/// let mut trainer = CriticTrainer::new(critic, opt.into(), p, q, settings)?;
+/// assert_eq!(trainer.w1(), 3.0);   // every point moves by 3
+/// let record = trainer.step()?;
+/// // Whatever the critic, (E_p f - E_q f) / K_support is a lower bound on W1 (in absolute value).
+/// assert!(record.certified.abs() <= record.w1 + 1e-12);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub struct CriticTrainer {
     critic: Critic,
     opt: AnyOptimizer,
@@ -581,6 +617,27 @@ pub struct WganRecord {
 /// A WGAN run: critic, generator, their optimisers, the finite data and noise.
 ///
 /// Checked by claim [D1](crate::proofs::d1_wgan).
+///
+/// # Example
+/// ```
+/// use gan_theory::{critic::Critic, mlp::{Activation, Mlp}, optim::Adam};
+/// use gan_theory::train::wgan::{Empirical, Lipschitz, Wgan, WganSettings, exact_w1};
+/// let data = Empirical::on_line(&[2.0, 2.5, 3.0])?;
+/// let noise = Empirical::on_line(&[-1.0, 0.0, 1.0])?;
+/// let critic = Critic::new(&[1, 8, 1], Activation::Tanh, 1)?;
+/// let generator = Mlp::new(&[1, 8, 1], Activation::Tanh, 2)?;
+/// let critic_opt = Adam::new(1e-3, 0.0, 0.9, 1e-8, critic.num_params())?;
+/// let generator_opt = Adam::new(1e-3, 0.0, 0.9, 1e-8, generator.num_params())?;
+/// let settings = WganSettings { minibatch: 4, critic_steps: 2,
+///                               lipschitz: Lipschitz::GradientPenalty { lambda: 10.0 }, seed: 1 };
+/// let mut wgan = Wgan::new(critic, generator, critic_opt.into(), generator_opt.into(),
+///                          data.clone(), noise, settings)?;
+/// let before = exact_w1(&data, &wgan.generated()?)?;
+/// let record = wgan.step()?;   // n_critic = 2 critic steps, then one generator step
+/// assert_eq!(record.w1, before);   // the record's W1 is measured before G moves
+/// assert!(record.certified.abs() <= record.w1 + 1e-12);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub struct Wgan {
     critic: Critic,
     generator: Mlp,

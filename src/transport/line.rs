@@ -171,6 +171,20 @@ impl LineSample {
 ///
 /// Checked by claims [C2](crate::proofs::c2_one_dimension),
 /// [C5](crate::proofs::c5_weak_convergence).
+///
+/// # Example
+/// ```
+/// use gan_theory::transport::line::{LineSample, w1};
+/// // delta_{1/n} -> delta_0 weakly, and W1 = 1/n follows it down (claim C5).
+/// let zero = LineSample::new(&[0.0])?;
+/// for n in [1.0, 10.0, 1000.0] {
+///     assert_eq!(w1(&LineSample::new(&[1.0 / n])?, &zero), 1.0 / n);
+/// }
+/// // Two samples: the sorted pairs (0, 1), (1, 3), (2, 5) are matched, W1 = (1 + 2 + 3) / 3.
+/// let (a, b) = (LineSample::new(&[2.0, 0.0, 1.0])?, LineSample::new(&[5.0, 1.0, 3.0])?);
+/// assert_eq!(w1(&a, &b), 2.0);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn w1(a: &LineSample, b: &LineSample) -> f64 {
     let (n, m) = (a.len(), b.len());
     let low = a.values[0].min(b.values[0]);

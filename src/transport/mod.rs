@@ -174,6 +174,17 @@ pub struct Transport {
 
 impl Transport {
     /// The plan as a dense row-major `n x m` matrix (mostly zeros).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::transport::{CostMatrix, emd};
+    /// let cost = CostMatrix::from_rows(vec![vec![0.0, 1.0], vec![1.0, 0.0]])?;
+    /// let t = emd(&[0.5, 0.5], &[0.25, 0.75], &cost)?;
+    /// // A quarter of the mass crosses over at cost 1; the rest stays.
+    /// assert_eq!(t.dense_plan(), vec![vec![0.25, 0.25], vec![0.0, 0.5]]);
+    /// assert_eq!(t.cost, 0.25);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn dense_plan(&self) -> Vec<Vec<f64>> {
         let mut dense = vec![vec![0.0; self.v.len()]; self.u.len()];
         for e in &self.plan {
@@ -284,6 +295,22 @@ where
 /// [`Error::IterationLimit`] at the pivot cap; [`Error::InvalidParameter`]
 /// when the optimal cost exceeds `f64::MAX`; [`Error::CertificateFailed`]
 /// if the answer does not certify (a bug, reported rather than hidden).
+///
+/// # Example
+/// ```
+/// use gan_theory::transport::{CostMatrix, EmdOptions, Metric, Points, emd_with};
+/// // Three points on the line against three shifted by 1: W1 = 1.
+/// let x = Points::new(vec![vec![0.0], vec![1.0], vec![2.0]])?;
+/// let y = Points::new(vec![vec![1.0], vec![2.0], vec![3.0]])?;
+/// let cost = CostMatrix::from_points(&x, &y, Metric::Euclidean)?;
+/// let options = EmdOptions { normalize: true, max_iterations: Some(100) };
+/// let t = emd_with(&[1.0, 1.0, 1.0], &[2.0, 2.0, 2.0], &cost, &options)?;   // totals 3 and 6
+/// assert!((t.cost - 1.0).abs() < 1e-15);
+/// // Strong duality: sum_i p_i u_i + sum_j q_j v_j = W1 (with the normalised masses).
+/// let dual: f64 = t.u.iter().chain(&t.v).map(|w| w / 3.0).sum();
+/// assert!((dual - t.cost).abs() < 1e-12);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn emd_with<P, Q>(p: &P, q: &Q, cost: &CostMatrix, options: &EmdOptions) -> Result<Transport>
 where
     P: AsRef<[f64]> + ?Sized,

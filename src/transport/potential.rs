@@ -52,6 +52,19 @@ use crate::transport::cost::{Metric, Points};
 /// support points `y` of the second distribution, for a metric `d`.
 ///
 /// Checked by claim [C3](crate::proofs::c3_kantorovich_rubinstein).
+///
+/// # Example
+/// ```
+/// use gan_theory::transport::{CostMatrix, Metric, Points, emd};
+/// use gan_theory::transport::potential::KrPotential;
+/// // delta_0 against delta_3 on the line: W1 = 3, and f(x) = |x - 3| - v_0.
+/// let (x, y) = (Points::new(vec![vec![0.0]])?, Points::new(vec![vec![3.0]])?);
+/// let t = emd(&[1.0], &[1.0], &CostMatrix::from_points(&x, &y, Metric::Euclidean)?)?;
+/// let f = KrPotential::new(&y, &t.v, Metric::Euclidean)?;
+/// assert!((f.value(&[0.0])? - f.value(&[3.0])? - 3.0).abs() < 1e-15);   // E_p f - E_q f = W1
+/// assert!(KrPotential::new(&y, &t.v, Metric::SquaredEuclidean).is_err()); // not a metric
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct KrPotential {
     anchors: Points,

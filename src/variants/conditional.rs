@@ -55,6 +55,19 @@ use crate::numeric::CompensatedSum;
 /// conditional distributions `p(.|y)`, `q(.|y)`, all on one finite set of points.
 ///
 /// Checked by claim [D4](crate::proofs::d4_conditional_gan).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+/// // Two labels; the generator swaps the labels' conditionals, so the marginals agree.
+/// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+/// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+/// let ln4 = 4f64.ln();
+/// assert!((game.marginal_c_of_g() + ln4).abs() < 1e-15);   // the marginals cannot tell
+/// assert!((game.c_of_g() + 2f64.ln()).abs() < 1e-15);      // the conditional D can: C = -ln 2
+/// assert!((game.c_of_g() - game.c_of_g_via_js()).abs() < 1e-15);   // -ln 4 + 2 E_y JSD
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionalGame {
     labels: Discrete,
@@ -325,6 +338,20 @@ impl ConditionalDiscriminator {
 /// continuous noise; the grid is the whole output space of G.
 ///
 /// Checked by claim [D4](crate::proofs::d4_conditional_gan).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+/// // One label, targets 0, 1, 2 with p(.|y) = (0.2, 0.3, 0.5); G reproduces p_data.
+/// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let game = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+/// let pix = Pix2Pix::new(game, vec![0.0, 1.0, 2.0])?;
+/// assert_eq!(pix.median_generator(), vec![1.0]);   // P(t <= 1) = 0.5
+/// assert!((pix.min_l1() - 0.7).abs() < 1e-15);      // 0.2 |0 - 1| + 0.5 |2 - 1|
+/// // p_g = p_data pays E|t - t'| = 0.82 > 0.7: the L1 term pulls G off p_data.
+/// assert!((pix.l1() - 0.82).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pix2Pix {
     game: ConditionalGame,

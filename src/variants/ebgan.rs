@@ -312,6 +312,21 @@ pub fn best_response_interval(margin: &Margin, p: f64, q: f64) -> (f64, f64) {
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::ebgan::{Margin, best_energy, best_value, discriminator_loss};
+/// let m = Margin::new(2.0)?;
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let d = best_energy(&m, &p, &q)?;
+/// assert_eq!(d.values(), &[0.0, 0.0, 2.0]);   // m only where p_data < p_g (a tie goes to 0)
+/// // It attains min L_D = m (1 - TV(p_data, p_g)) = 2 (1 - 0.3).
+/// assert!((discriminator_loss(&m, &p, &q, &d)? - best_value(&m, &p, &q)?).abs() < 1e-15);
+/// assert!((best_value(&m, &p, &q)? - 1.4).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn best_energy(margin: &Margin, p_data: &Discrete, p_g: &Discrete) -> Result<Energy> {
     same_len(p_data, p_g)?;
     Ok(Energy(
@@ -354,6 +369,22 @@ pub fn best_value(margin: &Margin, p_data: &Discrete, p_g: &Discrete) -> Result<
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::total_variation};
+/// use gan_theory::variants::ebgan::{Energy, Margin, best_energy, nash_gaps};
+/// let m = Margin::new(2.0)?;
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// // p_g = p_data with a constant energy gamma in [0, m]: a Nash equilibrium.
+/// let at_nash = nash_gaps(&m, &p, &p, &Energy::constant(3, 1.0)?)?;
+/// assert_eq!((at_nash.energy, at_nash.generator), (0.0, 0.0));
+/// // Away from p_data the gaps add up to at least m TV, whatever the energy.
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let gaps = nash_gaps(&m, &p, &q, &best_energy(&m, &p, &q)?)?;
+/// assert!(gaps.energy + gaps.generator >= 2.0 * total_variation(&p, &q)?);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn nash_gaps(
     margin: &Margin,
     p_data: &Discrete,

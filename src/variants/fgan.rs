@@ -99,6 +99,24 @@ const ONE_BELOW: f64 = 1.0 - f64::EPSILON / 2.0;
 /// conjugate, conjugate domain and output activation.
 ///
 /// Checked by claim [D5](crate::proofs::d5_f_gan).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::{js, kl}, variants::fgan::FDivergence};
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// // D_f(P || Q) = sup_T E_P T - E_Q f*(T), attained at T* = f'(p/q), for every row.
+/// for f in FDivergence::ALL {
+///     let d_f = f.divergence(&p, &q)?;
+///     let tight = f.variational_bound(&p, &q, &f.optimal_critic(&p, &q)?)?;
+///     assert!((tight - d_f).abs() < 1e-12, "{}", f.name());
+/// }
+/// assert!((FDivergence::KullbackLeibler.divergence(&p, &q)? - kl(&p, &q)?).abs() < 1e-15);
+/// // The GAN's row: 2 JSD - ln 4, Goodfellow's C(G).
+/// let gan = FDivergence::Gan.divergence(&p, &q)?;
+/// assert!((gan - (2.0 * js(&p, &q)? - 4f64.ln())).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FDivergence {
     /// `f(u) = u ln u`: `D_f = KL(P || Q)`.
