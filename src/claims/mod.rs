@@ -31,18 +31,11 @@ pub(crate) mod wgan;
 use crate::error::Error;
 use serde::Serialize;
 
-/// Everything a check may depend on: the seed of its random draws.
-#[derive(Debug, Clone, Copy)]
-pub struct Context {
-    /// Seed for every random number a check draws; the same seed gives the same numbers.
-    pub seed: u64,
-}
-
-impl Default for Context {
-    fn default() -> Self {
-        Self { seed: 2014 }
-    }
-}
+// The context, the seeded generators and the random instances are the
+// experiments' set-up (`crate::experiments`); the checks and the command line
+// name the context here.
+pub use crate::experiments::Context;
+pub(crate) use crate::experiments::{random_distribution, rng_for};
 
 /// One number a check measured, what the theory says it should be, and how
 /// far apart the two may be.
@@ -248,31 +241,4 @@ pub fn all() -> Vec<Claim> {
             check: *entry.1,
         })
         .collect()
-}
-
-/// A random distribution on `n` points for the checks: about a third of the
-/// entries exactly 0, at least one positive.
-pub(crate) fn random_distribution<R: rand::Rng + ?Sized>(rng: &mut R, n: usize) -> crate::Discrete {
-    use rand::RngExt;
-    loop {
-        let w: Vec<f64> = (0..n)
-            .map(|_| {
-                if rng.random::<f64>() < 1.0 / 3.0 {
-                    0.0
-                } else {
-                    rng.random::<f64>()
-                }
-            })
-            .collect();
-        if let Ok(p) = crate::Discrete::from_weights(&w) {
-            return p;
-        }
-    }
-}
-
-/// Seeded generator for a check: the context's seed mixed with a per-claim salt,
-/// so that claims draw independent numbers.
-pub(crate) fn rng_for(context: &Context, salt: u64) -> rand::rngs::StdRng {
-    use rand::SeedableRng;
-    rand::rngs::StdRng::seed_from_u64(context.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
