@@ -11,9 +11,14 @@
 //! of each experiment (constants, instances, training runs) lives in the
 //! crate's experiments module, which the report's figures read too.
 //!
-//! A later claim is added by writing its proof and its check function and
-//! listing both in the catalogue (`src/proofs.rs`); the CLI, the report and
-//! the tests pick it up from there.
+//! Adding a claim takes its proof (`proofs/<ID>-<slug>.md`), its
+//! experiment's set-up (in the experiments module) and its check function
+//! (here), then two entries: one in the catalogue (`src/proofs.rs`), which
+//! lists the proof and the check and gives the id its constant in
+//! [`proofs::id`](crate::proofs::id), and one row in the README's claims
+//! table, linking the proof and naming the library items the claim checks
+//! (`cli/tests/proofs.rs` fails without it). The CLI, the report and the
+//! tests pick the claim up from there; [`get`] finds it by id.
 
 pub(crate) mod conditional;
 pub(crate) mod continuous;
@@ -241,4 +246,11 @@ pub fn all() -> Vec<Claim> {
             check: *entry.1,
         })
         .collect()
+}
+
+/// The registered claim with catalogue id `id` (one of the constants of
+/// [`proofs::id`](crate::proofs::id), "A1" ... "E1"), or `None` for an id
+/// the catalogue does not list.
+pub fn get(id: &str) -> Option<Claim> {
+    all().into_iter().find(|claim| claim.id == id)
 }
