@@ -45,7 +45,7 @@ pub(crate) type Check =
     fn(&crate::claims::Context) -> crate::Result<Vec<crate::claims::Measurement>>;
 
 /// Writes, from one list, the proof modules, [`CATALOGUE`], the ids as
-/// constants (`id::A1`, for the report's figures) and, with `verify`, each
+/// constants ([`id::A1`], ...) and, with `verify`, each
 /// claim's check in catalogue order.
 macro_rules! catalogue {
     ($(
@@ -76,11 +76,16 @@ macro_rules! catalogue {
             }
         ),*];
 
-        /// The claim ids as constants: a figure names its claims with
-        /// these, so that a misspelt id does not compile.
-        #[allow(dead_code)]
-        pub(crate) mod id {
-            $(pub(crate) const $id: &str = stringify!($id);)*
+        /// The claim ids as constants, one per entry of [`CATALOGUE`]:
+        /// code that names a claim (a report figure, a test looking a claim
+        /// up, `claims::get(id::A6)` with feature `verify`) writes
+        /// `id::A6` rather than `"A6"`, so that a misspelt id does not
+        /// compile.
+        pub mod id {
+            $(
+                #[doc = concat!("Claim ", stringify!($id), ": ", $statement, ".")]
+                pub const $id: &str = stringify!($id);
+            )*
         }
 
         /// The check of each claim, in the order of [`CATALOGUE`].

@@ -69,7 +69,7 @@ use std::path::{Path, PathBuf};
 pub const MAX_INPUT_BYTES: usize = 1 << 30;
 
 /// Where an entry was written: its index in the vector, counted from 0 (as
-/// [`crate::Error::index`]), and its line and column, counted from 1 (as
+/// [`gan_theory::Error::index`]), and its line and column, counted from 1 (as
 /// editors count them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
@@ -370,7 +370,7 @@ impl Entries {
         self.values.is_empty()
     }
 
-    /// Where the entry of 0-based `index` (as in [`crate::Error::index`]) was
+    /// Where the entry of 0-based `index` (as in [`gan_theory::Error::index`]) was
     /// written; `None` when there is no such entry.
     pub fn position(&self, index: usize) -> Option<Position> {
         self.starts.get(index).map(|&at| Position::new(index, at))
@@ -1068,7 +1068,7 @@ impl MatrixEntries {
     }
 
     /// Where the entry of 0-based row-major `index` was written (as in a
-    /// library error's [`crate::Error::index`] over the flattened matrix).
+    /// library error's [`gan_theory::Error::index`] over the flattened matrix).
     pub fn position(&self, index: usize) -> Option<MatrixPosition> {
         let at = self.starts.get(index)?;
         Some(MatrixPosition {

@@ -11,11 +11,15 @@
 //! gan-theory [verify's options]   (same as `gan-theory verify`)
 //! ```
 //!
-//! Exit codes: 0 success (for `verify`: every claim passed), 1 a claim failed
-//! or the output could not be written, 2 bad input or usage. Bad input gives
-//! one line on stderr, `gan-theory: <file>: <position>: <problem>`, and
-//! nothing on stdout; so does a usage error, `gan-theory: <problem> (see
-//! gan-theory --help)`. `--help` and `--version` print to stdout. The
+//! Exit codes: 0 success (for `verify`: every claim passed), 1 a claim failed,
+//! the output could not be written, or a computation failed on valid input
+//! (`emd`: the transport solver reached its iteration cap or its certificate
+//! failed; one line on stderr), 2 bad input or usage. Bad input gives one
+//! line on stderr, `gan-theory: <file>: <position>: <problem>`, and nothing
+//! on stdout; so does a usage error, `gan-theory: <problem> (see gan-theory
+//! <command> --help)`, naming the subcommand the command line gives
+//! (`(see gan-theory --help)` when it gives none). `--help` and `--version`
+//! print to stdout. The
 //! position is `index 1 (line 1, column 6)` in a vector and `index (0, 2)
 //! (line 1, column 5)` (row 0, entry 2) in a matrix: indices and rows count
 //! from 0, as everywhere, and lines and columns from 1, as editors count them.

@@ -2,12 +2,10 @@
 //! single out (every claim on the default and 40 other seeds: `proofs.rs`).
 
 use gan_theory::claims::{self, Context, Outcome};
+use gan_theory::proofs::id;
 
 fn run_claim(id: &str, seed: u64) -> Outcome {
-    let claim = claims::all()
-        .into_iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("{id} is registered"));
+    let claim = claims::get(id).unwrap_or_else(|| panic!("{id} is registered"));
     claim.run(&Context { seed })
 }
 
@@ -27,7 +25,7 @@ fn assert_passes(id: &str, seed: u64) {
 #[test]
 fn a6_algorithm1_brings_p_g_close_to_p_data() {
     for seed in [2014, 11] {
-        assert_passes("A6", seed);
+        assert_passes(id::A6, seed);
     }
 }
 
@@ -37,7 +35,7 @@ fn a6_algorithm1_brings_p_g_close_to_p_data() {
 /// failing with `NotConverged`.
 #[test]
 fn a6_fit_restarts_where_lbfgs_stalls() {
-    let outcome = run_claim("A6", 51);
+    let outcome = run_claim(id::A6, 51);
     assert!(outcome.error.is_none(), "{:?}", outcome.error);
     assert!(
         outcome
@@ -50,21 +48,21 @@ fn a6_fit_restarts_where_lbfgs_stalls() {
 
 #[test]
 fn d1_verify_entry_passes_at_the_default_seed() {
-    assert_passes("D1", 2014);
+    assert_passes(id::D1, 2014);
 }
 
 #[test]
 fn d2_verify_entry_passes() {
-    assert_passes("D2", 2014);
+    assert_passes(id::D2, 2014);
 }
 
 #[test]
 fn d3_verify_entry_passes() {
-    assert_passes("D3", 2014);
+    assert_passes(id::D3, 2014);
 }
 
 /// The E1 entry of the registry runs and passes.
 #[test]
 fn e1_claim_passes_in_verify() {
-    assert_passes("E1", 2014);
+    assert_passes(id::E1, 2014);
 }

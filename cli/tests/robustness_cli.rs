@@ -240,10 +240,7 @@ fn robust_regression_cli_file_name_with_newline() {
 fn robust_regression_verify_seed_411801_passes_b5() {
     // The chi2 pair this seed draws sits near the closed form's boundary
     // (root crate: `robust_regression_chi2_near_its_boundary`).
-    let b5 = gan_theory::claims::all()
-        .into_iter()
-        .find(|c| c.id == "B5")
-        .unwrap();
+    let b5 = gan_theory::claims::get(gan_theory::proofs::id::B5).expect("B5 is registered");
     let outcome = b5.run(&gan_theory::claims::Context { seed: 411_801 });
     assert!(
         outcome.passed,

@@ -11,9 +11,14 @@
 //! of each experiment (constants, instances, training runs) lives in the
 //! crate's experiments module, which the report's figures read too.
 //!
-//! A later claim is added by writing its proof and its check function and
-//! listing both in the catalogue (`src/proofs.rs`); the CLI, the report and
-//! the tests pick it up from there.
+//! Adding a claim takes its proof (`proofs/<ID>-<slug>.md`), its
+//! experiment's set-up (in the experiments module) and its check function
+//! (here), then two entries: one in the catalogue (`src/proofs.rs`), which
+//! lists the proof and the check and gives the id its constant in
+//! [`proofs::id`](crate::proofs::id), and one row in the README's claims
+//! table, linking the proof and naming the library items the claim checks
+//! (`cli/tests/proofs.rs` fails without it). The CLI, the report and the
+//! tests pick the claim up from there; [`get`] finds it by id.
 
 pub(crate) mod conditional;
 pub(crate) mod continuous;
@@ -31,18 +36,11 @@ pub(crate) mod wgan;
 use crate::error::Error;
 use serde::Serialize;
 
-/// Everything a check may depend on: the seed of its random draws.
-#[derive(Debug, Clone, Copy)]
-pub struct Context {
-    /// Seed for every random number a check draws; the same seed gives the same numbers.
-    pub seed: u64,
-}
-
-impl Default for Context {
-    fn default() -> Self {
-        Self { seed: 2014 }
-    }
-}
+// The context, the seeded generators and the random instances are the
+// experiments' set-up (`crate::experiments`); the checks and the command line
+// name the context here.
+pub use crate::experiments::Context;
+pub(crate) use crate::experiments::{random_distribution, rng_for};
 
 /// One number a check measured, what the theory says it should be, and how
 /// far apart the two may be.
@@ -250,29 +248,9 @@ pub fn all() -> Vec<Claim> {
         .collect()
 }
 
-/// A random distribution on `n` points for the checks: about a third of the
-/// entries exactly 0, at least one positive.
-pub(crate) fn random_distribution<R: rand::Rng + ?Sized>(rng: &mut R, n: usize) -> crate::Discrete {
-    use rand::RngExt;
-    loop {
-        let w: Vec<f64> = (0..n)
-            .map(|_| {
-                if rng.random::<f64>() < 1.0 / 3.0 {
-                    0.0
-                } else {
-                    rng.random::<f64>()
-                }
-            })
-            .collect();
-        if let Ok(p) = crate::Discrete::from_weights(&w) {
-            return p;
-        }
-    }
-}
-
-/// Seeded generator for a check: the context's seed mixed with a per-claim salt,
-/// so that claims draw independent numbers.
-pub(crate) fn rng_for(context: &Context, salt: u64) -> rand::rngs::StdRng {
-    use rand::SeedableRng;
-    rand::rngs::StdRng::seed_from_u64(context.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+/// The registered claim with catalogue id `id` (one of the constants of
+/// [`proofs::id`](crate::proofs::id), "A1" ... "E1"), or `None` for an id
+/// the catalogue does not list.
+pub fn get(id: &str) -> Option<Claim> {
+    all().into_iter().find(|claim| claim.id == id)
 }

@@ -4,10 +4,12 @@
 use super::{Context, Measurement, random_distribution, rng_for};
 use crate::divergence;
 use crate::error::Result;
+use crate::experiments::full_support;
 use crate::experiments::training::{
-    A6_DATA, A6_K, A6_MLP_SAMPLES, A6_SGD_BATCH, A6_SGD_STEP, A6_SGD_STEPS, A6_SNAPSHOT_EVERY,
-    A6_SNAPSHOTS, A9_LARGE_STEP, A9_SMALL_STEPS, DESCENT_STEPS, a6_mlp_fit, a6_tabular_run,
-    a8_fixed_d_run, a8_game, a8_optimal_d_run, a9_game, figure_1_numbers,
+    A5_POINTS, A5_STEP, A6_DATA, A6_K, A6_MLP_SAMPLES, A6_SGD_BATCH, A6_SGD_STEP, A6_SGD_STEPS,
+    A6_SNAPSHOT_EVERY, A6_SNAPSHOTS, A9_LARGE_STEP, A9_SMALL_STEPS, DESCENT_STEPS, a5_descent,
+    a6_mlp_fit, a6_tabular_run, a8_fixed_d_run, a8_game, a8_optimal_d_run, a9_game,
+    figure_1_numbers,
 };
 use crate::game::{self, non_saturating_loss_grad, saturating_loss_grad};
 use crate::measure::Discrete;
@@ -15,8 +17,8 @@ use crate::numeric::sigmoid;
 use crate::tabular::TabularGenerator;
 use crate::tol::{self, EPS};
 use crate::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, GeneratorLoss, LINEAR_RATE_REL, collapse_bounds, descend_c_of_g,
-    descent_bound, fannes_bound, local_log_contraction, measured_log_rate, probe_generator_steps,
+    C_OF_G_LOGIT_SMOOTHNESS, GeneratorLoss, LINEAR_RATE_REL, collapse_bounds, descent_bound,
+    fannes_bound, local_log_contraction, measured_log_rate, probe_generator_steps,
     sgd_stationary_gap,
 };
 use rand::RngExt;
@@ -24,15 +26,6 @@ use rand::RngExt;
 /// Random segments for the convexity check of A5: enough to meet zeros,
 /// disjoint supports and nearly equal pairs, in a few milliseconds.
 const SEGMENTS: usize = 1000;
-
-/// A distribution with every entry at least `floor / n` of the total: weights
-/// uniform in `[floor, 1]`.
-pub(crate) fn full_support<R: rand::Rng + ?Sized>(rng: &mut R, n: usize, floor: f64) -> Discrete {
-    let w: Vec<f64> = (0..n)
-        .map(|_| floor + (1.0 - floor) * rng.random::<f64>())
-        .collect();
-    Discrete::from_weights(&w).expect("positive finite weights")
-}
 
 pub(crate) fn a5(context: &Context) -> Result<Vec<Measurement>> {
     let mut rng = rng_for(context, 5);
@@ -52,9 +45,8 @@ pub(crate) fn a5(context: &Context) -> Result<Vec<Measurement>> {
         worst_midpoint = worst_midpoint.max(cm - 0.5 * (c0 + c1));
     }
 
-    let p_data = full_support(&mut rng, 6, 0.1);
-    let step = 1.0 / C_OF_G_LOGIT_SMOOTHNESS;
-    let run = descend_c_of_g(&p_data, &TabularGenerator::uniform(6)?, step, DESCENT_STEPS)?;
+    let (p_data, run) = a5_descent(&mut rng)?;
+    let step = A5_STEP;
     let ln4 = 4f64.ln();
     let excess0 = run.history.c_of_g[0] + ln4;
     let bound = descent_bound(excess0, step, DESCENT_STEPS, run.ratio_radius);
@@ -86,7 +78,7 @@ pub(crate) fn a5(context: &Context) -> Result<Vec<Measurement>> {
         ),
         Measurement::at_most(
             format!(
-                "JSD(p_data || p_g) after {DESCENT_STEPS} steps from uniform, 6 points (bound: half the O(1/T) rate, R = {:.3}, C_0 + ln 4 = {excess0:.4})",
+                "JSD(p_data || p_g) after {DESCENT_STEPS} steps from uniform, {A5_POINTS} points (bound: half the O(1/T) rate, R = {:.3}, C_0 + ln 4 = {excess0:.4})",
                 run.ratio_radius
             ),
             jsd_end,

@@ -2,8 +2,8 @@
 //! of its worked examples, pix2pix's worked example with its trained
 //! generator, and the tabular conditional discriminators trained to D*.
 
+use super::{Context, random_distribution, rng_for};
 use crate::Discrete;
-use crate::claims::{Context, random_distribution, rng_for};
 use crate::error::Result;
 use crate::train::conditional::{
     AscentRun, AscentSettings, GeneratorRun, ascend, descend_generator, largest_generator_step,

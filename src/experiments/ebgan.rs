@@ -1,8 +1,8 @@
 //! The experiments of claim D3: the tabular energy trained by projected
 //! subgradient steps.
 
+use super::random_distribution;
 use crate::Discrete;
-use crate::claims::random_distribution;
 use crate::error::Result;
 use crate::train::tabular_variants::{EbganEnergyRun, ebgan_steps_to_band, train_ebgan_energy};
 use crate::variants::ebgan::{Energy, Margin};

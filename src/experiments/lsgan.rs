@@ -2,8 +2,8 @@
 //! discriminator trained by gradient steps and the generator trained
 //! against `D*`.
 
+use super::random_distribution;
 use crate::Discrete;
-use crate::claims::random_distribution;
 use crate::error::Result;
 use crate::tabular::TabularGenerator;
 use crate::train::tabular_variants::{

@@ -11,3 +11,57 @@ pub(crate) mod lsgan;
 pub(crate) mod training;
 pub(crate) mod transport;
 pub(crate) mod wgan;
+
+/// Everything a check may depend on: the seed of its random draws.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// Seed for every random number a check draws; the same seed gives the same numbers.
+    pub seed: u64,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Self { seed: 2014 }
+    }
+}
+
+/// A random distribution on `n` points for the experiments: about a third of the
+/// entries exactly 0, at least one positive.
+pub(crate) fn random_distribution<R: rand::Rng + ?Sized>(rng: &mut R, n: usize) -> crate::Discrete {
+    use rand::RngExt;
+    loop {
+        let w: Vec<f64> = (0..n)
+            .map(|_| {
+                if rng.random::<f64>() < 1.0 / 3.0 {
+                    0.0
+                } else {
+                    rng.random::<f64>()
+                }
+            })
+            .collect();
+        if let Ok(p) = crate::Discrete::from_weights(&w) {
+            return p;
+        }
+    }
+}
+
+/// A distribution with every entry at least `floor / n` of the total: weights
+/// uniform in `[floor, 1]`.
+pub(crate) fn full_support<R: rand::Rng + ?Sized>(
+    rng: &mut R,
+    n: usize,
+    floor: f64,
+) -> crate::Discrete {
+    use rand::RngExt;
+    let w: Vec<f64> = (0..n)
+        .map(|_| floor + (1.0 - floor) * rng.random::<f64>())
+        .collect();
+    crate::Discrete::from_weights(&w).expect("positive finite weights")
+}
+
+/// Seeded generator for an experiment: the context's seed mixed with a per-claim salt,
+/// so that claims draw independent numbers.
+pub(crate) fn rng_for(context: &Context, salt: u64) -> rand::rngs::StdRng {
+    use rand::SeedableRng;
+    rand::rngs::StdRng::seed_from_u64(context.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}

@@ -2,8 +2,8 @@
 //! training runs, which the claims' checks measure and the report's figures
 //! draw.
 
+use super::{Context, full_support, rng_for};
 use crate::Discriminator;
-use crate::claims::{Context, rng_for};
 use crate::error::{Error, Result};
 use crate::measure::Discrete;
 use crate::mlp::{Activation, Mlp};
@@ -14,8 +14,8 @@ use crate::tol;
 use crate::train::algorithm1::{Algorithm1, Normal1d, Sampler, Settings, TrainingRng, Uniform1d};
 use crate::train::inner_max::{InnerMaxSettings, MlpInnerProblem, TanhTiltedPair, maximise_value};
 use crate::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, DescentRun, DiscriminatorPolicy, GeneratorLoss, GeneratorRun, SgdRun,
-    descend_c_of_g, linear_loss_smoothness, train_discriminator_sgd, train_generator,
+    C_OF_G_LOGIT_SMOOTHNESS, DescentRun, DiscriminatorPolicy, GeneratorLoss, GeneratorRun, History,
+    SgdRun, descend_c_of_g, linear_loss_smoothness, train_discriminator_sgd, train_generator,
 };
 use crate::transport::line::w1_samples;
 use nalgebra::DMatrix;
@@ -30,6 +30,80 @@ pub(crate) const DESCENT_STEPS: usize = 20_000;
 /// figure: a mode at the first point, a long tail.
 pub(crate) fn five_point_data() -> Result<Discrete> {
     Discrete::new(vec![0.4, 0.3, 0.15, 0.1, 0.05])
+}
+
+/// The generator's step in A5's descent (in its logits): `1/L`, with `L`
+/// the smoothness constant of C(G) in the logits.
+pub(crate) const A5_STEP: f64 = 1.0 / C_OF_G_LOGIT_SMOOTHNESS;
+
+/// Points of A5's descent.
+pub(crate) const A5_POINTS: usize = 6;
+
+/// A5's descent: `p_data` on [`A5_POINTS`] points drawn from `rng`, every
+/// entry at least `0.1 / A5_POINTS` (the descent needs full support); the
+/// generator starts uniform and descends C(G), `D = D*` at
+/// every step, [`DESCENT_STEPS`] steps of [`A5_STEP`]. Returns the data and
+/// the run.
+pub(crate) fn a5_descent<R: rand::Rng + ?Sized>(rng: &mut R) -> Result<(Discrete, DescentRun)> {
+    let p_data = full_support(rng, A5_POINTS, 0.1);
+    let start = TabularGenerator::uniform(A5_POINTS)?;
+    let run = descend_c_of_g(&p_data, &start, A5_STEP, DESCENT_STEPS)?;
+    Ok((p_data, run))
+}
+
+/// Generator steps of the report's C(G) figure.
+pub(crate) const C_OF_G_FIGURE_STEPS: usize = 6000;
+
+/// Mass the C(G) figure's starting generator puts on the data's rarest point.
+pub(crate) const C_OF_G_FIGURE_START_MASS: f64 = 0.9;
+
+/// Discriminator ascent steps per generator step in the C(G) figure's
+/// second run.
+pub(crate) const C_OF_G_FIGURE_ASCENT_STEPS: usize = 1;
+
+/// Size of those ascent steps.
+pub(crate) const C_OF_G_FIGURE_ASCENT_STEP: f64 = 1.0;
+
+/// The two runs the report's C(G) figure draws (claims A4 and A5).
+pub(crate) struct CofGFigureRuns {
+    /// A5's descent: `D = D*` at every step.
+    pub(crate) optimal: History,
+    /// `D` moved by [`C_OF_G_FIGURE_ASCENT_STEPS`] exact gradient-ascent
+    /// steps per generator step (Algorithm 1 with exact expectations and the
+    /// minimax loss).
+    pub(crate) updated: History,
+}
+
+/// The C(G) figure's runs, both at A5's step [`A5_STEP`] for
+/// [`C_OF_G_FIGURE_STEPS`] steps on [`five_point_data`], from a generator
+/// with [`C_OF_G_FIGURE_START_MASS`] of its mass on the rarest point. They
+/// differ from A5's check ([`a5_descent`]) for the picture: the data is fixed
+/// (the figure is the same for every seed) and the start far from it (from
+/// A5's uniform start C(G) has little to fall), and the second run shows the
+/// same game with D no longer optimal.
+pub(crate) fn c_of_g_figure_runs() -> Result<CofGFigureRuns> {
+    let p_data = five_point_data()?;
+    let n = p_data.len();
+    // Logits 0 everywhere but ln(mass (n - 1) / (1 - mass)) on the last point.
+    let mut logits = vec![0.0; n];
+    logits[n - 1] =
+        (C_OF_G_FIGURE_START_MASS * (n - 1) as f64 / (1.0 - C_OF_G_FIGURE_START_MASS)).ln();
+    let start = TabularGenerator::new(logits)?;
+    let optimal = descend_c_of_g(&p_data, &start, A5_STEP, C_OF_G_FIGURE_STEPS)?.history;
+    let updated = train_generator(
+        &p_data,
+        &start,
+        &DiscriminatorPolicy::Ascent {
+            start: TabularDiscriminator::half(n)?,
+            steps: C_OF_G_FIGURE_ASCENT_STEPS,
+            step: C_OF_G_FIGURE_ASCENT_STEP,
+        },
+        GeneratorLoss::Saturating,
+        A5_STEP,
+        C_OF_G_FIGURE_STEPS,
+    )?
+    .history;
+    Ok(CofGFigureRuns { optimal, updated })
 }
 
 /// A6 (i): the tabular discriminator's setting.
@@ -356,9 +430,11 @@ pub(crate) fn a8_fixed_d_run(loss: GeneratorLoss) -> Result<(Vec<f64>, f64, Gene
 /// (shared by the claim and the report's mode-collapse figure).
 pub(crate) fn a8_optimal_d_run() -> Result<(f64, DescentRun)> {
     let p_data = five_point_data()?;
-    let step = 1.0 / C_OF_G_LOGIT_SMOOTHNESS;
     let start = TabularGenerator::uniform(p_data.len())?;
-    Ok((step, descend_c_of_g(&p_data, &start, step, DESCENT_STEPS)?))
+    Ok((
+        A5_STEP,
+        descend_c_of_g(&p_data, &start, A5_STEP, DESCENT_STEPS)?,
+    ))
 }
 
 /// A9's game: `p_data = (1/2, 1/2)`, `G0` with `p_g = (0.3, 0.7)`.

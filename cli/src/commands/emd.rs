@@ -18,7 +18,10 @@ use std::process::ExitCode;
     group(clap::ArgGroup::new("ground").required(true).args(["cost", "xp"])),
     after_help = "Indices from 0: plan entry (i, j) moves mass from entry i of p to entry j \
                   of q, in the text table as in --json; a bad number in --cost, --xp or --xq \
-                  is named the same way, index (i, j), then its line and column (from 1)."
+                  is named the same way, index (i, j), then its line and column (from 1).\n\n\
+                  Exit status of emd: 0 on success; 1 when the transport solver fails on valid \
+                  input (its iteration cap, or a failed optimality certificate) or the output \
+                  cannot be written; 2 on bad input or a usage error."
 )]
 pub(crate) struct EmdArgs {
     /// File with the masses p (rows of the cost matrix): one number per

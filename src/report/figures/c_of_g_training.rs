@@ -1,18 +1,18 @@
 //! C(G) and JSD(p_data || p_g) over training of the tabular game, computed
 //! exactly at every step: the generator descends with D = D* at every step
 //! (A5's descent), and with D updated by one exact ascent step per generator
-//! step (Algorithm 1 with exact expectations).
+//! step (Algorithm 1 with exact expectations). The runs are set up in the
+//! experiments (`c_of_g_figure_runs`); this module only plots them.
 
 use crate::claims::Context;
-use crate::experiments::training::five_point_data;
+use crate::experiments::training::{
+    C_OF_G_FIGURE_ASCENT_STEPS as ASCENT_STEPS, C_OF_G_FIGURE_STEPS as STEPS, CofGFigureRuns,
+    c_of_g_figure_runs,
+};
 use crate::proofs::id;
 use crate::report::plot::{Corner, Panel, Reference, Series, Style, render};
 use crate::report::{Figure, ReportError};
-use crate::tabular::{TabularDiscriminator, TabularGenerator};
-use crate::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, DiscriminatorPolicy, GeneratorLoss, History, descend_c_of_g,
-    train_generator,
-};
+use crate::train::tabular_game::History;
 
 /// The figure's registry entry.
 pub(super) fn figure() -> Figure {
@@ -25,40 +25,13 @@ pub(super) fn figure() -> Figure {
     }
 }
 
-/// Generator steps of both runs.
-const STEPS: usize = 6000;
 /// Steps shown in the C(G) panel (the rest is flat at -ln 4 to the eye).
 const EARLY: usize = 600;
 /// Every this many steps a marker of -ln 4 + 2 JSD on the C(G) curve.
 const MARK_EVERY: usize = 25;
-/// Mass the starting generator puts on the data's rarest point.
-const START_MASS: f64 = 0.9;
-/// Discriminator ascent steps per generator step, and their size.
-const ASCENT_STEPS: usize = 1;
-const ASCENT_STEP: f64 = 1.0;
 
 fn draw(_: &Context) -> Result<String, ReportError> {
-    let p_data = five_point_data()?;
-    let n = p_data.len();
-    // Logits 0 everywhere but ln(START_MASS (n - 1) / (1 - START_MASS)) on the last point.
-    let mut logits = vec![0.0; n];
-    logits[n - 1] = (START_MASS * (n - 1) as f64 / (1.0 - START_MASS)).ln();
-    let start = TabularGenerator::new(logits)?;
-    let step = 1.0 / C_OF_G_LOGIT_SMOOTHNESS;
-    let optimal = descend_c_of_g(&p_data, &start, step, STEPS)?.history;
-    let updated = train_generator(
-        &p_data,
-        &start,
-        &DiscriminatorPolicy::Ascent {
-            start: TabularDiscriminator::half(n)?,
-            steps: ASCENT_STEPS,
-            step: ASCENT_STEP,
-        },
-        GeneratorLoss::Saturating,
-        step,
-        STEPS,
-    )?
-    .history;
+    let CofGFigureRuns { optimal, updated } = c_of_g_figure_runs()?;
     let ln4 = 4f64.ln();
     let c_points = |h: &History, last: usize| -> Vec<(f64, f64)> {
         h.c_of_g[..=last]
