@@ -932,25 +932,39 @@ fn json_numbers(
             Some(_) => number(cursor.take_while(|b| !ends_json_token(b)), at)?,
         };
         on_number(value, at);
-        cursor.skip_whitespace();
-        match cursor.peek() {
-            Some(b',') => cursor.bump(),
-            Some(b']') => {
-                cursor.bump();
-                return Ok(());
-            }
-            None => return Err(malformed(cursor.at, UNCLOSED)),
-            Some(_) => {
-                return Err(malformed(
-                    cursor.at,
-                    format!(
-                        "expected ',' or ']' after index {index}, found {}",
-                        cursor.describe_next()
-                    ),
-                ));
-            }
+        if array_item_closes(cursor, UNCLOSED, || format!("index {index}"))? {
+            return Ok(());
         }
         index += 1;
+    }
+}
+
+/// After an item of a JSON array (`item` names it in a message): reads the
+/// `,` that continues the array (false) or the `]` that closes it (true).
+fn array_item_closes(
+    cursor: &mut Cursor<'_>,
+    unclosed: &str,
+    item: impl FnOnce() -> String,
+) -> Result<bool, ParseError> {
+    cursor.skip_whitespace();
+    match cursor.peek() {
+        Some(b',') => {
+            cursor.bump();
+            Ok(false)
+        }
+        Some(b']') => {
+            cursor.bump();
+            Ok(true)
+        }
+        None => Err(malformed(cursor.at, unclosed)),
+        Some(_) => Err(malformed(
+            cursor.at,
+            format!(
+                "expected ',' or ']' after {}, found {}",
+                item(),
+                cursor.describe_next()
+            ),
+        )),
     }
 }
 
@@ -1257,23 +1271,8 @@ fn json_matrix(cursor: &mut Cursor<'_>) -> Result<MatrixEntries, ParseError> {
                 });
             }
             matrix.push_row(row, at, entries)?;
-            cursor.skip_whitespace();
-            match cursor.peek() {
-                Some(b',') => cursor.bump(),
-                Some(b']') => {
-                    cursor.bump();
-                    break;
-                }
-                None => return Err(malformed(cursor.at, UNCLOSED)),
-                Some(_) => {
-                    return Err(malformed(
-                        cursor.at,
-                        format!(
-                            "expected ',' or ']' after row {row}, found {}",
-                            cursor.describe_next()
-                        ),
-                    ));
-                }
+            if array_item_closes(cursor, UNCLOSED, || format!("row {row}"))? {
+                break;
             }
             row += 1;
         }
