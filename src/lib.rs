@@ -34,3 +34,10 @@ pub use nalgebra;
 /// The random-number crate of the public signatures (samplers, seeded training),
 /// re-exported so that a dependent never has to match its version by hand.
 pub use rand;
+/// The statistics crate behind [`continuous::Normal::as_statrs`] and
+/// [`continuous::Uniform::as_statrs`], re-exported for the same reason.
+pub use statrs;
+/// The optimisation crate whose traits the training problems implement
+/// (for example [`train::inner_max::MlpInnerProblem`]), re-exported for the
+/// same reason.
+pub use argmin;
