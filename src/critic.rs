@@ -275,7 +275,6 @@ impl Critic {
     /// critic.clip(0.05)?;
     /// for (&w, &w0) in critic.params().iter().zip(&before) {
     ///     assert!(w.abs() <= 0.05);                 // in [-c, c]
-    ///     assert!(w.abs() < 0.05 || w0.abs() >= 0.05);
     ///     assert!(w0.abs() > 0.05 || w == w0);      // inside already: unchanged
     /// }
     /// // Whatever the weights were, the clipped critic is within the clipping bound.
