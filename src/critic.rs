@@ -48,7 +48,7 @@
 //! ```
 //! use gan_theory::critic::Critic;
 //! use gan_theory::mlp::Activation;
-//! use nalgebra::DMatrix;
+//! use gan_theory::nalgebra::DMatrix;
 //! let mut critic = Critic::new(&[2, 8, 1], Activation::Tanh, 3)?;
 //! let x_hat = DMatrix::from_row_slice(2, 2, &[0.0, 1.0, -0.5, 0.25]);
 //! let mut grad = vec![0.0; critic.num_params()];
@@ -92,6 +92,17 @@ impl Critic {
     ///
     /// # Errors
     /// As [`Mlp::new`]; [`Error::InvalidParameter`] when the last width is not 1.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::critic::Critic;
+    /// use gan_theory::mlp::{Activation, Mlp};
+    /// let critic = Critic::new(&[3, 16, 1], Activation::Relu, 9)?;
+    /// assert_eq!((critic.input_dim(), critic.num_params()), (3, (3 + 1) * 16 + 16 + 1));
+    /// assert_eq!(critic.mlp(), &Mlp::new(&[3, 16, 1], Activation::Relu, 9)?); // same initialisation
+    /// assert!(Critic::new(&[3, 16, 2], Activation::Relu, 9).is_err());        // two outputs
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(widths: &[usize], activation: Activation, seed: u64) -> Result<Self> {
         Self::from_mlp(Mlp::new(widths, activation, seed)?)
     }
@@ -100,6 +111,20 @@ impl Critic {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when the network has another output width.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::critic::Critic;
+    /// use gan_theory::mlp::{Activation, Mlp};
+    /// use gan_theory::nalgebra::DMatrix;
+    /// let net = Mlp::new(&[2, 5, 1], Activation::Tanh, 4)?;
+    /// let x = DMatrix::from_row_slice(2, 2, &[0.5, -0.5, 2.0, 1.0]);
+    /// let critic = Critic::from_mlp(net.clone())?;
+    /// assert_eq!(critic.values(&x)?, net.predict(&x)?.as_slice()); // f is the network's output
+    /// assert_eq!(critic.into_mlp(), net);
+    /// assert!(Critic::from_mlp(Mlp::new(&[2, 5, 3], Activation::Tanh, 4)?).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn from_mlp(net: Mlp) -> Result<Self> {
         if net.output_dim() != 1 {
             return Err(Error::InvalidParameter {
@@ -119,6 +144,26 @@ impl Critic {
     /// "sphere" is `{-1, +1}`, and the two-sided penalty makes the
     /// wrong-signed slope `1 - Delta / (2 lambda)` a local minimum for a linear
     /// critic (proof D1), which a random start can fall into.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::critic::Critic;
+    /// use gan_theory::mlp::Activation;
+    /// use gan_theory::nalgebra::DMatrix;
+    /// let mut critic = Critic::new(&[2, 6, 1], Activation::Tanh, 8)?;
+    /// let hidden = critic.params()[..18].to_vec();
+    /// critic.zero_output_layer();
+    /// assert_eq!(&critic.params()[..18], &hidden[..]);          // hidden layer kept
+    /// let x = DMatrix::from_row_slice(2, 2, &[1.0, -2.0, 0.5, 3.0]);
+    /// assert_eq!(critic.values(&x)?, vec![0.0, 0.0]);
+    /// assert!(critic.input_gradients(&x)?.iter().all(|&g| g == 0.0));
+    /// // ||grad_x f|| = 0 at every point: the penalty is lambda (0 - 1)^2 = lambda,
+    /// // and its gradient is 0 by the convention at g = 0.
+    /// let mut grad = vec![1.0; critic.num_params()];
+    /// assert_eq!(critic.gradient_penalty(&x, 10.0, Some(&mut grad[..]))?, 10.0);
+    /// assert!(grad.iter().all(|&g| g == 0.0));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn zero_output_layer(&mut self) {
         let widths = self.net.widths();
         let last = widths[widths.len() - 2];
@@ -155,6 +200,19 @@ impl Critic {
     }
 
     /// The parameters, for an optimiser's step.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::critic::Critic;
+    /// use gan_theory::mlp::Activation;
+    /// use gan_theory::nalgebra::DMatrix;
+    /// // [2, 1]: f(x) = W x + b with W = (3, -1), b = 0.5.
+    /// let mut critic = Critic::new(&[2, 1], Activation::Tanh, 0)?;
+    /// critic.params_mut().copy_from_slice(&[3.0, -1.0, 0.5]);
+    /// assert_eq!(critic.params(), &[3.0, -1.0, 0.5]);
+    /// assert_eq!(critic.values(&DMatrix::from_row_slice(1, 2, &[1.0, 2.0]))?, vec![1.5]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn params_mut(&mut self) -> &mut [f64] {
         self.net.params_mut()
     }
@@ -173,6 +231,26 @@ impl Critic {
     ///
     /// # Errors
     /// As [`Mlp::forward`].
+    ///
+    /// # Example
+    /// Central differences of [`Critic::values`], to `1e-8`:
+    /// ```
+    /// use gan_theory::critic::Critic;
+    /// use gan_theory::mlp::Activation;
+    /// use gan_theory::nalgebra::DMatrix;
+    /// let critic = Critic::new(&[2, 8, 1], Activation::Tanh, 6)?;
+    /// let x = DMatrix::from_row_slice(2, 2, &[0.3, -0.7, 1.2, 0.4]);
+    /// let g = critic.input_gradients(&x)?;
+    /// let h = 1e-6;
+    /// for (b, i) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+    ///     let (mut plus, mut minus) = (x.clone(), x.clone());
+    ///     plus[(b, i)] += h;
+    ///     minus[(b, i)] -= h;
+    ///     let numeric = (critic.values(&plus)?[b] - critic.values(&minus)?[b]) / (2.0 * h);
+    ///     assert!((g[(b, i)] - numeric).abs() < 1e-8);
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn input_gradients(&self, x: &DMatrix<f64>) -> Result<DMatrix<f64>> {
         let mut tape = Tape::new();
         self.net.forward(x, &mut tape)?;
@@ -187,6 +265,23 @@ impl Critic {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `c > 0` is finite.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::critic::{Critic, clipping_lipschitz_bound};
+    /// use gan_theory::mlp::Activation;
+    /// let mut critic = Critic::new(&[2, 8, 1], Activation::Relu, 1)?;
+    /// let before = critic.params().to_vec();
+    /// critic.clip(0.05)?;
+    /// for (&w, &w0) in critic.params().iter().zip(&before) {
+    ///     assert!(w.abs() <= 0.05);                 // in [-c, c]
+    ///     assert!(w0.abs() > 0.05 || w == w0);      // inside already: unchanged
+    /// }
+    /// // Whatever the weights were, the clipped critic is within the clipping bound.
+    /// assert!(critic.lipschitz_bound() <= clipping_lipschitz_bound(&[2, 8, 1], 0.05)?);
+    /// assert!(critic.clip(0.0).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn clip(&mut self, c: f64) -> Result<()> {
         check_clip(c)?;
         for w in self.net.params_mut() {
@@ -206,6 +301,24 @@ impl Critic {
     /// exactly when some layer's weights are all 0 (then `f` is constant);
     /// `+inf` when a parameter written through [`Critic::params_mut`] is not
     /// finite.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::critic::Critic;
+    /// use gan_theory::mlp::Activation;
+    /// use gan_theory::nalgebra::DMatrix;
+    /// // A linear critic f(x) = 3 x_1 + 4 x_2: Lipschitz constant exactly 5.
+    /// let mut linear = Critic::new(&[2, 1], Activation::Tanh, 0)?;
+    /// linear.params_mut().copy_from_slice(&[3.0, 4.0, 0.0]);
+    /// let k = linear.lipschitz_bound();
+    /// assert!(k >= 5.0 && k - 5.0 < 1e-12);
+    /// // A deeper critic: the bound is above every gradient norm it has.
+    /// let critic = Critic::new(&[2, 16, 16, 1], Activation::Tanh, 3)?;
+    /// let x = DMatrix::from_fn(50, 2, |b, i| (b as f64 * 0.37 + i as f64).sin() * 3.0);
+    /// let g = critic.input_gradients(&x)?;
+    /// assert!(g.row_iter().all(|row| row.norm() <= critic.lipschitz_bound()));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn lipschitz_bound(&self) -> f64 {
         let widths = self.net.widths();
         let params = self.params();
@@ -266,6 +379,39 @@ impl Critic {
     /// has another width than the input or `param_grad` another length than
     /// the parameters; [`Error::EntryNotANumber`] / [`Error::EntryInfinite`]
     /// for a bad input.
+    ///
+    /// # Example
+    /// The value is the mean of [`wgan::gradient_penalty`](crate::variants::wgan::gradient_penalty)
+    /// over the rows' input gradients, and the parameter gradient matches
+    /// central differences of the value to `1e-6`:
+    /// ```
+    /// use gan_theory::critic::Critic;
+    /// use gan_theory::mlp::Activation;
+    /// use gan_theory::nalgebra::DMatrix;
+    /// use gan_theory::variants::wgan;
+    /// let critic = Critic::new(&[2, 6, 1], Activation::Tanh, 11)?;
+    /// let x_hat = DMatrix::from_row_slice(3, 2, &[0.2, -0.4, 1.0, 0.5, -1.5, 0.3]);
+    /// let lambda = 10.0;
+    /// let mut grad = vec![0.0; critic.num_params()];
+    /// let penalty = critic.gradient_penalty(&x_hat, lambda, Some(&mut grad[..]))?;
+    /// let g = critic.input_gradients(&x_hat)?;
+    /// let mut mean = 0.0;
+    /// for row in g.row_iter() {
+    ///     mean += wgan::gradient_penalty(&[row[0], row[1]], lambda)? / 3.0;
+    /// }
+    /// assert!((penalty - mean).abs() < 1e-12);
+    /// let h = 1e-5;
+    /// for k in 0..critic.num_params() {
+    ///     let (mut plus, mut minus) = (critic.clone(), critic.clone());
+    ///     plus.params_mut()[k] += h;
+    ///     minus.params_mut()[k] -= h;
+    ///     let numeric = (plus.gradient_penalty(&x_hat, lambda, None)?
+    ///         - minus.gradient_penalty(&x_hat, lambda, None)?)
+    ///         / (2.0 * h);
+    ///     assert!((grad[k] - numeric).abs() < 1e-6);
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn gradient_penalty(
         &self,
         x_hat: &DMatrix<f64>,

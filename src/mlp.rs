@@ -47,7 +47,7 @@
 //! # Example
 //! ```
 //! use gan_theory::mlp::{Activation, Mlp, Tape};
-//! use nalgebra::DMatrix;
+//! use gan_theory::nalgebra::DMatrix;
 //! let net = Mlp::new(&[1, 8, 1], Activation::Tanh, 7)?;
 //! let mut tape = Tape::new();
 //! let x = DMatrix::from_column_slice(3, 1, &[-1.0, 0.0, 1.0]);
@@ -67,6 +67,23 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
 /// The hidden units' nonlinearity `f` (the output layer is always linear).
+///
+/// # Example
+/// ```
+/// use gan_theory::mlp::{Activation, Mlp};
+/// use gan_theory::nalgebra::{DMatrix, DVector};
+/// // Widths [1, 1, 1] with W_1 = 1, b_1 = 0, W_2 = 1, b_2 = 0: the output is f(x).
+/// let x = DMatrix::from_column_slice(3, 1, &[-2.0, 0.0, 3.0]);
+/// let f = |activation| -> gan_theory::Result<Vec<f64>> {
+///     let params = DVector::from_vec(vec![1.0, 0.0, 1.0, 0.0]);
+///     Ok(Mlp::from_params(&[1, 1, 1], activation, params)?.predict(&x)?.as_slice().to_vec())
+/// };
+/// assert_eq!(f(Activation::Relu)?, vec![0.0, 0.0, 3.0]);              // max(z, 0)
+/// assert_eq!(f(Activation::leaky_relu(0.25)?)?, vec![-0.5, 0.0, 3.0]); // 0.25 z below 0
+/// let t = f(Activation::Tanh)?;
+/// assert!((t[0] - (-2.0f64).tanh()).abs() < 1e-15 && (t[2] - 3.0f64.tanh()).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Activation {
     /// `f(z) = tanh z`, `f'(z) = 1 - tanh^2 z`, evaluated by [`tanh`].
@@ -85,6 +102,15 @@ impl Activation {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `0 < slope < 1`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::mlp::Activation;
+    /// assert_eq!(Activation::leaky_relu(0.2)?, Activation::LeakyRelu { slope: 0.2 });
+    /// assert!(Activation::leaky_relu(0.0).is_err());
+    /// assert!(Activation::leaky_relu(1.0).is_err()); // slope 1 would be linear
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn leaky_relu(slope: f64) -> Result<Self> {
         let a = Activation::LeakyRelu { slope };
         a.validate()?;
@@ -173,6 +199,21 @@ impl Mlp {
     /// [`Error::InvalidParameter`] when there are fewer than two widths, a
     /// width is 0, the number of parameters overflows `usize` or cannot be
     /// allocated, or the activation is invalid.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::mlp::{Activation, Mlp};
+    /// let net = Mlp::new(&[2, 3, 1], Activation::Tanh, 42)?;
+    /// // Layer 1: 2 x 3 weights and 3 biases in U(-1/sqrt 2, 1/sqrt 2);
+    /// // layer 2: 3 weights and 1 bias in U(-1/sqrt 3, 1/sqrt 3).
+    /// let (first, second) = net.params().as_slice().split_at(9);
+    /// assert_eq!(second.len(), 4);
+    /// assert!(first.iter().all(|w| w.abs() <= 1.0 / 2f64.sqrt()));
+    /// assert!(second.iter().all(|w| w.abs() <= 1.0 / 3f64.sqrt()));
+    /// assert_eq!(net, Mlp::new(&[2, 3, 1], Activation::Tanh, 42)?); // same seed, same net
+    /// assert!(Mlp::new(&[2], Activation::Tanh, 42).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(widths: &[usize], activation: Activation, seed: u64) -> Result<Self> {
         let mut net = Self::zeros(widths, activation)?;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -192,6 +233,18 @@ impl Mlp {
     /// # Errors
     /// As [`Mlp::new`]; [`Error::LengthMismatch`] when `params` has the wrong
     /// length; [`Error::NotANumber`] / [`Error::Infinite`] for a non-finite parameter.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::mlp::{Activation, Mlp};
+    /// use gan_theory::nalgebra::{DMatrix, DVector};
+    /// // One affine layer [2, 1]: W = [1, 2] (row-major), then b = 3.
+    /// let net = Mlp::from_params(&[2, 1], Activation::Relu, DVector::from_vec(vec![1.0, 2.0, 3.0]))?;
+    /// let x = DMatrix::from_row_slice(2, 2, &[1.0, 1.0, -4.0, 0.5]);
+    /// assert_eq!(net.predict(&x)?.as_slice(), &[6.0, 0.0]); // x W^T + b, no activation on the output
+    /// assert!(Mlp::from_params(&[2, 1], Activation::Relu, DVector::zeros(2)).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn from_params(
         widths: &[usize],
         activation: Activation,
@@ -274,6 +327,16 @@ impl Mlp {
     }
 
     /// Number of parameters, `sum_l (n_{l-1} + 1) n_l`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::mlp::{Activation, Mlp};
+    /// let net = Mlp::new(&[3, 5, 2], Activation::Relu, 0)?;
+    /// assert_eq!(net.num_params(), (3 + 1) * 5 + (5 + 1) * 2);
+    /// assert_eq!((net.input_dim(), net.output_dim()), (3, 2));
+    /// assert_eq!(net.widths(), &[3, 5, 2]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn num_params(&self) -> usize {
         self.params.len()
     }
@@ -284,6 +347,17 @@ impl Mlp {
     }
 
     /// All parameters as a mutable slice, for an optimiser's step.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::mlp::{Activation, Mlp};
+    /// use gan_theory::nalgebra::DMatrix;
+    /// let mut net = Mlp::new(&[1, 1], Activation::Tanh, 0)?;
+    /// net.params_mut().copy_from_slice(&[2.0, -1.0]); // W = 2, b = -1
+    /// assert_eq!(net.params().as_slice(), &[2.0, -1.0]);
+    /// assert_eq!(net.predict(&DMatrix::from_element(1, 1, 3.0))?[0], 5.0);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn params_mut(&mut self) -> &mut [f64] {
         self.params.as_mut_slice()
     }
@@ -292,6 +366,19 @@ impl Mlp {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`], [`Error::NotANumber`], [`Error::Infinite`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::mlp::{Activation, Mlp};
+    /// let mut net = Mlp::new(&[1, 2, 1], Activation::Tanh, 0)?;
+    /// let before = net.clone();
+    /// assert!(net.set_params(&[0.0; 6]).is_err());                       // 7 parameters
+    /// assert!(net.set_params(&[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, f64::NAN]).is_err());
+    /// assert_eq!(net, before);                                          // unchanged on error
+    /// net.set_params(&[1.0; 7])?;
+    /// assert!(net.params().iter().all(|&w| w == 1.0));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn set_params(&mut self, params: &[f64]) -> Result<()> {
         crate::error::check_same_length(params.len(), self.params.len())?;
         for (index, &value) in params.iter().enumerate() {
@@ -316,6 +403,21 @@ impl Mlp {
     /// # Errors
     /// [`Error::LengthMismatch`] when `input` does not have `input_dim()`
     /// columns; [`Error::Empty`] when it has no rows.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::mlp::{Activation, Mlp, Tape};
+    /// use gan_theory::nalgebra::{DMatrix, DVector};
+    /// // [1, 2, 1]: z_1 = (x, -x), a_1 = relu(z_1), output = a_1 (1, 1)^T = |x|.
+    /// let params = DVector::from_vec(vec![1.0, -1.0, 0.0, 0.0, 1.0, 1.0, 0.0]);
+    /// let net = Mlp::from_params(&[1, 2, 1], Activation::Relu, params)?;
+    /// let mut tape = Tape::new();
+    /// let x = DMatrix::from_column_slice(3, 1, &[-2.0, 0.5, 3.0]);
+    /// assert_eq!(net.forward(&x, &mut tape)?.as_slice(), &[2.0, 0.5, 3.0]);
+    /// assert_eq!(tape.batch(), 3);
+    /// assert!(net.forward(&DMatrix::zeros(3, 2), &mut tape).is_err()); // 2 columns, not 1
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn forward<'t>(
         &self,
         input: &DMatrix<f64>,
@@ -352,6 +454,40 @@ impl Mlp {
     /// [`Error::LengthMismatch`] when the tape was not recorded by a network
     /// of this shape, `output_grad`'s shape differs from the output's, or
     /// `param_grad` does not have `num_params()` entries.
+    ///
+    /// # Example
+    /// A central-difference check of both gradients of `L = sum_b y_b^2 / 2`
+    /// (so `dL/d output = y`), to `1e-7`:
+    /// ```
+    /// use gan_theory::mlp::{Activation, Mlp, Tape};
+    /// use gan_theory::nalgebra::DMatrix;
+    /// let net = Mlp::new(&[2, 4, 1], Activation::Tanh, 5)?;
+    /// let x = DMatrix::from_row_slice(3, 2, &[0.5, -1.0, 1.5, 0.25, -0.75, 2.0]);
+    /// let loss = |net: &Mlp, x: &DMatrix<f64>| -> gan_theory::Result<f64> {
+    ///     Ok(net.predict(x)?.iter().map(|y| 0.5 * y * y).sum())
+    /// };
+    /// let mut tape = Tape::new();
+    /// let y = net.forward(&x, &mut tape)?.clone();
+    /// let mut grad = vec![0.0; net.num_params()];
+    /// let mut dx = DMatrix::zeros(3, 2);
+    /// net.backward(&mut tape, &y, Some(&mut grad[..]), Some(&mut dx))?;
+    /// let h = 1e-5;
+    /// for k in 0..net.num_params() {
+    ///     let (mut plus, mut minus) = (net.clone(), net.clone());
+    ///     plus.params_mut()[k] += h;
+    ///     minus.params_mut()[k] -= h;
+    ///     let numeric = (loss(&plus, &x)? - loss(&minus, &x)?) / (2.0 * h);
+    ///     assert!((grad[k] - numeric).abs() < 1e-7);
+    /// }
+    /// for (b, i) in [(0, 0), (1, 1), (2, 0)] {
+    ///     let (mut plus, mut minus) = (x.clone(), x.clone());
+    ///     plus[(b, i)] += h;
+    ///     minus[(b, i)] -= h;
+    ///     let numeric = (loss(&net, &plus)? - loss(&net, &minus)?) / (2.0 * h);
+    ///     assert!((dx[(b, i)] - numeric).abs() < 1e-7);
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn backward(
         &self,
         tape: &mut Tape,
@@ -401,6 +537,18 @@ impl Mlp {
     ///
     /// # Errors
     /// As [`Mlp::forward`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::mlp::{Activation, Mlp, Tape};
+    /// use gan_theory::nalgebra::DMatrix;
+    /// let net = Mlp::new(&[2, 8, 3], Activation::Tanh, 1)?;
+    /// let x = DMatrix::from_row_slice(2, 2, &[0.1, 0.2, -0.3, 0.4]);
+    /// let mut tape = Tape::new();
+    /// assert_eq!(net.predict(&x)?, *net.forward(&x, &mut tape)?); // bit for bit
+    /// assert_eq!(net.predict(&x)?.shape(), (2, 3));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn predict(&self, input: &DMatrix<f64>) -> Result<DMatrix<f64>> {
         let mut tape = Tape::new();
         Ok(self.forward(input, &mut tape)?.clone())
@@ -682,6 +830,21 @@ fn dot(x: &[f64], y: &[f64]) -> f64 {
 
 /// The intermediates of one forward pass and the backward pass's scratch,
 /// reused from call to call (see [`Mlp::forward`]).
+///
+/// # Example
+/// ```
+/// use gan_theory::mlp::{Activation, Mlp, Tape};
+/// use gan_theory::nalgebra::DMatrix;
+/// let net = Mlp::new(&[1, 4, 1], Activation::Relu, 2)?;
+/// let mut tape = Tape::new();
+/// assert_eq!(tape.batch(), 0);
+/// let first = net.forward(&DMatrix::from_element(5, 1, 0.5), &mut tape)?.clone();
+/// assert_eq!(tape.batch(), 5);
+/// // Reusing the tape for another batch gives what a fresh tape gives.
+/// net.forward(&DMatrix::from_element(2, 1, -1.0), &mut tape)?;
+/// assert_eq!(net.forward(&DMatrix::from_element(5, 1, 0.5), &mut tape)?, &first);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Tape {
     widths: Vec<usize>,

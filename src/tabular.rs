@@ -76,6 +76,19 @@ impl TabularDiscriminator {
     ///
     /// # Errors
     /// [`Error::Empty`] when `n = 0`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// let d = TabularDiscriminator::half(3)?;
+    /// assert_eq!(d.probability(1), 0.5);
+    /// // V(1/2, G) = ln(1/2) + ln(1/2) = -ln 4 for every p_data and p_g.
+    /// let (p, q) = (Discrete::new(vec![1.0, 0.0, 0.0])?, Discrete::uniform(3)?);
+    /// assert!((d.value(&p, &q)? + 4f64.ln()).abs() < 1e-15);
+    /// assert!(TabularDiscriminator::half(0).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn half(n: usize) -> Result<Self> {
         Self::new(vec![0.0; n])
     }
@@ -147,6 +160,25 @@ impl TabularDiscriminator {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// Central differences of [`value`](Self::value), to `1e-9`:
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+    /// let q = Discrete::new(vec![0.1, 0.3, 0.6])?;
+    /// let d = TabularDiscriminator::new(vec![0.4, -1.0, 2.0])?;
+    /// let grad = d.value_gradient(&p, &q)?;
+    /// let h = 1e-6;
+    /// for i in 0..3 {
+    ///     let mut e = vec![0.0; 3];
+    ///     e[i] = 1.0;
+    ///     let numeric = (d.moved(&e, h)?.value(&p, &q)? - d.moved(&e, -h)?.value(&p, &q)?) / (2.0 * h);
+    ///     assert!((grad[i] - numeric).abs() < 1e-9);
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn value_gradient(&self, p_data: &Discrete, p_g: &Discrete) -> Result<Vec<f64>> {
         same_len(p_data, p_g)?;
         check_same_length(p_data.len(), self.len())?;
@@ -166,6 +198,24 @@ impl TabularDiscriminator {
     /// # Errors
     /// [`Error::Empty`] when either list is empty; [`Error::OutOfRange`]
     /// for an index `>= n` (its position in `real ++ fake`).
+    ///
+    /// # Example
+    /// Minibatches whose frequencies are exactly `p_data` and `p_g` give the
+    /// exact gradient:
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// let d = TabularDiscriminator::new(vec![0.3, -0.2])?;
+    /// let (real, fake) = ([0, 0, 0, 1], [1, 0, 1, 1]);   // frequencies (3/4, 1/4), (1/4, 3/4)
+    /// let p = Discrete::new(vec![0.75, 0.25])?;
+    /// let q = Discrete::new(vec![0.25, 0.75])?;
+    /// let estimate = d.minibatch_gradient(&real, &fake)?;
+    /// for (a, b) in estimate.iter().zip(d.value_gradient(&p, &q)?) {
+    ///     assert!((a - b).abs() < 1e-15);
+    /// }
+    /// assert!(d.minibatch_gradient(&[0, 2], &fake).is_err());  // index 2 of 2 points
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn minibatch_gradient(&self, real: &[usize], fake: &[usize]) -> Result<Vec<f64>> {
         if real.is_empty() || fake.is_empty() {
             return Err(Error::Empty);
@@ -198,6 +248,20 @@ impl TabularDiscriminator {
     /// # Errors
     /// [`Error::LengthMismatch`], or the errors of [`new`](Self::new) when
     /// the result is not finite (a NaN or infinite step or direction).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// let d = TabularDiscriminator::half(2)?;
+    /// assert_eq!(d.moved(&[1.0, -2.0], 0.5)?.logits(), &[0.5, -1.0]);
+    /// // A small ascent step along dV/dl raises V.
+    /// let (p, q) = (Discrete::new(vec![0.9, 0.1])?, Discrete::new(vec![0.2, 0.8])?);
+    /// let up = d.moved(&d.value_gradient(&p, &q)?, 0.1)?;
+    /// assert!(up.value(&p, &q)? > d.value(&p, &q)?);
+    /// assert!(d.moved(&[1.0], 0.5).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn moved(&self, direction: &[f64], step: f64) -> Result<Self> {
         check_same_length(self.len(), direction.len())?;
         Self::new(
@@ -252,6 +316,16 @@ impl TabularGenerator {
     ///
     /// # Errors
     /// [`Error::Empty`] when `n = 0`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::TabularGenerator;
+    /// let g = TabularGenerator::uniform(4)?;
+    /// assert_eq!(g.distribution(), Discrete::uniform(4)?);
+    /// assert!((g.entropy() - 4f64.ln()).abs() < 1e-15);   // H = ln n, the largest on n points
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn uniform(n: usize) -> Result<Self> {
         Self::new(vec![0.0; n])
     }
@@ -261,6 +335,19 @@ impl TabularGenerator {
     /// # Errors
     /// [`Error::InvalidParameter`] when some `p_i = 0` (a zero needs an
     /// infinite logit; the value names the first such index).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::TabularGenerator;
+    /// let p = Discrete::new(vec![0.125, 0.375, 0.5])?;
+    /// let g = TabularGenerator::from_distribution(&p)?;
+    /// for (a, b) in g.distribution().iter().zip(p.iter()) {
+    ///     assert!((a - b).abs() < 1e-15);   // softmax(ln p) = p
+    /// }
+    /// assert!(TabularGenerator::from_distribution(&Discrete::new(vec![1.0, 0.0])?).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn from_distribution(p: &Discrete) -> Result<Self> {
         if let Some(i) = p.as_slice().iter().position(|&x| x == 0.0) {
             return Err(Error::InvalidParameter {
@@ -317,6 +404,16 @@ impl TabularGenerator {
 
     /// The entropy `H(p_g) = -sum p ln p` in nats, from the log-probabilities
     /// (exact also where `p` underflows to 0).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularGenerator;
+    /// // Logits (0, ln 3): p = (1/4, 3/4), H = -(1/4) ln(1/4) - (3/4) ln(3/4).
+    /// let g = TabularGenerator::new(vec![0.0, 3f64.ln()])?;
+    /// let h = -(0.25 * 0.25f64.ln() + 0.75 * 0.75f64.ln());
+    /// assert!((g.entropy() - h).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn entropy(&self) -> f64 {
         let p = self.distribution();
         let ln_p = self.log_probabilities();
@@ -335,6 +432,19 @@ impl TabularGenerator {
     /// # Errors
     /// [`Error::LengthMismatch`], or the errors of [`new`](Self::new) when
     /// the result is not finite.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::TabularGenerator;
+    /// let g = TabularGenerator::uniform(3)?;
+    /// assert_eq!(g.moved(&[1.0, 0.0, -1.0], 2.0)?.logits(), &[2.0, 0.0, -2.0]);
+    /// // A small descent step along dC/du lowers C(G).
+    /// let p_data = Discrete::new(vec![0.7, 0.2, 0.1])?;
+    /// let down = g.moved(&g.c_of_g_gradient(&p_data)?, -0.5)?;
+    /// assert!(down.c_of_g(&p_data)? < g.c_of_g(&p_data)?);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn moved(&self, direction: &[f64], step: f64) -> Result<Self> {
         check_same_length(self.len(), direction.len())?;
         Self::new(
@@ -357,6 +467,26 @@ impl TabularGenerator {
     /// # Errors
     /// [`Error::LengthMismatch`]; [`Error::NotANumber`] for a NaN, and
     /// [`Error::Infinite`] for an infinite, entry of `dF/dp` at a point of mass.
+    ///
+    /// # Example
+    /// The gradient of `E_{p_g}[f]` against central differences, to `1e-9`;
+    /// it sums to 0 (a common shift of the logits changes nothing):
+    /// ```
+    /// use gan_theory::tabular::TabularGenerator;
+    /// let g = TabularGenerator::new(vec![0.5, -1.0, 0.2, 1.5])?;
+    /// let f = [3.0, -1.0, 0.5, 2.0];
+    /// let mean = |g: &TabularGenerator| g.distribution().expect(|i| f[i]);
+    /// let grad = g.logit_gradient(&f)?;
+    /// let h = 1e-6;
+    /// for j in 0..4 {
+    ///     let mut e = vec![0.0; 4];
+    ///     e[j] = 1.0;
+    ///     let numeric = (mean(&g.moved(&e, h)?) - mean(&g.moved(&e, -h)?)) / (2.0 * h);
+    ///     assert!((grad[j] - numeric).abs() < 1e-9);
+    /// }
+    /// assert!(grad.iter().sum::<f64>().abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn logit_gradient(&self, gradient_in_p: &[f64]) -> Result<Vec<f64>> {
         check_same_length(self.len(), gradient_in_p.len())?;
         let p = self.distribution();
@@ -426,6 +556,26 @@ impl TabularGenerator {
     /// # Errors
     /// [`Error::LengthMismatch`]; [`Error::Infinite`] when `D = 0` at a point
     /// of mass (the loss is `+inf` there).
+    ///
+    /// # Example
+    /// Central differences of [`non_saturating_loss`](Self::non_saturating_loss),
+    /// to `1e-9`:
+    /// ```
+    /// use gan_theory::tabular::{TabularDiscriminator, TabularGenerator};
+    /// let d = TabularDiscriminator::new(vec![-2.0, 0.5, 1.0])?.discriminator();
+    /// let g = TabularGenerator::new(vec![0.3, 0.0, -0.7])?;
+    /// let grad = g.non_saturating_gradient(&d)?;
+    /// let h = 1e-6;
+    /// for j in 0..3 {
+    ///     let mut e = vec![0.0; 3];
+    ///     e[j] = 1.0;
+    ///     let numeric = (g.moved(&e, h)?.non_saturating_loss(&d)?
+    ///         - g.moved(&e, -h)?.non_saturating_loss(&d)?)
+    ///         / (2.0 * h);
+    ///     assert!((grad[j] - numeric).abs() < 1e-9);
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn non_saturating_gradient(&self, d: &Discriminator) -> Result<Vec<f64>> {
         check_same_length(self.len(), d.len())?;
         let f: Vec<f64> = (0..d.len()).map(|i| -d.ln_d(i)).collect();
@@ -436,6 +586,21 @@ impl TabularGenerator {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, divergence};
+    /// use gan_theory::tabular::{TabularDiscriminator, TabularGenerator};
+    /// let p_data = Discrete::new(vec![0.6, 0.3, 0.1])?;
+    /// let g = TabularGenerator::new(vec![0.0, 1.0, -0.5])?;
+    /// let c = g.c_of_g(&p_data)?;
+    /// let jsd = divergence::js(&p_data, &g.distribution())?;
+    /// assert!((c - (-4f64.ln() + 2.0 * jsd)).abs() < 1e-15);
+    /// // It is V at D* = p_data / (p_data + p_g).
+    /// let d_star = TabularDiscriminator::optimal(&p_data, &g.distribution())?;
+    /// assert!((c - g.value(&p_data, &d_star.discriminator())?).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn c_of_g(&self, p_data: &Discrete) -> Result<f64> {
         game::c_of_g(p_data, &self.distribution())
     }
@@ -446,6 +611,29 @@ impl TabularGenerator {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// Central differences of [`c_of_g`](Self::c_of_g), to `1e-9`; by the
+    /// envelope theorem it is also the gradient of `V(D*, G)` with `D*` held fixed:
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::{TabularDiscriminator, TabularGenerator};
+    /// let p_data = Discrete::new(vec![0.6, 0.3, 0.1])?;
+    /// let g = TabularGenerator::new(vec![0.0, 1.0, -0.5])?;
+    /// let grad = g.c_of_g_gradient(&p_data)?;
+    /// let h = 1e-6;
+    /// for j in 0..3 {
+    ///     let mut e = vec![0.0; 3];
+    ///     e[j] = 1.0;
+    ///     let numeric = (g.moved(&e, h)?.c_of_g(&p_data)? - g.moved(&e, -h)?.c_of_g(&p_data)?) / (2.0 * h);
+    ///     assert!((grad[j] - numeric).abs() < 1e-9);
+    /// }
+    /// let d_star = TabularDiscriminator::optimal(&p_data, &g.distribution())?.discriminator();
+    /// for (a, b) in grad.iter().zip(g.saturating_gradient(&d_star)?) {
+    ///     assert!((a - b).abs() < 1e-15);
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn c_of_g_gradient(&self, p_data: &Discrete) -> Result<Vec<f64>> {
         check_same_length(self.len(), p_data.len())?;
         let p = self.distribution();

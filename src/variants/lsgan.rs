@@ -186,6 +186,23 @@ fn half_weighted_squares(w: &Discrete, d: &[f64], target: f64) -> f64 {
 /// # Errors
 /// [`Error::LengthMismatch`] unless `p`, `q` and `d` have the same length;
 /// [`Error::NotANumber`] or [`Error::Infinite`] for a bad score.
+///
+/// # Example
+/// At `D*` the loss is its minimum `((b - a)/2)² (1 - T(p, q))`:
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::*;
+/// let labels = LsganLabels::binary_labels();
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// // D = (1, 0, 0): ½ (0.3 + 0.2) (0 - 1)² + ½ 0.2 (1 - 0)² = 0.35.
+/// assert!((discriminator_loss(&labels, &p, &q, &[1.0, 0.0, 0.0])? - 0.35).abs() < 1e-15);
+/// let d_star = optimal_discriminator(&labels, &p, &q)?;
+/// let min = discriminator_loss(&labels, &p, &q, &d_star)?;
+/// assert!((min - labels.optimum_scale() * (1.0 - lsgan_divergence(&p, &q)?)).abs() < 1e-15);
+/// assert!((min - optimal_discriminator_loss(&labels, &p, &q)?).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn discriminator_loss(
     labels: &LsganLabels,
     p_data: &Discrete,
@@ -201,6 +218,24 @@ pub fn discriminator_loss(
 ///
 /// # Errors
 /// As [`discriminator_loss`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::*;
+/// let labels = LsganLabels::chi2_labels();
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let d = [0.5, -0.25, 2.0];
+/// let d_star = optimal_discriminator(&labels, &p, &q)?;
+/// let grad = discriminator_loss_gradient(&labels, &p, &q, &d)?;
+/// for i in 0..3 {
+///     assert!((grad[i] - (p[i] + q[i]) * (d[i] - d_star[i])).abs() < 1e-15);
+/// }
+/// // It vanishes at D*.
+/// assert!(discriminator_loss_gradient(&labels, &p, &q, &d_star)?.iter().all(|g| g.abs() < 1e-15));
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn discriminator_loss_gradient(
     labels: &LsganLabels,
     p_data: &Discrete,
@@ -230,6 +265,26 @@ fn weighted(w: f64, x: f64) -> f64 {
 ///
 /// # Errors
 /// As [`discriminator_loss`].
+///
+/// # Example
+/// At `D*`, `L_G = ((a + b)/2 - c)² + ((b - a)/2)² T(p, q)`; with the binary
+/// labels that is `1/4 + T/4`:
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::*;
+/// let labels = LsganLabels::binary_labels();
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let d_star = optimal_discriminator(&labels, &p, &q)?;
+/// let t = lsgan_divergence(&p, &q)?;
+/// assert!((generator_loss(&labels, &p, &q, &d_star)? - (0.25 + 0.25 * t)).abs() < 1e-15);
+/// // It exceeds the paper's fake-only loss by ½ E_p (D - c)².
+/// let d = [0.5, 0.0, 2.0];
+/// let extra = 0.5 * (0.5 * 0.25 + 0.3 * 1.0 + 0.2 * 1.0);
+/// let gap = generator_loss(&labels, &p, &q, &d)? - generator_loss_fake_only(&labels, &q, &d)?;
+/// assert!((gap - extra).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn generator_loss(
     labels: &LsganLabels,
     p_data: &Discrete,
@@ -245,6 +300,17 @@ pub fn generator_loss(
 ///
 /// # Errors
 /// [`Error::LengthMismatch`], [`Error::NotANumber`], [`Error::Infinite`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::{LsganLabels, generator_loss_fake_only};
+/// let q = Discrete::new(vec![0.25, 0.75])?;
+/// // c = 1: ½ (0.25 (0 - 1)² + 0.75 (3 - 1)²) = 1.625.
+/// let loss = generator_loss_fake_only(&LsganLabels::binary_labels(), &q, &[0.0, 3.0])?;
+/// assert_eq!(loss, 1.625);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn generator_loss_fake_only(labels: &LsganLabels, p_g: &Discrete, d: &[f64]) -> Result<f64> {
     check_scores(p_g, d)?;
     Ok(half_weighted_squares(p_g, d, labels.c))
@@ -254,6 +320,17 @@ pub fn generator_loss_fake_only(labels: &LsganLabels, p_g: &Discrete, d: &[f64])
 ///
 /// # Errors
 /// As [`discriminator_loss`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::{LsganLabels, generator_loss_gradient_in_d};
+/// let p = Discrete::new(vec![0.5, 0.5, 0.0])?;
+/// let q = Discrete::new(vec![0.0, 0.5, 0.5])?;
+/// let grad = generator_loss_gradient_in_d(&LsganLabels::chi2_labels(), &p, &q, &[1.0, 2.0, -1.0])?;
+/// assert_eq!(grad, vec![0.5 * 1.0, 1.0 * 2.0, 0.5 * -1.0]); // (p + q)(D - c), c = 0
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn generator_loss_gradient_in_d(
     labels: &LsganLabels,
     p_data: &Discrete,
@@ -275,6 +352,22 @@ pub fn generator_loss_gradient_in_d(
 /// # Errors
 /// [`Error::NotANumber`], [`Error::Infinite`], or [`Error::Empty`] for an
 /// empty `d`.
+///
+/// # Example
+/// The fake-only loss is linear in `q`, so moving mass `t` from point 1 to
+/// point 0 changes it by exactly `t` times the difference of the two entries:
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::*;
+/// let labels = LsganLabels::chi2_labels();
+/// let d = [2.0, -1.0];
+/// let cost = generator_loss_gradient_in_p_g(&labels, &d)?;
+/// assert_eq!(cost, vec![2.0, 0.5]);   // ½ (D - c)², c = 0
+/// let (q, moved) = (Discrete::new(vec![0.5, 0.5])?, Discrete::new(vec![0.75, 0.25])?);
+/// let change = generator_loss_fake_only(&labels, &moved, &d)? - generator_loss_fake_only(&labels, &q, &d)?;
+/// assert!((change - 0.25 * (cost[0] - cost[1])).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn generator_loss_gradient_in_p_g(labels: &LsganLabels, d: &[f64]) -> Result<Vec<f64>> {
     if d.is_empty() {
         return Err(Error::Empty);
@@ -376,6 +469,22 @@ pub fn lsgan_divergence(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::*;
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// // With a = -1, b = 1, c = 0 it is T(p, q) = 9/70 itself.
+/// let chi2 = LsganLabels::chi2_labels();
+/// assert!((generator_value_at_optimum(&chi2, &p, &q)? - 9.0 / 70.0).abs() < 1e-15);
+/// // Any labels: optimum_offset + optimum_scale T.
+/// let labels = LsganLabels::new(0.0, 2.0, 0.5)?;
+/// let affine = labels.optimum_offset() + labels.optimum_scale() * 9.0 / 70.0;
+/// assert!((generator_value_at_optimum(&labels, &p, &q)? - affine).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn generator_value_at_optimum(
     labels: &LsganLabels,
     p_data: &Discrete,
@@ -415,6 +524,24 @@ pub fn generator_value_at_optimum(
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// Along the direction `e_0 - e_1` of the simplex, against central
+/// differences of [`generator_value_at_optimum`], to `1e-9`:
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::*;
+/// let labels = LsganLabels::binary_labels();
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = |t: f64| Discrete::new(vec![0.2 + t, 0.3 - t, 0.5]);
+/// let grad = generator_value_gradient_in_p_g(&labels, &p, &q(0.0)?)?;
+/// let h = 1e-6;
+/// let numeric = (generator_value_at_optimum(&labels, &p, &q(h)?)?
+///     - generator_value_at_optimum(&labels, &p, &q(-h)?)?)
+///     / (2.0 * h);
+/// assert!((grad[0] - grad[1] - numeric).abs() < 1e-9);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn generator_value_gradient_in_p_g(
     labels: &LsganLabels,
     p_data: &Discrete,
@@ -480,6 +607,16 @@ pub fn optimal_discriminator_loss(
 /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`],
 /// [`Error::Negative`] for a bad entry (of `big_p` first, then `big_q`), and
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::variants::lsgan::pearson_chi2_measures;
+/// // (1 - 2)² / 2 + (1 - 0.5)² / 0.5 = 0.5 + 0.5.
+/// assert_eq!(pearson_chi2_measures(&[1.0, 1.0], &[2.0, 0.5])?, 1.0);
+/// assert_eq!(pearson_chi2_measures(&[1.0, 0.0], &[0.0, 0.0])?, f64::INFINITY); // Q = 0 < P
+/// assert_eq!(pearson_chi2_measures(&[0.0, 1.0], &[0.0, 1.0])?, 0.0);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn pearson_chi2_measures(big_p: &[f64], big_q: &[f64]) -> Result<f64> {
     check_non_negative(big_p)?;
     check_non_negative(big_q)?;
@@ -529,6 +666,21 @@ fn sum_and_twice_generated(p_data: &Discrete, p_g: &Discrete) -> Result<(Vec<f64
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::{chi2_sum_against_twice_generated, lsgan_divergence};
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// // ½ chi2(p ‖ q) = ½ (0.3² / 0.2 + 0.3² / 0.5) = 0.315, not T = 9/70.
+/// let misread = chi2_sum_against_twice_generated(&p, &q)?;
+/// assert!((misread - 0.315).abs() < 1e-15);
+/// assert!((misread - lsgan_divergence(&p, &q)?).abs() > 0.1);
+/// let disjoint = Discrete::new(vec![0.0, 0.0, 1.0])?;
+/// assert_eq!(chi2_sum_against_twice_generated(&p, &disjoint)?, f64::INFINITY);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn chi2_sum_against_twice_generated(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
     let (sum, twice) = sum_and_twice_generated(p_data, p_g)?;
     pearson_chi2_measures(&sum, &twice)
@@ -542,6 +694,17 @@ pub fn chi2_sum_against_twice_generated(p_data: &Discrete, p_g: &Discrete) -> Re
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::{half_chi2_twice_generated_against_sum, lsgan_divergence};
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let t = half_chi2_twice_generated_against_sum(&p, &q)?;
+/// assert!((t - 9.0 / 70.0).abs() < 1e-15 && (t - lsgan_divergence(&p, &q)?).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn half_chi2_twice_generated_against_sum(p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
     let (sum, twice) = sum_and_twice_generated(p_data, p_g)?;
     Ok(0.5 * pearson_chi2_measures(&twice, &sum)?)
