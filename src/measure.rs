@@ -90,6 +90,23 @@ impl Discrete {
     /// # Errors
     /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`],
     /// [`Error::Negative`] (naming the first bad index), or [`Error::SumNotOne`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, Error};
+    /// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// assert_eq!(p.as_slice(), &[0.2, 0.3, 0.5]);
+    /// // The first negative entry is named, and a sum off 1 is refused:
+    /// assert!(matches!(
+    ///     Discrete::new(vec![0.5, -0.1, 0.6]),
+    ///     Err(Error::Negative { index: 1, .. })
+    /// ));
+    /// assert!(matches!(
+    ///     Discrete::new(vec![0.5, 0.6]),
+    ///     Err(Error::SumNotOne { .. })
+    /// ));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(probabilities: Vec<f64>) -> Result<Self> {
         check_non_negative(&probabilities)?;
         let sum = numeric::sum(probabilities.iter().copied());
@@ -112,6 +129,18 @@ impl Discrete {
     /// # Errors
     /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`],
     /// [`Error::Negative`], or [`Error::ZeroTotal`] when every weight is 0.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, Error};
+    /// // p_i = w_i / sum_j w_j, even for weights whose plain sum overflows:
+    /// let p = Discrete::from_weights(&[1.0, 3.0])?;
+    /// assert_eq!(p.as_slice(), &[0.25, 0.75]);
+    /// let big = Discrete::from_weights(&[f64::MAX, f64::MAX])?;
+    /// assert_eq!(big.as_slice(), &[0.5, 0.5]);
+    /// assert!(matches!(Discrete::from_weights(&[0.0, 0.0]), Err(Error::ZeroTotal)));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn from_weights(weights: &[f64]) -> Result<Self> {
         check_non_negative(weights)?;
         let max = weights.iter().copied().fold(0.0, f64::max);
@@ -127,6 +156,18 @@ impl Discrete {
     ///
     /// # Errors
     /// [`Error::Empty`] when `n = 0`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, Error};
+    /// let u = Discrete::uniform(4)?;
+    /// assert!(u.iter().all(|&p| p == 0.25));
+    /// // Its entropy -sum p ln p is ln n:
+    /// let h = u.expect(|i| -u[i].ln());
+    /// assert!((h - 4f64.ln()).abs() < 1e-15);
+    /// assert!(matches!(Discrete::uniform(0), Err(Error::Empty)));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn uniform(n: usize) -> Result<Self> {
         if n == 0 {
             return Err(Error::Empty);
@@ -140,6 +181,17 @@ impl Discrete {
     ///
     /// # Errors
     /// [`Error::Empty`] when `n = 0`, [`Error::OutOfRange`] when `index >= n`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, Error};
+    /// let d = Discrete::point_mass(3, 2)?;
+    /// assert_eq!(d.as_slice(), &[0.0, 0.0, 1.0]);
+    /// // E_d[f] = f(2):
+    /// assert_eq!(d.expect(|i| (i * i) as f64), 4.0);
+    /// assert!(matches!(Discrete::point_mass(3, 3), Err(Error::OutOfRange { .. })));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn point_mass(n: usize, index: usize) -> Result<Self> {
         if n == 0 {
             return Err(Error::Empty);
@@ -162,6 +214,19 @@ impl Discrete {
     /// # Errors
     /// [`Error::LengthMismatch`], or [`Error::InvalidParameter`] when `t` is
     /// not in `[0, 1]`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// let p = Discrete::point_mass(2, 0)?;
+    /// let q = Discrete::point_mass(2, 1)?;
+    /// assert_eq!(p.mix(&q, 0.25)?.as_slice(), &[0.75, 0.25]);
+    /// // t = 0 and t = 1 give back the endpoints:
+    /// assert_eq!(p.mix(&q, 0.0)?, p);
+    /// assert_eq!(p.mix(&q, 1.0)?, q);
+    /// assert!(p.mix(&q, 1.5).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn mix(&self, other: &Discrete, t: f64) -> Result<Self> {
         same_len(self, other)?;
         if !(0.0..=1.0).contains(&t) {
@@ -182,26 +247,70 @@ impl Discrete {
     }
 
     /// Number of support points.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// assert_eq!(Discrete::uniform(5)?.len(), 5);
+    /// // Points of zero mass still count:
+    /// assert_eq!(Discrete::point_mass(7, 0)?.len(), 7);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.probabilities.len()
     }
 
     /// Always false: a distribution has at least one support point.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// assert!(!Discrete::uniform(1)?.is_empty());
+    /// // There is no empty distribution to ask about:
+    /// assert!(Discrete::from_weights(&[]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.probabilities.is_empty()
     }
 
     /// The probabilities as a slice.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// let p = Discrete::from_weights(&[1.0, 1.0, 2.0])?;
+    /// assert_eq!(p.as_slice(), &[0.25, 0.25, 0.5]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn as_slice(&self) -> &[f64] {
         &self.probabilities
     }
 
     /// Consumes the distribution, returning its probabilities.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// let v = Discrete::from_weights(&[3.0, 1.0])?.into_vec();
+    /// assert_eq!(v, vec![0.75, 0.25]);
+    /// // The vector round-trips through `new`:
+    /// assert_eq!(Discrete::new(v.clone())?.into_vec(), v);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn into_vec(self) -> Vec<f64> {
         self.probabilities
     }
 
     /// Indices with positive probability.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// let p = Discrete::new(vec![0.0, 0.5, 0.0, 0.5])?;
+    /// assert_eq!(p.support().collect::<Vec<_>>(), vec![1, 3]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn support(&self) -> impl Iterator<Item = usize> + '_ {
         self.probabilities
             .iter()
@@ -212,6 +321,21 @@ impl Discrete {
 
     /// `E_p[f(i)] = sum_i p_i f(i)`, compensated; terms with `p_i = 0` are
     /// skipped, so `f` may be infinite off the support.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// // The mean of a fair die on faces 1..6 is 3.5:
+    /// let die = Discrete::uniform(6)?;
+    /// assert!((die.expect(|i| (i + 1) as f64) - 3.5).abs() < 1e-15);
+    /// // f = ln(p_i / q_i) is infinite where q_i = 0, but p_i = 0 there too,
+    /// // so KL(p || q) = 0.5 ln(0.5 / 0.25) + 0.5 ln(0.5 / 0.75) stays finite:
+    /// let p = Discrete::new(vec![0.5, 0.5, 0.0])?;
+    /// let q = [0.25, 0.75, 0.0];
+    /// let kl = p.expect(|i| (p[i] / q[i]).ln());
+    /// assert!((kl - 0.5 * (2.0f64.ln() + (2.0f64 / 3.0).ln())).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn expect(&self, mut f: impl FnMut(usize) -> f64) -> f64 {
         let mut s = CompensatedSum::new();
         for (i, &p) in self.probabilities.iter().enumerate() {
@@ -223,6 +347,27 @@ impl Discrete {
     }
 
     /// A sampler by inverse CDF (binary search on the cumulative sums).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::rand::{SeedableRng, rngs::StdRng};
+    /// let p = Discrete::new(vec![0.1, 0.0, 0.6, 0.3])?;
+    /// let sampler = p.sampler();
+    /// let mut rng = StdRng::seed_from_u64(1);
+    /// let n = 20_000;
+    /// let mut counts = [0usize; 4];
+    /// for _ in 0..n {
+    ///     counts[sampler.sample(&mut rng)] += 1;
+    /// }
+    /// // Never an index of zero mass; frequencies within 5 standard errors
+    /// // (sqrt(p (1 - p) / n) <= 0.0035) of the probabilities:
+    /// assert_eq!(counts[1], 0);
+    /// for i in p.support() {
+    ///     assert!((counts[i] as f64 / n as f64 - p[i]).abs() < 5.0 * 0.0035);
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn sampler(&self) -> Sampler {
         let mut acc = CompensatedSum::new();
         let mut cumulative = Vec::with_capacity(self.len());
@@ -242,6 +387,16 @@ impl Discrete {
     }
 }
 
+/// `p[i]` is the probability `p_i`; an index outside the support panics.
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// let p = Discrete::from_weights(&[1.0, 2.0, 5.0])?;
+/// assert_eq!(p[2], 5.0 / 8.0);
+/// assert!(std::panic::catch_unwind(|| p[3]).is_err());
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 impl std::ops::Index<usize> for Discrete {
     type Output = f64;
     fn index(&self, i: usize) -> &f64 {
@@ -313,6 +468,22 @@ pub struct Sampler {
 
 impl Sampler {
     /// One index `i` with probability `p_i`. Never returns an index of zero mass.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::rand::{SeedableRng, rngs::StdRng};
+    /// let sampler = Discrete::new(vec![0.0, 0.5, 0.0, 0.5, 0.0])?.sampler();
+    /// let mut rng = StdRng::seed_from_u64(3);
+    /// let draws: Vec<usize> = (0..1000).map(|_| sampler.sample(&mut rng)).collect();
+    /// // Only the two indices of positive mass come out, and both do:
+    /// assert!(draws.iter().all(|&i| i == 1 || i == 3));
+    /// assert!(draws.contains(&1) && draws.contains(&3));
+    /// // The same seed gives the same indices:
+    /// let mut again = StdRng::seed_from_u64(3);
+    /// assert!(draws.iter().all(|&i| i == sampler.sample(&mut again)));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
         let total = *self.cumulative.last().expect("non-empty by construction");
         let u: f64 = rng.random::<f64>() * total;
