@@ -69,6 +69,22 @@ use crate::transport::cost::{Metric, Points};
 /// [`Error::LengthMismatch`] when a value slice does not match its
 /// distribution; [`Error::NotANumber`] / [`Error::Infinite`] for a bad value
 /// (index within its slice).
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::wgan::critic_objective;
+/// // E_p f - E_q f = (0.25 * 0 + 0.75 * 4) - (0.5 * 0 + 0.5 * 4) = 3 - 2:
+/// let p = Discrete::new(vec![0.25, 0.75])?;
+/// let q = Discrete::uniform(2)?;
+/// assert_eq!(critic_objective(&p, &[0.0, 4.0], &q, &[0.0, 4.0])?, 1.0);
+/// // p and q on different points: f(x) = x at p's {1, 3} and q's {0, 2, 4}.
+/// let q3 = Discrete::new(vec![0.25, 0.5, 0.25])?;
+/// assert_eq!(critic_objective(&p, &[1.0, 3.0], &q3, &[0.0, 2.0, 4.0])?, 0.5);
+/// // A constant critic gets exactly 0, however large the constant:
+/// assert_eq!(critic_objective(&p, &[1e300; 2], &q3, &[1e300; 3])?, 0.0);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn critic_objective(p: &Discrete, f_p: &[f64], q: &Discrete, f_q: &[f64]) -> Result<f64> {
     for (f, dist) in [(f_p, p), (f_q, q)] {
         check_same_length(f.len(), dist.len())?;
@@ -89,6 +105,19 @@ pub fn critic_objective(p: &Discrete, f_p: &[f64], q: &Discrete, f_q: &[f64]) ->
 ///
 /// # Errors
 /// As [`critic_objective`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::wgan::{critic_loss, critic_objective};
+/// let p = Discrete::new(vec![0.25, 0.75])?;
+/// let q = Discrete::uniform(2)?;
+/// let f = [0.0, 4.0];
+/// // -(E_p f - E_q f) = -(3 - 2):
+/// assert_eq!(critic_loss(&p, &f, &q, &f)?, -1.0);
+/// assert_eq!(critic_loss(&p, &f, &q, &f)?, -critic_objective(&p, &f, &q, &f)?);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn critic_loss(p: &Discrete, f_p: &[f64], q: &Discrete, f_q: &[f64]) -> Result<f64> {
     Ok(-critic_objective(p, f_p, q, f_q)?)
 }
@@ -97,6 +126,18 @@ pub fn critic_loss(p: &Discrete, f_p: &[f64], q: &Discrete, f_q: &[f64]) -> Resu
 ///
 /// # Errors
 /// As [`critic_objective`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::wgan::generator_loss;
+/// // -E_q f = -(0.25 * 0 + 0.5 * 2 + 0.25 * 4):
+/// let q = Discrete::new(vec![0.25, 0.5, 0.25])?;
+/// assert_eq!(generator_loss(&q, &[0.0, 2.0, 4.0])?, -2.0);
+/// // Not centred: shifting f by c shifts the loss by -c.
+/// assert_eq!(generator_loss(&q, &[10.0, 12.0, 14.0])?, -12.0);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn generator_loss(q: &Discrete, f_q: &[f64]) -> Result<f64> {
     Ok(-expectation(q, f_q, 0.0)?)
 }
@@ -286,6 +327,31 @@ fn norm_and_direction(g: &[f64], direction: Option<&mut [f64]>) -> f64 {
 /// # Errors
 /// [`Error::LengthMismatch`] when the lengths differ; [`Error::NotANumber`]
 /// / [`Error::Infinite`] for a bad point.
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::transport::line::w1_histograms;
+/// use gan_theory::variants::wgan::{critic_objective, lipschitz_on_line, optimal_critic_on_line};
+/// // Points in any order; p is the point mass at 0, q halves at 1 and 3.
+/// let points = [3.0, 0.0, 1.0];
+/// let p = Discrete::new(vec![0.0, 1.0, 0.0])?;
+/// let q = Discrete::new(vec![0.5, 0.0, 0.5])?;
+/// let f = optimal_critic_on_line(&points, &p, &q)?;
+/// // F_p > F_q on [0, 3): slope -1 throughout, f(x_min) = f(0) = 0.
+/// assert_eq!(f, vec![-3.0, 0.0, -1.0]);
+/// assert_eq!(lipschitz_on_line(&points, &f)?, 1.0);
+/// // It attains W1 = 0.5 * 3 + 0.5 * 1 = 2:
+/// assert_eq!(critic_objective(&p, &f, &q, &f)?, 2.0);
+/// assert_eq!(w1_histograms(&points, &p, &q)?, 2.0);
+/// // Where the CDFs agree (on [0, 1) here) the critic is flat:
+/// let p = Discrete::new(vec![0.5, 0.5, 0.0])?;
+/// let q = Discrete::new(vec![0.5, 0.0, 0.5])?;
+/// let f = optimal_critic_on_line(&[0.0, 1.0, 2.0], &p, &q)?;
+/// assert_eq!(f, vec![0.0, 0.0, -1.0]);
+/// assert_eq!(critic_objective(&p, &f, &q, &f)?, 0.5);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn optimal_critic_on_line(points: &[f64], p: &Discrete, q: &Discrete) -> Result<Vec<f64>> {
     check_same_length(points.len(), p.len())?;
     check_same_length(p.len(), q.len())?;
@@ -323,6 +389,25 @@ pub fn optimal_critic_on_line(points: &[f64], p: &Discrete, q: &Discrete) -> Res
 /// # Errors
 /// [`Error::LengthMismatch`] when `values` does not have one entry per point;
 /// [`Error::NotANumber`] / [`Error::Infinite`] for a bad value.
+///
+/// # Example
+/// ```
+/// use gan_theory::transport::{Metric, Points};
+/// use gan_theory::variants::wgan::lipschitz_on_points;
+/// // f(x, y) = 3x + 4y at (0, 0), (3, 4), (1, 0):
+/// let points = Points::new(vec![vec![0.0, 0.0], vec![3.0, 4.0], vec![1.0, 0.0]])?;
+/// let f = [0.0, 25.0, 3.0];
+/// // Euclidean: at most |(3, 4)|_2 = 5, attained along (3, 4).
+/// assert_eq!(lipschitz_on_points(&points, &f, Metric::Euclidean)?, 5.0);
+/// // Cityblock: at most |(3, 4)|_inf = 4; the best pair gives 22 / 6.
+/// let k1 = lipschitz_on_points(&points, &f, Metric::Cityblock)?;
+/// assert!(k1 <= 4.0);
+/// assert_eq!(k1, 22.0 / 6.0);
+/// // Two values at one point admit no finite constant:
+/// let twice = Points::new(vec![vec![1.0, 1.0], vec![1.0, 1.0]])?;
+/// assert_eq!(lipschitz_on_points(&twice, &[0.0, 1.0], Metric::Euclidean)?, f64::INFINITY);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn lipschitz_on_points(points: &Points, values: &[f64], metric: Metric) -> Result<f64> {
     check_same_length(values.len(), points.len())?;
     check_finite(values)?;
@@ -392,6 +477,30 @@ pub(crate) fn sorted_line_lipschitz(points: &[f64], values: &[f64], order: &[usi
 /// # Errors
 /// [`Error::InvalidParameter`] for a negative or NaN `lipschitz` or a
 /// non-finite objective.
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::transport::line::w1_histograms;
+/// use gan_theory::variants::wgan::{certified_estimate, critic_objective, lipschitz_on_line};
+/// // p = (1/2, 1/2, 0), q = (0, 1/2, 1/2) on 0, 1, 2: W1 = 1.
+/// let points = [0.0, 1.0, 2.0];
+/// let p = Discrete::new(vec![0.5, 0.5, 0.0])?;
+/// let q = Discrete::new(vec![0.0, 0.5, 0.5])?;
+/// // The critic f = -x^2 is 3-Lipschitz on these points, objective 2:
+/// let f = [0.0, -1.0, -4.0];
+/// let objective = critic_objective(&p, &f, &q, &f)?;
+/// let k = lipschitz_on_line(&points, &f)?;
+/// assert_eq!((objective, k), (2.0, 3.0));
+/// let bound = certified_estimate(objective, k)?;
+/// assert_eq!(bound, 2.0 / 3.0);
+/// assert!(bound <= w1_histograms(&points, &p, &q)?);
+/// // No finite or a zero constant certifies only W1 >= 0:
+/// assert_eq!(certified_estimate(objective, f64::INFINITY)?, 0.0);
+/// assert_eq!(certified_estimate(0.0, 0.0)?, 0.0);
+/// assert!(certified_estimate(objective, -1.0).is_err());
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn certified_estimate(objective: f64, lipschitz: f64) -> Result<f64> {
     if lipschitz.is_nan() || lipschitz < 0.0 {
         return Err(Error::InvalidParameter {
