@@ -29,6 +29,17 @@ use crate::numeric;
 /// The margin `m > 0` of the hinge `[m - D]^+`.
 ///
 /// Checked by claim [D3](crate::proofs::d3_ebgan).
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::ebgan::{Margin, best_value};
+/// // The margin caps the energy's best loss: m (1 - TV) <= m.
+/// let m = Margin::new(0.5)?;
+/// let p = Discrete::uniform(3)?;
+/// assert_eq!(best_value(&m, &p, &p)?, 0.5);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Margin(f64);
 
@@ -37,6 +48,16 @@ impl Margin {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when `m` is NaN, infinite or `<= 0`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::ebgan::Margin;
+    /// assert_eq!(Margin::new(1.5)?.value(), 1.5);
+    /// for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+    ///     assert!(Margin::new(bad).is_err());
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(m: f64) -> Result<Self> {
         if !(m.is_finite() && m > 0.0) {
             return Err(Error::InvalidParameter {
@@ -49,6 +70,16 @@ impl Margin {
     }
 
     /// The value `m`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::ebgan::{Margin, best_response_interval};
+    /// let m = Margin::new(3.0)?;
+    /// assert_eq!(m.value(), 3.0);
+    /// // Where p < q the best energy is exactly m:
+    /// assert_eq!(best_response_interval(&m, 0.1, 0.4), (m.value(), m.value()));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn value(&self) -> f64 {
         self.0
     }
@@ -74,6 +105,17 @@ impl Energy {
     ///
     /// # Errors
     /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`], [`Error::Negative`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Error, variants::ebgan::Energy};
+    /// // -0.0 is stored as +0.0:
+    /// let d = Energy::new(vec![-0.0, 2.0])?;
+    /// assert!(d.values()[0].is_sign_positive());
+    /// assert!(matches!(Energy::new(vec![1.0, -2.0]), Err(Error::Negative { index: 1, .. })));
+    /// assert!(matches!(Energy::new(vec![]), Err(Error::Empty)));
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(values: Vec<f64>) -> Result<Self> {
         check_non_negative(&values)?;
         Ok(Self(values.into_iter().map(|v| v + 0.0).collect()))
@@ -85,6 +127,17 @@ impl Energy {
     ///
     /// # Errors
     /// As [`Energy::new`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::ebgan::Energy;
+    /// // D(x_i) = (i - 1)^2 on 0, 1, 2:
+    /// let d = Energy::from_fn(3, |i| (i as f64 - 1.0).powi(2))?;
+    /// assert_eq!(d.values(), &[1.0, 0.0, 1.0]);
+    /// // A function negative somewhere is not an energy:
+    /// assert!(Energy::from_fn(3, |i| 1.0 - i as f64).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn from_fn(n: usize, f: impl FnMut(usize) -> f64) -> Result<Self> {
         Self::new((0..n).map(f).collect())
     }
@@ -145,26 +198,76 @@ impl Energy {
     ///
     /// # Errors
     /// [`Error::Empty`] for `n = 0`, or as [`Energy::new`] for a bad `gamma`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::variants::ebgan::{Energy, Margin, discriminator_loss};
+    /// let d = Energy::constant(3, 0.5)?;
+    /// assert_eq!(d.values(), &[0.5; 3]);
+    /// // With p_g = p_data, gamma in [0, m] gives L_D = gamma + (m - gamma) = m.
+    /// let (m, p) = (Margin::new(2.0)?, Discrete::new(vec![0.5, 0.3, 0.2])?);
+    /// assert!((discriminator_loss(&m, &p, &p, &d)? - 2.0).abs() < 1e-15);
+    /// assert!(Energy::constant(0, 0.5).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn constant(n: usize, gamma: f64) -> Result<Self> {
         Self::new(vec![gamma; n])
     }
 
     /// The values.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::ebgan::Energy;
+    /// let d = Energy::from_fn(4, |i| 2.0 * i as f64)?;
+    /// assert_eq!(d.values(), &[0.0, 2.0, 4.0, 6.0]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn values(&self) -> &[f64] {
         &self.0
     }
 
     /// Number of points.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::ebgan::Energy;
+    /// let d = Energy::constant(5, 1.0)?;
+    /// assert_eq!(d.len(), 5);
+    /// assert_eq!(d.len(), d.values().len());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Always false: an energy has at least one point.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::ebgan::Energy;
+    /// assert!(!Energy::constant(1, 0.0)?.is_empty());
+    /// // There is no empty energy to ask about:
+    /// assert!(Energy::new(vec![]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// The smallest value, `min_i D_i`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::variants::ebgan::{Energy, generator_loss};
+    /// let d = Energy::new(vec![3.0, 1.0, 2.0])?;
+    /// assert_eq!(d.minimum(), 1.0);
+    /// // The generator's best response, all mass on argmin D, attains it:
+    /// assert_eq!(generator_loss(&Discrete::point_mass(3, 1)?, &d)?, d.minimum());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn minimum(&self) -> f64 {
         self.0.iter().copied().fold(f64::INFINITY, f64::min)
     }
@@ -248,6 +351,18 @@ pub fn discriminator_loss(
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::ebgan::{Energy, generator_loss};
+/// // E_q D = 0.2 * 0 + 0.3 * 1 + 0.5 * 2:
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let d = Energy::new(vec![0.0, 1.0, 2.0])?;
+/// assert!((generator_loss(&q, &d)? - 1.3).abs() < 1e-15);
+/// assert!(generator_loss(&q, &Energy::constant(2, 1.0)?).is_err());
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn generator_loss(p_g: &Discrete, energy: &Energy) -> Result<f64> {
     check_same_length(p_g.len(), energy.len())?;
     let d = energy.values();
@@ -260,6 +375,31 @@ pub fn generator_loss(p_g: &Discrete, energy: &Energy) -> Result<f64> {
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::ebgan::{Energy, Margin, discriminator_loss, discriminator_subgradient};
+/// let m = Margin::new(2.0)?;
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let d = [0.5, 1.0, 3.0];
+/// let g = discriminator_subgradient(&m, &p, &q, &Energy::new(d.to_vec())?)?;
+/// // p - q below the margin, p above it:
+/// assert!((g[0] - 0.3).abs() < 1e-15 && g[1] == 0.0 && g[2] == 0.2);
+/// // Away from the kinks L_D is linear in each D_i: central differences
+/// // (h = 1e-3) agree to 1e-9.
+/// let h = 1e-3;
+/// for i in 0..3 {
+///     let (mut up, mut down) = (d, d);
+///     up[i] += h;
+///     down[i] -= h;
+///     let l_up = discriminator_loss(&m, &p, &q, &Energy::new(up.to_vec())?)?;
+///     let l_down = discriminator_loss(&m, &p, &q, &Energy::new(down.to_vec())?)?;
+///     assert!(((l_up - l_down) / (2.0 * h) - g[i]).abs() < 1e-9);
+/// }
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn discriminator_subgradient(
     margin: &Margin,
     p_data: &Discrete,
@@ -291,6 +431,25 @@ pub fn discriminator_subgradient(
 /// | `0 = p < q` | `[m, +inf)` |
 /// | `p = q > 0` | `[0, m]` |
 /// | `p = q = 0` | `[0, +inf)` |
+///
+/// # Example
+/// ```
+/// use gan_theory::variants::ebgan::{Margin, best_response_interval};
+/// let m = Margin::new(2.0)?;
+/// let inf = f64::INFINITY;
+/// assert_eq!(best_response_interval(&m, 0.4, 0.1), (0.0, 0.0));
+/// assert_eq!(best_response_interval(&m, 0.1, 0.4), (2.0, 2.0));
+/// assert_eq!(best_response_interval(&m, 0.0, 0.4), (2.0, inf));
+/// assert_eq!(best_response_interval(&m, 0.3, 0.3), (0.0, 2.0));
+/// assert_eq!(best_response_interval(&m, 0.0, 0.0), (0.0, inf));
+/// // Its low end beats every D on a grid of [0, 4]:
+/// let loss = |p: f64, q: f64, d: f64| p * d + q * (2.0 - d).max(0.0);
+/// for (p, q) in [(0.4, 0.1), (0.1, 0.4), (0.0, 0.4), (0.3, 0.3)] {
+///     let best = loss(p, q, best_response_interval(&m, p, q).0);
+///     assert!((0..=400).all(|k| best <= loss(p, q, k as f64 / 100.0) + 1e-15));
+/// }
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn best_response_interval(margin: &Margin, p: f64, q: f64) -> (f64, f64) {
     let m = margin.0;
     if p > q {
@@ -345,6 +504,24 @@ pub fn best_energy(margin: &Margin, p_data: &Discrete, p_g: &Discrete) -> Result
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, divergence::total_variation};
+/// use gan_theory::variants::ebgan::{Energy, Margin, best_value, discriminator_loss};
+/// let m = Margin::new(2.0)?;
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// let best = best_value(&m, &p, &q)?;
+/// // m sum_i min(p_i, q_i) = 2 (0.2 + 0.3 + 0.2) = m (1 - TV):
+/// assert!((best - 1.4).abs() < 1e-15);
+/// assert!((best - 2.0 * (1.0 - total_variation(&p, &q)?)).abs() < 1e-15);
+/// // No energy does better (a few constant ones here):
+/// for gamma in [0.0, 0.5, 1.0, 2.0, 3.0] {
+///     assert!(discriminator_loss(&m, &p, &q, &Energy::constant(3, gamma)?)? >= best - 1e-15);
+/// }
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn best_value(margin: &Margin, p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
     same_len(p_data, p_g)?;
     let overlap = numeric::sum(
@@ -401,6 +578,21 @@ pub fn nash_gaps(
 }
 
 /// The two best-response gaps of [`nash_gaps`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::ebgan::{Energy, Margin, nash_gaps};
+/// // p_g = p_data and D = (0, 1, 2) in [0, m]: the energy already best
+/// // responds (L_D = 0.7 + 1.3 = m), but the generator would move all its
+/// // mass to argmin D = 0, gaining E_q D - 0 = 0.7. Not a Nash equilibrium.
+/// let m = Margin::new(2.0)?;
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let gaps = nash_gaps(&m, &p, &p, &Energy::new(vec![0.0, 1.0, 2.0])?)?;
+/// assert!(gaps.energy.abs() < 1e-15);
+/// assert!((gaps.generator - 0.7).abs() < 1e-15);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NashGaps {
     /// `L_D(D) - min_D' L_D(D')`: what the energy gains by best responding.
