@@ -67,6 +67,18 @@ impl TabularDiscriminator {
     ///
     /// # Errors
     /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// // sigma(0) = 1/2, sigma(ln 3) = 3/4:
+    /// let d = TabularDiscriminator::new(vec![0.0, 3f64.ln()])?;
+    /// assert_eq!(d.probability(0), 0.5);
+    /// assert!((d.probability(1) - 0.75).abs() < 1e-15);
+    /// assert!(TabularDiscriminator::new(vec![0.0, f64::NAN]).is_err());
+    /// assert!(TabularDiscriminator::new(vec![]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(logits: Vec<f64>) -> Result<Self> {
         check_finite(&logits)?;
         Ok(Self { logits })
@@ -102,6 +114,24 @@ impl TabularDiscriminator {
     /// one of the two distributions: there `D*` is 0 or 1, an infinite
     /// logit, which [`game::optimal_discriminator`] represents and a tabular
     /// discriminator does not. A point where both are 0 gets logit 0.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// let p_data = Discrete::new(vec![0.6, 0.3, 0.1])?;
+    /// let p_g = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let d = TabularDiscriminator::optimal(&p_data, &p_g)?;
+    /// // D*(x) = p_data(x) / (p_data(x) + p_g(x)):
+    /// for i in 0..3 {
+    ///     assert!((d.probability(i) - p_data[i] / (p_data[i] + p_g[i])).abs() < 1e-15);
+    /// }
+    /// // Mass under only one of the two: D* = 1 there, no finite logit.
+    /// let only_data = Discrete::new(vec![0.5, 0.5, 0.0])?;
+    /// let only_g = Discrete::new(vec![0.5, 0.0, 0.5])?;
+    /// assert!(TabularDiscriminator::optimal(&only_data, &only_g).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn optimal(p_data: &Discrete, p_g: &Discrete) -> Result<Self> {
         same_len(p_data, p_g)?;
         let mut logits = Vec::with_capacity(p_data.len());
@@ -122,26 +152,80 @@ impl TabularDiscriminator {
     }
 
     /// Number of support points.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// let d = TabularDiscriminator::new(vec![0.0, 1.0, -1.0])?;
+    /// assert_eq!(d.len(), 3);
+    /// assert_eq!(d.len(), d.discriminator().len());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.logits.len()
     }
 
     /// Always false: validated discriminators have at least one point.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// assert!(!TabularDiscriminator::half(1)?.is_empty());
+    /// // There is no empty discriminator to ask about:
+    /// assert!(TabularDiscriminator::new(vec![]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.logits.is_empty()
     }
 
     /// The logits `l_i`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// // D*'s logits are ln p_data - ln p_g: ln 3 and -ln 3 here.
+    /// let p_data = Discrete::new(vec![0.75, 0.25])?;
+    /// let p_g = Discrete::new(vec![0.25, 0.75])?;
+    /// let l = TabularDiscriminator::optimal(&p_data, &p_g)?.logits().to_vec();
+    /// assert!((l[0] - 3f64.ln()).abs() < 1e-15 && (l[1] + 3f64.ln()).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn logits(&self) -> &[f64] {
         &self.logits
     }
 
     /// `D(x_i) = sigma(l_i)`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// let d = TabularDiscriminator::new(vec![2.0, -2.0])?;
+    /// // sigma(l) = 1 / (1 + e^{-l}), and sigma(l) + sigma(-l) = 1:
+    /// assert!((d.probability(0) - 1.0 / (1.0 + (-2f64).exp())).abs() < 1e-15);
+    /// assert!((d.probability(0) + d.probability(1) - 1.0).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn probability(&self, i: usize) -> f64 {
         sigmoid(self.logits[i])
     }
 
     /// The same discriminator as a [`game::Discriminator`] (logit form).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// let t = TabularDiscriminator::new(vec![-1.0, 50.0])?;
+    /// let d = t.discriminator();
+    /// assert_eq!((d.logit(0), d.logit(1)), (-1.0, 50.0));
+    /// assert_eq!(d.probability(0), t.probability(0));
+    /// // Kept in logit form: D(x_1) rounds to 1, yet ln(1 - D) = -softplus(50)
+    /// // stays finite, about -50.
+    /// assert_eq!(d.probability(1), 1.0);
+    /// assert!((d.ln_one_minus_d(1) + 50.0).abs() < 1e-12);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn discriminator(&self) -> Discriminator {
         Discriminator::from_logits(self.logits.clone())
             .expect("validated logits are finite and non-empty")
@@ -151,6 +235,23 @@ impl TabularDiscriminator {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, divergence};
+    /// use gan_theory::tabular::TabularDiscriminator;
+    /// let p_data = Discrete::new(vec![0.75, 0.25])?;
+    /// let p_g = Discrete::new(vec![0.25, 0.75])?;
+    /// // D = (3/4, 1/4): V = 0.75 ln 0.75 + 0.25 ln 0.25 + 0.25 ln 0.25 + 0.75 ln 0.75.
+    /// let d = TabularDiscriminator::new(vec![3f64.ln(), -3f64.ln()])?;
+    /// let by_hand = 1.5 * 0.75f64.ln() + 0.5 * 0.25f64.ln();
+    /// assert!((d.value(&p_data, &p_g)? - by_hand).abs() < 1e-15);
+    /// // That D is D*, so V = C(G) = -ln 4 + 2 JSD, above V at D = 1/2:
+    /// let c = -4f64.ln() + 2.0 * divergence::js(&p_data, &p_g)?;
+    /// assert!((d.value(&p_data, &p_g)? - c).abs() < 1e-15);
+    /// assert!(TabularDiscriminator::half(2)?.value(&p_data, &p_g)? < c);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn value(&self, p_data: &Discrete, p_g: &Discrete) -> Result<f64> {
         game::value(p_data, p_g, &self.discriminator())
     }
@@ -307,6 +408,20 @@ impl TabularGenerator {
     ///
     /// # Errors
     /// [`Error::Empty`], [`Error::NotANumber`], [`Error::Infinite`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularGenerator;
+    /// // Logits (0, ln 3): p_g = (1/4, 3/4); adding a constant changes nothing.
+    /// let g = TabularGenerator::new(vec![0.0, 3f64.ln()])?;
+    /// let shifted = TabularGenerator::new(vec![5.0, 5.0 + 3f64.ln()])?;
+    /// for (a, b) in g.distribution().iter().zip(shifted.distribution().iter()) {
+    ///     assert!((a - b).abs() < 1e-15);
+    /// }
+    /// assert!((g.distribution()[1] - 0.75).abs() < 1e-15);
+    /// assert!(TabularGenerator::new(vec![f64::INFINITY]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(logits: Vec<f64>) -> Result<Self> {
         check_finite(&logits)?;
         Ok(Self { logits })
@@ -360,22 +475,64 @@ impl TabularGenerator {
     }
 
     /// Number of support points.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularGenerator;
+    /// let g = TabularGenerator::uniform(4)?;
+    /// assert_eq!(g.len(), 4);
+    /// assert_eq!(g.len(), g.distribution().len());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.logits.len()
     }
 
     /// Always false: validated generators have at least one point.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularGenerator;
+    /// assert!(!TabularGenerator::uniform(1)?.is_empty());
+    /// // There is no empty generator to ask about:
+    /// assert!(TabularGenerator::new(vec![]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.logits.is_empty()
     }
 
     /// The logits `u_i`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::TabularGenerator;
+    /// // from_distribution's logits are ln p:
+    /// let g = TabularGenerator::from_distribution(&Discrete::new(vec![0.5, 0.25, 0.25])?)?;
+    /// assert_eq!(g.logits(), &[0.5f64.ln(), 0.25f64.ln(), 0.25f64.ln()]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn logits(&self) -> &[f64] {
         &self.logits
     }
 
     /// `ln p_g(x_i) = u_i - ln sum_j e^{u_j}`, computed as
     /// `(u_i - max u) - ln sum_j e^{u_j - max u}` so that no term overflows.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularGenerator;
+    /// // e^1000 overflows, but ln p_g = (0 - ln 2, 0 - ln 2) comes out exactly:
+    /// let g = TabularGenerator::new(vec![1000.0, 1000.0])?;
+    /// assert_eq!(g.log_probabilities(), vec![-2f64.ln(), -2f64.ln()]);
+    /// // And it is ln of the distribution where that does not underflow:
+    /// let g = TabularGenerator::new(vec![0.3, -1.2, 2.0])?;
+    /// for (l, p) in g.log_probabilities().iter().zip(g.distribution().iter()) {
+    ///     assert!((l.exp() - p).abs() < 1e-15);
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn log_probabilities(&self) -> Vec<f64> {
         let max = self
             .logits
@@ -391,6 +548,22 @@ impl TabularGenerator {
 
     /// The distribution `p_g`: softmax of the logits. An entry whose logit is
     /// more than about 745 below the largest underflows to 0.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::TabularGenerator;
+    /// // p_g = e^u / sum e^u: logits (0, ln 2, ln 5) give (1, 2, 5) / 8.
+    /// let g = TabularGenerator::new(vec![0.0, 2f64.ln(), 5f64.ln()])?;
+    /// let p = g.distribution();
+    /// for (a, b) in p.iter().zip([0.125, 0.25, 0.625]) {
+    ///     assert!((a - b).abs() < 1e-15);
+    /// }
+    /// // 800 below the largest logit underflows to 0; its log-probability does not.
+    /// let g = TabularGenerator::new(vec![0.0, -800.0])?;
+    /// assert_eq!(g.distribution().as_slice(), &[1.0, 0.0]);
+    /// assert_eq!(g.log_probabilities()[1], -800.0);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn distribution(&self) -> Discrete {
         let max = self
             .logits
@@ -514,6 +687,21 @@ impl TabularGenerator {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::tabular::{TabularDiscriminator, TabularGenerator};
+    /// let p_data = Discrete::new(vec![0.6, 0.3, 0.1])?;
+    /// let g = TabularGenerator::new(vec![0.0, 1.0, -0.5])?;
+    /// let d = TabularDiscriminator::new(vec![1.0, -0.5, 0.2])?.discriminator();
+    /// // V = E_{p_data}[ln D] + the saturating loss E_{p_g}[ln(1 - D)]:
+    /// let data_term = p_data.expect(|i| d.ln_d(i));
+    /// assert!((g.value(&p_data, &d)? - (data_term + g.saturating_loss(&d)?)).abs() < 1e-15);
+    /// // and no D beats C(G):
+    /// assert!(g.value(&p_data, &d)? <= g.c_of_g(&p_data)?);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn value(&self, p_data: &Discrete, d: &Discriminator) -> Result<f64> {
         game::value(p_data, &self.distribution(), d)
     }
@@ -523,6 +711,20 @@ impl TabularGenerator {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::{TabularDiscriminator, TabularGenerator};
+    /// let g = TabularGenerator::new(vec![0.0, 3f64.ln()])?; // p_g = (1/4, 3/4)
+    /// // D = 1/2 everywhere: E[ln(1/2)] = -ln 2.
+    /// let half = TabularDiscriminator::half(2)?.discriminator();
+    /// assert!((g.saturating_loss(&half)? + 2f64.ln()).abs() < 1e-15);
+    /// // D = (1/2, 3/4): (1/4) ln(1/2) + (3/4) ln(1/4).
+    /// let d = TabularDiscriminator::new(vec![0.0, 3f64.ln()])?.discriminator();
+    /// let by_hand = 0.25 * 0.5f64.ln() + 0.75 * 0.25f64.ln();
+    /// assert!((g.saturating_loss(&d)? - by_hand).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn saturating_loss(&self, d: &Discriminator) -> Result<f64> {
         check_same_length(self.len(), d.len())?;
         Ok(self.distribution().expect(|i| d.ln_one_minus_d(i)))
@@ -535,6 +737,28 @@ impl TabularGenerator {
     /// # Errors
     /// [`Error::LengthMismatch`]; [`Error::Infinite`] when `D = 1` at a point
     /// of mass (the loss is `-inf` there).
+    ///
+    /// # Example
+    /// Central differences of [`saturating_loss`](Self::saturating_loss), to
+    /// `1e-9`; the entries sum to 0 (adding a constant to every logit
+    /// changes nothing):
+    /// ```
+    /// use gan_theory::tabular::{TabularDiscriminator, TabularGenerator};
+    /// let d = TabularDiscriminator::new(vec![-2.0, 0.5, 1.0])?.discriminator();
+    /// let g = TabularGenerator::new(vec![0.3, 0.0, -0.7])?;
+    /// let grad = g.saturating_gradient(&d)?;
+    /// let h = 1e-6;
+    /// for j in 0..3 {
+    ///     let mut e = vec![0.0; 3];
+    ///     e[j] = 1.0;
+    ///     let numeric = (g.moved(&e, h)?.saturating_loss(&d)?
+    ///         - g.moved(&e, -h)?.saturating_loss(&d)?)
+    ///         / (2.0 * h);
+    ///     assert!((grad[j] - numeric).abs() < 1e-9);
+    /// }
+    /// assert!(grad.iter().sum::<f64>().abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn saturating_gradient(&self, d: &Discriminator) -> Result<Vec<f64>> {
         check_same_length(self.len(), d.len())?;
         let f: Vec<f64> = (0..d.len()).map(|i| d.ln_one_minus_d(i)).collect();
@@ -545,6 +769,22 @@ impl TabularGenerator {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::tabular::{TabularDiscriminator, TabularGenerator};
+    /// let g = TabularGenerator::new(vec![0.0, 3f64.ln()])?; // p_g = (1/4, 3/4)
+    /// // D = (1/2, 1/4): -(1/4) ln(1/2) - (3/4) ln(1/4).
+    /// let d = TabularDiscriminator::new(vec![0.0, -3f64.ln()])?.discriminator();
+    /// let by_hand = -(0.25 * 0.5f64.ln() + 0.75 * 0.25f64.ln());
+    /// assert!((g.non_saturating_loss(&d)? - by_hand).abs() < 1e-15);
+    /// // Where D -> 0 on p_g it grows without bound while the saturating
+    /// // loss flattens out at 0 (the reason for the non-saturating form):
+    /// let confident = TabularDiscriminator::new(vec![-30.0, -30.0])?.discriminator();
+    /// assert!(g.non_saturating_loss(&confident)? > 29.0);
+    /// assert!(g.saturating_loss(&confident)?.abs() < 1e-12);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn non_saturating_loss(&self, d: &Discriminator) -> Result<f64> {
         check_same_length(self.len(), d.len())?;
         Ok(self.distribution().expect(|i| -d.ln_d(i)))
