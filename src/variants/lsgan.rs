@@ -71,6 +71,17 @@ impl LsganLabels {
     /// [`Error::InvalidParameter`] when a label is NaN or infinite, when
     /// `a = b` (the discriminator would have nothing to separate), or when a
     /// difference of two labels overflows `f64`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::lsgan::LsganLabels;
+    /// let labels = LsganLabels::new(-1.0, 1.0, 0.5)?;
+    /// assert_eq!((labels.a(), labels.b(), labels.c()), (-1.0, 1.0, 0.5));
+    /// assert!(LsganLabels::new(f64::NAN, 1.0, 0.0).is_err());
+    /// assert!(LsganLabels::new(2.0, 2.0, 0.0).is_err()); // a = b
+    /// assert!(LsganLabels::new(-1e308, 1e308, 0.0).is_err()); // b - a overflows
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(a: f64, b: f64, c: f64) -> Result<Self> {
         for (name, value) in [("a", a), ("b", b), ("c", c)] {
             if !value.is_finite() {
@@ -102,6 +113,21 @@ impl LsganLabels {
 
     /// `a = -1, b = 1, c = 0`: Mao et al.'s choice satisfying `b - c = 1`,
     /// `b - a = 2`, for which `L_G(D*) = ½ chi2(2 p_g ‖ p_data + p_g)`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::variants::lsgan::{LsganLabels, generator_value_at_optimum, lsgan_divergence};
+    /// let labels = LsganLabels::chi2_labels();
+    /// assert_eq!((labels.a(), labels.b(), labels.c()), (-1.0, 1.0, 0.0));
+    /// // Offset 0 and scale 1: L_G(D*) is T(p, q) itself.
+    /// assert_eq!((labels.optimum_offset(), labels.optimum_scale()), (0.0, 1.0));
+    /// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+    /// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let value = generator_value_at_optimum(&labels, &p, &q)?;
+    /// assert!((value - lsgan_divergence(&p, &q)?).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn chi2_labels() -> Self {
         Self {
             a: -1.0,
@@ -112,6 +138,21 @@ impl LsganLabels {
 
     /// `a = 0, b = 1, c = 1`: Mao et al.'s "0-1 binary coding", where G wants
     /// its samples labelled real; `L_G(D*) = 1/4 + T(p, q)/4`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::variants::lsgan::{LsganLabels, generator_value_at_optimum};
+    /// let labels = LsganLabels::binary_labels();
+    /// assert_eq!((labels.a(), labels.b(), labels.c()), (0.0, 1.0, 1.0));
+    /// // L_G(D*) = 1/4 + T/4: 1/4 at p_g = p_data (T = 0), 1/2 for disjoint
+    /// // supports (T = 1).
+    /// let p = Discrete::new(vec![0.5, 0.5, 0.0])?;
+    /// let disjoint = Discrete::point_mass(3, 2)?;
+    /// assert_eq!(generator_value_at_optimum(&labels, &p, &p)?, 0.25);
+    /// assert_eq!(generator_value_at_optimum(&labels, &p, &disjoint)?, 0.5);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn binary_labels() -> Self {
         Self {
             a: 0.0,
@@ -121,33 +162,119 @@ impl LsganLabels {
     }
 
     /// The fake label `a`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::variants::lsgan::{LsganLabels, optimal_discriminator};
+    /// // Where only p_g has mass, D* is the fake label a:
+    /// let labels = LsganLabels::new(-0.5, 2.0, 1.0)?;
+    /// let p = Discrete::new(vec![1.0, 0.0])?;
+    /// let q = Discrete::new(vec![0.5, 0.5])?;
+    /// assert_eq!(optimal_discriminator(&labels, &p, &q)?[1], labels.a());
+    /// assert_eq!(labels.a(), -0.5);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn a(&self) -> f64 {
         self.a
     }
 
     /// The real label `b`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::variants::lsgan::{LsganLabels, optimal_discriminator};
+    /// // Where only p_data has mass, D* is the real label b:
+    /// let labels = LsganLabels::new(-0.5, 2.0, 1.0)?;
+    /// let p = Discrete::new(vec![0.5, 0.5])?;
+    /// let q = Discrete::new(vec![1.0, 0.0])?;
+    /// assert_eq!(optimal_discriminator(&labels, &p, &q)?[1], labels.b());
+    /// assert_eq!(labels.b(), 2.0);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn b(&self) -> f64 {
         self.b
     }
 
     /// The generator's target `c`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::variants::lsgan::{LsganLabels, generator_loss};
+    /// // A discriminator that says c everywhere leaves the generator nothing
+    /// // to gain: L_G = ½ E_p (c - c)² + ½ E_q (c - c)² = 0.
+    /// let labels = LsganLabels::new(-0.5, 2.0, 1.0)?;
+    /// let (p, q) = (Discrete::uniform(3)?, Discrete::point_mass(3, 0)?);
+    /// assert_eq!(generator_loss(&labels, &p, &q, &[labels.c(); 3])?, 0.0);
+    /// assert_eq!(labels.c(), 1.0);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn c(&self) -> f64 {
         self.c
     }
 
     /// True when `b - c = 1` and `b - a = 2` hold exactly in `f64`: the
     /// paper's condition for `L_G(D*) = ½ chi2(2 p_g ‖ p_data + p_g)`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::variants::lsgan::{LsganLabels, generator_value_at_optimum, lsgan_divergence};
+    /// assert!(LsganLabels::chi2_labels().gives_half_pearson());
+    /// assert!(!LsganLabels::binary_labels().gives_half_pearson());
+    /// // Any shift of (-1, 1, 0) qualifies, and then L_G(D*) = T(p, q):
+    /// let shifted = LsganLabels::new(0.0, 2.0, 1.0)?;
+    /// assert!(shifted.gives_half_pearson());
+    /// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+    /// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let value = generator_value_at_optimum(&shifted, &p, &q)?;
+    /// assert!((value - lsgan_divergence(&p, &q)?).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn gives_half_pearson(&self) -> bool {
         self.b - self.c == 1.0 && self.b - self.a == 2.0
     }
 
     /// `((a + b)/2 - c)²`: the constant in `L_G(D*) = constant + scale T(p, q)`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::variants::lsgan::{LsganLabels, generator_value_at_optimum};
+    /// // (a, b, c) = (0, 2, 0.5): ((0 + 2)/2 - 0.5)² = 0.25.
+    /// let labels = LsganLabels::new(0.0, 2.0, 0.5)?;
+    /// assert_eq!(labels.optimum_offset(), 0.25);
+    /// // At p_g = p_data, T = 0 and L_G(D*) is the offset alone:
+    /// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+    /// assert!((generator_value_at_optimum(&labels, &p, &p)? - 0.25).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn optimum_offset(&self) -> f64 {
         (0.5 * self.a + 0.5 * self.b - self.c).powi(2)
     }
 
     /// `((b - a)/2)²`: the scale in `L_G(D*) = constant + scale T(p, q)`, and
     /// in `min L_D = scale (1 - T(p, q))`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::Discrete;
+    /// use gan_theory::variants::lsgan::{
+    ///     LsganLabels, generator_value_at_optimum, optimal_discriminator_loss,
+    /// };
+    /// // (a, b, c) = (0, 2, 0.5): ((2 - 0)/2)² = 1.
+    /// let labels = LsganLabels::new(0.0, 2.0, 0.5)?;
+    /// assert_eq!(labels.optimum_scale(), 1.0);
+    /// // Disjoint supports (T = 1): L_G(D*) = offset + scale, min L_D = 0.
+    /// let (p, q) = (Discrete::point_mass(2, 0)?, Discrete::point_mass(2, 1)?);
+    /// assert_eq!(generator_value_at_optimum(&labels, &p, &q)?, 0.25 + 1.0);
+    /// assert_eq!(optimal_discriminator_loss(&labels, &p, &q)?, 0.0);
+    /// // Equal distributions (T = 0): min L_D = scale.
+    /// assert!((optimal_discriminator_loss(&labels, &p, &p)? - 1.0).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn optimum_scale(&self) -> f64 {
         (0.5 * self.b - 0.5 * self.a).powi(2)
     }
@@ -571,6 +698,22 @@ pub fn generator_value_gradient_in_p_g(
 ///
 /// # Errors
 /// [`Error::LengthMismatch`].
+///
+/// # Example
+/// ```
+/// use gan_theory::Discrete;
+/// use gan_theory::variants::lsgan::*;
+/// let labels = LsganLabels::binary_labels();
+/// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+/// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+/// // ½ (1 - 0)² (0.1/0.7 + 0.09/0.6 + 0.1/0.7) = (1/4)(1 - T), T = 9/70:
+/// let min = optimal_discriminator_loss(&labels, &p, &q)?;
+/// assert!((min - 0.5 * (0.2 / 0.7 + 0.15)).abs() < 1e-15);
+/// assert!((min - 0.25 * (1.0 - 9.0 / 70.0)).abs() < 1e-15);
+/// // No scores do better (D = 1/2 everywhere, say):
+/// assert!(discriminator_loss(&labels, &p, &q, &[0.5; 3])? >= min);
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 pub fn optimal_discriminator_loss(
     labels: &LsganLabels,
     p_data: &Discrete,
