@@ -91,6 +91,20 @@ impl ConditionalGame {
     /// # Errors
     /// [`Error::LengthMismatch`] (labels against distributions, or points
     /// against the first data distribution's points).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// assert_eq!((game.label_count(), game.point_count()), (2, 3));
+    /// // One generated distribution short, or one on another number of points:
+    /// let (p, u) = (Discrete::uniform(3)?, Discrete::uniform(2)?);
+    /// assert!(ConditionalGame::new(Discrete::uniform(2)?, vec![p.clone(), p.clone()], vec![p.clone()]).is_err());
+    /// assert!(ConditionalGame::new(Discrete::uniform(2)?, vec![p.clone(), p.clone()], vec![p, u]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(labels: Discrete, data: Vec<Discrete>, generated: Vec<Discrete>) -> Result<Self> {
         check_same_length(labels.len(), data.len())?;
         let points = data[0].len();
@@ -107,31 +121,108 @@ impl ConditionalGame {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// // The generator that reproduces every conditional reaches C = -ln 4:
+    /// let perfect = game.with_generated(game.data().to_vec())?;
+    /// assert!((perfect.c_of_g() + 4f64.ln()).abs() < 1e-15);
+    /// assert_eq!(perfect.labels(), game.labels());
+    /// assert!(game.with_generated(vec![Discrete::uniform(3)?]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn with_generated(&self, generated: Vec<Discrete>) -> Result<Self> {
         Self::new(self.labels.clone(), self.data.clone(), generated)
     }
 
     /// Number of labels.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// assert_eq!(game.label_count(), 2);
+    /// assert_eq!(game.label_count(), game.labels().len());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn label_count(&self) -> usize {
         self.labels.len()
     }
 
     /// Number of points.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// assert_eq!(game.point_count(), 3);
+    /// // The joint distributions live on label_count * point_count pairs:
+    /// assert_eq!(game.joint_data().len(), 2 * 3);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn point_count(&self) -> usize {
         self.data[0].len()
     }
 
     /// The label distribution `p(y)`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// assert_eq!(game.labels().as_slice(), &[0.5, 0.5]);
+    /// // The joint's mass on label y's block is p(y):
+    /// let joint = game.joint_data();
+    /// assert!((joint[0] + joint[1] + joint[2] - game.labels()[0]).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn labels(&self) -> &Discrete {
         &self.labels
     }
 
     /// The data's conditional distributions, one per label.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// assert_eq!(game.data()[1].as_slice(), &[0.0, 0.5, 0.5]);
+    /// // The data's marginal is sum_y p(y) p(.|y):
+    /// let m = game.marginal_data();
+    /// for x in 0..3 {
+    ///     assert!((m[x] - (0.5 * game.data()[0][x] + 0.5 * game.data()[1][x])).abs() < 1e-15);
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn data(&self) -> &[Discrete] {
         &self.data
     }
 
     /// The generator's conditional distributions, one per label.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// // The swap: label 0's generator is label 1's data and the other way round.
+    /// assert_eq!(game.generated()[0], game.data()[1]);
+    /// assert_eq!(game.generated()[1], game.data()[0]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn generated(&self) -> &[Discrete] {
         &self.generated
     }
@@ -141,6 +232,22 @@ impl ConditionalGame {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`] when `d` has another shape.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// use gan_theory::variants::conditional::ConditionalDiscriminator;
+    /// // D = 1/2 everywhere: V = ln(1/2) + ln(1/2) = -ln 4 whatever the game.
+    /// let half = ConditionalDiscriminator::from_logits(vec![vec![0.0; 3]; 2])?;
+    /// assert!((game.value(&half)? + 4f64.ln()).abs() < 1e-15);
+    /// // D* attains C(G), and no D does better:
+    /// assert!((game.value(&game.optimal_discriminator())? - game.c_of_g()).abs() < 1e-15);
+    /// assert!(game.value(&half)? <= game.c_of_g());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn value(&self, d: &ConditionalDiscriminator) -> Result<f64> {
         check_same_length(self.label_count(), d.per_label.len())?;
         let mut s = CompensatedSum::new();
@@ -158,6 +265,21 @@ impl ConditionalGame {
     /// 0 where both are, see [`game::optimal_discriminator`]). It maximises
     /// `V` for every label; for labels with `p(y) = 0`, `V` does not depend on
     /// `D(.|y)` at all.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// let d = game.optimal_discriminator();
+    /// // l*(x|0) = ln p(x|0) - ln q(x|0) = (+inf, 0, -inf):
+    /// assert_eq!(d.label(0).logit(0), f64::INFINITY);
+    /// assert_eq!(d.label(0).logit(1), 0.0);
+    /// assert_eq!(d.label(0).logit(2), f64::NEG_INFINITY);
+    /// assert!((game.value(&d)? - game.c_of_g()).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn optimal_discriminator(&self) -> ConditionalDiscriminator {
         let per_label = self
             .data
@@ -170,6 +292,22 @@ impl ConditionalGame {
 
     /// `D*(x|y) = p(x|y) / (p(x|y) + q(x|y))` as `d_star()[y][x]`, `None`
     /// where both are 0 ([`game::d_star`] per label).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// // p(x|y) / (p(x|y) + q(x|y)):
+    /// assert_eq!(game.d_star()[0], vec![Some(1.0), Some(0.5), Some(0.0)]);
+    /// assert_eq!(game.d_star()[1], vec![Some(0.0), Some(0.5), Some(1.0)]);
+    /// // None where neither distribution of a label has mass:
+    /// let p = Discrete::new(vec![1.0, 0.0])?;
+    /// let one = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+    /// assert_eq!(one.d_star(), vec![vec![Some(0.5), None]]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn d_star(&self) -> Vec<Vec<Option<f64>>> {
         self.data
             .iter()
@@ -180,18 +318,53 @@ impl ConditionalGame {
 
     /// `C(G) = V(D*, G) = sum_y p(y) C_y`, each `C_y` by [`game::c_of_g`]
     /// (directly from `D*`, not through the JSD identity), in `[-ln 4, 0]`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// // Per label: 0.5 ln 1 + 0.5 ln(1/2) + 0.5 ln(1/2) + 0.5 ln 1 = -ln 2.
+    /// assert!((game.c_of_g() + 2f64.ln()).abs() < 1e-15);
+    /// assert!(-(4f64.ln()) <= game.c_of_g() && game.c_of_g() <= 0.0);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn c_of_g(&self) -> f64 {
         let c = self.weighted(|p, q| game::c_of_g(p, q).expect("shapes checked in new"));
         c.clamp(-(4f64.ln()), 0.0)
     }
 
     /// `E_y JSD(p(.|y) || q(.|y))`, in `[0, ln 2]`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// // JSD((1/2, 1/2, 0) || (0, 1/2, 1/2)) = (1/2) ln 2 for both labels:
+    /// assert!((game.expected_js() - 0.5 * 2f64.ln()).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn expected_js(&self) -> f64 {
         self.weighted(|p, q| divergence::js(p, q).expect("shapes checked in new"))
             .clamp(0.0, std::f64::consts::LN_2)
     }
 
     /// `-ln 4 + 2 E_y JSD(p(.|y) || q(.|y))`: the closed form of [`Self::c_of_g`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// // -ln 4 + 2 (1/2) ln 2 = -ln 2, as from D* directly:
+    /// assert!((game.c_of_g_via_js() + 2f64.ln()).abs() < 1e-15);
+    /// assert!((game.c_of_g_via_js() - game.c_of_g()).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn c_of_g_via_js(&self) -> f64 {
         -(4f64.ln()) + 2.0 * self.expected_js()
     }
@@ -208,17 +381,50 @@ impl ConditionalGame {
     }
 
     /// The data's marginal `p(x) = sum_y p(y) p(x|y)`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// assert_eq!(game.marginal_data().as_slice(), &[0.25, 0.5, 0.25]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn marginal_data(&self) -> Discrete {
         marginal(&self.labels, &self.data)
     }
 
     /// The generator's marginal `q(x) = sum_y p(y) q(x|y)`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// // Swapping the conditionals leaves the marginal unchanged:
+    /// assert_eq!(game.marginal_generated(), game.marginal_data());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn marginal_generated(&self) -> Discrete {
         marginal(&self.labels, &self.generated)
     }
 
     /// `C` of the unconditional game between the two marginals,
     /// `-ln 4 + 2 JSD(p || q)`: never above [`Self::c_of_g`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// // Equal marginals: -ln 4, below C = -ln 2 (joint convexity of JSD).
+    /// assert!((game.marginal_c_of_g() + 4f64.ln()).abs() < 1e-15);
+    /// assert!(game.marginal_c_of_g() <= game.c_of_g());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn marginal_c_of_g(&self) -> f64 {
         game::c_of_g(&self.marginal_data(), &self.marginal_generated())
             .expect("marginals share the point count")
@@ -226,12 +432,37 @@ impl ConditionalGame {
 
     /// The data's joint distribution of `(y, x)`, `p(y) p(x|y)` at index
     /// `y * point_count + x`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// // p(y) p(x|y) at y * 3 + x:
+    /// assert_eq!(game.joint_data().as_slice(), &[0.25, 0.25, 0.0, 0.0, 0.25, 0.25]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn joint_data(&self) -> Discrete {
         joint(&self.labels, &self.data)
     }
 
     /// The generator's joint distribution of `(y, x)`, `p(y) q(x|y)` at index
     /// `y * point_count + x` (the generator is fed the data's labels).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// use gan_theory::game;
+    /// assert_eq!(game.joint_generated().as_slice(), &[0.0, 0.25, 0.25, 0.25, 0.25, 0.0]);
+    /// // The conditional game is the unconditional game on pairs (y, x):
+    /// let joint_c = game::c_of_g(&game.joint_data(), &game.joint_generated())?;
+    /// assert!((joint_c - game.c_of_g()).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn joint_generated(&self) -> Discrete {
         joint(&self.labels, &self.generated)
     }
@@ -261,6 +492,22 @@ fn joint(labels: &Discrete, family: &[Discrete]) -> Discrete {
 /// `D(x|y)`, all on the same points.
 ///
 /// Checked by claim [D4](crate::proofs::d4_conditional_gan).
+///
+/// # Example
+/// ```
+/// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+/// // Two labels; the generator swaps the labels' conditionals.
+/// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+/// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+/// use gan_theory::variants::conditional::ConditionalDiscriminator;
+/// // A D that sees the label, with D = 3/4 or 1/4 where D* is 1 or 0:
+/// // between D = 1/2 (V = -ln 4) and D* (V = C(G)).
+/// let l = 3f64.ln();
+/// let d = ConditionalDiscriminator::from_logits(vec![vec![l, 0.0, -l], vec![-l, 0.0, l]])?;
+/// assert!(game.value(&d)? > -(4f64.ln()));
+/// assert!(game.value(&d)? <= game.c_of_g());
+/// # Ok::<(), gan_theory::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionalDiscriminator {
     per_label: Vec<Discriminator>,
@@ -271,6 +518,19 @@ impl ConditionalDiscriminator {
     ///
     /// # Errors
     /// [`Error::Empty`] for no labels, [`Error::LengthMismatch`] for ragged lengths.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discriminator, Error, variants::conditional::ConditionalDiscriminator};
+    /// let d0 = Discriminator::from_probabilities(vec![0.5, 0.25])?;
+    /// let d1 = Discriminator::from_probabilities(vec![0.75, 0.5])?;
+    /// let d = ConditionalDiscriminator::new(vec![d0.clone(), d1])?;
+    /// assert_eq!(d.label(1).probability(0), 0.75);
+    /// assert!(matches!(ConditionalDiscriminator::new(vec![]), Err(Error::Empty)));
+    /// let short = Discriminator::from_probabilities(vec![0.5])?;
+    /// assert!(ConditionalDiscriminator::new(vec![d0, short]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(per_label: Vec<Discriminator>) -> Result<Self> {
         let first = per_label.first().ok_or(Error::Empty)?.len();
         for d in &per_label {
@@ -283,6 +543,18 @@ impl ConditionalDiscriminator {
     ///
     /// # Errors
     /// [`Error::Empty`], [`Error::NotANumber`], [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::conditional::ConditionalDiscriminator;
+    /// // sigmoid(0) = 1/2, sigmoid(ln 3) = 3/4:
+    /// let d = ConditionalDiscriminator::from_logits(vec![vec![0.0, 3f64.ln()], vec![-(3f64.ln()), 0.0]])?;
+    /// assert_eq!(d.label(0).probability(0), 0.5);
+    /// assert!((d.label(0).probability(1) - 0.75).abs() < 1e-15);
+    /// assert!((d.label(1).probability(0) - 0.25).abs() < 1e-15);
+    /// assert!(ConditionalDiscriminator::from_logits(vec![vec![f64::NAN]]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn from_logits(logits: Vec<Vec<f64>>) -> Result<Self> {
         Self::new(
             logits
@@ -296,11 +568,33 @@ impl ConditionalDiscriminator {
     ///
     /// # Panics
     /// When `y` is not below the number of labels.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// // D*(.|1) = p(.|1) / (p(.|1) + q(.|1)) = (0, 1/2, 1):
+    /// let d = game.optimal_discriminator();
+    /// assert_eq!(d.label(1).probabilities(), vec![0.0, 0.5, 1.0]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn label(&self, y: usize) -> &Discriminator {
         &self.per_label[y]
     }
 
     /// Number of labels.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::ConditionalGame};
+    /// // Two labels; the generator swaps the labels' conditionals.
+    /// let (a, b) = (Discrete::new(vec![0.5, 0.5, 0.0])?, Discrete::new(vec![0.0, 0.5, 0.5])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![a.clone(), b.clone()], vec![b, a])?;
+    /// assert_eq!(game.optimal_discriminator().label_count(), game.label_count());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn label_count(&self) -> usize {
         self.per_label.len()
     }
@@ -364,6 +658,20 @@ impl Pix2Pix {
     /// # Errors
     /// [`Error::LengthMismatch`] when `targets` has not one value per point;
     /// [`Error::NotANumber`] or [`Error::Infinite`] for a bad target.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+    /// // One label, targets 0, 1, 2 with p(.|y) = (0.2, 0.3, 0.5); G reproduces p_data.
+    /// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let game = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+    /// let pix = Pix2Pix::new(game, vec![0.0, 1.0, 2.0])?;
+    /// assert_eq!(pix.targets(), &[0.0, 1.0, 2.0]);
+    /// // One target per point, each finite:
+    /// assert!(Pix2Pix::new(pix.game().clone(), vec![0.0, 1.0]).is_err());
+    /// assert!(Pix2Pix::new(pix.game().clone(), vec![0.0, f64::NAN, 2.0]).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn new(game: ConditionalGame, targets: Vec<f64>) -> Result<Self> {
         check_same_length(game.point_count(), targets.len())?;
         crate::measure::check_finite(&targets)?;
@@ -371,11 +679,35 @@ impl Pix2Pix {
     }
 
     /// The conditional game.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+    /// // One label, targets 0, 1, 2 with p(.|y) = (0.2, 0.3, 0.5); G reproduces p_data.
+    /// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let game = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+    /// let pix = Pix2Pix::new(game, vec![0.0, 1.0, 2.0])?;
+    /// // G reproduces p_data, so the cGAN part is at its optimum -ln 4:
+    /// assert!((pix.game().c_of_g() + 4f64.ln()).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn game(&self) -> &ConditionalGame {
         &self.game
     }
 
     /// The target values of the points.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+    /// // One label, targets 0, 1, 2 with p(.|y) = (0.2, 0.3, 0.5); G reproduces p_data.
+    /// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let game = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+    /// let pix = Pix2Pix::new(game, vec![0.0, 1.0, 2.0])?;
+    /// assert_eq!(pix.targets().len(), pix.game().point_count());
+    /// assert_eq!(pix.targets(), &[0.0, 1.0, 2.0]);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn targets(&self) -> &[f64] {
         &self.targets
     }
@@ -397,6 +729,21 @@ impl Pix2Pix {
     }
 
     /// `L1(G) = sum_y p(y) E_{t ~ p(.|y), t' ~ q(.|y)} abs(t - t')`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+    /// // One label, targets 0, 1, 2 with p(.|y) = (0.2, 0.3, 0.5); G reproduces p_data.
+    /// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let game = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+    /// let pix = Pix2Pix::new(game, vec![0.0, 1.0, 2.0])?;
+    /// // sum_{j,k} p_j p_k |t_j - t_k| = 2 (0.2*0.3*1 + 0.2*0.5*2 + 0.3*0.5*1) = 0.82:
+    /// assert!((pix.l1() - 0.82).abs() < 1e-15);
+    /// // A generator always at t = 2: E|t - 2| = 0.2*2 + 0.3*1 = 0.7.
+    /// let at_two = pix.game().with_generated(vec![Discrete::point_mass(3, 2)?])?;
+    /// assert!((Pix2Pix::new(at_two, vec![0.0, 1.0, 2.0])?.l1() - 0.7).abs() < 1e-15);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn l1(&self) -> f64 {
         let g = &self.game;
         let mut s = CompensatedSum::new();
@@ -413,6 +760,23 @@ impl Pix2Pix {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`], [`Error::NotANumber`], [`Error::Infinite`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+    /// // One label, targets 0, 1, 2 with p(.|y) = (0.2, 0.3, 0.5); G reproduces p_data.
+    /// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let game = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+    /// let pix = Pix2Pix::new(game, vec![0.0, 1.0, 2.0])?;
+    /// // E|t - c| = 0.2 |c| + 0.3 |1 - c| + 0.5 |2 - c|:
+    /// assert!((pix.l1_deterministic(&[0.0])? - 1.3).abs() < 1e-15);
+    /// // Constant 0.7 on the whole median interval [1, 2], off-grid values included:
+    /// for c in [1.0, 1.5, 2.0] {
+    ///     assert!((pix.l1_deterministic(&[c])? - 0.7).abs() < 1e-15);
+    /// }
+    /// assert!(pix.l1_deterministic(&[1.0, 2.0]).is_err()); // one output per label
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn l1_deterministic(&self, outputs: &[f64]) -> Result<f64> {
         let g = &self.game;
         check_same_length(g.label_count(), outputs.len())?;
@@ -430,6 +794,24 @@ impl Pix2Pix {
     /// `P(t <= m | y) >= 1/2` under `p(.|y)`. `E abs(t - c)` is minimised over
     /// all real `c` there (every value between the lower and the upper median
     /// does as well).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+    /// // Two labels on targets (2, 0, 1) (not sorted): medians 0 and 2.
+    /// let (lo, hi) = (Discrete::new(vec![0.1, 0.6, 0.3])?, Discrete::new(vec![0.7, 0.1, 0.2])?);
+    /// let game = ConditionalGame::new(Discrete::uniform(2)?, vec![lo.clone(), hi.clone()], vec![lo, hi])?;
+    /// let pix = Pix2Pix::new(game, vec![2.0, 0.0, 1.0])?;
+    /// assert_eq!(pix.median_generator(), vec![0.0, 2.0]);
+    /// // No grid value does better for the L1 term:
+    /// let best = pix.min_l1();
+    /// for a in [0.0, 1.0, 2.0] {
+    ///     for b in [0.0, 1.0, 2.0] {
+    ///         assert!(pix.l1_deterministic(&[a, b])? >= best);
+    ///     }
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn median_generator(&self) -> Vec<f64> {
         let mut order: Vec<usize> = (0..self.targets.len()).collect();
         order.sort_by(|&a, &b| self.targets[a].total_cmp(&self.targets[b]));
@@ -451,6 +833,23 @@ impl Pix2Pix {
     }
 
     /// `min_G L1(G)`, reached by [`Self::median_generator`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+    /// // One label, targets 0, 1, 2 with p(.|y) = (0.2, 0.3, 0.5); G reproduces p_data.
+    /// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let game = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+    /// let pix = Pix2Pix::new(game, vec![0.0, 1.0, 2.0])?;
+    /// // E|t - 1| = 0.2 + 0.5, below every other constant output on a fine grid:
+    /// assert!((pix.min_l1() - 0.7).abs() < 1e-15);
+    /// for k in -10..=30 {
+    ///     assert!(pix.l1_deterministic(&[k as f64 / 10.0])? >= pix.min_l1() - 1e-15);
+    /// }
+    /// // and below the stochastic generator q = p:
+    /// assert!(pix.min_l1() < pix.l1());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn min_l1(&self) -> f64 {
         self.l1_deterministic(&self.median_generator())
             .expect("one finite median per label")
@@ -462,6 +861,22 @@ impl Pix2Pix {
     /// # Errors
     /// [`Error::LengthMismatch`] for a discriminator of another shape;
     /// [`Error::InvalidParameter`] unless `lambda` is finite and `>= 0`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+    /// // One label, targets 0, 1, 2 with p(.|y) = (0.2, 0.3, 0.5); G reproduces p_data.
+    /// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let game = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+    /// let pix = Pix2Pix::new(game, vec![0.0, 1.0, 2.0])?;
+    /// use gan_theory::variants::conditional::ConditionalDiscriminator;
+    /// // At D = 1/2: V = -ln 4, so the objective is -ln 4 + lambda 0.82.
+    /// let half = ConditionalDiscriminator::from_logits(vec![vec![0.0; 3]])?;
+    /// assert!((pix.objective(&half, 0.0)? + 4f64.ln()).abs() < 1e-15);
+    /// assert!((pix.objective(&half, 10.0)? - (-(4f64.ln()) + 8.2)).abs() < 1e-14);
+    /// assert!(pix.objective(&half, -1.0).is_err());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn objective(&self, d: &ConditionalDiscriminator, lambda: f64) -> Result<f64> {
         check_lambda(lambda)?;
         Ok(self.game.value(d)? + lambda * self.l1())
@@ -472,6 +887,24 @@ impl Pix2Pix {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `lambda` is finite and `>= 0`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+    /// // One label, targets 0, 1, 2 with p(.|y) = (0.2, 0.3, 0.5); G reproduces p_data.
+    /// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let game = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+    /// let pix = Pix2Pix::new(game, vec![0.0, 1.0, 2.0])?;
+    /// use gan_theory::variants::conditional::ConditionalDiscriminator;
+    /// // C(G) + lambda L1 = -ln 4 + 2 * 0.82, the objective at D*, above any other D's:
+    /// let best = pix.objective_at_optimal_discriminator(2.0)?;
+    /// assert!((best - (-(4f64.ln()) + 1.64)).abs() < 1e-15);
+    /// let d_star = pix.game().optimal_discriminator();
+    /// assert!((pix.objective(&d_star, 2.0)? - best).abs() < 1e-15);
+    /// let other = ConditionalDiscriminator::from_logits(vec![vec![1.0, -1.0, 0.5]])?;
+    /// assert!(pix.objective(&other, 2.0)? <= best);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn objective_at_optimal_discriminator(&self, lambda: f64) -> Result<f64> {
         check_lambda(lambda)?;
         Ok(self.game.c_of_g() + lambda * self.l1())
@@ -483,6 +916,23 @@ impl Pix2Pix {
     /// `sum_y p(y) (E abs(t - m_y) - E abs(t - t'))`, `t, t'` independent draws
     /// of `p(.|y)`. L1 is linear in `q`, so this is also the exact slope.
     /// Evaluated from the data alone (the game's generator is not used).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::conditional::{ConditionalGame, Pix2Pix}};
+    /// // One label, targets 0, 1, 2 with p(.|y) = (0.2, 0.3, 0.5); G reproduces p_data.
+    /// let p = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let game = ConditionalGame::new(Discrete::uniform(1)?, vec![p.clone()], vec![p])?;
+    /// let pix = Pix2Pix::new(game, vec![0.0, 1.0, 2.0])?;
+    /// // E|t - 1| - E|t - t'| = 0.7 - 0.82:
+    /// let slope = pix.l1_slope_towards_median();
+    /// assert!((slope + 0.12).abs() < 1e-15);
+    /// // L1 is linear in q: the chord to q_s = 0.9 p + 0.1 delta_1 has that slope.
+    /// let q_s = Discrete::new(vec![0.18, 0.37, 0.45])?;
+    /// let moved = Pix2Pix::new(pix.game().with_generated(vec![q_s])?, vec![0.0, 1.0, 2.0])?;
+    /// assert!(((moved.l1() - pix.l1()) / 0.1 - slope).abs() < 1e-13);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn l1_slope_towards_median(&self) -> f64 {
         let g = &self.game;
         let medians = self.median_generator();
