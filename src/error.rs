@@ -166,6 +166,19 @@ pub enum Error {
 
 impl Error {
     /// The 0-based index of the offending entry, when the error concerns one entry.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, Error};
+    /// // The first bad entry is named, by its 0-based index:
+    /// let err = Discrete::new(vec![0.5, f64::NAN, -1.0]).unwrap_err();
+    /// assert_eq!(err.index(), Some(1));
+    /// assert_eq!(Discrete::new(vec![0.5, 0.5, -0.5]).unwrap_err().index(), Some(2));
+    /// // Errors about the whole input name no entry:
+    /// assert_eq!(Discrete::new(vec![0.5, 0.4]).unwrap_err().index(), None);
+    /// assert!(matches!(Discrete::uniform(0), Err(Error::Empty)));
+    /// assert_eq!(Error::Empty.index(), None);
+    /// ```
     pub fn index(&self) -> Option<usize> {
         match *self {
             Error::NotANumber { index }
