@@ -139,6 +139,16 @@ pub enum FDivergence {
 
 /// An interval of the extended real line, each end open or closed: the
 /// domain of a conjugate `f*` (where it is finite).
+///
+/// # Example
+/// ```
+/// use gan_theory::variants::fgan::FDivergence;
+/// // Total variation's f* = t lives on the closed interval [-1/2, 1/2]:
+/// let tv = FDivergence::TotalVariation.conjugate_domain();
+/// assert_eq!((tv.low, tv.high, tv.low_closed, tv.high_closed), (-0.5, 0.5, true, true));
+/// // Outside it f* is +inf:
+/// assert_eq!(FDivergence::TotalVariation.conjugate(0.75), f64::INFINITY);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Domain {
     /// Lower end (`-inf` when unbounded below).
@@ -155,6 +165,16 @@ impl Domain {
     /// Whether `t` lies in the interval (NaN never does), comparing with the
     /// `f64` ends as stored. The JS row's end is ln 2, stored as `LN_2`, the
     /// `f64` just below it; [`FDivergence::in_conjugate_domain`] is the exact test.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::fgan::FDivergence;
+    /// let neyman = FDivergence::Neyman.conjugate_domain(); // (-inf, 1]
+    /// assert!(neyman.contains(1.0) && neyman.contains(-1e300));
+    /// let gan = FDivergence::Gan.conjugate_domain(); // (-inf, 0)
+    /// assert!(!gan.contains(0.0) && gan.contains(-1e-300));
+    /// assert!(!gan.contains(f64::NAN));
+    /// ```
     pub fn contains(&self, t: f64) -> bool {
         let above_low = if self.low_closed {
             t >= self.low
@@ -172,6 +192,20 @@ impl Domain {
 
 impl FDivergence {
     /// The eight rows, in the paper's order.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::fgan::FDivergence};
+    /// // Every row's f is normalised, f(1) = 0, so D_f(P || P) = 0, except the
+    /// // GAN row: f(1) = -ln 4, and D_f(P || P) = -ln 4, Goodfellow's optimum.
+    /// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+    /// for f in FDivergence::ALL {
+    ///     let at_one = if f == FDivergence::Gan { -(4f64.ln()) } else { 0.0 };
+    ///     assert!((f.f(1.0) - at_one).abs() < 1e-15, "{}", f.name());
+    ///     assert!((f.divergence(&p, &p)? - at_one).abs() < 1e-15, "{}", f.name());
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub const ALL: [FDivergence; 8] = [
         FDivergence::KullbackLeibler,
         FDivergence::ReverseKl,
@@ -184,6 +218,18 @@ impl FDivergence {
     ];
 
     /// A short name ("KL", "reverse KL", ...).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::fgan::FDivergence;
+    /// assert_eq!(FDivergence::KullbackLeibler.name(), "KL");
+    /// assert_eq!(FDivergence::Gan.name(), "GAN");
+    /// // Eight rows, eight different names:
+    /// let mut names: Vec<_> = FDivergence::ALL.iter().map(|f| f.name()).collect();
+    /// names.sort();
+    /// names.dedup();
+    /// assert_eq!(names.len(), 8);
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             FDivergence::KullbackLeibler => "KL",
@@ -324,6 +370,22 @@ impl FDivergence {
 
     /// `lim_{u -> inf} f(u) / u = f'(+inf)`: what a point with `q = 0 < p`
     /// contributes to `D_f` per unit of `p`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::fgan::FDivergence;
+    /// // f(u) / u at u = 1e12 is within 1e-5 of the limit where that is finite:
+    /// let u = 1e12;
+    /// for f in FDivergence::ALL {
+    ///     let slope = f.slope_at_infinity();
+    ///     if slope.is_finite() {
+    ///         assert!((f.f(u) / u - slope).abs() < 1e-5, "{}", f.name());
+    ///     } else {
+    ///         assert!(f.f(u) / u > 20.0, "{}", f.name()); // KL: ln u; Pearson: about u
+    ///     }
+    /// }
+    /// assert_eq!(FDivergence::JensenShannon.slope_at_infinity(), std::f64::consts::LN_2);
+    /// ```
     pub fn slope_at_infinity(self) -> f64 {
         match self {
             FDivergence::KullbackLeibler | FDivergence::Pearson => f64::INFINITY,
@@ -337,6 +399,20 @@ impl FDivergence {
     /// The domain of the conjugate: where `f*` is finite (Table 2 of the
     /// paper; Neyman's right end `t = 1` is included, where `f*(1) = 2`, the
     /// supremum approached as `u -> inf`; the paper writes `t < 1`).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::fgan::FDivergence;
+    /// // GAN: f*(t) = -ln(1 - e^t), finite exactly for t < 0.
+    /// let d = FDivergence::Gan.conjugate_domain();
+    /// assert_eq!((d.low, d.high, d.high_closed), (f64::NEG_INFINITY, 0.0, false));
+    /// assert!(FDivergence::Gan.conjugate(-1e-9).is_finite());
+    /// assert_eq!(FDivergence::Gan.conjugate(0.0), f64::INFINITY);
+    /// // Its upper end is f'(inf), where it is finite:
+    /// for f in FDivergence::ALL {
+    ///     assert_eq!(f.conjugate_domain().high, f.slope_at_infinity(), "{}", f.name());
+    /// }
+    /// ```
     pub fn conjugate_domain(self) -> Domain {
         let (low, high, low_closed, high_closed) = match self {
             FDivergence::KullbackLeibler | FDivergence::Pearson => {
@@ -409,6 +485,24 @@ impl FDivergence {
     /// Whether `f*(t)` is finite: `t` in [`Self::conjugate_domain`], with the
     /// JS row's open end taken at the true ln 2 (so `t = LN_2`, the `f64`
     /// just below ln 2, is inside, where [`Domain::contains`] says outside).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::fgan::FDivergence;
+    /// use std::f64::consts::LN_2;
+    /// // Exactly where f* is finite, on a grid of t in [-3, 3]:
+    /// for f in FDivergence::ALL {
+    ///     for k in -12..=12 {
+    ///         let t = k as f64 / 4.0;
+    ///         assert_eq!(f.in_conjugate_domain(t), f.conjugate(t).is_finite(), "{} at {t}", f.name());
+    ///     }
+    /// }
+    /// // LN_2 rounds below the true ln 2: inside JS's domain, though `contains`
+    /// // compares with the stored end and says no.
+    /// let js = FDivergence::JensenShannon;
+    /// assert!(js.in_conjugate_domain(LN_2) && js.conjugate(LN_2).is_finite());
+    /// assert!(!js.conjugate_domain().contains(LN_2));
+    /// ```
     pub fn in_conjugate_domain(self, t: f64) -> bool {
         match self {
             FDivergence::JensenShannon => !t.is_nan() && (t - LN_2) - LN_2_LOW < 0.0,
@@ -436,6 +530,21 @@ impl FDivergence {
 
     /// The output activation `g_f: R -> dom f*` of the paper's Table 2: the
     /// critic's raw output `v` is mapped to `T = g_f(v)`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::fgan::FDivergence;
+    /// // g_f maps every raw output into dom f*:
+    /// for f in FDivergence::ALL {
+    ///     for k in -20..=20 {
+    ///         assert!(f.in_conjugate_domain(f.activation(k as f64 / 2.0)), "{}", f.name());
+    ///     }
+    /// }
+    /// // The GAN row: g(v) = -softplus(-v) = ln sigmoid(v) = ln D.
+    /// let v: f64 = 0.7;
+    /// let d = 1.0 / (1.0 + (-v).exp());
+    /// assert!((FDivergence::Gan.activation(v) - d.ln()).abs() < 1e-15);
+    /// ```
     pub fn activation(self, v: f64) -> f64 {
         match self {
             FDivergence::KullbackLeibler | FDivergence::Pearson => v,
@@ -466,6 +575,22 @@ impl FDivergence {
     /// With these, the f-GAN critic objective is `E_P g_f(V) - E_Q f*(g_f(V))`;
     /// for the GAN row it is `E_P ln D + E_Q ln(1 - D)` with `D = sigmoid(V)`,
     /// Goodfellow's value function.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::fgan::FDivergence;
+    /// // The closed form agrees with f* evaluated at g_f(v), to 1e-12 relative:
+    /// for f in FDivergence::ALL {
+    ///     for k in -8..=8 {
+    ///         let v = k as f64 / 2.0;
+    ///         let (closed, composed) = (f.activated_conjugate(v), f.conjugate(f.activation(v)));
+    ///         assert!((closed - composed).abs() <= 1e-12 * closed.abs().max(1.0), "{} at {v}", f.name());
+    ///     }
+    /// }
+    /// // The GAN row: softplus(v) = -ln(1 - D), D = sigmoid(v).
+    /// let d = 1.0 / (1.0 + (-2f64).exp());
+    /// assert!((FDivergence::Gan.activated_conjugate(2.0) + (1.0 - d).ln()).abs() < 1e-14);
+    /// ```
     pub fn activated_conjugate(self, v: f64) -> f64 {
         match self {
             FDivergence::KullbackLeibler => (v - 1.0).exp(),
@@ -489,6 +614,22 @@ impl FDivergence {
     /// of the module (0 at `p = q = 0`, `q f(0)` at `p = 0`, `p f'(inf)` at
     /// `q = 0`), computed without forming `p / q` where that ratio would
     /// overflow or lose accuracy. `p, q` must be finite and `>= 0`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::fgan::FDivergence;
+    /// let pearson = FDivergence::Pearson;
+    /// // q f(p / q) = 0.2 (0.5/0.2 - 1)^2 = 0.45:
+    /// assert!((pearson.perspective(0.5, 0.2) - 0.45).abs() < 1e-15);
+    /// // The conventions: 0 at p = q = 0, q f(0) at p = 0, p f'(inf) at q = 0.
+    /// let tv = FDivergence::TotalVariation;
+    /// assert_eq!(tv.perspective(0.0, 0.0), 0.0);
+    /// assert_eq!(tv.perspective(0.0, 0.4), 0.4 * tv.f(0.0));
+    /// assert_eq!(tv.perspective(0.4, 0.0), 0.4 * tv.slope_at_infinity());
+    /// // No overflow from p / q: KL's p ln(p/q) at p = 1, q = 1e-300.
+    /// let kl = FDivergence::KullbackLeibler.perspective(1.0, 1e-300);
+    /// assert!((kl - 300.0 * 10f64.ln()).abs() < 1e-12);
+    /// ```
     pub fn perspective(self, p: f64, q: f64) -> f64 {
         if p == 0.0 && q == 0.0 {
             return 0.0;
@@ -520,6 +661,22 @@ impl FDivergence {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::fgan::FDivergence};
+    /// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+    /// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// // Pearson: sum (p - q)^2 / q = 0.09/0.2 + 0 + 0.09/0.5; TV: 0.3.
+    /// let pearson = FDivergence::Pearson.divergence(&p, &q)?;
+    /// assert!((pearson - (0.45 + 0.18)).abs() < 1e-15);
+    /// assert!((FDivergence::TotalVariation.divergence(&p, &q)? - 0.3).abs() < 1e-15);
+    /// // KL(P || Q) is infinite when P has mass where Q has none; reverse KL is not.
+    /// let r = Discrete::new(vec![0.5, 0.5, 0.0])?;
+    /// assert_eq!(FDivergence::KullbackLeibler.divergence(&p, &r)?, f64::INFINITY);
+    /// assert!(FDivergence::ReverseKl.divergence(&p, &r)?.is_finite());
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn divergence(self, p: &Discrete, q: &Discrete) -> Result<f64> {
         same_len(p, q)?;
         let mut s = CompensatedSum::new();
@@ -534,6 +691,21 @@ impl FDivergence {
     /// would overflow or underflow; `f'(+inf)` at
     /// `q = 0 < p`, `f'(0)` at `p = 0 < q`, and `f'(1)` where `p = q = 0`
     /// (any value does there: the point carries no mass).
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::variants::fgan::FDivergence;
+    /// // f'(p / q), here f'(2) for every row:
+    /// for f in FDivergence::ALL {
+    ///     assert!((f.derivative_at_ratio(0.5, 0.25) - f.derivative(2.0)).abs() < 1e-15, "{}", f.name());
+    /// }
+    /// // KL's 1 + ln p - ln q where p / q = 1e-400 underflows to 0:
+    /// let kl = FDivergence::KullbackLeibler.derivative_at_ratio(1e-200, 1e200);
+    /// assert!((kl - (1.0 - 400.0 * 10f64.ln())).abs() < 1e-12);
+    /// // q = 0 < p: f'(inf).
+    /// let js = FDivergence::JensenShannon;
+    /// assert_eq!(js.derivative_at_ratio(0.3, 0.0), js.slope_at_infinity());
+    /// ```
     pub fn derivative_at_ratio(self, p: f64, q: f64) -> f64 {
         if p == 0.0 && q == 0.0 {
             return self.derivative(1.0);
@@ -587,6 +759,28 @@ impl FDivergence {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`].
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::fgan::FDivergence};
+    /// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+    /// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// // Pearson: T* = f'(p/q) = 2 (p/q - 1) = (3, 0, -1.2).
+    /// let t = FDivergence::Pearson.optimal_critic(&p, &q)?;
+    /// for (a, b) in t.iter().zip([3.0, 0.0, -1.2]) {
+    ///     assert!((a - b).abs() < 1e-15);
+    /// }
+    /// // It beats nearby critics: the bound at T* +- 0.1 e_i is lower.
+    /// let best = FDivergence::Pearson.variational_bound(&p, &q, &t)?;
+    /// for i in 0..3 {
+    ///     for h in [-0.1, 0.1] {
+    ///         let mut moved = t.clone();
+    ///         moved[i] += h;
+    ///         assert!(FDivergence::Pearson.variational_bound(&p, &q, &moved)? < best);
+    ///     }
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn optimal_critic(self, p: &Discrete, q: &Discrete) -> Result<Vec<f64>> {
         same_len(p, q)?;
         Ok(p.as_slice()
@@ -617,6 +811,24 @@ impl FDivergence {
     /// # Errors
     /// [`Error::LengthMismatch`] (between `p` and `q`, or `p` and `t`),
     /// [`Error::NotANumber`] for a NaN entry of `t`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, variants::fgan::FDivergence};
+    /// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+    /// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let kl = FDivergence::KullbackLeibler;
+    /// // T = 1 everywhere: E_P 1 - E_Q e^(1 - 1) = 0 <= KL.
+    /// assert_eq!(kl.variational_bound(&p, &q, &[1.0; 3])?, 0.0);
+    /// // T = (2, 1, 0): 0.5*2 + 0.3 - (0.2 e + 0.3 + 0.5 e^-1), still <= KL.
+    /// let bound = kl.variational_bound(&p, &q, &[2.0, 1.0, 0.0])?;
+    /// let by_hand = 1.3 - (0.2 * 1f64.exp() + 0.3 + 0.5 * (-1f64).exp());
+    /// assert!((bound - by_hand).abs() < 1e-15);
+    /// assert!(bound <= kl.divergence(&p, &q)?);
+    /// // A critic outside dom f* where q > 0 certifies nothing:
+    /// assert_eq!(FDivergence::ReverseKl.variational_bound(&p, &q, &[-1.0, -1.0, 0.5])?, f64::NEG_INFINITY);
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn variational_bound(self, p: &Discrete, q: &Discrete, t: &[f64]) -> Result<f64> {
         same_len(p, q)?;
         check_same_length(p.len(), t.len())?;
@@ -659,6 +871,23 @@ impl FDivergence {
     /// # Errors
     /// [`Error::LengthMismatch`]; [`Error::NotANumber`] or
     /// [`Error::Infinite`] for a bad entry of `v`.
+    ///
+    /// # Example
+    /// ```
+    /// use gan_theory::{Discrete, Discriminator, game, variants::fgan::FDivergence};
+    /// let p = Discrete::new(vec![0.5, 0.3, 0.2])?;
+    /// let q = Discrete::new(vec![0.2, 0.3, 0.5])?;
+    /// let v = [1.0, -0.5, 2.0];
+    /// // The GAN row is Goodfellow's V(D, G) with D = sigmoid(v):
+    /// let gan = FDivergence::Gan.activated_bound(&p, &q, &v)?;
+    /// let d = Discriminator::from_logits(v.to_vec())?;
+    /// assert!((gan - game::value(&p, &q, &d)?).abs() < 1e-15);
+    /// // Any raw outputs give a lower bound, for every row:
+    /// for f in FDivergence::ALL {
+    ///     assert!(f.activated_bound(&p, &q, &v)? <= f.divergence(&p, &q)?, "{}", f.name());
+    /// }
+    /// # Ok::<(), gan_theory::Error>(())
+    /// ```
     pub fn activated_bound(self, p: &Discrete, q: &Discrete, v: &[f64]) -> Result<f64> {
         same_len(p, q)?;
         check_same_length(p.len(), v.len())?;
