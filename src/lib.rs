@@ -25,6 +25,10 @@ pub mod train;
 pub mod transport;
 pub mod variants;
 
+/// The optimisation crate whose traits the training problems implement
+/// (for example [`train::inner_max::MlpInnerProblem`]), re-exported for the
+/// same reason.
+pub use argmin;
 pub use error::{Error, Result};
 pub use game::Discriminator;
 pub use measure::Discrete;
@@ -37,7 +41,3 @@ pub use rand;
 /// The statistics crate behind [`continuous::Normal::as_statrs`] and
 /// [`continuous::Uniform::as_statrs`], re-exported for the same reason.
 pub use statrs;
-/// The optimisation crate whose traits the training problems implement
-/// (for example [`train::inner_max::MlpInnerProblem`]), re-exported for the
-/// same reason.
-pub use argmin;
