@@ -254,3 +254,31 @@ pub fn all() -> Vec<Claim> {
 pub fn get(id: &str) -> Option<Claim> {
     all().into_iter().find(|claim| claim.id == id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Comparison, Measurement};
+
+    /// A two-sided acceptance passes inside its interval, ends included,
+    /// and fails beyond either end or on NaN.
+    #[test]
+    fn between_accepts_exactly_its_interval() {
+        let judge = |x: f64| Measurement::between("ratio", x, 1.0, 0.7, 1.4);
+        for inside in [0.7, 0.7001, 1.0, 1.3999, 1.4] {
+            assert!(judge(inside).passed, "{inside}");
+        }
+        for outside in [0.6999, 1.4001, f64::NAN, f64::INFINITY] {
+            assert!(!judge(outside).passed, "{outside}");
+        }
+        let m = judge(1.0);
+        assert_eq!(
+            m.comparison,
+            Comparison::Between {
+                low: 0.7,
+                high: 1.4
+            }
+        );
+        // The larger distance from the expected value to an end.
+        assert_eq!(m.tolerance, (1.4f64 - 1.0).max(1.0 - 0.7));
+    }
+}
