@@ -281,8 +281,6 @@ fn robust_regression_cli_kl_with_a_ratio_beyond_1e305() {
     let output = divergence(p_file.path(), q_file.path(), &["--json"]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let shown = report["kl_pq"].as_f64().unwrap();
-    assert!(
-        (shown - reference).abs() <= 1e-12 * reference,
-        "kl_pq = {shown}"
-    );
+    // The library's tolerance for a closed-form evaluation, as the library-side test uses.
+    assert!(gan_theory::tol::close(shown, reference), "kl_pq = {shown}");
 }
