@@ -134,6 +134,31 @@ fn every_registered_claim_passes() {
     }
 }
 
+/// Every measurement states its false-alarm probability, in [0, 1], and a
+/// run's total (the union bound on a right suite failing) is within the
+/// budget README promises.
+#[test]
+fn every_row_states_a_false_alarm_rate_within_the_suite_budget() {
+    let context = gan_theory::claims::Context::default();
+    let mut total = 0.0;
+    for claim in gan_theory::claims::all() {
+        for m in claim.run(&context).measurements {
+            assert!(
+                (0.0..=1.0).contains(&m.false_alarm),
+                "{}: {}: false alarm {}",
+                claim.id,
+                m.quantity,
+                m.false_alarm
+            );
+            total += m.false_alarm;
+        }
+    }
+    assert!(
+        total <= gan_theory::claims::SUITE_FALSE_ALARM_BUDGET,
+        "the suite's false-alarm probability {total} exceeds the budget"
+    );
+}
+
 /// Seeds beyond the default for which every claim must pass too: a check that
 /// holds only for the seed it was written with is not a check. Each run of the
 /// registry takes milliseconds.

@@ -41,7 +41,7 @@ pub(crate) fn a1(context: &Context) -> Result<Vec<Measurement>> {
             mean,
             exact,
             Z_FALSE_ALARM_1E6 * (sigma2 / (mf * r)).sqrt(),
-        ));
+        ).with_false_alarm(tol::FALSE_ALARM));
         // Empirical variance times m / sigma^2 should be 1: the standard error is
         // sigma / sqrt(m). Its spread: Var = 2/(R-1) + excess kurtosis / R, judged
         // against the central 1 - 1e-6 of the matching scaled chi-square.
@@ -53,7 +53,10 @@ pub(crate) fn a1(context: &Context) -> Result<Vec<Measurement>> {
         let quantity = format!(
             "replicate variance x m / sigma^2, m = {m} (1 iff the standard error is sigma/sqrt(m); accepted in [{low:.3}, {high:.3}], false alarm 1e-6)"
         );
-        out.push(Measurement::between(quantity, ratio, 1.0, low, high));
+        out.push(
+            Measurement::between(quantity, ratio, 1.0, low, high)
+                .with_false_alarm(tol::FALSE_ALARM),
+        );
     }
     Ok(out)
 }

@@ -29,6 +29,7 @@ pub(crate) mod fgan;
 pub(crate) mod fit;
 pub(crate) mod game;
 pub(crate) mod lsgan;
+pub mod sweep;
 pub(crate) mod training;
 pub(crate) mod transport;
 pub(crate) mod wgan;
@@ -63,6 +64,13 @@ pub struct Measurement {
     pub comparison: Comparison,
     /// Whether the comparison holds.
     pub passed: bool,
+    /// The probability that this measurement fails although the claim and
+    /// the code are right: 0 for a deterministic check (an identity, or a
+    /// bound with its rounding error accounted for), the derived probability
+    /// of the random draw landing outside the acceptance for a statistical
+    /// one (its derivation is in the claim's proof). Set with
+    /// [`Measurement::with_false_alarm`].
+    pub false_alarm: f64,
 }
 
 /// How a [`Measurement`] is judged.
@@ -116,7 +124,26 @@ impl Measurement {
             tolerance,
             comparison,
             passed,
+            false_alarm: 0.0,
         }
+    }
+
+    /// States the probability that this check fails although the claim and
+    /// the code are right (see [`Measurement::false_alarm`]): a statistical
+    /// check's derived rate. Measurements are deterministic (rate 0) until
+    /// this is called.
+    ///
+    /// # Panics
+    /// If `probability` is not in `[0, 1]`: a rate is a constant of the
+    /// check's design, so a wrong one is a bug of the check, not of its input.
+    #[must_use]
+    pub fn with_false_alarm(mut self, probability: f64) -> Self {
+        assert!(
+            (0.0..=1.0).contains(&probability),
+            "a false-alarm probability is in [0, 1], not {probability}"
+        );
+        self.false_alarm = probability;
+        self
     }
 
     /// `|measured - expected| <= tolerance`.
@@ -196,6 +223,13 @@ pub struct Claim {
     pub check: fn(&Context) -> Result<Vec<Measurement>, Error>,
 }
 
+/// The largest total false-alarm probability a `verify` run may have: the
+/// sum of [`Measurement::false_alarm`] over every measurement of every claim.
+/// By the union bound, a run in which the code and every claim are right
+/// fails with at most this probability, so a failing row is evidence against
+/// the claim or the code at this level.
+pub const SUITE_FALSE_ALARM_BUDGET: f64 = 1e-3;
+
 /// The outcome of running one claim's check.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
@@ -211,6 +245,15 @@ pub struct Outcome {
     pub error: Option<String>,
     /// True when the check ran and every measurement passed.
     pub passed: bool,
+}
+
+impl Outcome {
+    /// The claim's stated false-alarm probability: the sum of its
+    /// measurements' (a union bound on the probability that a right claim,
+    /// rightly coded, fails this run). 0 when the check stopped with an error.
+    pub fn false_alarm(&self) -> f64 {
+        self.measurements.iter().map(|m| m.false_alarm).sum()
+    }
 }
 
 impl Claim {

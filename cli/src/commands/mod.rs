@@ -4,6 +4,7 @@
 pub(crate) mod divergence;
 pub(crate) mod emd;
 mod files;
+mod sweep;
 pub(crate) mod verify;
 pub(crate) mod w1;
 

@@ -2,6 +2,7 @@
 //! registered claim, writes the report, and prints one line per claim, or
 //! every measurement with `--detail`, or every measurement as JSON.
 
+use crate::commands::sweep;
 use crate::input::escape_controls;
 use crate::output::{Failure, emit, optional_number, short, write_table, write_wrapped_table};
 use clap::Args;
@@ -57,6 +58,16 @@ pub(crate) struct VerifyArgs {
     /// Run the checks only: no figures, no report.
     #[arg(long, conflicts_with = "out")]
     no_report: bool,
+    /// Run every claim once for each seed A to B (both ends included), on
+    /// every core, and print per claim how many seeds failed against how many
+    /// its stated false-alarm rate allows; no report.
+    #[arg(
+        long,
+        value_name = "A..B",
+        value_parser = sweep::parse_seeds,
+        conflicts_with_all = ["seed", "out", "detail"]
+    )]
+    seeds: Option<sweep::SeedRange>,
 }
 
 /// `--seed`'s value. (`allow_negative_numbers` lets `--seed -1` reach this
@@ -68,6 +79,9 @@ fn parse_seed(text: &str) -> Result<u64, String> {
 
 /// Runs `verify`.
 pub(crate) fn run(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, Failure> {
+    if let Some(range) = args.seeds {
+        return sweep::run(range, args.json, out);
+    }
     let context = Context { seed: args.seed };
     let claims = claims::all();
     let figures = if args.no_report {
@@ -156,7 +170,7 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, F
 
 /// Runs one check; a check that panics fails with the panic's message
 /// instead of taking the whole report down.
-fn run_claim(claim: &Claim, context: &Context) -> Outcome {
+pub(crate) fn run_claim(claim: &Claim, context: &Context) -> Outcome {
     panic::catch_unwind(AssertUnwindSafe(|| claim.run(context))).unwrap_or_else(|payload| {
         let message = payload
             .downcast_ref::<&str>()
@@ -189,6 +203,9 @@ struct Row<'a> {
     #[serde(serialize_with = "optional_number")]
     tolerance: Option<f64>,
     comparison: Option<Comparison>,
+    /// The probability that this row fails although the claim and the code
+    /// are right (0 for a deterministic check, and for a check that stopped).
+    false_alarm: f64,
     passed: bool,
     error: Option<&'a str>,
 }
@@ -215,6 +232,7 @@ fn rows(outcomes: &[Outcome]) -> Vec<Row<'_>> {
                 expected: None,
                 tolerance: None,
                 comparison: None,
+                false_alarm: 0.0,
                 passed: false,
                 error: Some(error),
             });
@@ -230,6 +248,7 @@ fn rows(outcomes: &[Outcome]) -> Vec<Row<'_>> {
                 expected: Some(m.expected),
                 tolerance: Some(m.tolerance),
                 comparison: Some(m.comparison),
+                false_alarm: m.false_alarm,
                 passed: m.passed,
                 error: None,
             });
@@ -404,7 +423,20 @@ fn write_summary(out: &mut impl Write, outcomes: &[Outcome]) -> io::Result<()> {
     if !failed.is_empty() {
         write!(out, "; failed: {}", failed.join(", "))?;
     }
-    writeln!(out)
+    writeln!(out)?;
+    writeln!(
+        out,
+        "false-alarm probability of this run: {} (sum of every row's stated rate; budget {})",
+        short(suite_false_alarm(outcomes)),
+        short(claims::SUITE_FALSE_ALARM_BUDGET)
+    )
+}
+
+/// The sum of every measurement's stated false-alarm probability: by the
+/// union bound, the probability that this run fails although every claim
+/// and the code are right.
+pub(crate) fn suite_false_alarm(outcomes: &[Outcome]) -> f64 {
+    outcomes.iter().map(Outcome::false_alarm).sum()
 }
 
 #[cfg(test)]
