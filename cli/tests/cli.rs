@@ -533,7 +533,8 @@ fn cli_verify_json_rows_and_exit_code() {
 fn cli_verify_table_summary_counts_claims() {
     let output = run(&["verify", "--seed", "7"]);
     let text = String::from_utf8(output.stdout).unwrap();
-    let summary = text.lines().last().expect("a summary line");
+    let lines: Vec<&str> = text.lines().collect();
+    let summary = lines[lines.len() - 2];
     let json = run(&["verify", "--seed", "7", "--json"]);
     let rows: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
     let registered = claims::all();
@@ -554,6 +555,77 @@ fn cli_verify_table_summary_counts_claims() {
         Some(if passed == registered.len() { 0 } else { 1 })
     );
     assert_eq!(output.status.code(), json.status.code());
+    // The last line states the run's false-alarm probability: the sum of
+    // the rows' rates, which --json gives row by row.
+    let total: f64 = rows
+        .iter()
+        .map(|r| r["false_alarm"].as_f64().unwrap())
+        .sum();
+    let last = lines[lines.len() - 1];
+    assert!(
+        last.starts_with("false-alarm probability of this run: ") && last.contains("budget 0.001"),
+        "{last:?}"
+    );
+    let stated: f64 = last
+        .trim_start_matches("false-alarm probability of this run: ")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (stated - total).abs() <= 1e-3 * total.max(1e-12),
+        "{stated} against {total}"
+    );
+}
+
+/// `verify --seeds A..B` runs every claim for each seed from A to B: its
+/// counts agree with one `verify --json` per seed.
+#[test]
+fn cli_verify_seeds_counts_failing_runs_per_claim() {
+    let sweep = run(&["verify", "--seeds", "3..4", "--json"]);
+    assert!(sweep.stderr.is_empty(), "{sweep:?}");
+    let sweep: Value = serde_json::from_slice(&sweep.stdout).unwrap();
+    assert_eq!(sweep["runs"], 2);
+    assert_eq!(sweep["first_seed"], 3);
+    assert_eq!(sweep["last_seed"], 4);
+    let counts = sweep["claims"].as_array().unwrap();
+    assert_eq!(counts.len(), claims::all().len());
+    let mut failing_runs = 0;
+    for seed in [3u64, 4] {
+        let rows: Vec<Value> = serde_json::from_slice(
+            &run(&[
+                "verify",
+                "--no-report",
+                "--json",
+                "--seed",
+                &seed.to_string(),
+            ])
+            .stdout,
+        )
+        .unwrap();
+        let mut run_failed = false;
+        for count in counts {
+            let failed_here = rows
+                .iter()
+                .filter(|r| r["id"] == count["id"])
+                .any(|r| r["passed"] != true);
+            let listed = count["failed_seeds"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from(seed));
+            assert_eq!(failed_here, listed, "{} seed {seed}", count["id"]);
+            run_failed |= failed_here;
+        }
+        failing_runs += u64::from(run_failed);
+    }
+    assert_eq!(sweep["runs_failed"], failing_runs);
+    // Seeds from A to B with A > B, or not a range, are a usage error.
+    for bad in ["4..3", "3", "x..4"] {
+        let refused = run(&["verify", "--seeds", bad]);
+        assert_eq!(refused.status.code(), Some(2), "{bad}");
+        assert!(refused.stdout.is_empty());
+    }
 }
 
 #[test]
@@ -562,8 +634,8 @@ fn cli_verify_prints_one_line_per_claim_and_every_measurement_with_detail() {
     let output = run(&["verify", "--no-report"]);
     let text = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    // A header, one line per claim, the summary.
-    assert_eq!(lines.len(), registered.len() + 2, "{text}");
+    // A header, one line per claim, the summary, the false-alarm line.
+    assert_eq!(lines.len(), registered.len() + 3, "{text}");
     assert!(lines[0].starts_with("id  claim"), "{text}");
     for (claim, line) in registered.iter().zip(&lines[1..]) {
         assert!(line.starts_with(&format!("{} ", claim.id)), "{line:?}");
