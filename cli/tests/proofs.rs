@@ -160,22 +160,35 @@ fn every_row_states_a_false_alarm_rate_within_the_suite_budget() {
 }
 
 /// Seeds beyond the default for which every claim must pass too: a check that
-/// holds only for the seed it was written with is not a check. Each run of the
-/// registry takes milliseconds.
+/// holds only for the seed it was written with is not a check. A
+/// deterministic check (false-alarm rate 0) must pass every seed; a
+/// statistical one may fail no more seeds than the binomial allowance of its
+/// stated rate (`verify --seeds`'s criterion, at its level 1e-3), which for
+/// these 40 seeds and rates below 1e-3 is 0 or 1.
 const EXTRA_SEEDS: std::ops::RangeInclusive<u64> = 1..=40;
 
 #[test]
 fn every_registered_claim_passes_for_other_seeds() {
-    for seed in EXTRA_SEEDS {
-        let context = gan_theory::claims::Context { seed };
-        for claim in gan_theory::claims::all() {
-            let outcome = claim.run(&context);
-            assert!(
-                outcome.passed,
-                "{} failed for seed {seed}: {:#?}",
-                claim.id, outcome
-            );
+    use gan_theory::claims::sweep::{SWEEP_LEVEL, allowed_failures};
+    let runs = EXTRA_SEEDS.count() as u64;
+    for claim in gan_theory::claims::all() {
+        let mut failed = Vec::new();
+        let mut rate = 0.0f64;
+        for seed in EXTRA_SEEDS {
+            let outcome = claim.run(&gan_theory::claims::Context { seed });
+            rate = rate.max(outcome.false_alarm());
+            if !outcome.passed {
+                failed.push((seed, outcome));
+            }
         }
+        let allowed = allowed_failures(runs, rate, SWEEP_LEVEL);
+        assert!(
+            failed.len() as u64 <= allowed,
+            "{} failed {} of {runs} seeds, its rate {rate} allows {allowed}: {:#?}",
+            claim.id,
+            failed.len(),
+            failed
+        );
     }
 }
 
