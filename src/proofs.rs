@@ -3,21 +3,16 @@
 //! Each proof lives in `proofs/<ID>-<slug>.md` at the crate root, where it
 //! reads as plain Markdown (GitHub renders its math), and is included here
 //! as the documentation of one module, so that `cargo doc` renders it with
-//! the rest of the API. The formulas are typeset by KaTeX, loaded from a CDN
-//! by the crate's `katex-header.html`:
-//!
-//! ```text
-//! RUSTDOCFLAGS="--html-in-header $(pwd)/katex-header.html" cargo doc --no-deps --lib
-//! ```
-//!
-//! docs.rs passes the same header (see `[package.metadata.docs.rs]` in
-//! `Cargo.toml`). Without it, the formulas show as their LaTeX source.
+//! the rest of the API. The build script typesets the formulas (`$...$`
+//! inline, `$$...$$` displayed) as MathML first, so the pages show them
+//! without a network or a script; `gan-theory verify` renders the same
+//! proofs, with the measurements that check them, as the report's pages.
 //!
 //! Every proof has the same parts: the statement with its domains and
-//! conventions, the sources (the paper, and what the user's seed notes say
-//! or get wrong), the derivation step by step, and the tests that check the
-//! claim numerically, including its entry in `gan-theory verify`. Rust code
-//! blocks in a proof run as doctests.
+//! conventions, the sources (the papers, and what the user's notes listed
+//! in [`sources`](crate::sources) say or get wrong), the derivation step by
+//! step, and the tests that check the claim numerically, including its
+//! entry in `gan-theory verify`. Rust code blocks in a proof run as doctests.
 //!
 //! The [`CATALOGUE`] is the one list of the claims: their ids, one-line
 //! statements, proof files and the library items each checks. The modules
@@ -37,6 +32,8 @@ pub struct ClaimEntry {
     /// The public library items the claim's check exercises, as paths from
     /// the crate root ("game::c_of_g").
     pub code: &'static [&'static str],
+    /// The proof's Markdown, as in the file (math as TeX between `$`).
+    pub markdown: &'static str,
 }
 
 /// The type of a claim's check in the `verify` registry.
@@ -57,7 +54,7 @@ macro_rules! catalogue {
         }
     )*) => {
         $(
-            #[doc = include_str!(concat!("../proofs/", $file))]
+            #[doc = include_str!(concat!(env!("OUT_DIR"), "/proofs/", $file))]
             #[doc = ""]
             #[doc = "## Code"]
             #[doc = ""]
@@ -73,6 +70,7 @@ macro_rules! catalogue {
                 proof: concat!("proofs/", $file),
                 module: stringify!($module),
                 code: &[$($code),+],
+                markdown: include_str!(concat!("../proofs/", $file)),
             }
         ),*];
 
