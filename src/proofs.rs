@@ -161,13 +161,13 @@ catalogue! {
     }
     B3 => b3_js_identity {
         proof: "B3-js-identity.md",
-        statement: "JSD(q || p) = V(D*)/2 + ln 2 with V(D) = E_q ln D + E_p ln(1 - D) (seed 003)",
+        statement: "JSD(q || p) = V(D*)/2 + ln 2 with V(D) = E_q ln D + E_p ln(1 - D) (BrightLamp's note)",
         code: ["divergence::js", "game::c_of_g"],
         check: divergence::b3,
     }
     B4 => b4_maximum_likelihood {
         proof: "B4-maximum-likelihood.md",
-        statement: "argmax_theta E_q ln p_theta = argmin_theta KL(q || p_theta): on seed 003's 45 balls the maximum-likelihood fit matches the moments, minimises KL and differs from the L2 fit",
+        statement: "argmax_theta E_q ln p_theta = argmin_theta KL(q || p_theta): on the 45 balls of BrightLamp's note the maximum-likelihood fit matches the moments, minimises KL and differs from the L2 fit",
         code: ["train::fit::fit_maximum_likelihood", "train::fit::fit_least_squares"],
         check: fit::check_b4,
     }
