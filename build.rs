@@ -9,6 +9,10 @@
 //!   module, a figure becomes a data URL, a figure link an anchor on the
 //!   page, and a link to another file of the repository plain text.
 //!
+//! It also lists the library's source files (`OUT_DIR/source_files.txt`),
+//! so that the report's pages can name the file of each item a claim
+//! checks.
+//!
 //! The repository's files stay as they are, for GitHub and the report.
 
 #[allow(dead_code)]
@@ -32,7 +36,10 @@ fn main() {
     ] {
         println!("cargo::rerun-if-changed={watched}");
     }
-    if let Err(message) = proofs(&root, &out).and_then(|()| front_page(&root, &out)) {
+    if let Err(message) = proofs(&root, &out)
+        .and_then(|()| front_page(&root, &out))
+        .and_then(|()| source_files(&root, &out))
+    {
         eprintln!("error: {message}");
         std::process::exit(1);
     }
@@ -164,4 +171,31 @@ fn base64(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// `OUT_DIR/source_files.txt`: every `.rs` file under `src/`, one path
+/// relative to the crate root per line, sorted.
+fn source_files(root: &Path, out: &Path) -> Result<(), String> {
+    fn walk(dir: &Path, root: &Path, found: &mut Vec<String>) -> Result<(), String> {
+        let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+            if path.is_dir() {
+                walk(&path, root, found)?;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path.strip_prefix(root).unwrap_or(&path);
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                found.push(parts.join("/"));
+            }
+        }
+        Ok(())
+    }
+    let mut found = Vec::new();
+    walk(&root.join("src"), root, &mut found)?;
+    found.sort();
+    fs::write(out.join("source_files.txt"), found.join("\n") + "\n")
+        .map_err(|e| format!("source_files.txt: {e}"))
 }

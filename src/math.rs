@@ -30,7 +30,8 @@ pub fn markdown_options() -> Options {
 pub fn tex_to_mathml(tex: &str, display: bool) -> Result<String, String> {
     let tex = tex.trim();
     let storage = Storage::new();
-    let events: Vec<_> = pulldown_latex::Parser::new(tex, &storage).collect();
+    let source = operator_names(tex);
+    let events: Vec<_> = pulldown_latex::Parser::new(&source, &storage).collect();
     if let Some(Err(error)) = events.iter().find(|e| e.is_err()) {
         return Err(format!("cannot typeset `{tex}`: {error}"));
     }
@@ -47,6 +48,11 @@ pub fn tex_to_mathml(tex: &str, display: bool) -> Result<String, String> {
     push_mathml(&mut rendered, events.into_iter(), config)
         .map_err(|e| format!("cannot typeset `{tex}`: {e}"))?;
     let rendered = well_formed(&rendered.replace('\n', " "));
+    if let Some(command) = unrendered_command(&rendered) {
+        return Err(format!(
+            "cannot typeset `{tex}`: pulldown-latex left `{command}` as text"
+        ));
+    }
     // <math ...>BODY</math> -> <math ...><semantics><mrow>BODY</mrow><annotation>TeX</annotation></semantics></math>
     let (Some(open_end), Some(close)) = (rendered.find('>'), rendered.rfind("</math>")) else {
         return Err(format!("cannot typeset `{tex}`: no <math> element"));
@@ -56,6 +62,80 @@ pub fn tex_to_mathml(tex: &str, display: bool) -> Result<String, String> {
         "{open}<semantics><mrow>{body}</mrow><annotation encoding=\"application/x-tex\">{}</annotation></semantics></math>",
         escape_text(tex)
     ))
+}
+
+/// `tex` with `\mathop{ARG}\nolimits` (an operator name with its limits at
+/// the side) spelled as pulldown-latex understands it: it would print ARG
+/// verbatim. `\mathop{\mathrm{Cov}}\nolimits` becomes `\operatorname{Cov}`,
+/// any other ARG (`\mathbb{E}`) a group `{ARG}`.
+fn operator_names(tex: &str) -> String {
+    const OPEN: &str = "\\mathop{";
+    let mut out = String::with_capacity(tex.len());
+    let mut rest = tex;
+    while let Some(at) = rest.find(OPEN) {
+        let inner = &rest[at + OPEN.len()..];
+        let Some(length) = group_length(inner) else {
+            break;
+        };
+        let Some(after) = inner[length + 1..].strip_prefix("\\nolimits") else {
+            out.push_str(&rest[..at + OPEN.len()]);
+            rest = inner;
+            continue;
+        };
+        let argument = &inner[..length];
+        out.push_str(&rest[..at]);
+        match argument
+            .strip_prefix("\\mathrm{")
+            .and_then(|name| name.strip_suffix('}'))
+            .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            Some(name) => out.push_str(&format!("\\operatorname{{{name}}}")),
+            None => out.push_str(&format!("{{{argument}}}")),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of a brace group's content: `text` starts just after its `{`.
+fn group_length(text: &str) -> Option<usize> {
+    let mut depth = 1usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A TeX command (`\mathrm`) in the text of rendered MathML: a formula
+/// pulldown-latex passed through instead of typesetting it.
+fn unrendered_command(mathml: &str) -> Option<String> {
+    let mut in_tag = false;
+    let mut chars = mathml.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            '\\' if !in_tag && chars.peek().is_some_and(|(_, n)| n.is_ascii_alphabetic()) => {
+                let name: String = mathml[i + 1..]
+                    .chars()
+                    .take_while(char::is_ascii_alphabetic)
+                    .collect();
+                return Some(format!("\\{name}"));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `text` as HTML text: `&`, `<` and `>` escaped.
@@ -125,6 +205,7 @@ fn is_entity(text: &str) -> bool {
 ///
 /// # Errors
 /// The first formula that cannot be typeset.
+#[allow(dead_code)] // The build script's; the report renders through pulldown-cmark's HTML writer.
 pub fn prerender_math(markdown: &str) -> Result<String, String> {
     let mut out = String::with_capacity(markdown.len() * 3);
     let mut copied = 0;
@@ -191,3 +272,41 @@ mtable.menv-matrix>mtr>mtd:first-child{padding-left:0}
 mtable.menv-matrix>mtr>mtd:last-child{padding-right:0}
 mo.small{font-size:70%}
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_names_are_spelled_for_pulldown_latex() {
+        assert_eq!(
+            operator_names(
+                r"2 \mathop{\mathrm{JSD}}\nolimits_T + \mathop{\mathbb{E}}\nolimits_y x"
+            ),
+            r"2 \operatorname{JSD}_T + {\mathbb{E}}_y x"
+        );
+        assert_eq!(operator_names(r"\mathop{x}_T"), r"\mathop{x}_T");
+        assert_eq!(operator_names(r"\mathop{\frac{a}{b"), r"\mathop{\frac{a}{b");
+        let mathml = tex_to_mathml(r"\mathop{\mathrm{Cov}}\nolimits(x)", false).unwrap();
+        let shown = mathml.split("<annotation").next().unwrap_or("");
+        assert!(unrendered_command(shown).is_none(), "{mathml}");
+        assert!(mathml.contains("<mi>Cov</mi>"), "{mathml}");
+    }
+
+    #[test]
+    fn a_command_left_as_text_is_an_error() {
+        assert_eq!(
+            unrendered_command("<math><mi>\\mathrm{X}</mi></math>").as_deref(),
+            Some("\\mathrm")
+        );
+        assert_eq!(unrendered_command("<math><mi>x</mi></math>"), None);
+    }
+
+    #[test]
+    fn the_markup_is_well_formed() {
+        let mathml = tex_to_mathml(r"a < b \lt c > d \& e \bigl[ x \bigr]", false).unwrap();
+        assert!(mathml.contains("<mo>&lt;</mo>"), "{mathml}");
+        assert!(!mathml.contains("\"true\"minsize"), "{mathml}");
+        assert!(mathml.contains("a &lt; b"), "the annotation: {mathml}");
+    }
+}
