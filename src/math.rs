@@ -47,7 +47,8 @@ pub fn tex_to_mathml(tex: &str, display: bool) -> Result<String, String> {
     let mut rendered = String::new();
     push_mathml(&mut rendered, events.into_iter(), config)
         .map_err(|e| format!("cannot typeset `{tex}`: {e}"))?;
-    let rendered = well_formed(&rendered.replace('\n', " "));
+    // pulldown-latex writes `\ ` (a control space) as an escaped "&nbsp;".
+    let rendered = well_formed(&rendered.replace('\n', " ")).replace("&amp;nbsp;", "&#160;");
     if let Some(command) = unrendered_command(&rendered) {
         return Err(format!(
             "cannot typeset `{tex}`: pulldown-latex left `{command}` as text"
@@ -308,5 +309,7 @@ mod tests {
         assert!(mathml.contains("<mo>&lt;</mo>"), "{mathml}");
         assert!(!mathml.contains("\"true\"minsize"), "{mathml}");
         assert!(mathml.contains("a &lt; b"), "the annotation: {mathml}");
+        let space = tex_to_mathml(r"a \ b", false).unwrap();
+        assert!(space.contains("<mtext>&#160;</mtext>"), "{space}");
     }
 }

@@ -2,8 +2,9 @@
 //! headless Chromium, with the network cut, opens DIR/index.html, every claim
 //! page and the sources page, and this test fails on
 //!
-//! - raw TeX in the visible text (a `$` or a `\command`), outside code (the
-//!   one-line statements' ASCII notation, `delta_{1/n}`, is plain text);
+//! - raw TeX in the visible text (a `$` or a `\command`), or an entity shown
+//!   as text (`&nbsp;`), outside code (the one-line statements' ASCII
+//!   notation, `delta_{1/n}`, is plain text);
 //! - an image that does not load;
 //! - a link (or any `href`/`src`) that does not resolve to a file inside DIR,
 //!   or to an anchor that the target page lacks;
@@ -66,7 +67,8 @@ fn run(chromium: &Path, scratch: &Path) -> Result<String, String> {
     write_broken_site(&broken)?;
     let report = check_site(chromium, &broken, scratch, &["index.html", "nomath.html"])?;
     for (page, fault) in [
-        ("index.html", "raw TeX"),
+        ("index.html", "raw TeX in the visible text: raw"),
+        ("index.html", "raw TeX in the visible text: shown"),
         ("index.html", "image does not load"),
         ("index.html", "outside the folder"),
         ("index.html", "no such file"),
@@ -129,7 +131,7 @@ fn run(chromium: &Path, scratch: &Path) -> Result<String, String> {
     let problems = check_pages(chromium, &out, scratch, &page_refs, &needs_math)?;
     if problems.is_empty() {
         Ok(format!(
-            "{} pages rendered in {} with the network cut: math rendered, every image loaded, every link inside the folder (and the checker caught all 6 faults planted in a broken site)",
+            "{} pages rendered in {} with the network cut: math rendered, every image loaded, every link inside the folder (and the checker caught all 7 faults planted in a broken site)",
             pages.len(),
             chromium.display()
         ))
@@ -337,8 +339,8 @@ fn harness_page(dir: &Path, pages: &[&str]) -> String {
         r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>harness</title></head><body>
 <pre id="result"></pre>
 {frames}<script>
-// Raw TeX: a dollar or a backslash command.
-var TEX = /\$|\\[A-Za-z]+/;
+// Raw TeX (a dollar, a backslash command) or markup shown as text (&nbsp;).
+var TEX = /\$|\\[A-Za-z]+|&[A-Za-z]+;|&#[0-9]+;/;
 function inspect(frame) {{
   var doc = frame.contentDocument, win = frame.contentWindow;
   var r = {{ tex: [], broken_images: [], links: [], math: 0, math_rendered: 0 }};
@@ -395,7 +397,7 @@ fn write_broken_site(dir: &Path) -> Result<(), String> {
             "index.html",
             format!(
                 "<!DOCTYPE html><html><body><p>{good_math}</p>\
-                 <p>raw: $C(G) = -\\ln 4$</p>\
+                 <p>raw: $C(G) = -\\ln 4$</p><p>shown: &amp;nbsp;</p>\
                  <img src=\"missing.svg\" alt=\"missing\">\
                  <a href=\"../outside.html\">out of the folder</a>\
                  <a href=\"nothere.html\">missing page</a>\
