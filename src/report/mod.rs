@@ -138,7 +138,7 @@ pub fn write(
     for d in drawn {
         if let Ok(svg) = &d.svg {
             let path = figure_dir.join(d.figure.file);
-            fs::write(&path, svg).map_err(|source| ReportError::Io {
+            write_file(&path, svg).map_err(|source| ReportError::Io {
                 path: path.clone(),
                 source,
             })?;
@@ -147,7 +147,7 @@ pub fn write(
     }
     let page = out.join("report.md");
     let text = page_text(context, outcomes, drawn);
-    fs::write(&page, text).map_err(|source| ReportError::Io {
+    write_file(&page, &text).map_err(|source| ReportError::Io {
         path: page.clone(),
         source,
     })?;
@@ -158,6 +158,18 @@ pub fn write(
         pages,
         figures,
     })
+}
+
+/// Writes `contents` to `path` unless the file already holds exactly these
+/// bytes: an unchanged report keeps its files' modification times, so that
+/// cargo, which watches `report/figures` for the rustdoc front page (see
+/// build.rs), does not rebuild the crate after every `cargo run`.
+pub(crate) fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
+    let contents = contents.as_ref();
+    if fs::read(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    fs::write(path, contents)
 }
 
 /// A path as a Markdown link destination: every byte outside the URL's
@@ -299,17 +311,21 @@ fn page_text(context: &Context, outcomes: &[Outcome], drawn: &[Drawn]) -> String
             let _ = writeln!(s, "The check stopped: {}\n", cell(e));
             continue;
         }
-        let _ = writeln!(s, "| Quantity | Measured | Expected | Tolerance | Result |");
-        let _ = writeln!(s, "|---|---|---|---|---|");
+        let _ = writeln!(
+            s,
+            "| Quantity | Measured | Expected | Tolerance | False alarm | Result |"
+        );
+        let _ = writeln!(s, "|---|---|---|---|---|---|");
         for m in &o.measurements {
             let (expected, tolerance) = expected_and_tolerance(m);
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 cell(&m.quantity),
                 number(m.measured),
                 expected,
                 tolerance,
+                site::probability(m.false_alarm),
                 if m.passed { "ok" } else { "**FAILED**" }
             );
         }

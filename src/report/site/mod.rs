@@ -61,7 +61,7 @@ pub(crate) fn write(
     })?;
     let mut written = Vec::new();
     let mut put = |path: PathBuf, text: String| -> Result<(), ReportError> {
-        fs::write(&path, text).map_err(|source| ReportError::Io {
+        super::write_file(&path, &text).map_err(|source| ReportError::Io {
             path: path.clone(),
             source,
         })?;
@@ -126,7 +126,7 @@ fn verdict(outcome: &Outcome) -> &'static str {
 }
 
 /// A probability in its shortest exact form: "0", "4e-6", "0.01".
-fn probability(p: f64) -> String {
+pub(crate) fn probability(p: f64) -> String {
     if p != 0.0 && p.abs() < 1e-3 {
         format!("{p:e}")
     } else {
