@@ -12,7 +12,7 @@
 //!
 //! Everything comes from the catalogue ([`proofs::CATALOGUE`](crate::proofs::CATALOGUE)),
 //! the run's outcomes, the figures registry ([`figures::all`](super::figures::all))
-//! and [`sources`](crate::sources): a claim or figure added there gets its
+//! and [`crate::sources`]: a claim or figure added there gets its
 //! page and its place without further work. Formulas are typeset as MathML
 //! when the pages are written, which browsers render without a script or a
 //! font download. Every link stays inside DIR and no page names the folder
