@@ -1,4 +1,6 @@
-#![doc = include_str!("../README.md")]
+// The front page is README as the build script prepares it for rustdoc:
+// figures embedded, proof links to the proof modules (see build.rs).
+#![doc = include_str!(concat!(env!("OUT_DIR"), "/README.md"))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -12,6 +14,8 @@ pub mod error;
 #[cfg(feature = "verify")]
 pub(crate) mod experiments;
 pub mod game;
+#[cfg(feature = "report")]
+pub(crate) mod math;
 pub mod measure;
 pub mod mlp;
 pub(crate) mod numeric;
@@ -19,6 +23,7 @@ pub mod optim;
 pub mod proofs;
 #[cfg(feature = "report")]
 pub mod report;
+pub mod sources;
 pub mod tabular;
 pub mod tol;
 pub mod train;

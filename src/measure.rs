@@ -17,7 +17,7 @@ use rand::{Rng, RngExt};
 /// # Example
 /// ```
 /// use gan_theory::Discrete;
-/// // Seed 003's 45 balls numbered 1..9, as counts:
+/// // The 45 balls numbered 1..9 of BrightLamp's note (claim B4), as counts:
 /// let q = Discrete::from_weights(&[2.0, 4.0, 6.0, 8.0, 9.0, 7.0, 5.0, 3.0, 1.0])?;
 /// assert_eq!(q.len(), 9);
 /// assert!((q[4] - 9.0 / 45.0).abs() < 1e-16);

@@ -3,21 +3,16 @@
 //! Each proof lives in `proofs/<ID>-<slug>.md` at the crate root, where it
 //! reads as plain Markdown (GitHub renders its math), and is included here
 //! as the documentation of one module, so that `cargo doc` renders it with
-//! the rest of the API. The formulas are typeset by KaTeX, loaded from a CDN
-//! by the crate's `katex-header.html`:
-//!
-//! ```text
-//! RUSTDOCFLAGS="--html-in-header $(pwd)/katex-header.html" cargo doc --no-deps --lib
-//! ```
-//!
-//! docs.rs passes the same header (see `[package.metadata.docs.rs]` in
-//! `Cargo.toml`). Without it, the formulas show as their LaTeX source.
+//! the rest of the API. The build script typesets the formulas (`$...$`
+//! inline, `$$...$$` displayed) as MathML first, so the pages show them
+//! without a network or a script; `gan-theory verify` renders the same
+//! proofs, with the measurements that check them, as the report's pages.
 //!
 //! Every proof has the same parts: the statement with its domains and
-//! conventions, the sources (the paper, and what the user's seed notes say
-//! or get wrong), the derivation step by step, and the tests that check the
-//! claim numerically, including its entry in `gan-theory verify`. Rust code
-//! blocks in a proof run as doctests.
+//! conventions, the sources (the papers, and what the user's notes listed
+//! in [`sources`](crate::sources) say or get wrong), the derivation step by
+//! step, and the tests that check the claim numerically, including its
+//! entry in `gan-theory verify`. Rust code blocks in a proof run as doctests.
 //!
 //! The [`CATALOGUE`] is the one list of the claims: their ids, one-line
 //! statements, proof files and the library items each checks. The modules
@@ -37,6 +32,8 @@ pub struct ClaimEntry {
     /// The public library items the claim's check exercises, as paths from
     /// the crate root ("game::c_of_g").
     pub code: &'static [&'static str],
+    /// The proof's Markdown, as in the file (math as TeX between `$`).
+    pub markdown: &'static str,
 }
 
 /// The type of a claim's check in the `verify` registry.
@@ -57,7 +54,7 @@ macro_rules! catalogue {
         }
     )*) => {
         $(
-            #[doc = include_str!(concat!("../proofs/", $file))]
+            #[doc = include_str!(concat!(env!("OUT_DIR"), "/proofs/", $file))]
             #[doc = ""]
             #[doc = "## Code"]
             #[doc = ""]
@@ -73,6 +70,7 @@ macro_rules! catalogue {
                 proof: concat!("proofs/", $file),
                 module: stringify!($module),
                 code: &[$($code),+],
+                markdown: include_str!(concat!("../proofs/", $file)),
             }
         ),*];
 
@@ -163,13 +161,13 @@ catalogue! {
     }
     B3 => b3_js_identity {
         proof: "B3-js-identity.md",
-        statement: "JSD(q || p) = V(D*)/2 + ln 2 with V(D) = E_q ln D + E_p ln(1 - D) (seed 003)",
+        statement: "JSD(q || p) = V(D*)/2 + ln 2 with V(D) = E_q ln D + E_p ln(1 - D) (BrightLamp's note)",
         code: ["divergence::js", "game::c_of_g"],
         check: divergence::b3,
     }
     B4 => b4_maximum_likelihood {
         proof: "B4-maximum-likelihood.md",
-        statement: "argmax_theta E_q ln p_theta = argmin_theta KL(q || p_theta): on seed 003's 45 balls the maximum-likelihood fit matches the moments, minimises KL and differs from the L2 fit",
+        statement: "argmax_theta E_q ln p_theta = argmin_theta KL(q || p_theta): on the 45 balls of BrightLamp's note the maximum-likelihood fit matches the moments, minimises KL and differs from the L2 fit",
         code: ["train::fit::fit_maximum_likelihood", "train::fit::fit_least_squares"],
         check: fit::check_b4,
     }

@@ -1,4 +1,4 @@
-//! Claims B1-B3: KL, Jensen-Shannon and the JS identity of seed 003, plus the
+//! Claims B1-B3: KL, Jensen-Shannon and the JS identity of BrightLamp's note, plus the
 //! other divergences (total variation, chi-squared, squared Hellinger).
 
 mod common;
@@ -204,7 +204,7 @@ proptest! {
 
     #[test]
     fn b3_js_identity_with_value_at_d_star((q, p) in common::pair()) {
-        // Seed 003: JSD(q || p) = V(D*)/2 + ln 2, V(D) = E_q ln D + E_p ln(1 - D):
+        // BrightLamp's note: JSD(q || p) = V(D*)/2 + ln 2, V(D) = E_q ln D + E_p ln(1 - D):
         // V(D*) is C(G) with p_data = q and p_g = p.
         let v_star = c_of_g(&q, &p).unwrap();
         prop_assert!(tol::close(js(&q, &p).unwrap(), v_star / 2.0 + LN_2));

@@ -1,4 +1,4 @@
-//! Claim B4: maximum likelihood is minimum KL (seed 003's 45 balls).
+//! Claim B4: maximum likelihood is minimum KL (the 45 balls of BrightLamp's note).
 
 use gan_theory::divergence::{entropy, kl, total_variation};
 mod common;

@@ -207,7 +207,7 @@ fn cli_divergence_refuses_stdin_twice() {
 
 #[test]
 fn cli_divergence_normalize_counts() {
-    // Seed 003's 45 balls numbered 1..9, and a uniform urn, as counts.
+    // The 45 balls numbered 1..9 of BrightLamp's note (claim B4), and a uniform urn, as counts.
     let counts = [2.0, 4.0, 6.0, 8.0, 9.0, 7.0, 5.0, 3.0, 1.0];
     let p = TempFile::new("normalize", "p", "2 4 6 8 9 7 5 3 1");
     let q = TempFile::new("normalize", "q", "[5, 5, 5, 5, 5, 5, 5, 5, 5]");

@@ -91,23 +91,162 @@ fn report_lists_every_claim_figure_and_resolving_proof_link() {
     assert!(stdout.contains("report: "), "{stdout}");
 }
 
+/// Every file under `dir`, as (path relative to `dir`, bytes), sorted.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap_or_else(|e| panic!("{}: {e}", next.display()))
+        {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The same seed writes the same bytes, file for file, whatever folder the
+/// report goes to (here at two depths, given relative to two working
+/// directories) and without naming that folder or the one the binary was
+/// built in.
 #[test]
-fn report_is_the_same_bytes_for_the_same_seed() {
+fn report_is_the_same_bytes_for_the_same_seed_in_any_folder() {
     let (a, b) = (TempDir::new("same-a"), TempDir::new("same-b"));
-    verify_into(&a.0, "7");
-    verify_into(&b.0, "7");
-    // The proof links differ only if the two directories sit at different
-    // depths; they are siblings here, so the pages must agree byte for byte.
-    let read =
-        |d: &TempDir, f: &str| std::fs::read(d.0.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
-    assert_eq!(read(&a, "report.md"), read(&b, "report.md"));
-    for figure in figures::all() {
-        let name = format!("figures/{}", figure.file);
-        assert_eq!(
-            read(&a, &name),
-            read(&b, &name),
-            "{name} differs between runs"
+    std::fs::create_dir_all(a.0.join("deeper/still")).unwrap();
+    std::fs::create_dir_all(&b.0).unwrap();
+    let run = |cwd: &Path, out: &str| {
+        let output = binary()
+            .args(["verify", "--seed", "7", "--out", out])
+            .current_dir(cwd)
+            .output()
+            .expect("cannot run gan-theory");
+        assert!(output.status.code().is_some(), "killed");
+    };
+    run(&a.0.join("deeper/still"), "out");
+    run(&b.0, "report with spaces");
+    let first = tree(&a.0.join("deeper/still/out"));
+    let second = tree(&b.0.join("report with spaces"));
+    let names = |t: &[(PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&first), names(&second));
+    assert!(first.iter().any(|(p, _)| p == Path::new("index.html")));
+    for ((path, x), (_, y)) in first.iter().zip(&second) {
+        assert!(x == y, "{} differs between the two folders", path.display());
+        let text = String::from_utf8_lossy(x);
+        for folder in [
+            env!("CARGO_MANIFEST_DIR"),
+            &a.0.display().to_string(),
+            &b.0.display().to_string(),
+        ] {
+            assert!(
+                !text.contains(folder),
+                "{} names the folder {folder}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// `href="..."` and `src="..."` targets of an HTML page.
+fn html_links(page: &str) -> Vec<&str> {
+    ["href=\"", "src=\""]
+        .iter()
+        .flat_map(|opening| page.split(opening).skip(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+/// The pages: an index linking one page per claim, each claim page with its
+/// statement, its measurements and its figures, every figure in the
+/// gallery, and every link a file inside the folder (the browser test opens
+/// them; this checks the same without a browser).
+#[test]
+fn pages_have_every_claim_and_figure_and_links_stay_inside() {
+    let dir = TempDir::new("pages");
+    let output = verify_into(&dir.0, "2014");
+    assert!(output.status.code().is_some(), "killed");
+    let index = std::fs::read_to_string(dir.0.join("index.html")).expect("index.html written");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("index.html"), "{stdout}");
+    for claim in claims::all() {
+        let name = format!("claims/{}.html", claim.id);
+        assert!(
+            index.contains(&format!("href=\"{name}\"")),
+            "index lacks {name}"
         );
+        let page =
+            std::fs::read_to_string(dir.0.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let statement = claim
+            .statement
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        assert!(page.contains(&statement), "{name} lacks the statement");
+        assert!(page.contains("<math"), "{name} has no typeset math");
+        assert!(
+            page.contains("id=\"measurements\""),
+            "{name} has no measurements"
+        );
+        for figure in figures::all()
+            .iter()
+            .filter(|f| f.claims.contains(&claim.id))
+        {
+            assert!(
+                page.contains(&format!("src=\"../figures/{}\"", figure.file)),
+                "{name} does not show {}",
+                figure.file
+            );
+        }
+    }
+    for figure in figures::all() {
+        assert!(
+            index.contains(&format!("src=\"figures/{}\"", figure.file)),
+            "the gallery lacks {}",
+            figure.file
+        );
+    }
+    for (path, bytes) in tree(&dir.0) {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let page = String::from_utf8(bytes).unwrap();
+        let base = dir.0.join(&path);
+        let base = base.parent().unwrap();
+        for link in html_links(&page) {
+            let (file, fragment) = link.split_once('#').unwrap_or((link, ""));
+            assert!(
+                !file.contains(':') && !file.starts_with('/'),
+                "{}: link {link} leaves the folder",
+                path.display()
+            );
+            let target = if file.is_empty() {
+                dir.0.join(&path)
+            } else {
+                base.join(file)
+            };
+            let target = target
+                .canonicalize()
+                .unwrap_or_else(|_| panic!("{}: broken link {link}", path.display()));
+            assert!(
+                target.starts_with(dir.0.canonicalize().unwrap()),
+                "{}: {link} leaves the folder",
+                path.display()
+            );
+            if !fragment.is_empty() {
+                let text = std::fs::read_to_string(&target).unwrap();
+                assert!(
+                    text.contains(&format!("id=\"{fragment}\"")),
+                    "{}: no anchor for {link}",
+                    path.display()
+                );
+            }
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Checks for claims B1-B3: KL, Jensen-Shannon and the JS identity of seed 003.
+//! Checks for claims B1-B3: KL, Jensen-Shannon and the JS identity of BrightLamp's note.
 
 use super::{Context, Measurement, random_distribution, rng_for};
 use crate::Discrete;

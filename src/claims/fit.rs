@@ -1,4 +1,4 @@
-//! Claim B4: maximum likelihood is minimum KL, on seed 003's 45 balls.
+//! Claim B4: maximum likelihood is minimum KL, on the 45 balls of BrightLamp's note.
 //!
 //! The check fits the discretised Gaussian family to the balls by maximum
 //! likelihood and by the seed's L2 loss (both with argmin), and the seed's own

@@ -325,7 +325,7 @@ pub(crate) fn js_term(a: f64, b: f64) -> f64 {
 
 /// Jensen-Shannon divergence in bits: `JSD / ln 2`, in `[0, 1]`.
 ///
-/// Seed 003 says "JS is in [0, 1]": that holds in bits; in nats the range is `[0, ln 2]`.
+/// BrightLamp's note (claim B2) says "JS is in [0, 1]": that holds in bits; in nats the range is `[0, ln 2]`.
 ///
 /// Checked by claim [B2](crate::proofs::b2_js_divergence).
 ///

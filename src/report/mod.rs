@@ -1,25 +1,34 @@
-//! The report `gan-theory verify` writes: a Markdown page with the table of
-//! claims, a link to each proof, the figures, and every measurement.
+//! The report `gan-theory verify` writes: a static site with one page per
+//! claim (its proof with the math rendered, the measurements of the run, its
+//! figures; see [`site`]), a Markdown page with the table of claims and every
+//! measurement, and the figures.
 //!
-//! The page is built from [`claims::all`](crate::claims::all) and
-//! [`figures::all`]: a claim or figure registered there appears in the report
-//! without further work. The page depends only on the seed, so the same seed
-//! writes the same files, byte for byte.
+//! The report is built from [`claims::all`](crate::claims::all),
+//! [`figures::all`] and the catalogue: a claim or figure registered there
+//! appears in the report without further work. The report depends only on
+//! the seed, not on the folder it is written to or the one the binary was
+//! built in, and every link in it stays inside its folder, so the same seed
+//! writes the same files, byte for byte, anywhere.
 //!
 //! ```text
 //! report/
-//!   report.md            the page
+//!   index.html           the pages: start here (see `site`)
+//!   claims/*.html        one page per claim
+//!   sources.html         the papers and notes the claims draw on
+//!   style.css
+//!   report.md            the Markdown page
 //!   figures/*.svg        one file per figure
 //! ```
 
 pub mod figures;
 pub mod plot;
+pub mod site;
 
 use crate::claims::{Comparison, Context, Measurement, Outcome};
 use crate::error::Error;
 use std::fmt::{self, Write as _};
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// A figure of the report: what it shows, which claims it illustrates, and
 /// how to draw it.
@@ -96,13 +105,20 @@ impl Figure {
 pub struct Written {
     /// The Markdown page.
     pub page: PathBuf,
+    /// The site's front page, `index.html`.
+    pub index: PathBuf,
+    /// Every file of the site (the index, the claim pages, the sources
+    /// page, the stylesheet).
+    pub pages: Vec<PathBuf>,
     /// The figure files written.
     pub figures: Vec<PathBuf>,
 }
 
-/// Writes `out/report.md` and `out/figures/*.svg`, creating `out` if needed.
+/// Writes the site (`out/index.html`, `out/claims/*.html`,
+/// `out/sources.html`, `out/style.css`), `out/report.md` and
+/// `out/figures/*.svg`, creating `out` if needed.
 ///
-/// Figures that failed to draw are listed on the page with their error and
+/// Figures that failed to draw are listed on the pages with their error and
 /// no file is written for them.
 ///
 /// # Errors
@@ -122,7 +138,7 @@ pub fn write(
     for d in drawn {
         if let Ok(svg) = &d.svg {
             let path = figure_dir.join(d.figure.file);
-            fs::write(&path, svg).map_err(|source| ReportError::Io {
+            write_file(&path, svg).map_err(|source| ReportError::Io {
                 path: path.clone(),
                 source,
             })?;
@@ -130,45 +146,34 @@ pub fn write(
         }
     }
     let page = out.join("report.md");
-    let text = page_text(&proof_prefix(out), context, outcomes, drawn);
-    fs::write(&page, text).map_err(|source| ReportError::Io {
+    let text = page_text(context, outcomes, drawn);
+    write_file(&page, &text).map_err(|source| ReportError::Io {
         path: page.clone(),
         source,
     })?;
-    Ok(Written { page, figures })
+    let pages = site::write(out, context, outcomes, drawn)?;
+    Ok(Written {
+        page,
+        index: out.join("index.html"),
+        pages,
+        figures,
+    })
 }
 
-/// The path from the report directory to the crate root, to link the proofs:
-/// relative when both are on the same tree, else absolute.
-fn proof_prefix(out: &Path) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    match (fs::canonicalize(out), fs::canonicalize(root)) {
-        (Ok(out), Ok(root)) => relative(&out, &root).display().to_string(),
-        _ => root.display().to_string(),
+/// Writes `contents` to `path` unless the file already holds exactly these
+/// bytes: an unchanged report keeps its files' modification times, so that
+/// cargo, which watches `report/figures` for the rustdoc front page (see
+/// build.rs), does not rebuild the crate after every `cargo run`.
+pub(crate) fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
+    let contents = contents.as_ref();
+    if fs::read(path).is_ok_and(|old| old == contents) {
+        return Ok(());
     }
-}
-
-/// `to` as seen from the directory `from` (both absolute and canonical).
-fn relative(from: &Path, to: &Path) -> PathBuf {
-    let a: Vec<Component> = from.components().collect();
-    let b: Vec<Component> = to.components().collect();
-    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut path = PathBuf::new();
-    for _ in common..a.len() {
-        path.push("..");
-    }
-    for c in &b[common..] {
-        path.push(c);
-    }
-    if path.as_os_str().is_empty() {
-        path.push(".");
-    }
-    path
+    fs::write(path, contents)
 }
 
 /// A path as a Markdown link destination: every byte outside the URL's
-/// unreserved characters and `/` percent-encoded, so that a crate checked out
-/// under a directory with spaces or parentheses still gives working links.
+/// unreserved characters and `/` percent-encoded.
 fn link_path(path: &str) -> String {
     let mut encoded = String::with_capacity(path.len());
     for byte in path.bytes() {
@@ -229,13 +234,7 @@ fn figure_anchor(k: usize) -> String {
     format!("figure-{k}")
 }
 
-fn page_text(
-    proof_prefix: &str,
-    context: &Context,
-    outcomes: &[Outcome],
-    drawn: &[Drawn],
-) -> String {
-    let proof_prefix = link_path(proof_prefix);
+fn page_text(context: &Context, outcomes: &[Outcome], drawn: &[Drawn]) -> String {
     let mut s = String::new();
     let passed = outcomes.iter().filter(|o| o.passed).count();
     let _ = writeln!(s, "# gan-theory verification report\n");
@@ -247,6 +246,10 @@ fn page_text(
         context.seed
     );
     let _ = writeln!(s, "**{passed} of {} claims passed.**\n", outcomes.len());
+    let _ = writeln!(
+        s,
+        "The same run as pages to read in a browser, each claim with its proof, sources, measurements and figures: [index.html](index.html).\n"
+    );
     let _ = writeln!(s, "| Claim | Statement | Result | Proof | Figures |");
     let _ = writeln!(s, "|---|---|---|---|---|");
     for o in outcomes {
@@ -271,12 +274,11 @@ fn page_text(
             .collect();
         let _ = writeln!(
             s,
-            "| [{id}](#{anchor}) | {statement} | {result} | [proof]({prefix}/{proof}) | {figures} |",
+            "| [{id}](#{anchor}) | {statement} | {result} | [proof](claims/{page}) | {figures} |",
             id = o.id,
             anchor = o.id.to_lowercase(),
             statement = cell(o.claim),
-            prefix = proof_prefix,
-            proof = link_path(o.proof),
+            page = link_path(&site::page_name(o.id)),
             figures = figure_links.join(", "),
         );
     }
@@ -301,26 +303,29 @@ fn page_text(
         let _ = writeln!(s, "### {}: {}\n", o.id, o.claim);
         let _ = writeln!(
             s,
-            "Proof: [{}]({}/{}).\n",
+            "Proof: [{}](claims/{}), with the sources and figures.\n",
             o.proof,
-            proof_prefix,
-            link_path(o.proof)
+            link_path(&site::page_name(o.id))
         );
         if let Some(e) = &o.error {
             let _ = writeln!(s, "The check stopped: {}\n", cell(e));
             continue;
         }
-        let _ = writeln!(s, "| Quantity | Measured | Expected | Tolerance | Result |");
-        let _ = writeln!(s, "|---|---|---|---|---|");
+        let _ = writeln!(
+            s,
+            "| Quantity | Measured | Expected | Tolerance | False alarm | Result |"
+        );
+        let _ = writeln!(s, "|---|---|---|---|---|---|");
         for m in &o.measurements {
             let (expected, tolerance) = expected_and_tolerance(m);
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 cell(&m.quantity),
                 number(m.measured),
                 expected,
                 tolerance,
+                site::probability(m.false_alarm),
                 if m.passed { "ok" } else { "**FAILED**" }
             );
         }
@@ -333,26 +338,10 @@ fn page_text(
 mod tests {
     use super::*;
 
+    /// The proof links lead to the claim pages inside the report's folder,
+    /// whatever folder the report is written to or the binary built in.
     #[test]
-    fn relative_paths_climb_then_descend() {
-        assert_eq!(
-            relative(Path::new("/a/b/c"), Path::new("/a/d")),
-            PathBuf::from("../../d")
-        );
-        assert_eq!(
-            relative(Path::new("/a/b"), Path::new("/a/b")),
-            PathBuf::from(".")
-        );
-        assert_eq!(
-            relative(Path::new("/a/b/report"), Path::new("/a/b")),
-            PathBuf::from("..")
-        );
-    }
-
-    /// A crate under a directory with a space or parentheses: the proof
-    /// links must stay one link destination each (a raw space ends it).
-    #[test]
-    fn proof_links_survive_spaces_and_parentheses_in_the_crate_path() {
+    fn proof_links_stay_inside_the_report() {
         let outcome = Outcome {
             id: "A1",
             claim: "a claim",
@@ -361,19 +350,14 @@ mod tests {
             error: None,
             passed: true,
         };
-        let page = page_text(
-            "../My Projects/gan (copy)",
-            &Context { seed: 1 },
-            &[outcome],
-            &[],
-        );
-        let link = "(../My%20Projects/gan%20%28copy%29/proofs/A1-value-function.md)";
-        assert!(page.contains(&format!("[proof]{link}")), "{page}");
+        let page = page_text(&Context { seed: 1 }, &[outcome], &[]);
+        assert!(page.contains("[proof](claims/A1.html)"), "{page}");
         assert!(
-            page.contains(&format!("[proofs/A1-value-function.md]{link}")),
+            page.contains("[proofs/A1-value-function.md](claims/A1.html)"),
             "{page}"
         );
-        assert!(!page.contains("My Projects"), "{page}");
+        assert!(!page.contains(env!("CARGO_MANIFEST_DIR")), "{page}");
+        assert!(!page.contains("](../") && !page.contains("](/"), "{page}");
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! Claim B4: maximum likelihood is minimum KL, on seed 003's 45 balls.
+//! Claim B4: maximum likelihood is minimum KL, on the 45 balls of BrightLamp's note.
 //!
 //! Serves claim [B4](crate::proofs::b4_maximum_likelihood).
 //!
-//! Seed 003 puts 45 balls numbered 1..9 in a box, with counts
+//! BrightLamp's Chinese note *生成对抗网络 GAN 的数学原理* (2019; see
+//! [`sources`](crate::sources)) puts 45 balls numbered 1..9 in a box, with counts
 //! [`SEED_003_BALL_COUNTS`] = (2, 4, 6, 8, 9, 7, 5, 3, 1); the data
 //! distribution is `q = counts / 45`. Two models are fitted to it.
 //!
@@ -22,9 +23,9 @@
 //!    It is fitted two ways:
 //!    - by maximum likelihood, [`fit_maximum_likelihood`]: minimise the
 //!      [`NegativeLogLikelihood`] `-E_q ln p_theta = KL(q || p_theta) + H(q)`;
-//!    - by seed 003's L2 loss, [`fit_least_squares`]: minimise the
+//!    - by the note's L2 loss, [`fit_least_squares`]: minimise the
 //!      [`SquaredError`] `sum_x (p_theta(x) - q(x))^2`.
-//! 2. Seed 003's own model `theta1 (x + theta2)^2 + theta3` by L2,
+//! 2. The note's own model `theta1 (x + theta2)^2 + theta3` by L2,
 //!    [`fit_seed_quadratic`]. It is **not** a probability family (it can be
 //!    negative, and the seed's example sums to 1.2); its L2 fit is linear
 //!    least squares in disguise, solved independently by
@@ -64,10 +65,10 @@ use crate::numeric::{self, CompensatedSum};
 use argmin::core::{CostFunction, Gradient, Hessian};
 use nalgebra::{Matrix2, Matrix3, Vector2, Vector3};
 
-/// Seed 003's box: how many of the 45 balls carry each label 1, 2, ..., 9.
+/// The note's box: how many of the 45 balls carry each label 1, 2, ..., 9.
 pub const SEED_003_BALL_COUNTS: [f64; 9] = [2.0, 4.0, 6.0, 8.0, 9.0, 7.0, 5.0, 3.0, 1.0];
 
-/// Seed 003's example parameters `(theta1, theta2, theta3) = (-0.01, -5.0, 0.2)`
+/// The note's example parameters `(theta1, theta2, theta3) = (-0.01, -5.0, 0.2)`
 /// of its quadratic `theta1 (x + theta2)^2 + theta3`, offered there as "one
 /// possible" L2 fit; it is not the L2 optimum, and its values sum to 1.2.
 pub const SEED_003_THETA: [f64; 3] = [-0.01, -5.0, 0.2];
@@ -153,7 +154,7 @@ fn gradient_scale(theta: &Vector2<f64>, n: usize) -> f64 {
     theta[0].abs() + theta[1].abs() + (n.max(1) as f64).ln() + 1.0
 }
 
-/// Gradient-norm target of the L2 fit of seed 003's quadratic.
+/// Gradient-norm target of the L2 fit of the note's quadratic.
 ///
 /// The gradient `2 sum r_x (dp_x / dtheta)` has terms up to `(x + theta2)^2 ~ 16`
 /// times residuals of order 0.05, summed with an error of a few `EPS` times
@@ -198,7 +199,7 @@ pub const NORMAL_EQUATIONS_ROUNDING: f64 = 1e-11;
 /// the largest entry) as real.
 pub const STRAIGHT_LINE_ULPS: f64 = 1000.0;
 
-/// Seed 003's 45 balls as a distribution, `q = SEED_003_BALL_COUNTS / 45`.
+/// The note's 45 balls as a distribution, `q = SEED_003_BALL_COUNTS / 45`.
 ///
 /// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 pub fn seed_003_balls() -> Discrete {
@@ -482,7 +483,7 @@ impl NegativeLogLikelihood {
 
 impl_argmin_objective!(NegativeLogLikelihood, Vector2<f64>, Matrix2<f64>);
 
-/// Seed 003's L2 loss on the exponential family, `e(theta) = sum_x (p_theta(x) - q(x))^2`.
+/// The note's L2 loss on the exponential family, `e(theta) = sum_x (p_theta(x) - q(x))^2`.
 ///
 /// With `dp_x/dtheta = p_x (T_x - mu)`, `mu = E_{p_theta}[T]`, `Sigma = Cov_{p_theta}(T)`:
 ///
@@ -657,7 +658,7 @@ pub fn fit_maximum_likelihood(q: &Discrete) -> Result<Fit> {
     finish(family, minimum)
 }
 
-/// Fits [`QuadraticExponentialFamily`] to `q` by seed 003's L2 loss
+/// Fits [`QuadraticExponentialFamily`] to `q` by the note's L2 loss
 /// `sum_x (p_theta(x) - q(x))^2`.
 ///
 /// The loss is not convex in `theta`, so where the fit starts matters. It
@@ -760,7 +761,7 @@ fn finish(family: QuadraticExponentialFamily, minimum: Minimum<2>) -> Result<Fit
     })
 }
 
-/// Seed 003's model `p(x; theta) = theta1 (x + theta2)^2 + theta3` at the
+/// The note's model `p(x; theta) = theta1 (x + theta2)^2 + theta3` at the
 /// labels `x = 1..n`. These are not probabilities: nothing keeps them
 /// non-negative or summing to 1.
 ///
@@ -790,7 +791,7 @@ fn seed_quadratic_unchecked(theta: &Vector3<f64>, n: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Seed 003's L2 loss on its own quadratic,
+/// The note's L2 loss on its own quadratic,
 /// `e(theta) = sum_x (theta1 (x + theta2)^2 + theta3 - q(x))^2`, with gradient
 ///
 /// ```text
@@ -869,7 +870,7 @@ impl SeedQuadraticSquaredError {
 
 impl_argmin_objective!(SeedQuadraticSquaredError, Vector3<f64>, Matrix3<f64>);
 
-/// An L2 fit of seed 003's quadratic.
+/// An L2 fit of the note's quadratic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuadraticFit {
     /// The fitted `(theta1, theta2, theta3)`.
@@ -886,7 +887,7 @@ pub struct QuadraticFit {
     pub iterations: u64,
 }
 
-/// Fits seed 003's quadratic to `q` by its L2 loss with L-BFGS and then
+/// Fits the note's quadratic to `q` by its L2 loss with L-BFGS and then
 /// damped Newton (as every fit here), from `start` (for example [`SEED_003_THETA`]).
 ///
 /// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
@@ -918,7 +919,7 @@ pub fn fit_seed_quadratic(q: &Discrete, start: &Vector3<f64>) -> Result<Quadrati
     })
 }
 
-/// The exact L2 optimum of seed 003's quadratic, without an optimiser.
+/// The exact L2 optimum of the note's quadratic, without an optimiser.
 ///
 /// In the coefficients `(a, b, g)` of `a + b (x - c) + g (x - c)^2`,
 /// `c = (n + 1)/2`, the loss is linear least squares; the normal equations

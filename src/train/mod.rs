@@ -17,7 +17,7 @@
 //! [`Error::NotConverged`](crate::Error::NotConverged): a sub-optimal point is
 //! never handed back as if it were the optimum.
 //!
-//! - [`fit`]: maximum likelihood against least squares on seed 003's 45 balls
+//! - [`fit`]: maximum likelihood against least squares on the 45 balls of BrightLamp's note
 //!   (claim B4, "maximum likelihood is minimum KL").
 
 pub mod algorithm1;

@@ -159,9 +159,10 @@ pub(crate) fn run(args: &VerifyArgs, out: &mut impl Write) -> Result<ExitCode, F
         if let Some(w) = &written {
             writeln!(
                 out,
-                "report: {} ({} figures)",
+                "report: {} ({} figures; the same as Markdown: {})",
+                escape_controls(&w.index.display().to_string()),
+                w.figures.len(),
                 escape_controls(&w.page.display().to_string()),
-                w.figures.len()
             )?;
         }
         write_summary(out, &outcomes)
