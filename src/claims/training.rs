@@ -15,7 +15,7 @@ use crate::game::{self, non_saturating_loss_grad, saturating_loss_grad};
 use crate::measure::Discrete;
 use crate::numeric::sigmoid;
 use crate::tabular::TabularGenerator;
-use crate::tol::{self, EPS};
+use crate::tol;
 use crate::train::tabular_game::{
     C_OF_G_LOGIT_SMOOTHNESS, GeneratorLoss, LINEAR_RATE_REL, collapse_bounds, descent_bound,
     fannes_bound, local_log_contraction, measured_log_rate, probe_generator_steps,
@@ -242,17 +242,87 @@ pub(crate) fn a7_identity_errors(p_data: &Discrete, p_g0: &Discrete) -> Result<(
     Ok((worst_ns, worst_s))
 }
 
-pub(crate) fn a7(context: &Context) -> Result<Vec<Measurement>> {
-    // D(G(z)) = sigma(l) for logits going to -inf: the saturating gradient
-    // is -D (relative rounding 2 EPS), the non-saturating one -(1 - D),
-    // computed as -sigma(-l) with an absolute rounding of EPS.
-    let (mut worst_saturating, mut worst_non_saturating) = (0.0f64, f64::NEG_INFINITY);
-    for l in [-5.0, -10.0, -20.0, -40.0, -80.0] {
+/// Step of A7's central differences of the losses in D's logit.
+pub(crate) const A7_LOSS_FD_STEP: f64 = 1e-4;
+
+/// Relative tolerance of the saturating loss's central difference against
+/// `-D` and against the library's gradient (A7 proof, part 1).
+///
+/// Reason: for `L(l) = ln(1 - sigma(l))`, `L' = -sigma` and `L''' = -sigma
+/// (1 - sigma)(1 - 2 sigma)`, so `|L''' / L'| <= 1` and a central difference
+/// with step `h` errs by at most `h^2 / 6` of `|L'|` (1.7e-9 at `h = 1e-4`).
+/// The loss is `-softplus(l)`, each value within 3 ulps; divided by the
+/// computed distance `(l + h) - (l - h)` (so the rounding of `l +- h` does
+/// not count) that adds `6 EPS |L| / (2 h |L'|) <= 6 EPS / h`, 7e-12
+/// (`|L| / |L'| = softplus(l) / sigma(l) <= 2` for `l <= 0`). Both are
+/// relative to `|L'| = D`, so the check resolves the gradient at D = 1e-35
+/// as well as at D = 7e-3. 1e-8 leaves a factor 5; a gradient off by a
+/// factor `1 - D` (the derivative of D instead of D) is off by 7e-3.
+pub(crate) const A7_SATURATING_FD_REL: f64 = 1e-8;
+
+/// Absolute tolerance of the non-saturating loss's central difference
+/// against `-(1 - D)` and against the library's gradient (A7 proof, part 1).
+///
+/// Reason: `L(l) = softplus(-l)` has `|L'''| = |sigma''| <= 0.1`, so
+/// truncation is at most `0.1 h^2 / 6`, 1.7e-10 at `h = 1e-4`; the values,
+/// at most 81 for the logits used (down to -80), carry 3 ulps each, which
+/// the difference quotient turns into `6 EPS 81 / (2 h)`, 5.4e-10. 4e-9
+/// leaves a factor 5; a gradient that is -1 exactly (off by D) misses by
+/// 6.7e-3 at `l = -5`.
+pub(crate) const A7_NON_SATURATING_FD_ABS: f64 = 4e-9;
+
+/// The logits at which A7 (i) takes D(G(z)) towards 0: `D = sigma(l)` from
+/// 6.7e-3 down to 1.8e-35.
+pub(crate) const A7_LOGITS: [f64; 5] = [-5.0, -10.0, -20.0, -40.0, -80.0];
+
+/// Central difference of `f` at `l` with step [`A7_LOSS_FD_STEP`], divided by
+/// the computed distance of the two abscissae.
+pub(crate) fn loss_fd(f: fn(f64) -> f64, l: f64) -> f64 {
+    let (plus, minus) = (l + A7_LOSS_FD_STEP, l - A7_LOSS_FD_STEP);
+    (f(plus) - f(minus)) / (plus - minus)
+}
+
+/// A7 (i), measured over [`A7_LOGITS`] with `FD` the central difference of
+/// the library's loss ([`game::saturating_loss`], [`game::non_saturating_loss`],
+/// both through softplus) and `grad` the library's gradient (through the
+/// sigmoid): `[max |FD_sat / (-D) - 1|, max |grad_sat / FD_sat - 1|,
+/// max |FD_ns + (1 - D)|, max |grad_ns - FD_ns|]`. The reference is the loss
+/// itself, not the gradient's formula (which is the sigmoid the library's
+/// gradient is computed with). A NaN counts as an infinite error.
+pub(crate) fn a7_saturation_errors(
+    saturating_loss: fn(f64) -> f64,
+    saturating_grad: fn(f64) -> f64,
+    non_saturating_loss: fn(f64) -> f64,
+    non_saturating_grad: fn(f64) -> f64,
+) -> [f64; 4] {
+    let mut worst = [0.0f64; 4];
+    for l in A7_LOGITS {
         let d = sigmoid(l);
-        worst_saturating = worst_saturating.max((saturating_loss_grad(l).abs() / d - 1.0).abs());
-        worst_non_saturating =
-            worst_non_saturating.max((non_saturating_loss_grad(l) + 1.0).abs() - d);
+        let fd_saturating = loss_fd(saturating_loss, l);
+        let fd_non_saturating = loss_fd(non_saturating_loss, l);
+        let errors = [
+            (fd_saturating / -d - 1.0).abs(),
+            (saturating_grad(l) / fd_saturating - 1.0).abs(),
+            (fd_non_saturating + (1.0 - d)).abs(),
+            (non_saturating_grad(l) - fd_non_saturating).abs(),
+        ];
+        for (w, e) in worst.iter_mut().zip(errors) {
+            *w = if e.is_nan() { f64::INFINITY } else { w.max(e) };
+        }
     }
+    worst
+}
+
+pub(crate) fn a7(context: &Context) -> Result<Vec<Measurement>> {
+    // D(G(z)) = sigma(l) for logits going to -inf: central differences of
+    // the losses against -D and -(1 - D), and the library's gradients
+    // against the same differences.
+    let [sat_vs_d, sat_grad, ns_vs_d, ns_grad] = a7_saturation_errors(
+        game::saturating_loss,
+        saturating_loss_grad,
+        game::non_saturating_loss,
+        non_saturating_loss_grad,
+    );
     let mut rng = rng_for(context, 7);
     let (mut worst_ns, mut worst_s) = (0.0f64, 0.0f64);
     for _ in 0..A7_PAIRS {
@@ -267,16 +337,30 @@ pub(crate) fn a7(context: &Context) -> Result<Vec<Measurement>> {
     }
     Ok(vec![
         Measurement::at_most(
-            "max | |d/dl ln(1 - D)| / D - 1 | over D = sigma(-5) .. sigma(-80): the saturating gradient is -D, vanishing with D (rounding 2 EPS)",
-            worst_saturating,
+            format!(
+                "max |FD d/dl ln(1 - D) / (-D) - 1| over D = sigma(-5) .. sigma(-80), central differences (step {A7_LOSS_FD_STEP}) of the loss: the saturating gradient is -D, vanishing with D (relative truncation h^2/6 + rounding)"
+            ),
+            sat_vs_d,
             0.0,
-            2.0 * EPS,
+            A7_SATURATING_FD_REL,
         ),
         Measurement::at_most(
-            "max |d/dl (-ln D) + 1| - D, same logits: the non-saturating gradient is within D of -1 (rounding EPS)",
-            worst_non_saturating,
+            "max |saturating_loss_grad / FD - 1|, same logits (the library's gradient is its loss's derivative, relatively, down to D = 1e-35)",
+            sat_grad,
             0.0,
-            EPS,
+            A7_SATURATING_FD_REL,
+        ),
+        Measurement::at_most(
+            "max |FD d/dl (-ln D) + (1 - D)|, same logits: the non-saturating gradient is -(1 - D), within D of -1 (truncation + rounding of losses up to 81)",
+            ns_vs_d,
+            0.0,
+            A7_NON_SATURATING_FD_ABS,
+        ),
+        Measurement::at_most(
+            "max |non_saturating_loss_grad - FD|, same logits",
+            ns_grad,
+            0.0,
+            A7_NON_SATURATING_FD_ABS,
         ),
         Measurement::at_most(
             format!(
@@ -422,4 +506,58 @@ pub(crate) fn a9(_: &Context) -> Result<Vec<Measurement>> {
             0.0,
         ),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{A7_NON_SATURATING_FD_ABS, A7_SATURATING_FD_REL, a7_saturation_errors};
+    use crate::game::{
+        non_saturating_loss, non_saturating_loss_grad, saturating_loss, saturating_loss_grad,
+    };
+    use crate::numeric::sigmoid;
+
+    fn passes(errors: [f64; 4]) -> [bool; 4] {
+        [
+            errors[0] <= A7_SATURATING_FD_REL,
+            errors[1] <= A7_SATURATING_FD_REL,
+            errors[2] <= A7_NON_SATURATING_FD_ABS,
+            errors[3] <= A7_NON_SATURATING_FD_ABS,
+        ]
+    }
+
+    /// A7 (i) passes on the library's losses and gradients, and fails for
+    /// each of three bugs: a saturating gradient -D (1 - D) (the derivative
+    /// of D), a non-saturating gradient of exactly -1, and the saturating
+    /// loss computed naively as ln(1 - sigma(l)) (0 below l = -37).
+    #[test]
+    fn a7_part_one_fails_on_wrong_gradients_and_a_saturated_loss() {
+        let right = a7_saturation_errors(
+            saturating_loss,
+            saturating_loss_grad,
+            non_saturating_loss,
+            non_saturating_loss_grad,
+        );
+        assert_eq!(passes(right), [true; 4], "{right:?}");
+        let wrong_saturating = a7_saturation_errors(
+            saturating_loss,
+            |l| -sigmoid(l) * sigmoid(-l),
+            non_saturating_loss,
+            non_saturating_loss_grad,
+        );
+        assert_eq!(passes(wrong_saturating), [true, false, true, true]);
+        let minus_one = a7_saturation_errors(
+            saturating_loss,
+            saturating_loss_grad,
+            non_saturating_loss,
+            |_| -1.0,
+        );
+        assert_eq!(passes(minus_one), [true, true, true, false]);
+        let naive = a7_saturation_errors(
+            |l| (1.0 - sigmoid(l)).ln(),
+            saturating_loss_grad,
+            non_saturating_loss,
+            non_saturating_loss_grad,
+        );
+        assert!(!passes(naive)[0] && !passes(naive)[1], "{naive:?}");
+    }
 }
