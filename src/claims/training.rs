@@ -6,10 +6,10 @@ use crate::divergence;
 use crate::error::Result;
 use crate::experiments::full_support;
 use crate::experiments::training::{
-    A5_POINTS, A5_STEP, A6_DATA, A6_K, A6_MLP_SAMPLES, A6_SGD_BATCH, A6_SGD_STEP, A6_SGD_STEPS,
-    A6_SNAPSHOT_EVERY, A6_SNAPSHOTS, A9_LARGE_STEP, A9_SMALL_STEPS, DESCENT_STEPS, a5_descent,
-    a6_mlp_fit, a6_tabular_run, a8_fixed_d_run, a8_game, a8_optimal_d_run, a9_game,
-    figure_1_numbers,
+    A5_POINTS, A5_SLOW_MODE_RATE_REL, A5_SLOW_MODE_START, A5_STEP, A6_DATA, A6_K, A6_MLP_SAMPLES,
+    A6_SGD_BATCH, A6_SGD_STEP, A6_SGD_STEPS, A6_SNAPSHOT_EVERY, A6_SNAPSHOTS, A9_LARGE_STEP,
+    A9_SMALL_STEPS, DESCENT_STEPS, a5_descent, a5_slow_mode_run, a5_symmetric_run, a6_mlp_fit,
+    a6_tabular_run, a8_fixed_d_run, a8_game, a8_optimal_d_run, a9_game, figure_1_numbers,
 };
 use crate::game::{self, non_saturating_loss_grad, saturating_loss_grad};
 use crate::measure::Discrete;
@@ -17,9 +17,8 @@ use crate::numeric::sigmoid;
 use crate::tabular::TabularGenerator;
 use crate::tol;
 use crate::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, GeneratorLoss, LINEAR_RATE_REL, collapse_bounds, descent_bound,
-    fannes_bound, local_log_contraction, measured_log_rate, probe_generator_steps,
-    sgd_stationary_gap,
+    GeneratorLoss, LINEAR_RATE_REL, descent_bound, entropy_with_leftover, fannes_bound,
+    local_log_contraction, measured_log_rate, probe_generator_steps, sgd_stationary_gap,
 };
 use rand::RngExt;
 
@@ -47,12 +46,12 @@ pub(crate) fn a5(context: &Context) -> Result<Vec<Measurement>> {
 
     let (p_data, run) = a5_descent(&mut rng)?;
     let step = A5_STEP;
-    let ln4 = 4f64.ln();
-    let excess0 = run.history.c_of_g[0] + ln4;
-    let bound = descent_bound(excess0, step, DESCENT_STEPS, run.ratio_radius);
-    let c_end = *run.history.c_of_g.last().expect("at least the start");
-    let jsd_end = *run.history.jsd.last().expect("at least the start");
     let predicted = local_log_contraction(&p_data, step)?;
+    let slow = a5_slow_mode_run(&p_data)?;
+    let slow_ratio = ((slow.jsd.1 / slow.jsd.0).ln() / slow.steps as f64) / slow.predicted;
+    let (m, symmetric_data, symmetric) = a5_symmetric_run(&mut rng)?;
+    let rate = a5_rate_window(&symmetric_data, m)?;
+    let excess_end = *symmetric.history.c_of_g.last().expect("at least the start") + 4f64.ln();
     Ok(vec![
         Measurement::at_most(
             format!(
@@ -70,36 +69,91 @@ pub(crate) fn a5(context: &Context) -> Result<Vec<Measurement>> {
         ),
         Measurement::at_least(
             format!(
-                "smallest decrease of C over {DESCENT_STEPS} D-optimal steps, step 1/L = {step:.4} (descent lemma: >= 0 up to rounding)"
+                "smallest decrease of C over {DESCENT_STEPS} D-optimal steps from uniform, {A5_POINTS} points, step 1/L = {step:.4} (descent lemma: >= 0 up to rounding)"
             ),
             run.smallest_decrease,
             0.0,
             tol::IDENTITY_ABS,
         ),
-        Measurement::at_most(
+        Measurement::between(
             format!(
-                "JSD(p_data || p_g) after {DESCENT_STEPS} steps from uniform, {A5_POINTS} points (bound: half the O(1/T) rate, R = {:.3}, C_0 + ln 4 = {excess0:.4})",
-                run.ratio_radius
+                "C(G_T) + ln 4 after T = {DESCENT_STEPS} steps from uniform on {m} masses (1 - a)/{m} and one a = {:.1e} (bounds from the start alone: above, the O(1/T) rate with R^2 = 1 + 1/m, {:.3e}; below, at most the descent lemma's largest drop per step, {:.3e}; C_0 + ln 4 = {:.4})",
+                symmetric_data[m], rate.upper, rate.lower, rate.excess_start
             ),
-            jsd_end,
-            bound / 2.0,
-            tol::IDENTITY_ABS,
+            excess_end,
+            rate.leading,
+            rate.lower,
+            rate.upper,
         ),
         Measurement::at_least(
             format!(
-                "log-contraction of JSD per step near the optimum (window JSD 1e-8 .. 1e-14) / the predicted slowest 2 ln(1 - eta lambda_min) = {predicted:.6e} (at least 1 in the linear regime)"
+                "log-contraction of JSD per step near the optimum, from uniform (window JSD 1e-8 .. 1e-14) / the predicted slowest 2 ln(1 - eta lambda_min) = {predicted:.6e} (at least 1: never slower)"
             ),
             measured_log_rate(&run.history.jsd, 1e-8, 1e-14).unwrap_or(f64::NAN) / predicted,
             1.0,
             LINEAR_RATE_REL,
         ),
-        Measurement::within(
-            "C(G) after the same run (expected -ln 4; tolerance: the O(1/T) rate bound)",
-            c_end,
-            -ln4,
-            bound + tol::IDENTITY_ABS,
+        Measurement::between(
+            format!(
+                "log-contraction of JSD per step from {A5_SLOW_MODE_START:e} along the slowest eigenvector, over {} steps (JSD {:.2e} to {:.2e}) / the predicted 2 ln(1 - eta lambda_min) (exactly 1 up to the nonlinear terms)",
+                slow.steps, slow.jsd.0, slow.jsd.1
+            ),
+            slow_ratio,
+            1.0,
+            1.0 - A5_SLOW_MODE_RATE_REL,
+            1.0 + A5_SLOW_MODE_RATE_REL,
         ),
     ])
+}
+
+/// The bounds A5 puts on the excess `e_T = C(G_T) + ln 4` of its symmetric
+/// instance, from the start alone (A5 proof, step 7).
+pub(crate) struct RateWindow {
+    /// `e_0`, of the uniform start.
+    pub(crate) excess_start: f64,
+    /// The `O(1/T)` bound, [`descent_bound`] with `R^2 = 1 + 1/m`.
+    pub(crate) upper: f64,
+    /// The lower bound from the largest possible drop per step.
+    pub(crate) lower: f64,
+    /// What the leading-order dynamics `ds/dt = -eta' ln(2) s^2` of the
+    /// tiny point's mass give, `1 / (1/e_0 + eta' T)`: the value expected
+    /// inside the window.
+    pub(crate) leading: f64,
+}
+
+/// [`RateWindow`] for `p_data` with `m` equal masses and a tiny last one,
+/// after [`DESCENT_STEPS`] steps of [`A5_STEP`] from the uniform start.
+///
+/// Upper: along the run the generator keeps the `m` large masses equal, and
+/// its tiny-point mass `s` falls from `1/(m + 1)` to no lower than `a_s`
+/// (no overshoot: the step in `w = u_s - u_1` is `eta (1 + 1/m) <= 2 eta`,
+/// below `1 / C_OF_G_CURVATURE`), so `|1 - a/p|^2 <= m (1/m)^2 + 1`.
+/// Lower: `e_{t+1} >= e_t - eta' (1 + L eta'/2) phi'^2` with `eta' = eta (1 +
+/// 1/m)`, `L = C_OF_G_CURVATURE` and `phi' <= s ln 2 <= e_t + eps_1`, `eps_1 =
+/// a_s (1 + ln(s_0 / a_s))`; summing `1/e` gives
+/// `e_T >= 1 / (1/e_0 + K c T / (1 - K c e_0))`, `c = eta' (1 + L eta'/2)`,
+/// `K = (1 + eps_1 / e_min)^2` for a floor `e_min` the same bound with
+/// `K = 2` keeps `e_t` above.
+pub(crate) fn a5_rate_window(p_data: &Discrete, m: usize) -> Result<RateWindow> {
+    let n = p_data.len();
+    let excess_start = game::c_of_g(p_data, &Discrete::uniform(n)?)? + 4f64.ln();
+    let mf = m as f64;
+    let radius = (1.0 + 1.0 / mf).sqrt();
+    let steps = DESCENT_STEPS as f64;
+    let upper = descent_bound(excess_start, A5_STEP, DESCENT_STEPS, radius);
+    let eta = A5_STEP * (1.0 + 1.0 / mf);
+    let c = eta * (1.0 + tol::C_OF_G_CURVATURE * eta / 2.0);
+    let tiny = p_data[n - 1];
+    let eps_1 = tiny * (1.0 + (1.0 / (n as f64 * tiny)).ln());
+    let bound = |k: f64| 1.0 / (1.0 / excess_start + k * c * steps / (1.0 - k * c * excess_start));
+    let floor = bound(2.0);
+    let k = (1.0 + eps_1 / floor).powi(2);
+    Ok(RateWindow {
+        excess_start,
+        upper,
+        lower: bound(k),
+        leading: 1.0 / (1.0 / excess_start + eta * steps),
+    })
 }
 
 /// The acceptance bound on the final gap `V(D*) - V(D_T)` of the tabular SGD
@@ -379,6 +433,36 @@ pub(crate) fn a7(context: &Context) -> Result<Vec<Measurement>> {
     ])
 }
 
+/// A8's a-priori bound on the excess loss `e_T = E_{p_T}[c] - min c` of the
+/// descent against a fixed D from the uniform start on `n` points (A8 proof,
+/// step 4): the majorant `u_{t+1} = u_t - (step/2) pi(u_t)^2 u_t^2` from
+/// `u_0 = e_0`, with `pi(x) = max(1/n, 1 - x/gap)` a lower bound on the mass
+/// on `argmin c` when the excess is `x` (`e >= gap (1 - p*)`, and `p*` never
+/// falls below its start `1/n`). The map is increasing on `[0, e_0]` (its
+/// slope is at least `1 - step e_0 >= 2/3` for `step = 1/L_c`), so `e_t <= u_t`
+/// by induction. Returns `(u_T, gap)`.
+pub(crate) fn a8_collapse_majorant(
+    costs: &[f64],
+    step: f64,
+    steps: usize,
+    excess0: f64,
+) -> (f64, f64) {
+    let best = costs.iter().copied().fold(f64::INFINITY, f64::min);
+    let gap = costs
+        .iter()
+        .copied()
+        .filter(|&c| c > best)
+        .fold(f64::INFINITY, f64::min)
+        - best;
+    let floor = 1.0 / costs.len() as f64;
+    let mut u = excess0;
+    for _ in 0..steps {
+        let mass = floor.max(1.0 - u / gap);
+        u -= 0.5 * step * mass * mass * u * u;
+    }
+    (u, gap)
+}
+
 pub(crate) fn a8(_: &Context) -> Result<Vec<Measurement>> {
     let (p_data, _) = a8_game()?;
     let n = p_data.len();
@@ -389,37 +473,33 @@ pub(crate) fn a8(_: &Context) -> Result<Vec<Measurement>> {
     ] {
         let (costs, step, run) = a8_fixed_d_run(loss)?;
         let h = &run.history;
+        // From the start alone: the uniform generator's excess loss.
         let best = costs.iter().copied().fold(f64::INFINITY, f64::min);
-        let p_min = h.mass_on_argmax_d.iter().copied().fold(1.0, f64::min);
-        let (leftover, entropy_bound) = collapse_bounds(
-            &costs,
-            step,
-            DESCENT_STEPS,
-            p_min,
-            h.generator_loss[0] - best,
-        );
+        let excess0 = costs.iter().sum::<f64>() / n as f64 - best;
+        let (excess_bound, gap) = a8_collapse_majorant(&costs, step, DESCENT_STEPS, excess0);
+        let leftover = excess_bound / gap;
+        let entropy_bound = if leftover <= 0.5 {
+            entropy_with_leftover(leftover, n)
+        } else {
+            (n as f64).ln()
+        };
         out.push(Measurement::at_most(
-            format!("entropy of p_g after {DESCENT_STEPS} {name} steps against a fixed D (start ln 5 = 1.609; bound from the O(1/T) rate, mass left off argmax D <= {leftover:.2e})"),
+            format!("entropy of p_g after {DESCENT_STEPS} {name} steps against a fixed D from uniform (start ln 5 = 1.609; bound from the start alone: the descent's rate with the mass on argmax D at least max(1/n, 1 - e/gap), mass left off argmax D <= {leftover:.2e})"),
             *h.entropy.last().expect("start recorded"),
             entropy_bound,
             0.0,
         ));
     }
-    // D kept optimal: the A5 descent; its JSD bound keeps p_g near p_data,
-    // and Fannes' inequality keeps the entropy near H(p_data).
-    let (step, run) = a8_optimal_d_run()?;
-    let excess = descent_bound(
-        run.history.c_of_g[0] + 4f64.ln(),
-        step,
-        DESCENT_STEPS,
-        run.ratio_radius,
-    );
-    // TV^2 <= 2 JSD = C + ln 4 (A4's Pinsker-type bound).
-    let tv = excess.sqrt();
+    // D kept optimal: every step lowers C (descent lemma), so 2 JSD_T <= C_0
+    // + ln 4 of the uniform start; TV^2 <= 2 JSD (A4's Pinsker-type bound)
+    // and Fannes' inequality keep the entropy near H(p_data).
+    let (_, run) = a8_optimal_d_run()?;
+    let excess0 = game::c_of_g(&p_data, &Discrete::uniform(n)?)? + 4f64.ln();
+    let tv = excess0.sqrt();
     let fannes = fannes_bound(tv, n);
     let h_data = divergence::entropy(&p_data);
     out.push(Measurement::at_least(
-        format!("entropy of p_g after {DESCENT_STEPS} steps with D = D* at every step (expected >= H(p_data) = {h_data:.4} minus Fannes' bound at TV <= {tv:.3})"),
+        format!("entropy of p_g after {DESCENT_STEPS} steps with D = D* at every step from uniform (expected >= H(p_data) = {h_data:.4} minus Fannes' bound at TV <= sqrt(C_0 + ln 4) = {tv:.3}, C falling at every step: above the fixed-D bounds)"),
         *run.history.entropy.last().expect("start recorded"),
         h_data - fannes,
         0.0,
@@ -440,7 +520,7 @@ pub(crate) fn a9(_: &Context) -> Result<Vec<Measurement>> {
         .fold(0.0, f64::max);
     let large = study.probes[0];
     let grad_sq: f64 = study.gradient.iter().map(|x| x * x).sum();
-    let l = C_OF_G_LOGIT_SMOOTHNESS;
+    let l = tol::C_OF_G_CURVATURE;
     // Descent lemma: C(u - eta g) <= C(u) - eta (1 - L eta / 2) |g|^2.
     let worst_guarantee = study.probes[1..]
         .iter()
@@ -488,13 +568,20 @@ pub(crate) fn a9(_: &Context) -> Result<Vec<Measurement>> {
             0.0,
         ),
         Measurement::at_least(
-            "min over steps 1e-3 .. 0.25 (< 2/L) of C(G0) - C(G1)",
+            format!(
+                "min over steps {} .. {} (< 2/L = {:.3}, L = {l} the curvature bound of C in the logits) of C(G0) - C(G1)",
+                A9_SMALL_STEPS[0],
+                A9_SMALL_STEPS[A9_SMALL_STEPS.len() - 1],
+                2.0 / l
+            ),
             smallest_decrease,
             tol::IDENTITY_ABS,
             0.0,
         ),
         Measurement::at_least(
-            "min of [C(G0) - C(G1)] - eta (1 - L eta/2) |grad|^2 over the same steps (descent lemma with L = 7.5)",
+            format!(
+                "min of [C(G0) - C(G1)] - eta (1 - L eta/2) |grad|^2 over the same steps (descent lemma with L = {l})"
+            ),
             worst_guarantee,
             0.0,
             tol::IDENTITY_ABS,
