@@ -103,3 +103,24 @@ pub fn variance_ratio_bounds(ratio_variance: f64) -> (f64, f64) {
         Err(_) => (f64::NAN, f64::NAN),
     }
 }
+
+/// A bound on the curvature of `C(G)` as a function of the generator's
+/// softmax logits: the spectral norm of its Hessian is at most
+/// `2 kappa = 0.43243...`, with `kappa = max_{r > 0} (ln(1 + r) - r/(1 + r)) / r
+/// = 0.21621...` (at `r = 2.1626`); this constant rounds it up.
+///
+/// Reason (derived in `proofs/A5-convergence.md`, step 4): with
+/// `p = softmax(u)`, `D*_k = a_k / (a_k + p_k)` and `z = y - E_p y`, the
+/// Hessian's quadratic form is `y^T H y = sum_k p_k z_k^2 (D*_k + ln(1 - D*_k)
+/// - E_p ln(1 - D*))`. The last term is at most `ln 2` and `Var_p(y) <= 1/2`
+/// for a unit `y`, so `y^T H y <= ln(2) / 2 = 0.347`; the first two add
+/// `p_k (D*_k + ln(1 - D*_k)) >= -kappa a_k`, and `z_k^2 <= 2`, so
+/// `y^T H y >= -2 kappa`. Searches find `1/4` (at `p = a = (1/2, 1/2)`) and
+/// `-0.198`: the bound is within a factor 1.8 of the truth, where the
+/// catalogue's step-size constant
+/// [`C_OF_G_LOGIT_SMOOTHNESS`](crate::train::tabular_game::C_OF_G_LOGIT_SMOOTHNESS)
+/// (15/2, a valid but cruder bound) is 30 times above it. Checks that a
+/// gradient or a step is right (A5's Lipschitz property test, A9's descent
+/// lemma, A5's rate bounds) use this one, so that a gradient wrong by a
+/// factor 2 cannot hide under the slack.
+pub const C_OF_G_CURVATURE: f64 = 0.4325;

@@ -6,20 +6,19 @@ use crate::divergence;
 use crate::error::Result;
 use crate::experiments::full_support;
 use crate::experiments::training::{
-    A5_POINTS, A5_STEP, A6_DATA, A6_K, A6_MLP_SAMPLES, A6_SGD_BATCH, A6_SGD_STEP, A6_SGD_STEPS,
-    A6_SNAPSHOT_EVERY, A6_SNAPSHOTS, A9_LARGE_STEP, A9_SMALL_STEPS, DESCENT_STEPS, a5_descent,
-    a6_mlp_fit, a6_tabular_run, a8_fixed_d_run, a8_game, a8_optimal_d_run, a9_game,
-    figure_1_numbers,
+    A5_POINTS, A5_SLOW_MODE_RATE_REL, A5_SLOW_MODE_START, A5_STEP, A6_DATA, A6_K, A6_MLP_SAMPLES,
+    A6_SGD_BATCH, A6_SGD_STEP, A6_SGD_STEPS, A6_SNAPSHOT_EVERY, A6_SNAPSHOTS, A9_LARGE_STEP,
+    A9_SMALL_STEPS, DESCENT_STEPS, a5_descent, a5_slow_mode_run, a5_symmetric_run, a6_mlp_fit,
+    a6_tabular_run, a8_fixed_d_run, a8_game, a8_optimal_d_run, a9_game, figure_1_numbers,
 };
 use crate::game::{self, non_saturating_loss_grad, saturating_loss_grad};
 use crate::measure::Discrete;
 use crate::numeric::sigmoid;
 use crate::tabular::TabularGenerator;
-use crate::tol::{self, EPS};
+use crate::tol;
 use crate::train::tabular_game::{
-    C_OF_G_LOGIT_SMOOTHNESS, GeneratorLoss, LINEAR_RATE_REL, collapse_bounds, descent_bound,
-    fannes_bound, local_log_contraction, measured_log_rate, probe_generator_steps,
-    sgd_stationary_gap,
+    GeneratorLoss, LINEAR_RATE_REL, descent_bound, entropy_with_leftover, fannes_bound,
+    local_log_contraction, measured_log_rate, probe_generator_steps, sgd_stationary_gap,
 };
 use rand::RngExt;
 
@@ -47,12 +46,12 @@ pub(crate) fn a5(context: &Context) -> Result<Vec<Measurement>> {
 
     let (p_data, run) = a5_descent(&mut rng)?;
     let step = A5_STEP;
-    let ln4 = 4f64.ln();
-    let excess0 = run.history.c_of_g[0] + ln4;
-    let bound = descent_bound(excess0, step, DESCENT_STEPS, run.ratio_radius);
-    let c_end = *run.history.c_of_g.last().expect("at least the start");
-    let jsd_end = *run.history.jsd.last().expect("at least the start");
     let predicted = local_log_contraction(&p_data, step)?;
+    let slow = a5_slow_mode_run(&p_data)?;
+    let slow_ratio = ((slow.jsd.1 / slow.jsd.0).ln() / slow.steps as f64) / slow.predicted;
+    let (m, symmetric_data, symmetric) = a5_symmetric_run(&mut rng)?;
+    let rate = a5_rate_window(&symmetric_data, m)?;
+    let excess_end = *symmetric.history.c_of_g.last().expect("at least the start") + 4f64.ln();
     Ok(vec![
         Measurement::at_most(
             format!(
@@ -70,36 +69,91 @@ pub(crate) fn a5(context: &Context) -> Result<Vec<Measurement>> {
         ),
         Measurement::at_least(
             format!(
-                "smallest decrease of C over {DESCENT_STEPS} D-optimal steps, step 1/L = {step:.4} (descent lemma: >= 0 up to rounding)"
+                "smallest decrease of C over {DESCENT_STEPS} D-optimal steps from uniform, {A5_POINTS} points, step 1/L = {step:.4} (descent lemma: >= 0 up to rounding)"
             ),
             run.smallest_decrease,
             0.0,
             tol::IDENTITY_ABS,
         ),
-        Measurement::at_most(
+        Measurement::between(
             format!(
-                "JSD(p_data || p_g) after {DESCENT_STEPS} steps from uniform, {A5_POINTS} points (bound: half the O(1/T) rate, R = {:.3}, C_0 + ln 4 = {excess0:.4})",
-                run.ratio_radius
+                "C(G_T) + ln 4 after T = {DESCENT_STEPS} steps from uniform on {m} masses (1 - a)/{m} and one a = {:.1e} (bounds from the start alone: above, the O(1/T) rate with R^2 = 1 + 1/m, {:.3e}; below, at most the descent lemma's largest drop per step, {:.3e}; C_0 + ln 4 = {:.4})",
+                symmetric_data[m], rate.upper, rate.lower, rate.excess_start
             ),
-            jsd_end,
-            bound / 2.0,
-            tol::IDENTITY_ABS,
+            excess_end,
+            rate.leading,
+            rate.lower,
+            rate.upper,
         ),
         Measurement::at_least(
             format!(
-                "log-contraction of JSD per step near the optimum (window JSD 1e-8 .. 1e-14) / the predicted slowest 2 ln(1 - eta lambda_min) = {predicted:.6e} (at least 1 in the linear regime)"
+                "log-contraction of JSD per step near the optimum, from uniform (window JSD 1e-8 .. 1e-14) / the predicted slowest 2 ln(1 - eta lambda_min) = {predicted:.6e} (at least 1: never slower)"
             ),
             measured_log_rate(&run.history.jsd, 1e-8, 1e-14).unwrap_or(f64::NAN) / predicted,
             1.0,
             LINEAR_RATE_REL,
         ),
-        Measurement::within(
-            "C(G) after the same run (expected -ln 4; tolerance: the O(1/T) rate bound)",
-            c_end,
-            -ln4,
-            bound + tol::IDENTITY_ABS,
+        Measurement::between(
+            format!(
+                "log-contraction of JSD per step from {A5_SLOW_MODE_START:e} along the slowest eigenvector, over {} steps (JSD {:.2e} to {:.2e}) / the predicted 2 ln(1 - eta lambda_min) (exactly 1 up to the nonlinear terms)",
+                slow.steps, slow.jsd.0, slow.jsd.1
+            ),
+            slow_ratio,
+            1.0,
+            1.0 - A5_SLOW_MODE_RATE_REL,
+            1.0 + A5_SLOW_MODE_RATE_REL,
         ),
     ])
+}
+
+/// The bounds A5 puts on the excess `e_T = C(G_T) + ln 4` of its symmetric
+/// instance, from the start alone (A5 proof, step 7).
+pub(crate) struct RateWindow {
+    /// `e_0`, of the uniform start.
+    pub(crate) excess_start: f64,
+    /// The `O(1/T)` bound, [`descent_bound`] with `R^2 = 1 + 1/m`.
+    pub(crate) upper: f64,
+    /// The lower bound from the largest possible drop per step.
+    pub(crate) lower: f64,
+    /// What the leading-order dynamics `ds/dt = -eta' ln(2) s^2` of the
+    /// tiny point's mass give, `1 / (1/e_0 + eta' T)`: the value expected
+    /// inside the window.
+    pub(crate) leading: f64,
+}
+
+/// [`RateWindow`] for `p_data` with `m` equal masses and a tiny last one,
+/// after [`DESCENT_STEPS`] steps of [`A5_STEP`] from the uniform start.
+///
+/// Upper: along the run the generator keeps the `m` large masses equal, and
+/// its tiny-point mass `s` falls from `1/(m + 1)` to no lower than `a_s`
+/// (no overshoot: the step in `w = u_s - u_1` is `eta (1 + 1/m) <= 2 eta`,
+/// below `1 / C_OF_G_CURVATURE`), so `|1 - a/p|^2 <= m (1/m)^2 + 1`.
+/// Lower: `e_{t+1} >= e_t - eta' (1 + L eta'/2) phi'^2` with `eta' = eta (1 +
+/// 1/m)`, `L = C_OF_G_CURVATURE` and `phi' <= s ln 2 <= e_t + eps_1`, `eps_1 =
+/// a_s (1 + ln(s_0 / a_s))`; summing `1/e` gives
+/// `e_T >= 1 / (1/e_0 + K c T / (1 - K c e_0))`, `c = eta' (1 + L eta'/2)`,
+/// `K = (1 + eps_1 / e_min)^2` for a floor `e_min` the same bound with
+/// `K = 2` keeps `e_t` above.
+pub(crate) fn a5_rate_window(p_data: &Discrete, m: usize) -> Result<RateWindow> {
+    let n = p_data.len();
+    let excess_start = game::c_of_g(p_data, &Discrete::uniform(n)?)? + 4f64.ln();
+    let mf = m as f64;
+    let radius = (1.0 + 1.0 / mf).sqrt();
+    let steps = DESCENT_STEPS as f64;
+    let upper = descent_bound(excess_start, A5_STEP, DESCENT_STEPS, radius);
+    let eta = A5_STEP * (1.0 + 1.0 / mf);
+    let c = eta * (1.0 + tol::C_OF_G_CURVATURE * eta / 2.0);
+    let tiny = p_data[n - 1];
+    let eps_1 = tiny * (1.0 + (1.0 / (n as f64 * tiny)).ln());
+    let bound = |k: f64| 1.0 / (1.0 / excess_start + k * c * steps / (1.0 - k * c * excess_start));
+    let floor = bound(2.0);
+    let k = (1.0 + eps_1 / floor).powi(2);
+    Ok(RateWindow {
+        excess_start,
+        upper,
+        lower: bound(k),
+        leading: 1.0 / (1.0 / excess_start + eta * steps),
+    })
 }
 
 /// The acceptance bound on the final gap `V(D*) - V(D_T)` of the tabular SGD
@@ -242,17 +296,87 @@ pub(crate) fn a7_identity_errors(p_data: &Discrete, p_g0: &Discrete) -> Result<(
     Ok((worst_ns, worst_s))
 }
 
-pub(crate) fn a7(context: &Context) -> Result<Vec<Measurement>> {
-    // D(G(z)) = sigma(l) for logits going to -inf: the saturating gradient
-    // is -D (relative rounding 2 EPS), the non-saturating one -(1 - D),
-    // computed as -sigma(-l) with an absolute rounding of EPS.
-    let (mut worst_saturating, mut worst_non_saturating) = (0.0f64, f64::NEG_INFINITY);
-    for l in [-5.0, -10.0, -20.0, -40.0, -80.0] {
+/// Step of A7's central differences of the losses in D's logit.
+pub(crate) const A7_LOSS_FD_STEP: f64 = 1e-4;
+
+/// Relative tolerance of the saturating loss's central difference against
+/// `-D` and against the library's gradient (A7 proof, part 1).
+///
+/// Reason: for `L(l) = ln(1 - sigma(l))`, `L' = -sigma` and `L''' = -sigma
+/// (1 - sigma)(1 - 2 sigma)`, so `|L''' / L'| <= 1` and a central difference
+/// with step `h` errs by at most `h^2 / 6` of `|L'|` (1.7e-9 at `h = 1e-4`).
+/// The loss is `-softplus(l)`, each value within 3 ulps; divided by the
+/// computed distance `(l + h) - (l - h)` (so the rounding of `l +- h` does
+/// not count) that adds `6 EPS |L| / (2 h |L'|) <= 6 EPS / h`, 7e-12
+/// (`|L| / |L'| = softplus(l) / sigma(l) <= 2` for `l <= 0`). Both are
+/// relative to `|L'| = D`, so the check resolves the gradient at D = 1e-35
+/// as well as at D = 7e-3. 1e-8 leaves a factor 5; a gradient off by a
+/// factor `1 - D` (the derivative of D instead of D) is off by 7e-3.
+pub(crate) const A7_SATURATING_FD_REL: f64 = 1e-8;
+
+/// Absolute tolerance of the non-saturating loss's central difference
+/// against `-(1 - D)` and against the library's gradient (A7 proof, part 1).
+///
+/// Reason: `L(l) = softplus(-l)` has `|L'''| = |sigma''| <= 0.1`, so
+/// truncation is at most `0.1 h^2 / 6`, 1.7e-10 at `h = 1e-4`; the values,
+/// at most 81 for the logits used (down to -80), carry 3 ulps each, which
+/// the difference quotient turns into `6 EPS 81 / (2 h)`, 5.4e-10. 4e-9
+/// leaves a factor 5; a gradient that is -1 exactly (off by D) misses by
+/// 6.7e-3 at `l = -5`.
+pub(crate) const A7_NON_SATURATING_FD_ABS: f64 = 4e-9;
+
+/// The logits at which A7 (i) takes D(G(z)) towards 0: `D = sigma(l)` from
+/// 6.7e-3 down to 1.8e-35.
+pub(crate) const A7_LOGITS: [f64; 5] = [-5.0, -10.0, -20.0, -40.0, -80.0];
+
+/// Central difference of `f` at `l` with step [`A7_LOSS_FD_STEP`], divided by
+/// the computed distance of the two abscissae.
+pub(crate) fn loss_fd(f: fn(f64) -> f64, l: f64) -> f64 {
+    let (plus, minus) = (l + A7_LOSS_FD_STEP, l - A7_LOSS_FD_STEP);
+    (f(plus) - f(minus)) / (plus - minus)
+}
+
+/// A7 (i), measured over [`A7_LOGITS`] with `FD` the central difference of
+/// the library's loss ([`game::saturating_loss`], [`game::non_saturating_loss`],
+/// both through softplus) and `grad` the library's gradient (through the
+/// sigmoid): `[max |FD_sat / (-D) - 1|, max |grad_sat / FD_sat - 1|,
+/// max |FD_ns + (1 - D)|, max |grad_ns - FD_ns|]`. The reference is the loss
+/// itself, not the gradient's formula (which is the sigmoid the library's
+/// gradient is computed with). A NaN counts as an infinite error.
+pub(crate) fn a7_saturation_errors(
+    saturating_loss: fn(f64) -> f64,
+    saturating_grad: fn(f64) -> f64,
+    non_saturating_loss: fn(f64) -> f64,
+    non_saturating_grad: fn(f64) -> f64,
+) -> [f64; 4] {
+    let mut worst = [0.0f64; 4];
+    for l in A7_LOGITS {
         let d = sigmoid(l);
-        worst_saturating = worst_saturating.max((saturating_loss_grad(l).abs() / d - 1.0).abs());
-        worst_non_saturating =
-            worst_non_saturating.max((non_saturating_loss_grad(l) + 1.0).abs() - d);
+        let fd_saturating = loss_fd(saturating_loss, l);
+        let fd_non_saturating = loss_fd(non_saturating_loss, l);
+        let errors = [
+            (fd_saturating / -d - 1.0).abs(),
+            (saturating_grad(l) / fd_saturating - 1.0).abs(),
+            (fd_non_saturating + (1.0 - d)).abs(),
+            (non_saturating_grad(l) - fd_non_saturating).abs(),
+        ];
+        for (w, e) in worst.iter_mut().zip(errors) {
+            *w = if e.is_nan() { f64::INFINITY } else { w.max(e) };
+        }
     }
+    worst
+}
+
+pub(crate) fn a7(context: &Context) -> Result<Vec<Measurement>> {
+    // D(G(z)) = sigma(l) for logits going to -inf: central differences of
+    // the losses against -D and -(1 - D), and the library's gradients
+    // against the same differences.
+    let [sat_vs_d, sat_grad, ns_vs_d, ns_grad] = a7_saturation_errors(
+        game::saturating_loss,
+        saturating_loss_grad,
+        game::non_saturating_loss,
+        non_saturating_loss_grad,
+    );
     let mut rng = rng_for(context, 7);
     let (mut worst_ns, mut worst_s) = (0.0f64, 0.0f64);
     for _ in 0..A7_PAIRS {
@@ -267,16 +391,30 @@ pub(crate) fn a7(context: &Context) -> Result<Vec<Measurement>> {
     }
     Ok(vec![
         Measurement::at_most(
-            "max | |d/dl ln(1 - D)| / D - 1 | over D = sigma(-5) .. sigma(-80): the saturating gradient is -D, vanishing with D (rounding 2 EPS)",
-            worst_saturating,
+            format!(
+                "max |FD d/dl ln(1 - D) / (-D) - 1| over D = sigma(-5) .. sigma(-80), central differences (step {A7_LOSS_FD_STEP}) of the loss: the saturating gradient is -D, vanishing with D (relative truncation h^2/6 + rounding)"
+            ),
+            sat_vs_d,
             0.0,
-            2.0 * EPS,
+            A7_SATURATING_FD_REL,
         ),
         Measurement::at_most(
-            "max |d/dl (-ln D) + 1| - D, same logits: the non-saturating gradient is within D of -1 (rounding EPS)",
-            worst_non_saturating,
+            "max |saturating_loss_grad / FD - 1|, same logits (the library's gradient is its loss's derivative, relatively, down to D = 1e-35)",
+            sat_grad,
             0.0,
-            EPS,
+            A7_SATURATING_FD_REL,
+        ),
+        Measurement::at_most(
+            "max |FD d/dl (-ln D) + (1 - D)|, same logits: the non-saturating gradient is -(1 - D), within D of -1 (truncation + rounding of losses up to 81)",
+            ns_vs_d,
+            0.0,
+            A7_NON_SATURATING_FD_ABS,
+        ),
+        Measurement::at_most(
+            "max |non_saturating_loss_grad - FD|, same logits",
+            ns_grad,
+            0.0,
+            A7_NON_SATURATING_FD_ABS,
         ),
         Measurement::at_most(
             format!(
@@ -295,6 +433,36 @@ pub(crate) fn a7(context: &Context) -> Result<Vec<Measurement>> {
     ])
 }
 
+/// A8's a-priori bound on the excess loss `e_T = E_{p_T}[c] - min c` of the
+/// descent against a fixed D from the uniform start on `n` points (A8 proof,
+/// step 4): the majorant `u_{t+1} = u_t - (step/2) pi(u_t)^2 u_t^2` from
+/// `u_0 = e_0`, with `pi(x) = max(1/n, 1 - x/gap)` a lower bound on the mass
+/// on `argmin c` when the excess is `x` (`e >= gap (1 - p*)`, and `p*` never
+/// falls below its start `1/n`). The map is increasing on `[0, e_0]` (its
+/// slope is at least `1 - step e_0 >= 2/3` for `step = 1/L_c`), so `e_t <= u_t`
+/// by induction. Returns `(u_T, gap)`.
+pub(crate) fn a8_collapse_majorant(
+    costs: &[f64],
+    step: f64,
+    steps: usize,
+    excess0: f64,
+) -> (f64, f64) {
+    let best = costs.iter().copied().fold(f64::INFINITY, f64::min);
+    let gap = costs
+        .iter()
+        .copied()
+        .filter(|&c| c > best)
+        .fold(f64::INFINITY, f64::min)
+        - best;
+    let floor = 1.0 / costs.len() as f64;
+    let mut u = excess0;
+    for _ in 0..steps {
+        let mass = floor.max(1.0 - u / gap);
+        u -= 0.5 * step * mass * mass * u * u;
+    }
+    (u, gap)
+}
+
 pub(crate) fn a8(_: &Context) -> Result<Vec<Measurement>> {
     let (p_data, _) = a8_game()?;
     let n = p_data.len();
@@ -305,37 +473,33 @@ pub(crate) fn a8(_: &Context) -> Result<Vec<Measurement>> {
     ] {
         let (costs, step, run) = a8_fixed_d_run(loss)?;
         let h = &run.history;
+        // From the start alone: the uniform generator's excess loss.
         let best = costs.iter().copied().fold(f64::INFINITY, f64::min);
-        let p_min = h.mass_on_argmax_d.iter().copied().fold(1.0, f64::min);
-        let (leftover, entropy_bound) = collapse_bounds(
-            &costs,
-            step,
-            DESCENT_STEPS,
-            p_min,
-            h.generator_loss[0] - best,
-        );
+        let excess0 = costs.iter().sum::<f64>() / n as f64 - best;
+        let (excess_bound, gap) = a8_collapse_majorant(&costs, step, DESCENT_STEPS, excess0);
+        let leftover = excess_bound / gap;
+        let entropy_bound = if leftover <= 0.5 {
+            entropy_with_leftover(leftover, n)
+        } else {
+            (n as f64).ln()
+        };
         out.push(Measurement::at_most(
-            format!("entropy of p_g after {DESCENT_STEPS} {name} steps against a fixed D (start ln 5 = 1.609; bound from the O(1/T) rate, mass left off argmax D <= {leftover:.2e})"),
+            format!("entropy of p_g after {DESCENT_STEPS} {name} steps against a fixed D from uniform (start ln 5 = 1.609; bound from the start alone: the descent's rate with the mass on argmax D at least max(1/n, 1 - e/gap), mass left off argmax D <= {leftover:.2e})"),
             *h.entropy.last().expect("start recorded"),
             entropy_bound,
             0.0,
         ));
     }
-    // D kept optimal: the A5 descent; its JSD bound keeps p_g near p_data,
-    // and Fannes' inequality keeps the entropy near H(p_data).
-    let (step, run) = a8_optimal_d_run()?;
-    let excess = descent_bound(
-        run.history.c_of_g[0] + 4f64.ln(),
-        step,
-        DESCENT_STEPS,
-        run.ratio_radius,
-    );
-    // TV^2 <= 2 JSD = C + ln 4 (A4's Pinsker-type bound).
-    let tv = excess.sqrt();
+    // D kept optimal: every step lowers C (descent lemma), so 2 JSD_T <= C_0
+    // + ln 4 of the uniform start; TV^2 <= 2 JSD (A4's Pinsker-type bound)
+    // and Fannes' inequality keep the entropy near H(p_data).
+    let (_, run) = a8_optimal_d_run()?;
+    let excess0 = game::c_of_g(&p_data, &Discrete::uniform(n)?)? + 4f64.ln();
+    let tv = excess0.sqrt();
     let fannes = fannes_bound(tv, n);
     let h_data = divergence::entropy(&p_data);
     out.push(Measurement::at_least(
-        format!("entropy of p_g after {DESCENT_STEPS} steps with D = D* at every step (expected >= H(p_data) = {h_data:.4} minus Fannes' bound at TV <= {tv:.3})"),
+        format!("entropy of p_g after {DESCENT_STEPS} steps with D = D* at every step from uniform (expected >= H(p_data) = {h_data:.4} minus Fannes' bound at TV <= sqrt(C_0 + ln 4) = {tv:.3}, C falling at every step: above the fixed-D bounds)"),
         *run.history.entropy.last().expect("start recorded"),
         h_data - fannes,
         0.0,
@@ -356,7 +520,7 @@ pub(crate) fn a9(_: &Context) -> Result<Vec<Measurement>> {
         .fold(0.0, f64::max);
     let large = study.probes[0];
     let grad_sq: f64 = study.gradient.iter().map(|x| x * x).sum();
-    let l = C_OF_G_LOGIT_SMOOTHNESS;
+    let l = tol::C_OF_G_CURVATURE;
     // Descent lemma: C(u - eta g) <= C(u) - eta (1 - L eta / 2) |g|^2.
     let worst_guarantee = study.probes[1..]
         .iter()
@@ -404,13 +568,20 @@ pub(crate) fn a9(_: &Context) -> Result<Vec<Measurement>> {
             0.0,
         ),
         Measurement::at_least(
-            "min over steps 1e-3 .. 0.25 (< 2/L) of C(G0) - C(G1)",
+            format!(
+                "min over steps {} .. {} (< 2/L = {:.3}, L = {l} the curvature bound of C in the logits) of C(G0) - C(G1)",
+                A9_SMALL_STEPS[0],
+                A9_SMALL_STEPS[A9_SMALL_STEPS.len() - 1],
+                2.0 / l
+            ),
             smallest_decrease,
             tol::IDENTITY_ABS,
             0.0,
         ),
         Measurement::at_least(
-            "min of [C(G0) - C(G1)] - eta (1 - L eta/2) |grad|^2 over the same steps (descent lemma with L = 7.5)",
+            format!(
+                "min of [C(G0) - C(G1)] - eta (1 - L eta/2) |grad|^2 over the same steps (descent lemma with L = {l})"
+            ),
             worst_guarantee,
             0.0,
             tol::IDENTITY_ABS,
@@ -422,4 +593,58 @@ pub(crate) fn a9(_: &Context) -> Result<Vec<Measurement>> {
             0.0,
         ),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{A7_NON_SATURATING_FD_ABS, A7_SATURATING_FD_REL, a7_saturation_errors};
+    use crate::game::{
+        non_saturating_loss, non_saturating_loss_grad, saturating_loss, saturating_loss_grad,
+    };
+    use crate::numeric::sigmoid;
+
+    fn passes(errors: [f64; 4]) -> [bool; 4] {
+        [
+            errors[0] <= A7_SATURATING_FD_REL,
+            errors[1] <= A7_SATURATING_FD_REL,
+            errors[2] <= A7_NON_SATURATING_FD_ABS,
+            errors[3] <= A7_NON_SATURATING_FD_ABS,
+        ]
+    }
+
+    /// A7 (i) passes on the library's losses and gradients, and fails for
+    /// each of three bugs: a saturating gradient -D (1 - D) (the derivative
+    /// of D), a non-saturating gradient of exactly -1, and the saturating
+    /// loss computed naively as ln(1 - sigma(l)) (0 below l = -37).
+    #[test]
+    fn a7_part_one_fails_on_wrong_gradients_and_a_saturated_loss() {
+        let right = a7_saturation_errors(
+            saturating_loss,
+            saturating_loss_grad,
+            non_saturating_loss,
+            non_saturating_loss_grad,
+        );
+        assert_eq!(passes(right), [true; 4], "{right:?}");
+        let wrong_saturating = a7_saturation_errors(
+            saturating_loss,
+            |l| -sigmoid(l) * sigmoid(-l),
+            non_saturating_loss,
+            non_saturating_loss_grad,
+        );
+        assert_eq!(passes(wrong_saturating), [true, false, true, true]);
+        let minus_one = a7_saturation_errors(
+            saturating_loss,
+            saturating_loss_grad,
+            non_saturating_loss,
+            |_| -1.0,
+        );
+        assert_eq!(passes(minus_one), [true, true, true, false]);
+        let naive = a7_saturation_errors(
+            |l| (1.0 - sigmoid(l)).ln(),
+            saturating_loss_grad,
+            non_saturating_loss,
+            non_saturating_loss_grad,
+        );
+        assert!(!passes(naive)[0] && !passes(naive)[1], "{naive:?}");
+    }
 }

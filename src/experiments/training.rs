@@ -15,7 +15,8 @@ use crate::train::algorithm1::{Algorithm1, Normal1d, Sampler, Settings, Training
 use crate::train::inner_max::{InnerMaxSettings, MlpInnerProblem, TanhTiltedPair, maximise_value};
 use crate::train::tabular_game::{
     C_OF_G_LOGIT_SMOOTHNESS, DescentRun, DiscriminatorPolicy, GeneratorLoss, GeneratorRun, History,
-    SgdRun, descend_c_of_g, linear_loss_smoothness, train_discriminator_sgd, train_generator,
+    SgdRun, descend_c_of_g, linear_loss_smoothness, local_log_contraction, train_discriminator_sgd,
+    train_generator,
 };
 use crate::transport::line::w1_samples;
 use nalgebra::DMatrix;
@@ -49,6 +50,118 @@ pub(crate) fn a5_descent<R: rand::Rng + ?Sized>(rng: &mut R) -> Result<(Discrete
     let start = TabularGenerator::uniform(A5_POINTS)?;
     let run = descend_c_of_g(&p_data, &start, A5_STEP, DESCENT_STEPS)?;
     Ok((p_data, run))
+}
+
+/// Distance from the optimum, along the slowest direction of the Hessian,
+/// at which A5's slow-mode run starts (in the logits): small enough that the
+/// nonlinear terms change the measured rate by at most 1.3e-4 of itself,
+/// large enough that after the window the error (1e-9) is far above rounding
+/// (see [`A5_SLOW_MODE_RATE_REL`]).
+pub(crate) const A5_SLOW_MODE_START: f64 = 1e-6;
+
+/// Factor by which A5's slow-mode run lets the JSD fall.
+pub(crate) const A5_SLOW_MODE_WINDOW: f64 = 1e6;
+
+/// Cap on the steps of A5's slow-mode run (its predicted count is at most
+/// about 5300 for the data drawn; the cap keeps a wrong prediction from
+/// running long).
+pub(crate) const A5_SLOW_MODE_MAX_STEPS: usize = 200_000;
+
+/// Relative tolerance, on both sides, of the slow-mode run's measured
+/// log-contraction per step against the predicted `2 ln(1 - eta lambda_1)`.
+///
+/// Reason (A5 proof, "the linear rate"): started at distance `eps` along the
+/// slowest eigenvector, the error stays along it up to relative terms of
+/// order `mu = K3 eps / (2 rho lambda_1)` (the gradient's Taylor remainder,
+/// `K3 <= 6.2` the bound on the third derivative of C in the logits, summed
+/// over the geometric run), and the excess is `lambda_1 |delta|^2 / 2` up to
+/// `xi = K3 |delta| / (3 lambda_1)`; the log of the JSD ratio over the window
+/// is then off by at most `4 mu + 2 xi` out of `ln(1e6) = 13.8`. For
+/// `eps = 1e-6`, `lambda_1 >= min p_data / 2 >= 0.0098` (A5's data has
+/// entries at least `0.1 / 5.1`) and `rho >= 0.97`, this is at most 1.3e-4;
+/// rounding adds 1e-7 (the error at the window's end, 1e-9, is 1e6 times
+/// the softmax's relative rounding). 1e-3 leaves a factor 7; halving or
+/// doubling the predicted eigenvalue is off by 1/2 or 1.
+pub(crate) const A5_SLOW_MODE_RATE_REL: f64 = 1e-3;
+
+/// A5's slow-mode run, measured.
+pub(crate) struct SlowModeRun {
+    /// The library's prediction [`local_log_contraction`] at [`A5_STEP`].
+    pub(crate) predicted: f64,
+    /// Steps taken: enough, by the prediction, for the JSD to fall by
+    /// [`A5_SLOW_MODE_WINDOW`] (at most [`A5_SLOW_MODE_MAX_STEPS`]).
+    pub(crate) steps: usize,
+    /// JSD at the start and after the steps.
+    pub(crate) jsd: (f64, f64),
+}
+
+/// A5's linear rate measured where it is exact: the descent of C with `D =
+/// D*` started at `ln p_data + eps v_1`, with `v_1` the unit eigenvector of
+/// the Hessian `(diag(p_data) - p_data p_data^T) / 2` for its smallest
+/// non-zero eigenvalue and `eps` = [`A5_SLOW_MODE_START`], for as many steps
+/// as the prediction says the JSD needs to fall by [`A5_SLOW_MODE_WINDOW`].
+pub(crate) fn a5_slow_mode_run(p_data: &Discrete) -> Result<SlowModeRun> {
+    let a = p_data.as_slice();
+    let n = a.len();
+    let hessian = DMatrix::from_fn(n, n, |r, c| {
+        (if r == c { a[r] } else { 0.0 } - a[r] * a[c]) / 2.0
+    });
+    let eigen = nalgebra::SymmetricEigen::new(hessian);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| eigen.eigenvalues[i].total_cmp(&eigen.eigenvalues[j]));
+    // order[0] is the common shift of the logits (eigenvalue 0).
+    let slowest = eigen.eigenvectors.column(order[1.min(n - 1)]);
+    let logits: Vec<f64> = (0..n)
+        .map(|i| a[i].ln() + A5_SLOW_MODE_START * slowest[i])
+        .collect();
+    let predicted = local_log_contraction(p_data, A5_STEP)?;
+    let wanted = A5_SLOW_MODE_WINDOW.ln() / -predicted;
+    let steps = if wanted.is_finite() && wanted > 0.0 {
+        (wanted.ceil() as usize).clamp(1, A5_SLOW_MODE_MAX_STEPS)
+    } else {
+        A5_SLOW_MODE_MAX_STEPS
+    };
+    let run = descend_c_of_g(p_data, &TabularGenerator::new(logits)?, A5_STEP, steps)?;
+    let jsd = &run.history.jsd;
+    Ok(SlowModeRun {
+        predicted,
+        steps,
+        jsd: (jsd[0], *jsd.last().expect("at least the start")),
+    })
+}
+
+/// Fewest and most points carrying the large equal masses of A5's symmetric
+/// instance (drawn from the seed).
+pub(crate) const A5_SYMMETRIC_POINTS: std::ops::RangeInclusive<usize> = 2..=8;
+
+/// Range of `log10` of the tiny mass of A5's symmetric instance (drawn
+/// from the seed): far below the `3 / (4 eta T)` the generator's mass on
+/// that point reaches after [`DESCENT_STEPS`] steps, so that the run stays
+/// in the `O(1/T)` regime throughout.
+pub(crate) const A5_TINY_MASS_LOG10: std::ops::Range<f64> = -14.0..-9.0;
+
+/// A5's instance for the `O(1/T)` rate, where the rate is attained and the
+/// radius `R` of the bound is known before the run: `p_data` with `m` equal
+/// masses and one tiny mass `a_s` (last), `m` and `a_s` drawn from `rng`;
+/// the generator starts uniform on the `m + 1` points and descends C with
+/// `D = D*`, [`DESCENT_STEPS`] steps of [`A5_STEP`]. Returns `m`, the data
+/// and the run.
+pub(crate) fn a5_symmetric_run<R: rand::Rng + ?Sized>(
+    rng: &mut R,
+) -> Result<(usize, Discrete, DescentRun)> {
+    use rand::RngExt;
+    let m = rng.random_range(A5_SYMMETRIC_POINTS);
+    let tiny = 10f64.powf(rng.random_range(A5_TINY_MASS_LOG10));
+    let mut weights = vec![(1.0 - tiny) / m as f64; m];
+    weights.push(tiny);
+    let p_data = Discrete::from_weights(&weights)?;
+    let run = descend_c_of_g(
+        &p_data,
+        &TabularGenerator::uniform(m + 1)?,
+        A5_STEP,
+        DESCENT_STEPS,
+    )?;
+    Ok((m, p_data, run))
 }
 
 /// Generator steps of the report's C(G) figure.
@@ -448,5 +561,8 @@ pub(crate) fn a9_game() -> Result<(Discrete, TabularGenerator)> {
 /// A9's large step size (in G's logits), far beyond `2 / L`.
 pub(crate) const A9_LARGE_STEP: f64 = 30.0;
 
-/// A9's small step sizes, all below `2 / C_OF_G_LOGIT_SMOOTHNESS = 0.267`.
-pub(crate) const A9_SMALL_STEPS: [f64; 5] = [1e-3, 1e-2, 0.05, 0.1, 0.25];
+/// A9's small step sizes, all below `2 / C_OF_G_CURVATURE = 4.62`, the
+/// range where the descent lemma guarantees a decrease of C: from far below
+/// to near its end, where the guarantee `eta (1 - L eta / 2) |grad|^2` is
+/// smallest relative to the step.
+pub(crate) const A9_SMALL_STEPS: [f64; 8] = [1e-3, 1e-2, 0.05, 0.1, 0.25, 1.0, 2.0, 4.0];
