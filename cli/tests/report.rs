@@ -460,3 +460,34 @@ fn every_figure_names_catalogue_claims() {
         }
     }
 }
+
+/// The committed `report/` is exactly what `cargo run --release` (verify
+/// with the default seed, into `report/`) writes: every file, byte for byte,
+/// and no file the run does not write. A change to a proof, a check or a
+/// figure fails here until `cargo run --release` has rewritten the report.
+#[test]
+fn committed_report_is_what_the_default_run_writes() {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let dir = TempDir::new("committed");
+    let output = binary()
+        .args(["verify", "--out"])
+        .arg(&dir.0)
+        .output()
+        .expect("cannot run gan-theory");
+    assert!(output.status.code().is_some(), "killed");
+    let written = tree(&dir.0);
+    let committed = tree(&root.join("report"));
+    let names = |t: &[(PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&committed),
+        names(&written),
+        "report/ holds other files than the default run writes: run `cargo run --release`"
+    );
+    for ((path, committed), (_, written)) in committed.iter().zip(&written) {
+        assert!(
+            committed == written,
+            "report/{} is not what the default run writes: run `cargo run --release`",
+            path.display()
+        );
+    }
+}
