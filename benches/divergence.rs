@@ -23,6 +23,7 @@ use gan_theory::divergence::{
     chi2, cross_entropy, entropy, hellinger2, js, js_bits, js_distance, kl, total_variation,
 };
 use gan_theory::game::estimate_value;
+use multiversion::multiversion;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::hint::black_box;
@@ -75,7 +76,10 @@ fn bench_divergences(c: &mut Criterion) {
 }
 
 /// Sum of `f(p_i) + f(q_i)` in eight independent lanes (so that the adds
-/// vectorise, as JS's own sums do).
+/// vectorise, as JS's own sums do), compiled for the same CPUs as JS's
+/// chunks (src/divergence/kernel.rs), so that `ln_branchless` is inlined
+/// with FMA as it is there.
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
 fn lane_sum(p: &[f64], q: &[f64], f: impl Fn(f64) -> f64) -> f64 {
     let mut lanes = [0.0; 8];
     for (pc, qc) in p.chunks_exact(8).zip(q.chunks_exact(8)) {

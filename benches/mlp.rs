@@ -8,10 +8,10 @@
 //! in PyTorch is timed by `benches/compare/compare.py` (through
 //! `torch_algorithm1.py`). Throughput: the minibatch, 64 samples.
 //!
-//! The kernels vectorise to the compiler's target; `.cargo/config.toml`
-//! builds for the compiling CPU (`-C target-cpu=native`). The baseline
-//! x86-64 build (`RUSTFLAGS=""`, SSE2 only) is about 2.5 times slower on a
-//! machine with AVX-512 and FMA (see `gan_theory::mlp`, "Speed").
+//! The kernels run the CPU's best of three copies (AVX-512, AVX2 with FMA,
+//! baseline x86-64), picked at run time; the default build is as fast as a
+//! build for the native CPU (see `gan_theory::mlp`, "Speed", and
+//! BENCHMARKS.md).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gan_theory::mlp::{Activation, Mlp, Tape};

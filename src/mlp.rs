@@ -36,13 +36,13 @@
 //! Speed. Every product (forward, `dL/dX`, `dL/dW`) is one register-tiled
 //! kernel whose partial sums stay in vector registers; the activation (or
 //! its derivative) follows in one pass over the layer; [`tanh`] is a
-//! branch-free replacement for `f64::tanh` that vectorises. How wide the
-//! vectors are is the compiler's target: the default `x86-64` target has
-//! SSE2 only (2 lanes, no FMA); building with `RUSTFLAGS="-C
-//! target-cpu=native"` on a machine with AVX-512 and FMA makes the issue-4
-//! Algorithm-1 iteration (`benches/mlp.rs`) about 2.5 times faster.
-//! Results are reproducible bit for bit for a given build; builds with and
-//! without FMA differ in the last bits (a fused multiply-add rounds once).
+//! branch-free replacement for `f64::tanh` that vectorises. The three layer
+//! kernels are compiled for AVX-512, for AVX2 with FMA and for the baseline
+//! x86-64 (SSE2), and the CPU's best copy is picked at run time, so the
+//! default build runs as fast as one for the native CPU. Every multiply-add
+//! is fused (one rounding) in every copy, and sums keep their order, so the
+//! results are the same bit for bit on every x86-64 CPU; a CPU without FMA
+//! gets them from a software fused multiply-add, more slowly.
 //!
 //! # Example
 //! ```
@@ -62,6 +62,8 @@
 //! ```
 
 use crate::error::{Error, Result};
+use multiversion::multiversion;
+use multiversion::target::selected_target;
 use nalgebra::{DMatrix, DVector};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -566,13 +568,7 @@ impl Layer {
         batch: usize,
         hidden: Option<Activation>,
     ) {
-        let w = &params[self.weights..self.bias];
-        let bias = &params[self.bias..self.bias + self.outputs];
-        let shape = (batch, self.outputs, self.inputs);
-        combine(z, a, rows(w, self.inputs), shape, |o| bias[o]);
-        if let Some(f) = hidden {
-            f.forward(z);
-        }
+        layer_forward(self, params, a, z, batch, hidden);
     }
 
     /// Backward to the parameters: `dW[o][i] = sum_b delta[o][b] a[i][b]`,
@@ -588,29 +584,7 @@ impl Layer {
         grad: &mut [f64],
         batch: usize,
     ) {
-        let (dw, rest) = grad[self.weights..].split_at_mut(self.bias - self.weights);
-        for (db, delta_o) in rest[..self.outputs]
-            .iter_mut()
-            .zip(delta.chunks_exact(batch))
-        {
-            *db = sum(delta_o);
-        }
-        if self.inputs == 1 || self.outputs == 1 {
-            // A single row or column of dW: plain dot products over the batch
-            // cost less than transposing the input.
-            for (w_o, delta_o) in dw
-                .chunks_exact_mut(self.inputs)
-                .zip(delta.chunks_exact(batch))
-            {
-                for (w, a_i) in w_o.iter_mut().zip(a.chunks_exact(batch)) {
-                    *w = dot(delta_o, a_i);
-                }
-            }
-            return;
-        }
-        transpose(a, batch, self.inputs, a_t);
-        let shape = (self.inputs, self.outputs, batch);
-        combine(dw, a_t, rows(delta, batch), shape, |_| 0.0);
+        layer_param_grad(self, delta, a, a_t, grad, batch);
     }
 
     /// Backward to the input: `g[i][b] = sum_o W[o][i] delta[o][b]`, times
@@ -623,17 +597,95 @@ impl Layer {
         batch: usize,
         derivative: Option<(Activation, &[f64])>,
     ) {
-        // W^T, read in place: entry (i, o) is W[o][i].
-        let w_t = Coefficients {
-            data: &params[self.weights..self.bias],
-            row_stride: 1,
-            col_stride: self.inputs,
-        };
-        let shape = (batch, self.inputs, self.outputs);
-        combine(g, delta, w_t, shape, |_| 0.0);
-        if let Some((f, a)) = derivative {
-            f.backward(a, g);
+        layer_input_grad(self, params, delta, g, batch, derivative);
+    }
+}
+
+// The three kernels below are compiled three times: for AVX-512 (with FMA),
+// for AVX2 with FMA, and for the baseline x86-64 (SSE2); the first copy the
+// CPU can run is picked at run time (`multiversion`, which detects the
+// features once). Every copy computes the same operations in the same order
+// with the same roundings (`mul_add` is fused in all three), so the copy
+// changes the speed only, never a bit of the result. Everything they call is
+// `#[inline(always)]`, so that it is compiled with the copy's features.
+
+/// [`Layer::forward`].
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
+fn layer_forward(
+    layer: &Layer,
+    params: &[f64],
+    a: &[f64],
+    z: &mut [f64],
+    batch: usize,
+    hidden: Option<Activation>,
+) {
+    const TILE_BATCH: usize = tile_batch(selected_target!());
+    let w = &params[layer.weights..layer.bias];
+    let bias = &params[layer.bias..layer.bias + layer.outputs];
+    let shape = (batch, layer.outputs, layer.inputs);
+    combine::<TILE_BATCH>(z, a, rows(w, layer.inputs), shape, |o| bias[o]);
+    if let Some(f) = hidden {
+        f.forward(z);
+    }
+}
+
+/// [`Layer::param_grad`].
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
+fn layer_param_grad(
+    layer: &Layer,
+    delta: &[f64],
+    a: &[f64],
+    a_t: &mut Vec<f64>,
+    grad: &mut [f64],
+    batch: usize,
+) {
+    const TILE_BATCH: usize = tile_batch(selected_target!());
+    let (dw, rest) = grad[layer.weights..].split_at_mut(layer.bias - layer.weights);
+    for (db, delta_o) in rest[..layer.outputs]
+        .iter_mut()
+        .zip(delta.chunks_exact(batch))
+    {
+        *db = sum(delta_o);
+    }
+    if layer.inputs == 1 || layer.outputs == 1 {
+        // A single row or column of dW: plain dot products over the batch
+        // cost less than transposing the input.
+        for (w_o, delta_o) in dw
+            .chunks_exact_mut(layer.inputs)
+            .zip(delta.chunks_exact(batch))
+        {
+            for (w, a_i) in w_o.iter_mut().zip(a.chunks_exact(batch)) {
+                *w = dot(delta_o, a_i);
+            }
         }
+        return;
+    }
+    transpose(a, batch, layer.inputs, a_t);
+    let shape = (layer.inputs, layer.outputs, batch);
+    combine::<TILE_BATCH>(dw, a_t, rows(delta, batch), shape, |_| 0.0);
+}
+
+/// [`Layer::input_grad`].
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
+fn layer_input_grad(
+    layer: &Layer,
+    params: &[f64],
+    delta: &[f64],
+    g: &mut [f64],
+    batch: usize,
+    derivative: Option<(Activation, &[f64])>,
+) {
+    const TILE_BATCH: usize = tile_batch(selected_target!());
+    // W^T, read in place: entry (i, o) is W[o][i].
+    let w_t = Coefficients {
+        data: &params[layer.weights..layer.bias],
+        row_stride: 1,
+        col_stride: layer.inputs,
+    };
+    let shape = (batch, layer.inputs, layer.outputs);
+    combine::<TILE_BATCH>(g, delta, w_t, shape, |_| 0.0);
+    if let Some((f, a)) = derivative {
+        f.backward(a, g);
     }
 }
 
@@ -661,42 +713,43 @@ fn rows(data: &[f64], len: usize) -> Coefficients<'_> {
     }
 }
 
-/// `a b + c`, fused (one rounding) when the target has FMA instructions,
-/// else a multiply and an add: `f64::mul_add` without hardware FMA is a slow
-/// library call. (So results differ in the last bits between builds with
-/// and without FMA; within one build they are reproducible.)
+/// `a b + c` with one rounding, on every CPU: one FMA instruction in the
+/// kernels' AVX2 and AVX-512 copies; elsewhere (the baseline copy, which runs
+/// on a CPU without FMA, and [`tanh`] called outside a kernel) a call that
+/// computes the same correctly rounded value (with the FMA instruction where
+/// the CPU has one, in software otherwise). So the results do not depend on
+/// the CPU.
 #[inline(always)]
 fn mul_add(a: f64, b: f64, c: f64) -> f64 {
-    if cfg!(target_feature = "fma") {
-        a.mul_add(b, c)
-    } else {
-        a * b + c
-    }
+    a.mul_add(b, c)
 }
 
 /// Rows of a [`combine`] tile: output units computed together, each weight
 /// loaded once per tile.
 const TILE_ROWS: usize = 4;
-/// Batch entries of a [`combine`] tile: the tile's `TILE_ROWS x TILE_BATCH`
-/// partial sums fill 8 registers of SSE2 (2 lanes) or AVX2 (4 lanes), 16
-/// 256-bit registers of the 32 that AVX-512 has (LLVM's choice of width
-/// there); 4 x 16 measured fastest against 2 x 16, 4 x 8, 8 x 8 and 8 x 16.
-/// This changes no result: every entry is summed in the same order whatever
-/// the tile.
-const TILE_BATCH: usize = if cfg!(target_feature = "avx512f") {
-    16
-} else if cfg!(target_feature = "avx") {
-    8
-} else {
-    4
-};
+
+/// Batch entries of a [`combine`] tile for a kernel compiled for `target`:
+/// the tile's `TILE_ROWS x B` partial sums fill 8 registers of SSE2 (2 lanes)
+/// or AVX2 (4 lanes), 16 256-bit registers of the 32 that AVX-512 has
+/// (LLVM's choice of width there); 4 x 16 measured fastest against 2 x 16,
+/// 4 x 8, 8 x 8 and 8 x 16. This changes no result: every entry is summed in
+/// the same order whatever the tile.
+const fn tile_batch(target: multiversion::target::Target) -> usize {
+    if target.supports_feature_str("avx512f") {
+        16
+    } else if target.supports_feature_str("avx") {
+        8
+    } else {
+        4
+    }
+}
 
 /// `out[r][b] = init(r) + sum_c m(r, c) x[c][b]` for `rows` output columns
 /// and `cols` input columns, each a contiguous run of `batch` values
 /// (`shape = (batch, rows, cols)`), the sum taken in the order of `c`.
-/// Computed in register tiles of [`TILE_ROWS`] x [`TILE_BATCH`] entries.
+/// Computed in register tiles of [`TILE_ROWS`] x `B` entries ([`tile_batch`]).
 #[inline(always)]
-fn combine(
+fn combine<const B: usize>(
     out: &mut [f64],
     x: &[f64],
     m: Coefficients,
@@ -706,19 +759,19 @@ fn combine(
     let (batch, rows, cols) = shape;
     debug_assert_eq!(out.len(), rows * batch);
     debug_assert_eq!(x.len(), cols * batch);
-    let (full_rows, full_batch) = (rows - rows % TILE_ROWS, batch - batch % TILE_BATCH);
+    let (full_rows, full_batch) = (rows - rows % TILE_ROWS, batch - batch % B);
     let args = (batch, cols, m, &init);
     for r0 in (0..full_rows).step_by(TILE_ROWS) {
-        for b0 in (0..full_batch).step_by(TILE_BATCH) {
-            tile::<TILE_ROWS, TILE_BATCH>(out, x, r0, b0, args);
+        for b0 in (0..full_batch).step_by(B) {
+            tile::<TILE_ROWS, B>(out, x, r0, b0, args);
         }
         for b0 in full_batch..batch {
             tile::<TILE_ROWS, 1>(out, x, r0, b0, args);
         }
     }
     for r0 in full_rows..rows {
-        for b0 in (0..full_batch).step_by(TILE_BATCH) {
-            tile::<1, TILE_BATCH>(out, x, r0, b0, args);
+        for b0 in (0..full_batch).step_by(B) {
+            tile::<1, B>(out, x, r0, b0, args);
         }
         for b0 in full_batch..batch {
             tile::<1, 1>(out, x, r0, b0, args);
@@ -763,6 +816,7 @@ const LANES: usize = 8;
 
 /// `out = m^T`, for `m` with `rows` rows of `len` values, row-major
 /// (`out` gets `len` rows of `rows` values). `out` keeps its capacity.
+#[inline(always)]
 fn transpose(m: &[f64], len: usize, rows: usize, out: &mut Vec<f64>) {
     out.resize(m.len(), 0.0);
     // Four rows at a time: each output row then gets 4 adjacent values per
@@ -797,6 +851,7 @@ fn reduce_lanes(acc: &[f64; LANES]) -> f64 {
 }
 
 /// `sum_b x[b]`, in [`LANES`] interleaved partial sums.
+#[inline(always)]
 fn sum(x: &[f64]) -> f64 {
     let mut acc = [0.0; LANES];
     let chunks = x.chunks_exact(LANES);
@@ -811,6 +866,7 @@ fn sum(x: &[f64]) -> f64 {
 
 /// `sum_b x[b] y[b]` for slices of equal length, in [`LANES`] interleaved
 /// partial sums.
+#[inline(always)]
 fn dot(x: &[f64], y: &[f64]) -> f64 {
     let mut acc = [0.0; LANES];
     let (xs, ys) = (x.chunks_exact(LANES), y.chunks_exact(LANES));
@@ -893,10 +949,11 @@ const LN2_LO: f64 = 2.655_752_075_667_970_4e-14;
 /// which is then in the low bits of the sum.
 const ROUND_SHIFTER: f64 = 6_755_399_441_055_744.0;
 
-/// `tanh x` in about 20 floating-point operations (fused multiply-adds where
-/// the target has them) and one division, without branches or calls, so that
-/// a loop over a slice vectorises: about 0.8 ns per value with AVX-512 and
-/// FMA, 2 ns with SSE2, against about 8 ns for `f64::tanh`. Within a few
+/// `tanh x` in about 20 floating-point operations (fused multiply-adds) and
+/// one division, without branches, so that a loop over a slice vectorises:
+/// about 0.8 ns per value in the MLP's AVX-512 kernel, against about 8 ns
+/// for `f64::tanh`. Called on its own, outside the kernels, each fused
+/// multiply-add is a call (the same bits, more slowly). Within a few
 /// ulps of the exact value (the tests bound its distance to `f64::tanh` on a
 /// dense grid by 4 ulps; it is about 2.5).
 ///

@@ -8,16 +8,25 @@
 //! entry by entry. Both paths give the same value to about 1e-14 relative
 //! (tests/speed_accuracy.rs); which one runs depends only on the input, so
 //! the output is deterministic.
+//!
+//! The two chunk functions are compiled three times: for AVX-512 (with FMA),
+//! for AVX2 with FMA, and for the baseline x86-64 (SSE2); the first copy the
+//! CPU can run is picked at run time (`multiversion`, which detects the
+//! features once). The copies compute the same operations in the same order
+//! with the same roundings ([`fused_mul_add`] is fused in all three), so the
+//! copy changes the speed only, never a bit of the result.
 
 use super::{SERIES_BELOW, SERIES_TERMS};
 use crate::numeric::{CompensatedSum, two_sum};
+use multiversion::multiversion;
 use std::f64::consts::LN_2;
 
 /// The sums of [`kl_term`](super::kl_term) and of `q - p` over one chunk by
 /// [`kl_term_fast`], whose loop vectorises; `None` when some entry needs the
 /// careful path. `q - p` is summed exactly per lane (Knuth's two-sum keeps
-/// every rounding error).
-#[inline(always)]
+/// every rounding error). Compiled for several CPUs (see the module
+/// documentation), with the same result on each.
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
 pub(super) fn kl_chunk_fast(p: &[f64; CHUNK], q: &[f64; CHUNK]) -> Option<(f64, f64)> {
     let mut terms = [0.0; CHUNK];
     let mut hard = 0u32;
@@ -124,8 +133,9 @@ pub(super) fn as_chunk(x: &[f64]) -> &[f64; CHUNK] {
 }
 
 /// Sum of [`js_term`](super::js_term) over one chunk by [`js_term_fast`], whose loop
-/// vectorises; `None` when some entry needs the careful path.
-#[inline(always)]
+/// vectorises; `None` when some entry needs the careful path. Compiled for
+/// several CPUs (see the module documentation), with the same result on each.
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
 pub(super) fn js_chunk_fast(p: &[f64; CHUNK], q: &[f64; CHUNK]) -> Option<f64> {
     let mut terms = [0.0; CHUNK];
     let mut hard = 0u32;
@@ -223,8 +233,9 @@ const LN2_LO: f64 = (std::f64::consts::LN_2 - LN2_HI) + 2.319_046_813_846_299_55
 const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_667f_3bcd;
 const MANTISSA_MASK: u64 = (1 << 52) - 1;
 
-/// `ln x` for a positive, normal, finite `x`, without branches or calls, so
-/// that loops over it vectorise; within about 1 ulp of the true value.
+/// `ln x` for a positive, normal, finite `x`, without branches (or calls, in
+/// the chunk functions' FMA copies), so that loops over it vectorise; within
+/// about 1 ulp of the true value.
 ///
 /// Write `x = m 2^k` with `m` in `[sqrt(1/2), sqrt(2))` (integer arithmetic
 /// on the bits, [`ln_reduce`]), `f = m - 1` (exact, by Sterbenz) and
@@ -291,21 +302,21 @@ const LN_Q: [f64; 7] = [
     0.666666666666667,
 ];
 
-/// `a b + c`, fused (one rounding) when the target has FMA instructions,
-/// else a multiply and an add (`f64::mul_add` without hardware FMA is a slow
-/// library call); results differ in the last bits between the two builds.
+/// `a b + c` with one rounding, on every CPU: one FMA instruction in the
+/// chunk functions' AVX2 and AVX-512 copies; elsewhere (their baseline copy,
+/// which runs on a CPU without FMA, and [`ln_branchless`]) a call that computes
+/// the same correctly rounded value (with the FMA instruction where the CPU
+/// has one, in software otherwise). So the results do not depend on the CPU.
 #[inline(always)]
 pub(crate) fn fused_mul_add(a: f64, b: f64, c: f64) -> f64 {
-    if cfg!(target_feature = "fma") {
-        a.mul_add(b, c)
-    } else {
-        a * b + c
-    }
+    a.mul_add(b, c)
 }
 
-/// `ln x` without branches or library calls, so that a loop over it
-/// vectorises (the standard library's `ln` is a call that does not);
-/// within about 1 ulp of the true value for every positive `x`, subnormals included.
+/// `ln x` without branches, so that a loop over it vectorises (the standard
+/// library's `ln` is a call that does not) where it is compiled with FMA,
+/// as in the divergences' own loops (elsewhere its fused multiply-adds are
+/// calls: the same bits, more slowly); within about 1 ulp of the true value
+/// for every positive `x`, subnormals included. The same bits on every CPU.
 ///
 /// Special values as for `f64::ln`: `ln 0 = -inf`, `ln(+inf) = +inf`, NaN
 /// for negative or NaN `x`. See the crate's divergences for its use: Jensen-Shannon
