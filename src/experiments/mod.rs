@@ -69,3 +69,13 @@ pub(crate) fn rng_for(context: &Context, salt: u64) -> rand::rngs::StdRng {
     use rand::SeedableRng;
     rand::rngs::StdRng::seed_from_u64(context.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
+
+/// The seeds of `runs` independently seeded runs of one training outcome
+/// (A6's Figure-1 run, D1's critics and generator; see
+/// `claims::replicated`): `runs` draws of [`rng_for`]`(context, salt)`. The
+/// first is the run the report's figures draw.
+pub(crate) fn replicate_seeds(context: &Context, salt: u64, runs: usize) -> Vec<u64> {
+    use rand::RngExt;
+    let mut rng = rng_for(context, salt);
+    (0..runs).map(|_| rng.random::<u64>()).collect()
+}
