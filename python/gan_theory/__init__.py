@@ -417,7 +417,7 @@ def wasserstein_distance(
     with :math:`F_u` the CDF of the sample ``u_values``, each value weighted by its weight
     divided by the sum of the weights (``1/n`` without weights), as scipy does. Computed
     after an O(n) radix sort of the values, with the exact integer CDF difference between
-    unweighted samples.
+    unweighted samples; from 65536 values the two samples are sorted on two threads.
 
     Returns
     -------
@@ -454,8 +454,9 @@ def jensenshannon(
     sum 1 (along ``axis``), so weights or counts are fine. Each term is computed as
     :math:`x \ln\frac{2}{1+r} + y \ln\frac{2r}{1+r}` with :math:`r = y/x \le 1` (a series
     where x and y nearly agree), which is never negative and stays exact for tiny and
-    subnormal entries, where scipy's form through :math:`m` underflows and returns inf or
-    NaN (for example ``p = [5e-324, 1]``, ``q = [0, 1]``).
+    subnormal entries, where scipy's form through :math:`m` underflows and returns inf
+    (for example ``p = [5e-324, 0.25, 0.75]``, ``q = [0, 0.75, 0.25]``, whose distance is
+    0.3617...). From 65536 entries, ``p`` and ``q`` are normalised on two threads.
 
     Returns
     -------
