@@ -185,20 +185,20 @@ def _pot_histograms(
 ) -> Tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """POT's argument handling: an empty a or b is uniform; without check_marginals, b is
     rescaled to a's total as POT does. Everything else is validated by the library."""
-    M = _matrix(M, "M")
-    n, m = M.shape
-    a = _vector(a, "a")
-    b = _vector(b, "b")
-    if len(a) == 0 and n > 0:
-        a = np.full(n, 1.0 / n)
-    if len(b) == 0 and m > 0:
-        b = np.full(m, 1.0 / m)
+    costs = _matrix(M, "M")
+    n, m = costs.shape
+    rows = _vector(a, "a")
+    cols = _vector(b, "b")
+    if len(rows) == 0 and n > 0:
+        rows = np.full(n, 1.0 / n)
+    if len(cols) == 0 and m > 0:
+        cols = np.full(m, 1.0 / m)
     if not check_marginals:
         with np.errstate(all="ignore"):
-            total_a, total_b = a.sum(), b.sum()
+            total_a, total_b = rows.sum(), cols.sum()
             if np.isfinite(total_a) and np.isfinite(total_b) and total_b > 0:
-                b = b * (total_a / total_b)
-    return a, b, M
+                cols = cols * (total_a / total_b)
+    return rows, cols, costs
 
 
 def _centered(
@@ -281,11 +281,12 @@ def emd(
       raise ValueError naming the argument and the entry.
     - One problem at a time (``b`` is 1-D), numpy arrays only, the plan always float64.
     """
-    a, b, M = _pot_histograms(a, b, M, check_marginals)
-    solved = _solve(a, b, M, dense=True)
+    rows, cols, costs = _pot_histograms(a, b, M, check_marginals)
+    solved = _solve(rows, cols, costs, dense=True)
+    plan: NDArray[np.float64] = solved["plan"]
     if log:
-        return solved["plan"], _pot_log(solved, a, b, center_dual)
-    return solved["plan"]
+        return plan, _pot_log(solved, rows, cols, center_dual)
+    return plan
 
 
 def emd2(
@@ -323,11 +324,11 @@ def emd2(
     Differences from POT: see :func:`emd` (exact and certified, unbalanced masses refused
     rather than rescaled, bad input raises ValueError, ``b`` is 1-D).
     """
-    a, b, M = _pot_histograms(a, b, M, check_marginals)
-    solved = _solve(a, b, M, dense=return_matrix)
+    rows, cols, costs = _pot_histograms(a, b, M, check_marginals)
+    solved = _solve(rows, cols, costs, dense=return_matrix)
     cost = float(solved["cost"])
     if log or return_matrix:
-        out = _pot_log(solved, a, b, center_dual)
+        out = _pot_log(solved, rows, cols, center_dual)
         if return_matrix:
             out["G"] = solved["plan"]
         return [cost, out]

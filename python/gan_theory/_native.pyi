@@ -9,6 +9,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 __version__: str
+__all__ = [
+    "__version__",
+    "c_of_g",
+    "chi2",
+    "d_star",
+    "emd",
+    "hellinger",
+    "js",
+    "js_distance_normalised",
+    "kl",
+    "tv",
+    "value",
+    "verify",
+    "w1_samples",
+]
 
 def emd(
     a: NDArray[np.float64],
