@@ -18,10 +18,11 @@ The crate's own API, which validates and never normalises silently: :func:`emd_c
 :func:`verify`, which runs every claim of the crate and returns its measurements.
 
 Every function converts its inputs with ``numpy.asarray(x, dtype=float64)`` (float64 arrays
-are read in place, without a copy, when contiguous), computes with the GIL released, and
-raises ``ValueError`` with the library's message, naming the argument, for bad input: NaN,
-infinite or negative entries, empty inputs, wrong shapes, masses that do not balance,
-probability vectors that do not sum to 1. It never returns a number for such input.
+are read in place, without a copy, when contiguous; the cost matrix ``M`` is copied once, into
+the solver's own matrix, as are the distributions of the validated API), computes with the GIL
+released, and raises ``ValueError`` with the library's message, naming the argument, for bad
+input: NaN, infinite or negative entries, empty inputs, wrong shapes, masses that do not
+balance, probability vectors that do not sum to 1. It never returns a number for such input.
 """
 
 from __future__ import annotations
