@@ -458,7 +458,12 @@ def jensenshannon(
     where x and y nearly agree), which is never negative and stays exact for tiny and
     subnormal entries, where scipy's form through :math:`m` underflows and returns inf
     (for example ``p = [5e-324, 0.25, 0.75]``, ``q = [0, 0.75, 0.25]``, whose distance is
-    0.3617...). From 65536 entries, ``p`` and ``q`` are normalised on two threads.
+    0.3617...), and accurate for nearly equal inputs, where scipy's two sums cancel and it
+    returns noise or NaN. From 65536 entries the sum runs on two threads, through the exact
+    identity :math:`\mathrm{JSD}(p \Vert q) = \mathrm{JSD}(h_1) + \mathrm{JSD}(h_2) -
+    \mathrm{JSD}(c)`, with :math:`h_1` (:math:`h_2`) the first (second) half of the points
+    plus one point holding the other half's mass, and :math:`c` the two halves' masses: all
+    three are at most the JSD, so the difference does not cancel.
 
     Returns
     -------

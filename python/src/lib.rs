@@ -12,6 +12,8 @@
 //!   `catch_unwind`: a panic (a bug of ours, never expected) raises
 //!   `RuntimeError` instead of unwinding into the interpreter.
 
+mod halves;
+
 use std::any::Any;
 use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -107,8 +109,8 @@ impl<'a> Matrix<'a> {
     }
 }
 
-/// Inputs from this many entries are prepared on two threads (the two
-/// distributions of `jensenshannon`, the two samples of
+/// Inputs from this many entries are computed on two threads (the two halves
+/// of `jensenshannon`, see `halves`; the two samples of
 /// `wasserstein_distance`). Reason: spawning a scoped thread costs tens of
 /// microseconds, normalising or sorting 2^16 entries some hundreds; below
 /// that the thread does not pay for itself.
@@ -312,13 +314,15 @@ fn js_distance_normalised<'py>(
             }
         };
         same_length(p.len(), q.len())?;
-        let (p, q) = both(
-            p.len() >= TWO_THREADS_FROM,
-            || Discrete::from_weights(&p),
-            || Discrete::from_weights(&q),
-        );
-        let p = p.map_err(named("p"))?;
-        let q = q.map_err(named("q"))?;
+        if p.len() >= TWO_THREADS_FROM {
+            if let Some(jsd) = halves::js_of_weights(&p, &q) {
+                return Ok((jsd / scale).sqrt());
+            }
+        }
+        // Short inputs, and the library's error (or its overflow-safe
+        // normalisation) for inputs the two-thread path does not take.
+        let p = Discrete::from_weights(&p).map_err(named("p"))?;
+        let q = Discrete::from_weights(&q).map_err(named("q"))?;
         let jsd = divergence::js(&p, &q).map_err(|e| e.to_string())?;
         Ok((jsd / scale).sqrt())
     })
