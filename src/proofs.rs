@@ -243,4 +243,10 @@ catalogue! {
         code: ["dynamics::trajectory", "dynamics::Method", "dynamics::linear::spectral_radius"],
         check: dynamics::e1,
     }
+    F3 => f3_discriminator_steps {
+        proof: "F3-discriminator-steps.md",
+        statement: "k discriminator steps per generator step: on overlapping supports D's logit error contracts geometrically in k, at a rate set by the step and the curvature (a+b) sigma(l) sigma(-l), so the saturating generator gradient approaches grad 2 JSD; on disjoint supports D tends to the perfect discriminator like 1/k, the saturating gradient falls with D's error (Arjovsky-Bottou Thm 2.4: at most |p_g|_2 eps/(1 - eps)), the non-saturating one tends to grad -H(p_g) and does not vanish",
+        code: ["train::discriminator_steps::ascent_factor_bounds", "train::discriminator_steps::saturating_gradient_bound", "train::discriminator_steps::non_saturating_limit", "tabular::TabularDiscriminator"],
+        check: discriminator_steps::f3,
+    }
 }

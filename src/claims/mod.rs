@@ -22,6 +22,7 @@
 
 pub(crate) mod conditional;
 pub(crate) mod continuous;
+pub(crate) mod discriminator_steps;
 pub(crate) mod divergence;
 pub(crate) mod dynamics;
 pub(crate) mod ebgan;

@@ -8,6 +8,7 @@
 #![cfg_attr(not(feature = "report"), allow(dead_code))]
 
 pub(crate) mod conditional;
+pub(crate) mod discriminator_steps;
 pub(crate) mod dynamics;
 pub(crate) mod ebgan;
 pub(crate) mod game;
