@@ -249,4 +249,10 @@ catalogue! {
         code: ["train::discriminator_steps::ascent_factor_bounds", "train::discriminator_steps::saturating_gradient_bound", "train::discriminator_steps::non_saturating_limit", "tabular::TabularDiscriminator"],
         check: discriminator_steps::f3,
     }
+    F4 => f4_best_response_cycle {
+        proof: "F4-best-response-cycle.md",
+        statement: "Exact alternating best responses cycle: against D* the generator's best response is a point mass, so p_g never reaches p_data (for p_data = (1/2, 1/2) it alternates (1, 0), (0, 1), ...); mixing it in with a constant weight still cycles, with weights 1/(t+2) it converges as 1/t; gradient steps on C(G) converge for steps up to 2/lambda_max (8 there, from every start) and fall onto a 2-cycle above it",
+        code: ["train::best_response::iterate_best_responses", "train::best_response::largest_stable_step", "tabular::TabularGenerator"],
+        check: best_response::f4,
+    }
 }

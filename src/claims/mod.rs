@@ -20,6 +20,7 @@
 //! (`cli/tests/proofs.rs` fails without it). The CLI, the report and the
 //! tests pick the claim up from there; [`get`] finds it by id.
 
+pub(crate) mod best_response;
 pub(crate) mod conditional;
 pub(crate) mod continuous;
 pub(crate) mod discriminator_steps;

@@ -7,6 +7,7 @@
 // report's figures: with `verify` alone they are compiled but not called.
 #![cfg_attr(not(feature = "report"), allow(dead_code))]
 
+pub(crate) mod best_response;
 pub(crate) mod conditional;
 pub(crate) mod discriminator_steps;
 pub(crate) mod dynamics;
