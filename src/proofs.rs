@@ -255,4 +255,10 @@ catalogue! {
         code: ["train::best_response::iterate_best_responses", "train::best_response::largest_stable_step", "tabular::TabularGenerator"],
         check: best_response::f4,
     }
+    F5 => f5_patchgan {
+        proof: "F5-patchgan.md",
+        statement: "PatchGAN: a discriminator scoring every k x k window with shared weights and averaged losses has its optimum at the pattern-level D* = P/(P + Q) of the position-averaged window distributions P, Q and value -ln 4 + 2 JSD(P || Q) <= the per-position value <= C(G) of whole images; it is at its minimum -ln 4 for every generator whose averaged windows match the data's, even with disjoint images (3 x 3 binary images, 2 x 2 windows: even against odd parity)",
+        code: ["variants::patchgan::PatchGame", "variants::patchgan::parity_images"],
+        check: patchgan::f5,
+    }
 }

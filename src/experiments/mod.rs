@@ -14,6 +14,7 @@ pub(crate) mod dynamics;
 pub(crate) mod ebgan;
 pub(crate) mod game;
 pub(crate) mod lsgan;
+pub(crate) mod patchgan;
 pub(crate) mod training;
 pub(crate) mod transport;
 pub(crate) mod wgan;

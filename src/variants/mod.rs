@@ -15,6 +15,9 @@
 //!   Nash equilibria (claim D3).
 //! - [`conditional`]: conditional GANs on a finite label set and pix2pix (claim D4).
 //! - [`fgan`]: f-divergences, their conjugates and output activations (claim D5).
+//! - [`patchgan`]: pix2pix's patch ("Markovian") discriminator on small binary
+//!   images: its optimum and value depend only on the position-averaged
+//!   window distributions (claim F5).
 //!
 //! Everything here is deterministic arithmetic on [`Discrete`](crate::Discrete)
 //! distributions; models and training live in the layers above.
@@ -23,4 +26,5 @@ pub mod conditional;
 pub mod ebgan;
 pub mod fgan;
 pub mod lsgan;
+pub mod patchgan;
 pub mod wgan;
