@@ -261,4 +261,10 @@ catalogue! {
         code: ["variants::patchgan::PatchGame", "variants::patchgan::parity_images"],
         check: patchgan::f5,
     }
+    F7 => f7_least_squares_slope {
+        proof: "F7-least-squares-slope.md",
+        statement: "The least-squares loss's slope: as point masses (or segments) move apart, the minimax generator gradient against a logistic D fitted towards its optimum is (2m/Delta) sigma(-m) at logit margin m, exponentially small and 0 in the limit of the fit; LSGAN's affine D fitted by least squares gives -w(1/2 + w Delta/2), w = Delta/(Delta^2 + 4h^2/3), exactly -1/Delta for point masses; at the unrestricted D* both criteria are flat on disjoint supports (JSD = ln 2, T = 1), so the nonzero slope comes from restricting D",
+        code: ["variants::affine::logistic_ascent", "variants::affine::Logistic", "variants::affine::least_squares_fit", "variants::affine::Affine", "variants::lsgan::lsgan_divergence"],
+        check: slope::f7,
+    }
 }

@@ -32,6 +32,7 @@ pub(crate) mod fit;
 pub(crate) mod game;
 pub(crate) mod lsgan;
 pub(crate) mod patchgan;
+pub(crate) mod slope;
 pub mod sweep;
 pub(crate) mod training;
 pub(crate) mod transport;

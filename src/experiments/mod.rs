@@ -15,6 +15,7 @@ pub(crate) mod ebgan;
 pub(crate) mod game;
 pub(crate) mod lsgan;
 pub(crate) mod patchgan;
+pub(crate) mod slope;
 pub(crate) mod training;
 pub(crate) mod transport;
 pub(crate) mod wgan;

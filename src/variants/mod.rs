@@ -6,6 +6,9 @@
 //! [D3](crate::proofs::d3_ebgan), [D4](crate::proofs::d4_conditional_gan),
 //! [D5](crate::proofs::d5_f_gan).
 //!
+//! - [`affine`]: restricted discriminators on the line, a logistic one and
+//!   LSGAN's least-squares affine one, and the generator gradients they give
+//!   as the two laws move apart (claim F7).
 //! - [`wgan`]: the Wasserstein critic's objective and losses, the gradient
 //!   penalty's interpolates and term, the optimal critic on the line and the
 //!   certified lower bound on W1 (claim D1).
@@ -22,6 +25,7 @@
 //! Everything here is deterministic arithmetic on [`Discrete`](crate::Discrete)
 //! distributions; models and training live in the layers above.
 
+pub mod affine;
 pub mod conditional;
 pub mod ebgan;
 pub mod fgan;
