@@ -243,4 +243,28 @@ catalogue! {
         code: ["dynamics::trajectory", "dynamics::Method", "dynamics::linear::spectral_radius"],
         check: dynamics::e1,
     }
+    F3 => f3_discriminator_steps {
+        proof: "F3-discriminator-steps.md",
+        statement: "k discriminator steps per generator step: on overlapping supports D's logit error contracts geometrically in k, at a rate set by the step and the curvature (a+b) sigma(l) sigma(-l), so the saturating generator gradient approaches grad 2 JSD; on disjoint supports D tends to the perfect discriminator like 1/k, the saturating gradient falls with D's error (Arjovsky-Bottou Thm 2.4: at most |p_g|_2 eps/(1 - eps)), the non-saturating one tends to grad -H(p_g) and does not vanish",
+        code: ["train::discriminator_steps::ascent_factor_bounds", "train::discriminator_steps::saturating_gradient_bound", "train::discriminator_steps::non_saturating_limit", "tabular::TabularDiscriminator"],
+        check: discriminator_steps::f3,
+    }
+    F4 => f4_best_response_cycle {
+        proof: "F4-best-response-cycle.md",
+        statement: "Exact alternating best responses cycle: against D* the generator's best response is a point mass, so p_g never reaches p_data (for p_data = (1/2, 1/2) it alternates (1, 0), (0, 1), ...); mixing it in with a constant weight still cycles, with weights 1/(t+2) it converges as 1/t; gradient steps on C(G) converge for steps up to 2/lambda_max (8 there, from every start) and fall onto a 2-cycle above it",
+        code: ["train::best_response::iterate_best_responses", "train::best_response::largest_stable_step", "tabular::TabularGenerator"],
+        check: best_response::f4,
+    }
+    F5 => f5_patchgan {
+        proof: "F5-patchgan.md",
+        statement: "PatchGAN: a discriminator scoring every k x k window with shared weights and averaged losses has its optimum at the pattern-level D* = P/(P + Q) of the position-averaged window distributions P, Q and value -ln 4 + 2 JSD(P || Q) <= the per-position value <= C(G) of whole images; it is at its minimum -ln 4 for every generator whose averaged windows match the data's, even with disjoint images (3 x 3 binary images, 2 x 2 windows: even against odd parity)",
+        code: ["variants::patchgan::PatchGame", "variants::patchgan::parity_images"],
+        check: patchgan::f5,
+    }
+    F7 => f7_least_squares_slope {
+        proof: "F7-least-squares-slope.md",
+        statement: "The least-squares loss's slope: as point masses (or segments) move apart, the minimax generator gradient against a logistic D fitted towards its optimum is (2m/Delta) sigma(-m) at logit margin m, exponentially small and 0 in the limit of the fit; LSGAN's affine D fitted by least squares gives -w(1/2 + w Delta/2), w = Delta/(Delta^2 + 4h^2/3), exactly -1/Delta for point masses; at the unrestricted D* both criteria are flat on disjoint supports (JSD = ln 2, T = 1), so the nonzero slope comes from restricting D",
+        code: ["variants::affine::logistic_ascent", "variants::affine::Logistic", "variants::affine::least_squares_fit", "variants::affine::Affine", "variants::lsgan::lsgan_divergence"],
+        check: slope::f7,
+    }
 }

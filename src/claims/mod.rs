@@ -20,8 +20,10 @@
 //! (`cli/tests/proofs.rs` fails without it). The CLI, the report and the
 //! tests pick the claim up from there; [`get`] finds it by id.
 
+pub(crate) mod best_response;
 pub(crate) mod conditional;
 pub(crate) mod continuous;
+pub(crate) mod discriminator_steps;
 pub(crate) mod divergence;
 pub(crate) mod dynamics;
 pub(crate) mod ebgan;
@@ -29,7 +31,9 @@ pub(crate) mod fgan;
 pub(crate) mod fit;
 pub(crate) mod game;
 pub(crate) mod lsgan;
+pub(crate) mod patchgan;
 pub(crate) mod replicated;
+pub(crate) mod slope;
 pub mod sweep;
 pub(crate) mod training;
 pub(crate) mod transport;

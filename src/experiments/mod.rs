@@ -7,11 +7,15 @@
 // report's figures: with `verify` alone they are compiled but not called.
 #![cfg_attr(not(feature = "report"), allow(dead_code))]
 
+pub(crate) mod best_response;
 pub(crate) mod conditional;
+pub(crate) mod discriminator_steps;
 pub(crate) mod dynamics;
 pub(crate) mod ebgan;
 pub(crate) mod game;
 pub(crate) mod lsgan;
+pub(crate) mod patchgan;
+pub(crate) mod slope;
 pub(crate) mod training;
 pub(crate) mod transport;
 pub(crate) mod wgan;

@@ -17,11 +17,18 @@
 //! [`Error::NotConverged`](crate::Error::NotConverged): a sub-optimal point is
 //! never handed back as if it were the optimum.
 //!
+//! - [`best_response`]: the generator's exact best response to `D*`, iterated
+//!   with or without damping, and the largest stable step of gradient descent
+//!   on `C(G)` (claim F4).
+//! - [`discriminator_steps`]: the bounds on `k` exact ascent steps of a
+//!   tabular discriminator and the generator gradients against it (claim F3).
 //! - [`fit`]: maximum likelihood against least squares on the 45 balls of BrightLamp's note
 //!   (claim B4, "maximum likelihood is minimum KL").
 
 pub mod algorithm1;
+pub mod best_response;
 pub mod conditional;
+pub mod discriminator_steps;
 pub mod fit;
 pub mod inner_max;
 mod minimise;

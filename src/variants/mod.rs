@@ -6,6 +6,9 @@
 //! [D3](crate::proofs::d3_ebgan), [D4](crate::proofs::d4_conditional_gan),
 //! [D5](crate::proofs::d5_f_gan).
 //!
+//! - [`affine`]: restricted discriminators on the line, a logistic one and
+//!   LSGAN's least-squares affine one, and the generator gradients they give
+//!   as the two laws move apart (claim F7).
 //! - [`wgan`]: the Wasserstein critic's objective and losses, the gradient
 //!   penalty's interpolates and term, the optimal critic on the line and the
 //!   certified lower bound on W1 (claim D1).
@@ -15,12 +18,17 @@
 //!   Nash equilibria (claim D3).
 //! - [`conditional`]: conditional GANs on a finite label set and pix2pix (claim D4).
 //! - [`fgan`]: f-divergences, their conjugates and output activations (claim D5).
+//! - [`patchgan`]: pix2pix's patch ("Markovian") discriminator on small binary
+//!   images: its optimum and value depend only on the position-averaged
+//!   window distributions (claim F5).
 //!
 //! Everything here is deterministic arithmetic on [`Discrete`](crate::Discrete)
 //! distributions; models and training live in the layers above.
 
+pub mod affine;
 pub mod conditional;
 pub mod ebgan;
 pub mod fgan;
 pub mod lsgan;
+pub mod patchgan;
 pub mod wgan;

@@ -3,12 +3,15 @@
 
 use super::Figure;
 
+mod best_response;
 mod c_of_g_training;
 mod dirac_gan;
 mod gan_figure_1;
 mod generator_gradients;
 mod mlp_discriminator;
 mod mode_collapse;
+mod patchgan;
+mod slope;
 mod wgan_critic;
 mod wgan_example_1;
 
@@ -23,5 +26,8 @@ pub fn all() -> Vec<Figure> {
         mode_collapse::figure(),
         wgan_critic::figure(),
         dirac_gan::figure(),
+        best_response::figure(),
+        patchgan::figure(),
+        slope::figure(),
     ]
 }

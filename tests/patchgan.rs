@@ -1,0 +1,218 @@
+//! Claim F5: a patch discriminator with shared weights and averaged losses
+//! plays Goodfellow's game on the position-averaged window distributions.
+
+mod common;
+
+use gan_theory::tol;
+use gan_theory::variants::patchgan::{PatchGame, image_from_rows, parity_images};
+use gan_theory::{Discrete, Discriminator, divergence};
+use proptest::prelude::*;
+
+/// A random game of shape (height, width, window height, window width)
+/// among small ones, both distributions with zeros.
+fn game() -> impl Strategy<Value = PatchGame> {
+    prop_oneof![
+        Just((2usize, 2usize, 1usize, 2usize)),
+        Just((2, 3, 2, 2)),
+        Just((3, 3, 2, 2)),
+        Just((3, 2, 2, 1)),
+        Just((1, 4, 1, 3)),
+    ]
+    .prop_flat_map(|(h, w, ph, pw)| {
+        let images = 1usize << (h * w);
+        (common::distribution(images), common::distribution(images))
+            .prop_map(move |(p, q)| PatchGame::new(h, w, ph, pw, p, q).unwrap())
+    })
+}
+
+/// The value by an independent enumeration: pixels read straight from the
+/// image bits, windows at every position, losses averaged.
+fn value_by_hand(
+    game: &PatchGame,
+    h: usize,
+    w: usize,
+    ph: usize,
+    pw: usize,
+    d: &Discriminator,
+) -> f64 {
+    let mut total = Vec::new();
+    let positions = (h - ph + 1) * (w - pw + 1);
+    for x in 0..1usize << (h * w) {
+        let (a, b) = (game.data()[x], game.generated()[x]);
+        for top in 0..=h - ph {
+            for left in 0..=w - pw {
+                let mut pattern = 0;
+                for i in 0..ph {
+                    for j in 0..pw {
+                        if (x >> ((top + i) * w + left + j)) & 1 == 1 {
+                            pattern |= 1 << (i * pw + j);
+                        }
+                    }
+                }
+                if a > 0.0 {
+                    total.push(a * d.ln_d(pattern));
+                }
+                if b > 0.0 {
+                    total.push(b * d.ln_one_minus_d(pattern));
+                }
+            }
+        }
+    }
+    common::sum(total) / positions as f64
+}
+
+proptest! {
+    #![proptest_config(common::config(64))]
+
+    /// V(D*) = -ln 4 + 2 JSD(P || Q) of the averaged windows, and every
+    /// other D does worse by sum (P + Q) KL(Bern D* || Bern D).
+    #[test]
+    fn f5_optimum_is_the_pattern_level_d_star(
+        game in game(), noise in proptest::collection::vec(-3.0f64..3.0, 16)
+    ) {
+        let d_star = game.optimal_discriminator().unwrap();
+        let best = game.value(&d_star).unwrap();
+        prop_assert!(tol::close_with(best, game.c_of_g().unwrap(), 1e-11, 1e-13));
+        let p = game.averaged_windows(game.data()).unwrap();
+        let q = game.averaged_windows(game.generated()).unwrap();
+        let logits: Vec<f64> = (0..game.patterns())
+            .map(|w| {
+                let l = d_star.logit(w);
+                if l.is_finite() { l + noise[w % noise.len()] } else { l }
+            })
+            .collect();
+        let d = Discriminator::from_logits(logits).unwrap();
+        let value = game.value(&d).unwrap();
+        let gap: f64 = (0..game.patterns())
+            .filter(|&w| p[w] > 0.0 && q[w] > 0.0)
+            .map(|w| {
+                let (s, t) = (p[w] / (p[w] + q[w]), d.probability(w));
+                (p[w] + q[w]) * (s * (s / t).ln() + (1.0 - s) * ((1.0 - s) / (1.0 - t)).ln())
+            })
+            .sum();
+        prop_assert!(best >= value);
+        prop_assert!(tol::close_with(best - value, gap, 1e-9, 1e-12), "{} vs {gap}", best - value);
+    }
+
+    /// C_patch <= C_per-position <= C_image.
+    #[test]
+    fn f5_patch_value_at_most_per_position_at_most_image(game in game()) {
+        let slack = 1e-12;
+        let (c, per, image) = (
+            game.c_of_g().unwrap(),
+            game.per_position_c_of_g().unwrap(),
+            game.image_c_of_g().unwrap(),
+        );
+        prop_assert!(c <= per + slack && per <= image + slack, "{c} {per} {image}");
+    }
+}
+
+/// The library's value is the definition, enumerated independently.
+#[test]
+fn f5_value_is_the_mean_of_the_window_losses() {
+    let shapes = [(3usize, 3usize, 2usize, 2usize), (2, 3, 1, 2), (3, 2, 3, 1)];
+    for (k, (h, w, ph, pw)) in shapes.into_iter().enumerate() {
+        let images = 1 << (h * w);
+        let weights: Vec<f64> = (0..images).map(|x| ((x * 7 + k) % 5) as f64).collect();
+        let other: Vec<f64> = (0..images).map(|x| ((x * 3 + 1) % 4) as f64).collect();
+        let game = PatchGame::new(
+            h,
+            w,
+            ph,
+            pw,
+            Discrete::from_weights(&weights).unwrap(),
+            Discrete::from_weights(&other).unwrap(),
+        )
+        .unwrap();
+        let d = Discriminator::from_logits(
+            (0..game.patterns())
+                .map(|i| (i as f64 * 0.37).sin())
+                .collect(),
+        )
+        .unwrap();
+        let by_hand = value_by_hand(&game, h, w, ph, pw, &d);
+        assert!(tol::close(game.value(&d).unwrap(), by_hand), "{shapes:?}");
+    }
+}
+
+/// Even against odd parity on 3 x 3, 3 x 4 and 4 x 4 images: every window
+/// smaller than the image has the same law at every position, so the patch
+/// game sits at -ln 4 (per position too), while the images are disjoint.
+#[test]
+fn f5_parity_generator_matches_every_window_and_no_image() {
+    for (h, w, ph, pw) in [(3, 3, 2, 2), (3, 4, 2, 3), (4, 4, 3, 3), (2, 2, 2, 1)] {
+        let game = PatchGame::new(
+            h,
+            w,
+            ph,
+            pw,
+            parity_images(h, w, false).unwrap(),
+            parity_images(h, w, true).unwrap(),
+        )
+        .unwrap();
+        let ln4 = 4f64.ln();
+        assert!((game.c_of_g().unwrap() + ln4).abs() < 1e-13);
+        assert!((game.per_position_c_of_g().unwrap() + ln4).abs() < 1e-13);
+        assert!(game.image_c_of_g().unwrap().abs() < 1e-13);
+        let js = divergence::js(game.data(), game.generated()).unwrap();
+        assert!((js - std::f64::consts::LN_2).abs() < 1e-15);
+    }
+    // A window as large as the image sees the parity.
+    let whole = PatchGame::new(
+        2,
+        2,
+        2,
+        2,
+        parity_images(2, 2, false).unwrap(),
+        parity_images(2, 2, true).unwrap(),
+    )
+    .unwrap();
+    assert!(whole.c_of_g().unwrap().abs() < 1e-13);
+}
+
+/// Stripes 101 against 010, vertical and horizontal: the windows differ at
+/// each position, not on average.
+#[test]
+fn f5_stripes_match_only_on_average() {
+    let image = |rows: [&str; 3]| image_from_rows(&rows).unwrap();
+    let mut data = vec![0.0; 512];
+    let mut generated = vec![0.0; 512];
+    data[image(["101", "101", "101"])] = 0.5;
+    data[image(["111", "000", "111"])] = 0.5;
+    generated[image(["010", "010", "010"])] = 0.5;
+    generated[image(["000", "111", "000"])] = 0.5;
+    let game = PatchGame::new(
+        3,
+        3,
+        2,
+        2,
+        Discrete::new(data).unwrap(),
+        Discrete::new(generated).unwrap(),
+    )
+    .unwrap();
+    assert!((game.c_of_g().unwrap() + 4f64.ln()).abs() < 1e-15);
+    assert!(game.per_position_c_of_g().unwrap().abs() < 1e-15);
+    assert!(game.image_c_of_g().unwrap().abs() < 1e-15);
+    let at = game.windows_at_each_position(game.data()).unwrap();
+    let gen_at = game.windows_at_each_position(game.generated()).unwrap();
+    for (p, q) in at.iter().zip(&gen_at) {
+        assert!((divergence::js(p, q).unwrap() - std::f64::consts::LN_2).abs() < 1e-15);
+    }
+}
+
+/// Shapes and lengths are checked.
+#[test]
+fn f5_bad_games_are_refused() {
+    let u = Discrete::uniform(512).unwrap();
+    assert!(PatchGame::new(3, 3, 4, 2, u.clone(), u.clone()).is_err());
+    assert!(PatchGame::new(3, 3, 0, 2, u.clone(), u.clone()).is_err());
+    assert!(PatchGame::new(3, 3, 2, 2, u.clone(), Discrete::uniform(16).unwrap()).is_err());
+    assert!(PatchGame::new(5, 5, 2, 2, u.clone(), u.clone()).is_err());
+    let game = PatchGame::new(3, 3, 2, 2, u.clone(), u).unwrap();
+    assert!(
+        game.value(&Discriminator::from_logits(vec![0.0; 15]).unwrap())
+            .is_err()
+    );
+    assert!(image_from_rows(&["12"]).is_err());
+    assert!(parity_images(0, 3, false).is_err());
+}
