@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Mutation testing of the math modules with cargo-mutants (outside CI).
+#
+#   scripts/mutants.sh                 every module below, one after the other
+#   scripts/mutants.sh game transport  only these modules
+#   scripts/mutants.sh --list          the modules, their files and test targets
+#   MUTANTS_SHARD=1/4 scripts/mutants.sh critic   one shard of a module
+#   MUTANTS_TARGET_DIR=DIR, MUTANTS_OUT=DIR        where it builds, where it reports
+#
+# Needs `cargo install cargo-mutants --locked` and jq. Each module's mutants
+# build and run only the test targets that cover it (below), in the cheap
+# `mutants` profile of Cargo.toml, one job at a time and niced, so that it
+# runs beside other builds on a 2-core machine. The results go to
+# mutants.out/<module>/ (outcomes.json, missed.txt, caught.txt, ...).
+#
+# Every mutant must be caught (a test fails), unviable (does not build) or
+# listed as equivalent, with its reason, in scripts/mutants-equivalent.txt:
+# the script turns each of that file's regexes into --exclude-re. It exits 1
+# when a mutant survives (missed) or times out, or when an entry of the
+# equivalents file matches no mutant (stale after an edit: re-check it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p "${MUTANTS_OUT:-mutants.out}"
+
+EQUIVALENTS=scripts/mutants-equivalent.txt
+OUT=${MUTANTS_OUT:-mutants.out}
+# A target directory of its own, kept between runs (the dependencies stay
+# built). Not the one you build in meanwhile: cargo finds the mutated copy's
+# library fresh there (same relative paths), and your tests would run it.
+export CARGO_TARGET_DIR=${MUTANTS_TARGET_DIR:-$PWD/target/mutants-build}
+
+# module | files (globs, space-separated) | cargo test arguments
+MODULES=(
+  "measure|src/measure.rs|--test game --test divergence --test robustness"
+  "divergence|src/divergence/*.rs|--lib --test divergence --test fast_paths --test speed_accuracy --test robustness --test fit"
+  "game|src/game.rs|--test game --test game_edges --test divergence --test robustness --test fgan"
+  "transport|src/transport/*.rs|--lib --test emd --test transport --test transport_audit --test certificate"
+  "variants|src/variants/*.rs|--test lsgan --test ebgan --test conditional --test fgan --test wgan"
+  "dynamics|src/dynamics/*.rs|--lib --test dynamics"
+  "mlp|src/mlp.rs|--test mlp --test training --test training_audit --test algorithm1 --test wgan"
+  "critic|src/critic.rs|--test wgan"
+)
+
+if [[ ${1:-} == --list ]]; then
+  printf '%s\n' "${MODULES[@]}" | column -t -s '|'
+  exit 0
+fi
+
+# The equivalents file: blocks of one or more `#` reason lines followed by
+# one regex line; every regex must have a reason.
+exclude_args=()
+regexes=()
+reason=""
+while IFS= read -r line || [[ -n $line ]]; do
+  if [[ -z ${line// /} ]]; then
+    reason=""
+  elif [[ $line == \#* ]]; then
+    reason+="$line"
+  else
+    if [[ -z $reason ]]; then
+      echo "$EQUIVALENTS: '$line' has no reason (a # line above it)" >&2
+      exit 2
+    fi
+    exclude_args+=(--exclude-re "$line")
+    regexes+=("$line")
+  fi
+done < "$EQUIVALENTS"
+
+selected=("$@")
+status=0
+summary=()
+start_all=$(date +%s)
+for entry in "${MODULES[@]}"; do
+  IFS='|' read -r name files tests <<< "$entry"
+  if (( ${#selected[@]} )) && [[ ! " ${selected[*]} " == *" $name "* ]]; then
+    continue
+  fi
+  file_args=()
+  for f in $files; do file_args+=(-f "$f"); done
+  # --cargo-arg, not `-- ARGS`: arguments after `--` reach only the test
+  # run, and the build (`cargo test --no-run`) would build every target.
+  target_args=()
+  for t in $tests; do target_args+=(--cargo-arg="$t"); done
+  # Mutants the equivalents file removes from this module.
+  all=$(cargo mutants --list "${file_args[@]}" | wc -l)
+  kept=$(cargo mutants --list "${file_args[@]}" "${exclude_args[@]}" | wc -l)
+  shard=()
+  [[ -n ${MUTANTS_SHARD:-} ]] && shard=(--shard "$MUTANTS_SHARD")
+  echo "== $name: $files ($all mutants, $((all - kept)) equivalent), tests: $tests"
+  start=$(date +%s)
+  nice -n 5 cargo mutants "${file_args[@]}" "${exclude_args[@]}" "${shard[@]}" \
+    "${target_args[@]}" --package gan-theory --profile mutants --jobs 1 \
+    --minimum-test-timeout 60 --build-timeout 900 \
+    --output "$OUT/$name" --no-shuffle --colors never || status=1
+  secs=$(( $(date +%s) - start ))
+  json="$OUT/$name/mutants.out/outcomes.json"
+  counts=$(jq -r '[.outcomes[] | select(.scenario != "Baseline") | .summary]
+      | "tested \(length), caught \(map(select(. == "CaughtMutant")) | length), unviable \(map(select(. == "Unviable")) | length), timeouts \(map(select(. == "Timeout")) | length), missed \(map(select(. == "MissedMutant")) | length)"' "$json")
+  summary+=("$name: $counts, equivalent $((all - kept)), ${secs}s")
+done
+
+# Stale entries: a regex that matches no mutant of any module.
+for re in "${regexes[@]}"; do
+  if ! cargo mutants --list -f 'src/**/*.rs' --re "$re" | grep -q .; then
+    echo "$EQUIVALENTS: '$re' matches no mutant (stale?)" >&2
+    status=1
+  fi
+done
+
+echo "== summary ($(( $(date +%s) - start_all ))s)"
+printf '%s\n' "${summary[@]}"
+exit $status
