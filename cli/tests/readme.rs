@@ -7,8 +7,10 @@ fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
-/// README's length limit: what a newcomer reads in five minutes.
-const README_MAX_LINES: usize = 250;
+/// README's length limit: what a newcomer reads in five minutes. Table rows
+/// (the claims index, the figures, the performance table) do not count: the
+/// index grows by a row with every claim and is looked up, not read through.
+const README_MAX_LINES: usize = 210;
 
 /// The pages whose links are checked.
 const PAGES: [&str; 3] = ["README.md", "BENCHMARKS.md", "NUMERICS.md"];
@@ -53,8 +55,16 @@ fn backticked_paths(text: &str) -> Vec<String> {
 #[test]
 fn readme_is_short() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let lines = readme.lines().count();
-    assert!(lines <= README_MAX_LINES, "README.md has {lines} lines");
+    let is_table_row = |line: &&str| {
+        ["| ", "|---", "<tr>", "</tr>", "<td>"]
+            .iter()
+            .any(|start| line.starts_with(start))
+    };
+    let lines = readme.lines().filter(|line| !is_table_row(line)).count();
+    assert!(
+        lines <= README_MAX_LINES,
+        "README.md has {lines} lines outside its tables"
+    );
 }
 
 #[test]
