@@ -109,10 +109,11 @@ pub fn variance_ratio_bounds(ratio_variance: f64) -> (f64, f64) {
 /// `2 kappa = 0.43243...`, with `kappa = max_{r > 0} (ln(1 + r) - r/(1 + r)) / r
 /// = 0.21621...` (at `r = 2.1626`); this constant rounds it up.
 ///
-/// Reason (derived in `proofs/A5-convergence.md`, step 4): with
+/// Reason (derived in `proofs/A5-convergence.md`, step 4'): with
 /// `p = softmax(u)`, `D*_k = a_k / (a_k + p_k)` and `z = y - E_p y`, the
-/// Hessian's quadratic form is `y^T H y = sum_k p_k z_k^2 (D*_k + ln(1 - D*_k)
-/// - E_p ln(1 - D*))`. The last term is at most `ln 2` and `Var_p(y) <= 1/2`
+/// Hessian's quadratic form is
+/// `y^T H y = sum_k p_k z_k^2 (D*_k + ln(1 - D*_k) - E_p ln(1 - D*))`.
+/// The last term is at most `ln 2` and `Var_p(y) <= 1/2`
 /// for a unit `y`, so `y^T H y <= ln(2) / 2 = 0.347`; the first two add
 /// `p_k (D*_k + ln(1 - D*_k)) >= -kappa a_k`, and `z_k^2 <= 2`, so
 /// `y^T H y >= -2 kappa`. Searches find `1/4` (at `p = a = (1/2, 1/2)`) and

@@ -78,6 +78,10 @@ struct Sweep {
     passed: bool,
 }
 
+/// One seed's run: the seed, and per claim whether it passed and its stated
+/// false-alarm rate.
+type SeedOutcome = (u64, Vec<(bool, f64)>);
+
 /// Runs every claim for every seed of `range`, on every core, and prints
 /// the counts (a table, or JSON).
 pub(crate) fn run(range: SeedRange, json: bool, out: &mut impl Write) -> Result<ExitCode, Failure> {
@@ -88,7 +92,7 @@ pub(crate) fn run(range: SeedRange, json: bool, out: &mut impl Write) -> Result<
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     // Per seed: which claims passed, and each claim's stated rate.
-    let results: Mutex<Vec<(u64, Vec<(bool, f64)>)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<SeedOutcome>> = Mutex::new(Vec::new());
     let next = AtomicU64::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     std::thread::scope(|scope| {
