@@ -245,4 +245,10 @@ catalogue! {
         code: ["dynamics::trajectory", "dynamics::Method", "dynamics::linear::spectral_radius"],
         check: dynamics::e1,
     }
+    F1 => f1_finite_samples {
+        proof: "F1-finite-samples.md",
+        statement: "Two samples from continuous laws (even one law) are disjoint almost surely: JSD(P_n || Q_n) = ln 2, KL = +inf, TV = 1 for every n; an MLP D separates them and the minimax generator gradient falls below M eps / (1 - eps); W1(P_n, Q_n) -> W1(P, Q) within (s_p + s_q) C / sqrt n (normals: E |m1 - m2 + (s1 - s2) Z|), and for one law W1(P_n, Q_n) is of order exactly n^-1/2",
+        code: ["continuous::w1_normals", "transport::line::w1", "divergence::js", "train::wgan::train_standard_discriminator", "train::wgan::generator_gradient"],
+        check: samples::f1,
+    }
 }

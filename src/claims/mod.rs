@@ -29,6 +29,7 @@ pub(crate) mod fgan;
 pub(crate) mod fit;
 pub(crate) mod game;
 pub(crate) mod lsgan;
+pub(crate) mod samples;
 pub mod sweep;
 pub(crate) mod training;
 pub(crate) mod transport;
