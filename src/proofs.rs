@@ -251,4 +251,10 @@ catalogue! {
         code: ["continuous::w1_normals", "transport::line::w1", "divergence::js", "train::wgan::train_standard_discriminator", "train::wgan::generator_gradient"],
         check: samples::f1,
     }
+    F2 => f2_low_dimensional_supports {
+        proof: "F2-low-dimensional-supports.md",
+        statement: "P, Q uniform on unit segments of the plane crossing at one point: JSD = ln 2, KL = +inf, TV = 1 (binned values within derived bounds), while W1 = 2 sin(phi/2) (1/4 + a^2) (Q = P turned by phi <= pi/2 about its point at offset a) is continuous in angle and offset, the exact solver within 1/(2K) of it; aligned overlapping segments have JSD = |delta| ln 2 < ln 2",
+        code: ["transport::emd", "divergence::js", "divergence::kl", "divergence::total_variation"],
+        check: segments::f2,
+    }
 }

@@ -30,6 +30,7 @@ pub(crate) mod fit;
 pub(crate) mod game;
 pub(crate) mod lsgan;
 pub(crate) mod samples;
+pub(crate) mod segments;
 pub mod sweep;
 pub(crate) mod training;
 pub(crate) mod transport;

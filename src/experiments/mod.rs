@@ -13,6 +13,7 @@ pub(crate) mod ebgan;
 pub(crate) mod game;
 pub(crate) mod lsgan;
 pub(crate) mod samples;
+pub(crate) mod segments;
 pub(crate) mod training;
 pub(crate) mod transport;
 pub(crate) mod wgan;
