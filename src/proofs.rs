@@ -257,4 +257,10 @@ catalogue! {
         code: ["transport::emd", "divergence::js", "divergence::kl", "divergence::total_variation"],
         check: segments::f2,
     }
+    F6 => f6_gradient_penalty {
+        proof: "F6-gradient-penalty.md",
+        statement: "Gulrajani et al. Prop. 1: every optimal critic has slope 1 along the segments of an optimal plan, and all agree there; the penalty's independent pairs are mostly not coupled, and off the plan optimal critics differ (F+, F- with norm 1 a.e., their midpoint with norm < 1); on the line the penalised optimum is W1 + (1/(4 lambda)) sum l h^2 / rho, above W1 by at least W1^2/(4 lambda), with equality for length-biased coupled sampling",
+        code: ["transport::emd", "transport::potential::KrPotential"],
+        check: penalty::f6,
+    }
 }

@@ -29,6 +29,7 @@ pub(crate) mod fgan;
 pub(crate) mod fit;
 pub(crate) mod game;
 pub(crate) mod lsgan;
+pub(crate) mod penalty;
 pub(crate) mod samples;
 pub(crate) mod segments;
 pub mod sweep;

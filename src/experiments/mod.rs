@@ -12,6 +12,7 @@ pub(crate) mod dynamics;
 pub(crate) mod ebgan;
 pub(crate) mod game;
 pub(crate) mod lsgan;
+pub(crate) mod penalty;
 pub(crate) mod samples;
 pub(crate) mod segments;
 pub(crate) mod training;
