@@ -243,6 +243,18 @@ catalogue! {
         code: ["dynamics::trajectory", "dynamics::Method", "dynamics::linear::spectral_radius"],
         check: dynamics::e1,
     }
+    F1 => f1_finite_samples {
+        proof: "F1-finite-samples.md",
+        statement: "Two samples from continuous laws (even one law) are disjoint almost surely: JSD(P_n || Q_n) = ln 2, KL = +inf, TV = 1 for every n; an MLP D separates them and the minimax generator gradient falls below M eps / (1 - eps); W1(P_n, Q_n) -> W1(P, Q) within (s_p + s_q) C / sqrt n (normals: E |m1 - m2 + (s1 - s2) Z|), and for one law W1(P_n, Q_n) is of order exactly n^-1/2",
+        code: ["continuous::w1_normals", "transport::line::w1", "divergence::js", "train::wgan::train_standard_discriminator", "train::wgan::generator_gradient"],
+        check: samples::f1,
+    }
+    F2 => f2_low_dimensional_supports {
+        proof: "F2-low-dimensional-supports.md",
+        statement: "P, Q uniform on unit segments of the plane crossing at one point: JSD = ln 2, KL = +inf, TV = 1 (binned values within derived bounds), while W1 = 2 sin(phi/2) (1/4 + a^2) (Q = P turned by phi <= pi/2 about its point at offset a) is continuous in angle and offset, the exact solver within 1/(2K) of it; aligned overlapping segments have JSD = |delta| ln 2 < ln 2",
+        code: ["transport::emd", "divergence::js", "divergence::kl", "divergence::total_variation"],
+        check: segments::f2,
+    }
     F3 => f3_discriminator_steps {
         proof: "F3-discriminator-steps.md",
         statement: "k discriminator steps per generator step: on overlapping supports D's logit error contracts geometrically in k, at a rate set by the step and the curvature (a+b) sigma(l) sigma(-l), so the saturating generator gradient approaches grad 2 JSD; on disjoint supports D tends to the perfect discriminator like 1/k, the saturating gradient falls with D's error (Arjovsky-Bottou Thm 2.4: at most |p_g|_2 eps/(1 - eps)), the non-saturating one tends to grad -H(p_g) and does not vanish",
@@ -260,6 +272,12 @@ catalogue! {
         statement: "PatchGAN: a discriminator scoring every k x k window with shared weights and averaged losses has its optimum at the pattern-level D* = P/(P + Q) of the position-averaged window distributions P, Q and value -ln 4 + 2 JSD(P || Q) <= the per-position value <= C(G) of whole images; it is at its minimum -ln 4 for every generator whose averaged windows match the data's, even with disjoint images (3 x 3 binary images, 2 x 2 windows: even against odd parity)",
         code: ["variants::patchgan::PatchGame", "variants::patchgan::parity_images"],
         check: patchgan::f5,
+    }
+    F6 => f6_gradient_penalty {
+        proof: "F6-gradient-penalty.md",
+        statement: "Gulrajani et al. Prop. 1: every optimal critic has slope 1 along the segments of an optimal plan, and all agree there; the penalty's independent pairs are mostly not coupled, and off the plan optimal critics differ (F+, F- with norm 1 a.e., their midpoint with norm < 1); on the line the penalised optimum is W1 + (1/(4 lambda)) sum l h^2 / rho, above W1 by at least W1^2/(4 lambda), with equality for length-biased coupled sampling",
+        code: ["transport::emd", "transport::potential::KrPotential"],
+        check: penalty::f6,
     }
     F7 => f7_least_squares_slope {
         proof: "F7-least-squares-slope.md",

@@ -16,6 +16,9 @@
 //! --ignored calibrate`), so that a change of the run that changes its
 //! outcomes fails that test until the sweep is redone.
 
+// A6's and D1's checks move onto this in progress (issue 13); until then
+// only its unit tests use it.
+#![allow(dead_code)]
 use super::Measurement;
 use statrs::distribution::{Binomial, DiscreteCDF};
 

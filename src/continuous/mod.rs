@@ -35,7 +35,7 @@ mod twofold;
 pub use closed_form::{
     CLOSED_FORM_ABS, CLOSED_FORM_REL, LN_PDF_ROUNDING_ULPS, chi2_normals, chi2_normals_condition,
     chi2_quadrature_rounding, closed_form_rounding, entropy_normal, entropy_uniform,
-    hellinger2_normals, kl_normals, kl_uniform_normal, tv_normals,
+    hellinger2_normals, kl_normals, kl_uniform_normal, tv_normals, w1_normals,
 };
 pub use density::{Density, Normal, NormalMixture, Tail, Uniform};
 pub use divergence::{
