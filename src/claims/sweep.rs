@@ -37,8 +37,13 @@ pub fn allowed_failures(runs: u64, false_alarm: f64, level: f64) -> u64 {
     let Ok(law) = Binomial::new(false_alarm, runs) else {
         return runs;
     };
-    // P(X > k) falls with k; the first k at or below the level.
-    (0..=runs).find(|&k| law.sf(k) <= level).unwrap_or(runs)
+    // P(X > k) falls with k; the first k at or below the level. The tail is
+    // computed with an absolute rounding error of a few EPS (1 - 0.999
+    // comes out as 1.0000000000000009e-3 for one run at 1e-3), which must
+    // not turn a tail equal to the level into one above it.
+    (0..=runs)
+        .find(|&k| law.sf(k) <= level + 4.0 * f64::EPSILON)
+        .unwrap_or(runs)
 }
 
 #[cfg(test)]
