@@ -4,9 +4,12 @@
 use super::Figure;
 
 mod c_of_g_training;
+mod crossing_segments;
 mod dirac_gan;
+mod finite_samples;
 mod gan_figure_1;
 mod generator_gradients;
+mod gradient_penalty;
 mod mlp_discriminator;
 mod mode_collapse;
 mod wgan_critic;
@@ -23,5 +26,8 @@ pub fn all() -> Vec<Figure> {
         mode_collapse::figure(),
         wgan_critic::figure(),
         dirac_gan::figure(),
+        finite_samples::figure(),
+        crossing_segments::figure(),
+        gradient_penalty::figure(),
     ]
 }
