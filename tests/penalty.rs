@@ -143,7 +143,7 @@ impl Line {
 #[test]
 fn f6_penalised_optimum_on_the_line() {
     let lambda = 10.0;
-    let mut rng = StdRng::seed_from_u64(0xF6_1);
+    let mut rng = StdRng::seed_from_u64(0x0F61);
     for _ in 0..20 {
         let line = Line {
             x: (0..5).map(|_| rng.random::<f64>()).collect(),

@@ -300,7 +300,8 @@ fn measure(
         let prob = sigmoid(l_data[i]);
         min_data = min_data.min(prob);
         epsilon = epsilon.max(sigmoid(-l_data[i]));
-        value += crate::game::non_saturating_loss(l_data[i]) * -1.0 / data.len() as f64;
+        // ln D = -softplus(-l).
+        value -= crate::game::non_saturating_loss(l_data[i]) / data.len() as f64;
     }
     for i in 0..fake.len() {
         let prob = sigmoid(l_fake[i]);

@@ -5,9 +5,12 @@ use super::Figure;
 
 mod best_response;
 mod c_of_g_training;
+mod crossing_segments;
 mod dirac_gan;
+mod finite_samples;
 mod gan_figure_1;
 mod generator_gradients;
+mod gradient_penalty;
 mod mlp_discriminator;
 mod mode_collapse;
 mod patchgan;
@@ -26,8 +29,11 @@ pub fn all() -> Vec<Figure> {
         mode_collapse::figure(),
         wgan_critic::figure(),
         dirac_gan::figure(),
+        finite_samples::figure(),
+        crossing_segments::figure(),
         best_response::figure(),
         patchgan::figure(),
+        gradient_penalty::figure(),
         slope::figure(),
     ]
 }
