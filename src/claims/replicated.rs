@@ -179,6 +179,84 @@ impl Replication {
     }
 }
 
+/// A calibration sweep, for the ignored `calibrate_*` tests: runs `judge`
+/// for the context seeds `CALIBRATION_FIRST_SEED ..` (`contexts` of them,
+/// on every core). `judge` returns, for each of `names` (the criteria), one
+/// `(value, missed)` per run; the sweep returns each criterion's count.
+/// Prints its progress, every miss and each count with a summary of the
+/// values on stderr.
+#[cfg(test)]
+pub(crate) fn calibrate(
+    names: &[&str],
+    contexts: u64,
+    judge: impl Fn(&super::Context) -> Vec<Vec<(f64, bool)>> + Sync,
+) -> Vec<Calibration> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let next = AtomicU64::new(0);
+    let results = Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= contexts {
+                        break;
+                    }
+                    let seed = CALIBRATION_FIRST_SEED + i;
+                    let outcome = judge(&super::Context { seed });
+                    assert_eq!(outcome.len(), names.len(), "one list per criterion");
+                    for (name, runs) in names.iter().zip(&outcome) {
+                        if runs.iter().any(|&(_, missed)| missed) {
+                            eprintln!("{name}: context {seed} missed: {runs:?}");
+                        }
+                    }
+                    if (i + 1) % 100 == 0 {
+                        eprintln!("{} contexts done", i + 1);
+                    }
+                    results.lock().expect("no panic").push(outcome);
+                }
+            });
+        }
+    });
+    let results = results.into_inner().expect("no panic");
+    names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let values: Vec<(f64, bool)> = results.iter().flat_map(|o| o[k].clone()).collect();
+            let runs = values.len() as u64;
+            let misses = values.iter().filter(|(_, missed)| *missed).count() as u64;
+            let mut sorted: Vec<f64> = values.iter().map(|(v, _)| *v).collect();
+            sorted.sort_by(f64::total_cmp);
+            let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q) as usize];
+            eprintln!(
+                "{name}: {misses} of {runs} runs missed; values: min {:.4e}, 0.1% {:.4e}, median {:.4e}, 99.9% {:.4e}, max {:.4e}",
+                at(0.0),
+                at(0.001),
+                at(0.5),
+                at(0.999),
+                at(1.0)
+            );
+            Calibration { runs, misses }
+        })
+        .collect()
+}
+
+/// Whether a calibration sweep's `recount` is consistent with the stated
+/// `calibration`'s bound: the recount may differ (a build with other
+/// floating-point contractions draws other runs), but a recount with
+/// `P(Binomial(runs, bound) >= misses) < CALIBRATION_LEVEL` says that runs
+/// now miss more often than the stated bound allows.
+#[cfg(test)]
+pub(crate) fn consistent(recount: Calibration, calibration: Calibration) -> bool {
+    let bound = calibration.miss_bound();
+    recount.misses == 0
+        || Binomial::new(bound, recount.runs)
+            .is_ok_and(|law| law.sf(recount.misses - 1) >= CALIBRATION_LEVEL)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Calibration, Replication, clopper_pearson_upper};
@@ -267,82 +345,4 @@ mod tests {
             m.false_alarm
         );
     }
-}
-
-/// A calibration sweep, for the ignored `calibrate_*` tests: runs `judge`
-/// for the context seeds `CALIBRATION_FIRST_SEED ..` (`contexts` of them,
-/// on every core). `judge` returns, for each of `names` (the criteria), one
-/// `(value, missed)` per run; the sweep returns each criterion's count.
-/// Prints its progress, every miss and each count with a summary of the
-/// values on stderr.
-#[cfg(test)]
-pub(crate) fn calibrate(
-    names: &[&str],
-    contexts: u64,
-    judge: impl Fn(&super::Context) -> Vec<Vec<(f64, bool)>> + Sync,
-) -> Vec<Calibration> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    let next = AtomicU64::new(0);
-    let results = Mutex::new(Vec::new());
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= contexts {
-                        break;
-                    }
-                    let seed = CALIBRATION_FIRST_SEED + i;
-                    let outcome = judge(&super::Context { seed });
-                    assert_eq!(outcome.len(), names.len(), "one list per criterion");
-                    for (name, runs) in names.iter().zip(&outcome) {
-                        if runs.iter().any(|&(_, missed)| missed) {
-                            eprintln!("{name}: context {seed} missed: {runs:?}");
-                        }
-                    }
-                    if (i + 1) % 100 == 0 {
-                        eprintln!("{} contexts done", i + 1);
-                    }
-                    results.lock().expect("no panic").push(outcome);
-                }
-            });
-        }
-    });
-    let results = results.into_inner().expect("no panic");
-    names
-        .iter()
-        .enumerate()
-        .map(|(k, name)| {
-            let values: Vec<(f64, bool)> = results.iter().flat_map(|o| o[k].clone()).collect();
-            let runs = values.len() as u64;
-            let misses = values.iter().filter(|(_, missed)| *missed).count() as u64;
-            let mut sorted: Vec<f64> = values.iter().map(|(v, _)| *v).collect();
-            sorted.sort_by(f64::total_cmp);
-            let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q) as usize];
-            eprintln!(
-                "{name}: {misses} of {runs} runs missed; values: min {:.4e}, 0.1% {:.4e}, median {:.4e}, 99.9% {:.4e}, max {:.4e}",
-                at(0.0),
-                at(0.001),
-                at(0.5),
-                at(0.999),
-                at(1.0)
-            );
-            Calibration { runs, misses }
-        })
-        .collect()
-}
-
-/// Whether a calibration sweep's `recount` is consistent with the stated
-/// `calibration`'s bound: the recount may differ (a build with other
-/// floating-point contractions draws other runs), but a recount with
-/// `P(Binomial(runs, bound) >= misses) < CALIBRATION_LEVEL` says that runs
-/// now miss more often than the stated bound allows.
-#[cfg(test)]
-pub(crate) fn consistent(recount: Calibration, calibration: Calibration) -> bool {
-    let bound = calibration.miss_bound();
-    recount.misses == 0
-        || Binomial::new(bound, recount.runs)
-            .is_ok_and(|law| law.sf(recount.misses - 1) >= CALIBRATION_LEVEL)
 }
