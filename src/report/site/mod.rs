@@ -575,7 +575,7 @@ mod tests {
         );
         assert_eq!(r.title.as_deref(), Some("T x"));
         let unpaired = render("let $p = $ uniform");
-        assert_eq!(unpaired.errors.len(), 1, "{:?}", unpaired.errors);
+        assert!(!unpaired.errors.is_empty(), "{}", unpaired.html);
         assert!(r.title_html.contains("<math"), "{}", r.title_html);
     }
 
