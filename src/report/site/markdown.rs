@@ -74,6 +74,12 @@ pub fn render(markdown: &str) -> Rendered {
                 events.push(Event::End(TagEnd::CodeBlock));
             }
             Event::Text(text) if rust_block => events.push(Event::Text(visible_lines(&text))),
+            Event::Text(text) if !in_code_block(&events) && text.contains('$') => {
+                // A `$` the math extension did not pair (`$x = $`: a closing
+                // `$` after a space closes nothing) would show as raw TeX.
+                errors.push(format!("a `$` that opens no formula: {}", text.trim()));
+                events.push(Event::Text(text));
+            }
             other => events.push(other),
         }
     }
@@ -100,6 +106,19 @@ fn math_event<'a>(tex: &str, display: bool, errors: &mut Vec<String>) -> Event<'
             )))
         }
     }
+}
+
+/// Whether the events so far leave a code block open.
+fn in_code_block(events: &[Event<'_>]) -> bool {
+    let opened = events
+        .iter()
+        .filter(|e| matches!(e, Event::Start(Tag::CodeBlock(_))))
+        .count();
+    let closed = events
+        .iter()
+        .filter(|e| matches!(e, Event::End(TagEnd::CodeBlock)))
+        .count();
+    opened > closed
 }
 
 /// A Rust example without the lines rustdoc hides (`# use ...;`, `#`).

@@ -574,6 +574,8 @@ mod tests {
             r.html
         );
         assert_eq!(r.title.as_deref(), Some("T x"));
+        let unpaired = render("let $p = $ uniform");
+        assert!(!unpaired.errors.is_empty(), "{}", unpaired.html);
         assert!(r.title_html.contains("<math"), "{}", r.title_html);
     }
 
