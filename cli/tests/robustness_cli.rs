@@ -187,13 +187,21 @@ fn robust_cli_output_that_cannot_be_written() {
 
 #[test]
 fn robust_cli_seed_values() {
-    // Any u64 is a seed; the run ends with the summary line and an exit code that agrees.
+    // Any u64 is a seed; the run ends with the summary line (then the run's
+    // false-alarm probability) and an exit code that agrees.
     for seed in ["0", "18446744073709551615", "00042"] {
         let output = run(&["verify", "--seed", seed]);
         assert_no_panic(&output);
         let text = String::from_utf8_lossy(&output.stdout);
-        let summary = text.lines().last().unwrap_or("");
+        let lines: Vec<&str> = text.lines().collect();
+        let summary = lines.iter().rev().nth(1).copied().unwrap_or("");
         assert!(summary.contains("claims passed"), "{summary:?}");
+        assert!(
+            lines
+                .last()
+                .is_some_and(|l| l.starts_with("false-alarm probability of this run")),
+            "{text}"
+        );
         let all = !summary.contains("failed");
         assert_eq!(
             output.status.code(),
