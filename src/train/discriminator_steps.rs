@@ -237,7 +237,8 @@ pub fn rejection_bound(b: f64, step: f64, k: usize) -> f64 {
 /// }
 /// let y = 1.0 + (-d.logits()[1]).exp();
 /// let (low, high) = escape_interval(1.0, 0.5, 1000)?;
-/// assert!(low <= y && y <= high && high - low < 0.01 * y);
+/// // The interval is a few per cent of y wide, and narrows like ln k / k.
+/// assert!(low <= y && y <= high && high - low < 0.05 * y);
 /// # Ok::<(), gan_theory::Error>(())
 /// ```
 pub fn escape_interval(b: f64, step: f64, k: usize) -> Result<(f64, f64)> {
