@@ -659,17 +659,27 @@ fn cli_verify_prints_one_line_per_claim_and_every_measurement_with_detail() {
         .filter(|row| row["comparison"].get("between").is_some())
         .collect();
     assert!(!between.is_empty(), "no two-sided measurement");
+    // The detail view prints numbers short (6 significant digits, or 4 with an
+    // exponent below 1e-3), so each interval is read back from the text and
+    // matched to its row's ends to the printed precision.
+    let shown: Vec<(f64, f64)> = detail
+        .split("in [")
+        .skip(1)
+        .filter_map(|rest| {
+            let (low, rest) = rest.split_once(", ")?;
+            let (high, _) = rest.split_once(']')?;
+            Some((low.trim().parse().ok()?, high.trim().parse().ok()?))
+        })
+        .collect();
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-3 * a.abs().max(b.abs()) + 1e-300;
     for row in between {
         let interval = &row["comparison"]["between"];
-        // The detail view prints numbers short: 3 decimals in fixed
-        // notation from 1e-3 up, else with an exponent.
         let low = interval["low"].as_f64().unwrap();
-        let shown = if low.abs() >= 1e-3 {
-            format!("in [{}, ", low.to_string().get(..5).unwrap())
-        } else {
-            "in [".to_string()
-        };
-        assert!(detail.contains(&shown), "{shown:?} not in\n{detail}");
+        let high = interval["high"].as_f64().unwrap();
+        assert!(
+            shown.iter().any(|&(l, h)| close(l, low) && close(h, high)),
+            "[{low}, {high}] not shown in\n{detail}"
+        );
     }
 }
 
