@@ -751,7 +751,7 @@ mod a6_tests {
     /// Re-counts [`A6_CALIBRATION`]: every run of A6 (iii) for the
     /// calibration contexts, judged as the check judges it.
     #[test]
-    #[ignore = "calibration sweep: thousands of training runs (about an hour on 2 cores)"]
+    #[ignore = "calibration sweep: 4000 training runs (about 20 minutes on 2 cores)"]
     fn calibrate_a6_figure_1_runs() {
         let contexts = A6_CALIBRATION.runs / A6_RUNS as u64;
         let bound = point_mass_w1();
@@ -774,7 +774,7 @@ mod a6_tests {
     /// Re-counts [`A6_MLP_STALL_CALIBRATION`]: whether the first L-BFGS
     /// start of A6 (ii) stalls, for the calibration contexts.
     #[test]
-    #[ignore = "calibration sweep: thousands of L-BFGS fits (minutes)"]
+    #[ignore = "calibration sweep: 2000 L-BFGS fits (about 2 minutes on 2 cores)"]
     fn calibrate_a6_mlp_first_starts() {
         let count = calibrate(
             &["A6 (ii) first start"],

@@ -310,7 +310,7 @@ mod tests {
     /// Re-counts [`D1_CALIBRATION`]: every run of D1 for the calibration
     /// contexts, each training outcome judged as the check judges it.
     #[test]
-    #[ignore = "calibration sweep: thousands of D1 runs (about half an hour on 2 cores)"]
+    #[ignore = "calibration sweep: 4000 D1 runs (about 20 minutes on 2 cores)"]
     fn calibrate_d1_runs() {
         let contexts = D1_CALIBRATION.w1_end.runs / D1_RUNS as u64;
         let names = [
