@@ -23,12 +23,10 @@
 //! (for two runs simply `P(both miss) = p_1 p_2 <= p^2`). Each calibration
 //! is a constant next to its check, and an ignored test next to the
 //! experiment re-counts it (`cargo test --release --features verify --lib --
-//! --ignored calibrate`), so that a change of the run that changes its
-//! outcomes fails that test until the sweep is redone.
+//! --ignored calibrate`) and fails when the recount is not consistent with
+//! the stated bound: a change of the run that makes it miss more often fails
+//! there until the sweep is redone and the constant updated.
 
-// A6's and D1's checks move onto this in progress (issue 13); until then
-// only its unit tests use it.
-#![allow(dead_code)]
 use super::Measurement;
 use statrs::distribution::{Binomial, DiscreteCDF};
 
