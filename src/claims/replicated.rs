@@ -10,15 +10,23 @@
 //! proofs say so: it is the Clopper-Pearson upper limit, at confidence
 //! `1 - CALIBRATION_LEVEL`, of the misses counted in a calibration sweep
 //! ([`Calibration`]) over runs that `verify` does not make by default: those
-//! of the context seeds from [`CALIBRATION_FIRST_SEED`] on. Each calibration
+//! of the context seeds from [`CALIBRATION_FIRST_SEED`] on.
+//!
+//! The runs of one check need not miss equally often (the sweep pools the
+//! first and the second runs of every context): if run `k` misses with
+//! probability `p_k`, the pooled count is a sum of unequal Bernoulli trials
+//! with mean probability `p = mean p_k`, which is more concentrated than
+//! `Binomial(n, p)` below its mean (Hoeffding 1956), so the pooled limit
+//! still bounds `p`; and the `r` runs' count of misses is more
+//! concentrated than `Binomial(r, p)` above its mean too, so
+//! `P(more than j miss) <= P(Binomial(r, p) > j)` whenever `j >= r p`
+//! (for two runs simply `P(both miss) = p_1 p_2 <= p^2`). Each calibration
 //! is a constant next to its check, and an ignored test next to the
 //! experiment re-counts it (`cargo test --release --features verify --lib --
-//! --ignored calibrate`), so that a change of the run that changes its
-//! outcomes fails that test until the sweep is redone.
+//! --ignored calibrate`) and fails when the recount is not consistent with
+//! the stated bound: a change of the run that makes it miss more often fails
+//! there until the sweep is redone and the constant updated.
 
-// A6's and D1's checks move onto this in progress (issue 13); until then
-// only its unit tests use it.
-#![allow(dead_code)]
 use super::Measurement;
 use statrs::distribution::{Binomial, DiscreteCDF};
 

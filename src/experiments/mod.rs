@@ -81,7 +81,6 @@ pub(crate) fn rng_for(context: &Context, salt: u64) -> rand::rngs::StdRng {
 /// (A6's Figure-1 run, D1's critics and generator; see
 /// `claims::replicated`): `runs` draws of [`rng_for`]`(context, salt)`. The
 /// first is the run the report's figures draw.
-#[allow(dead_code)] // A6 and D1 move onto it (issue 13, in progress)
 pub(crate) fn replicate_seeds(context: &Context, salt: u64, runs: usize) -> Vec<u64> {
     use rand::RngExt;
     let mut rng = rng_for(context, salt);

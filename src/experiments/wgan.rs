@@ -3,8 +3,9 @@
 //! and the report's WGAN-critic figure draws (for example a trained critic's
 //! certified estimate per step against the exact W1).
 
+use super::{Context, replicate_seeds};
 use crate::critic::Critic;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::measure::Discrete;
 use crate::mlp::{Activation, Mlp};
 use crate::optim::{Adam, AnyOptimizer};
@@ -239,6 +240,11 @@ pub(crate) struct DisjointStartGradients {
     pub(crate) bound: f64,
     /// `||grad_theta E f(G(z))|| / K_support` against a trained clipped critic.
     pub(crate) wasserstein: f64,
+    /// The largest `|library - closed form|` over the two entries of the
+    /// minimax gradient (see [`minimax_gradient_closed_form`]).
+    pub(crate) closed_form_error: f64,
+    /// The bound on that difference from rounding alone.
+    pub(crate) closed_form_rounding: f64,
 }
 
 /// Norms of the generator's gradient at the disjoint start: the minimax
@@ -254,7 +260,14 @@ pub(crate) fn gradients_at_disjoint_start(seed: u64) -> Result<DisjointStartGrad
     let generator = shifted_generator()?;
     let fake = pushforward(&generator, &noise)?;
     let d = trained_standard_discriminator(&data, &fake, seed)?;
-    let minimax = minimax_gradient_norm(&generator, &noise, &d)?;
+    let library = generator_gradient(&generator, &noise, GeneratorObjective::Minimax(&d))?;
+    let minimax = norm(&library);
+    let (closed_form, closed_form_rounding) = minimax_gradient_closed_form(&generator, &noise, &d)?;
+    let closed_form_error = library
+        .iter()
+        .zip(&closed_form)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
     // Arjovsky and Bottou 2017, Theorem 2.4: ||grad|| <= M eps / (1 - eps)
     // with eps >= |D - D*| and ||grad_x D|| on the generated points (D* = 0
     // there and flat) and M^2 >= E ||J_theta G(z)||^2 = E (z^2 + 1).
@@ -285,6 +298,8 @@ pub(crate) fn gradients_at_disjoint_start(seed: u64) -> Result<DisjointStartGrad
         epsilon: eps,
         bound,
         wasserstein,
+        closed_form_error,
+        closed_form_rounding,
     })
 }
 
@@ -352,4 +367,265 @@ fn trained_critic_at(p: &Empirical, q: &Empirical, seed: u64) -> Result<(Critic,
 
 fn norm(v: &[f64]) -> f64 {
     v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+/// The minimax generator's gradient in closed form, for an affine
+/// generator `g(z) = w z + b` (an [`Mlp`] `[1, 1]`) and a discriminator
+/// whose logit is a one-hidden-layer tanh network
+/// `l(x) = sum_j a_j tanh(u_j x + c_j) + a_0` (an [`Mlp`] `[1, H, 1]`):
+///
+/// `d/d(w, b) E_z ln(1 - sigma(l(w z + b))) = -E_z sigma(l(x)) l'(x) (z, 1)`
+/// at `x = w z + b`, with `l'(x) = sum_j a_j u_j (1 - tanh^2(u_j x + c_j))`
+/// (proof D1, Step 7: `d ln(1 - sigma(l)) / dl = -sigma(l)`). Computed here
+/// term by term from the parameters (their flat layout: the hidden weights
+/// `u`, the hidden biases `c`, the output weights `a`, the output bias),
+/// with `f64::tanh` and `exp`: none of the library's backward passes.
+///
+/// Returns the two entries `(d/dw, d/db)` and a bound on how far any
+/// correct evaluation of them can differ from these by rounding:
+/// `ROUNDING_UNITS EPS S`, with `S = E_z (|z| + 1) sigma(l) A` and
+/// `A = sum_j |a_j u_j|` the scale of every product and sum involved.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for a generator other than `[1, 1]` or a
+/// discriminator other than `[1, H, 1]` with tanh; the networks' errors.
+pub(crate) fn minimax_gradient_closed_form(
+    generator: &Mlp,
+    noise: &Empirical,
+    d: &Mlp,
+) -> Result<([f64; 2], f64)> {
+    /// Rounding units: each entry is a sum over 64 noise points of
+    /// products of `sigma(l)` (a few ulps), `l'` (a sum of `H = 32` terms,
+    /// each with tanh and `1 - h^2` to a few ulps of `|a_j u_j|`) and `z`;
+    /// its error is at most about `(64 + 32 + 16) EPS S`, and two correct
+    /// evaluations differ by at most twice that.
+    const ROUNDING_UNITS: f64 = 2.0 * (64.0 + 32.0 + 16.0);
+    let hidden = d.widths().get(1).copied().unwrap_or(0);
+    if generator.widths() != [1, 1]
+        || d.widths() != [1, hidden, 1]
+        || d.activation() != Activation::Tanh
+    {
+        return Err(Error::InvalidParameter {
+            name: "networks",
+            value: hidden as f64,
+            requirement: "an affine generator [1, 1] and a [1, H, 1] tanh discriminator",
+        });
+    }
+    let (w, b) = (generator.params()[0], generator.params()[1]);
+    let p = d.params().as_slice();
+    let (u, rest) = p.split_at(hidden);
+    let (c, rest) = rest.split_at(hidden);
+    let (a, a0) = (&rest[..hidden], rest[hidden]);
+    let scale: f64 = a.iter().zip(u).map(|(a, u)| (a * u).abs()).sum();
+    let (mut grad, mut magnitude) = ([0.0; 2], 0.0);
+    for (i, &mass) in noise.masses().as_slice().iter().enumerate() {
+        let z = noise.points()[(i, 0)];
+        let x = w * z + b;
+        let (mut logit, mut slope) = (a0, 0.0);
+        for j in 0..hidden {
+            let h = (u[j] * x + c[j]).tanh();
+            logit += a[j] * h;
+            slope += a[j] * u[j] * (1.0 - h * h);
+        }
+        let sigma = 1.0 / (1.0 + (-logit).exp());
+        let dx = -sigma * slope;
+        grad[0] += mass * dx * z;
+        grad[1] += mass * dx;
+        magnitude += mass * (z.abs() + 1.0) * sigma * scale;
+    }
+    Ok((grad, ROUNDING_UNITS * crate::tol::EPS * magnitude))
+}
+
+/// Independently seeded runs of D1's experiments (critics, WGAN run,
+/// gradients at the disjoint start) that one check makes (the claim's check
+/// says how many may miss, and why).
+pub(crate) const D1_RUNS: usize = 2;
+
+/// Salt of the seeds of D1's runs.
+const D1_RUN_SALT: u64 = 0xD1_5EED;
+
+/// The seeds of D1's [`D1_RUNS`] runs for `context`; the first is the run
+/// the report's WGAN-critic figure draws.
+pub(crate) fn d1_run_seeds(context: &Context) -> Vec<u64> {
+    replicate_seeds(context, D1_RUN_SALT, D1_RUNS)
+}
+
+/// One of D1's four critic cases: which pair, which Lipschitz method.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CriticCase {
+    /// "1-D samples" or "discrete in the plane".
+    pub(crate) name: &'static str,
+    /// "gradient penalty" or "clipping".
+    pub(crate) method: &'static str,
+    /// The pair is [`discrete_case`] (else [`line_case`]).
+    pub(crate) plane: bool,
+    /// How the critic is kept Lipschitz.
+    pub(crate) lipschitz: Lipschitz,
+}
+
+/// D1's critic cases, in the order of [`D1Run::critics`].
+pub(crate) const CRITIC_CASES: [CriticCase; 4] = [
+    CriticCase {
+        name: "1-D samples",
+        method: "gradient penalty",
+        plane: false,
+        lipschitz: Lipschitz::GradientPenalty { lambda: LAMBDA },
+    },
+    CriticCase {
+        name: "1-D samples",
+        method: "clipping",
+        plane: false,
+        lipschitz: Lipschitz::Clipping { c: CLIP },
+    },
+    CriticCase {
+        name: "discrete in the plane",
+        method: "gradient penalty",
+        plane: true,
+        lipschitz: Lipschitz::GradientPenalty { lambda: LAMBDA },
+    },
+    CriticCase {
+        name: "discrete in the plane",
+        method: "clipping",
+        plane: true,
+        lipschitz: Lipschitz::Clipping { c: CLIP },
+    },
+];
+
+/// One run of D1's experiments with one run seed.
+#[derive(Debug, Clone)]
+pub(crate) struct D1Run {
+    /// The trained critics, one per [`CRITIC_CASES`] entry.
+    pub(crate) critics: Vec<TrainedCritic>,
+    /// The WGAN run from the disjoint start.
+    pub(crate) wgan: DisjointStartRun,
+    /// The gradients at the disjoint start.
+    pub(crate) gradients: DisjointStartGradients,
+}
+
+/// D1's experiments with the run seed `seed` (one of [`d1_run_seeds`]).
+/// `None` when a training diverged (`NotConverged`): the check counts the
+/// run as missing every training outcome.
+///
+/// # Errors
+/// Any other error of the trainings.
+pub(crate) fn d1_run(seed: u64) -> Result<Option<D1Run>> {
+    let run = || -> Result<D1Run> {
+        let (line, plane) = (line_case(seed)?, discrete_case(seed)?);
+        let critics = CRITIC_CASES
+            .iter()
+            .map(|case| {
+                let (p, q) = if case.plane { &plane } else { &line };
+                trained_critic(p, q, case.lipschitz, seed)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(D1Run {
+            critics,
+            wgan: wgan_from_disjoint_start(seed)?,
+            gradients: gradients_at_disjoint_start(seed)?,
+        })
+    };
+    match run() {
+        Ok(run) => Ok(Some(run)),
+        Err(Error::NotConverged { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        grid, minimax_gradient_closed_form, shifted_generator, trained_standard_discriminator,
+    };
+    use crate::mlp::{Activation, Mlp};
+    use crate::train::wgan::{GeneratorObjective, generator_gradient, pushforward};
+    use nalgebra::{DMatrix, DVector};
+
+    fn affine(w: f64, b: f64) -> Mlp {
+        Mlp::from_params(&[1, 1], Activation::Tanh, DVector::from_vec(vec![w, b])).unwrap()
+    }
+
+    /// `E_z ln(1 - sigma(l(w z + b)))` from forward passes alone.
+    fn minimax_loss(d: &Mlp, w: f64, b: f64, noise: &[f64]) -> f64 {
+        let x = DMatrix::from_iterator(noise.len(), 1, noise.iter().map(|z| w * z + b));
+        let logits = d.predict(&x).unwrap();
+        // ln(1 - sigma(l)) = -softplus(l).
+        let softplus = |l: f64| l.max(0.0) + (-l.abs()).exp().ln_1p();
+        -logits.iter().map(|&l| softplus(l)).sum::<f64>() / noise.len() as f64
+    }
+
+    /// Step 7's identity three ways: the library's backward passes, the
+    /// closed form from the parameters, and central differences of the
+    /// loss. Library and closed form agree within the closed form's rounding
+    /// bound, which is below 1e-9 of the gradient (a relative error of 1e-9
+    /// in either would show); central differences agree within 1e-8.
+    ///
+    /// The central differences' tolerance: with step h = 1e-6, truncation
+    /// is at most h^2 |f'''| / 6; for these untrained networks
+    /// (|u_j| <= 1, |a_j| <= 1/sqrt 32, 32 units) every derivative of the
+    /// logit is at most 2 sum |a_j| |u_j|^k <= 11.3, so |f'''| <= 6 * 11.3^3
+    /// (|z| <= 1), and truncation <= 1.5e-9; rounding adds about
+    /// EPS |f| / h <= 2.2e-16 * 8 / 1e-6 = 1.8e-9. 1e-8 leaves a factor 3.
+    #[test]
+    fn minimax_gradient_closed_form_matches_the_library_and_central_differences() {
+        let noise = grid().unwrap();
+        let z: Vec<f64> = noise.points().iter().copied().collect();
+        let h = 1e-6;
+        for seed in [1, 2, 3] {
+            let d = Mlp::new(&[1, 32, 1], Activation::Tanh, seed).unwrap();
+            for (w, b) in [(1.0, 10.0), (1.0, 0.0), (-0.5, 0.3), (2.0, -3.0)] {
+                let g = affine(w, b);
+                let library =
+                    generator_gradient(&g, &noise, GeneratorObjective::Minimax(&d)).unwrap();
+                let (closed, rounding) = minimax_gradient_closed_form(&g, &noise, &d).unwrap();
+                let size = library.iter().map(|x| x * x).sum::<f64>().sqrt();
+                assert!(
+                    rounding < 1e-9 * size,
+                    "{seed} ({w}, {b}): {rounding} vs {size}"
+                );
+                for k in 0..2 {
+                    assert!(
+                        (library[k] - closed[k]).abs() <= rounding,
+                        "{seed} ({w}, {b}) entry {k}: {} vs {}",
+                        library[k],
+                        closed[k]
+                    );
+                }
+                let by_w =
+                    (minimax_loss(&d, w + h, b, &z) - minimax_loss(&d, w - h, b, &z)) / (2.0 * h);
+                let by_b =
+                    (minimax_loss(&d, w, b + h, &z) - minimax_loss(&d, w, b - h, &z)) / (2.0 * h);
+                assert!((by_w - closed[0]).abs() < 1e-8, "{by_w} vs {}", closed[0]);
+                assert!((by_b - closed[1]).abs() < 1e-8, "{by_b} vs {}", closed[1]);
+            }
+        }
+        // D1's own case: a discriminator trained at the disjoint start,
+        // where the gradient is about 1e-6 and the bound scales with it.
+        let generator = shifted_generator().unwrap();
+        let fake = pushforward(&generator, &noise).unwrap();
+        let d = trained_standard_discriminator(&noise, &fake, 7).unwrap();
+        let library =
+            generator_gradient(&generator, &noise, GeneratorObjective::Minimax(&d)).unwrap();
+        let (closed, rounding) = minimax_gradient_closed_form(&generator, &noise, &d).unwrap();
+        let size = library.iter().map(|x| x * x).sum::<f64>().sqrt();
+        assert!(size < 1e-4 && rounding < 1e-9 * size, "{size}, {rounding}");
+        for k in 0..2 {
+            assert!((library[k] - closed[k]).abs() <= rounding);
+            // A 1e-6 relative error would show.
+            assert!((library[k] * (1.0 + 1e-6) - closed[k]).abs() > rounding || library[k] == 0.0);
+        }
+    }
+
+    #[test]
+    fn minimax_gradient_closed_form_refuses_other_networks() {
+        let noise = grid().unwrap();
+        let d = Mlp::new(&[1, 8, 1], Activation::Tanh, 1).unwrap();
+        let deep = Mlp::new(&[1, 4, 4, 1], Activation::Tanh, 1).unwrap();
+        let relu = Mlp::new(&[1, 8, 1], Activation::Relu, 1).unwrap();
+        let g = affine(1.0, 0.0);
+        let wide_g = Mlp::new(&[1, 3, 1], Activation::Tanh, 1).unwrap();
+        assert!(minimax_gradient_closed_form(&g, &noise, &d).is_ok());
+        assert!(minimax_gradient_closed_form(&g, &noise, &deep).is_err());
+        assert!(minimax_gradient_closed_form(&g, &noise, &relu).is_err());
+        assert!(minimax_gradient_closed_form(&wide_g, &noise, &d).is_err());
+    }
 }

@@ -8,8 +8,9 @@
 
 use crate::claims::Context;
 use crate::experiments::wgan::{
-    CLIP, LAMBDA, STANDARD_D_STEPS, START_SHIFT, grid, line_case, minimax_gradient_norm,
-    observed_wgan_from_disjoint_start, trained_critic, trained_standard_discriminator,
+    CLIP, LAMBDA, STANDARD_D_STEPS, START_SHIFT, d1_run_seeds, grid, line_case,
+    minimax_gradient_norm, observed_wgan_from_disjoint_start, trained_critic,
+    trained_standard_discriminator,
 };
 use crate::proofs::id;
 use crate::report::plot::{Corner, Panel, Reference, Series, Style, render};
@@ -76,7 +77,8 @@ fn curve<R>(records: &[R], first: usize, value: impl Fn(&R) -> f64) -> Vec<(f64,
 }
 
 fn draw(context: &Context) -> Result<String, ReportError> {
-    let seed = context.seed;
+    // The first of the claim's runs.
+    let seed = d1_run_seeds(context)[0];
     let (p, q) = line_case(seed)?;
     let penalised =
         trained_critic(&p, &q, Lipschitz::GradientPenalty { lambda: LAMBDA }, seed)?.history;
