@@ -109,8 +109,8 @@ impl<'a> Matrix<'a> {
     }
 }
 
-/// Inputs from this many entries are computed on two threads (the two halves
-/// of `jensenshannon`, see `halves`; the two samples of
+/// Inputs from this many entries are computed on two threads (the pieces of
+/// `jensenshannon`, see `halves`; the two samples of
 /// `wasserstein_distance`). Reason: spawning a scoped thread costs tens of
 /// microseconds, normalising or sorting 2^16 entries some hundreds; below
 /// that the thread does not pay for itself.
