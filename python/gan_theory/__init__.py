@@ -459,11 +459,13 @@ def jensenshannon(
     subnormal entries, where scipy's form through :math:`m` underflows and returns inf
     (for example ``p = [5e-324, 0.25, 0.75]``, ``q = [0, 0.75, 0.25]``, whose distance is
     0.3617...), and accurate for nearly equal inputs, where scipy's two sums cancel and it
-    returns noise or NaN. From 65536 entries the sum runs on two threads, through the exact
-    identity :math:`\mathrm{JSD}(p \Vert q) = \mathrm{JSD}(h_1) + \mathrm{JSD}(h_2) -
-    \mathrm{JSD}(c)`, with :math:`h_1` (:math:`h_2`) the first (second) half of the points
-    plus one point holding the other half's mass, and :math:`c` the two halves' masses: all
-    three are at most the JSD, so the difference does not cancel.
+    returns noise or NaN. From 65536 entries the sum runs on two threads, over pieces
+    :math:`S_k` of the points, through the exact identity
+    :math:`\mathrm{JSD}(p \Vert q) = \sum_k \mathrm{JSD}(h_k) - \sum_k \mathrm{JSD}(c_k)
+    + \mathrm{JSD}(C)`, with :math:`h_k` the points of :math:`S_k` plus one point holding the
+    mass of the others, :math:`c_k` the two masses of :math:`S_k` and of the others, and
+    :math:`C` the masses of the pieces: every term is at most the JSD (each merges points),
+    so the sum does not cancel.
 
     Returns
     -------

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 __version__: str
 __all__ = [
     "__version__",
+    "_panic_for_tests",
     "c_of_g",
     "chi2",
     "d_star",
@@ -57,4 +58,8 @@ def d_star(p_data: NDArray[np.float64], p_g: NDArray[np.float64]) -> NDArray[np.
 def value(
     p_data: NDArray[np.float64], p_g: NDArray[np.float64], d: NDArray[np.float64]
 ) -> float: ...
+def _panic_for_tests(message: str) -> None:
+    """A test hook: panics with the GIL released; raises RuntimeError."""
+    ...
+
 def verify(seed: int = 2014, ids: Optional[List[str]] = None) -> List[Any]: ...

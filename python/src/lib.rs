@@ -109,8 +109,8 @@ impl<'a> Matrix<'a> {
     }
 }
 
-/// Inputs from this many entries are computed on two threads (the two halves
-/// of `jensenshannon`, see `halves`; the two samples of
+/// Inputs from this many entries are computed on two threads (the pieces of
+/// `jensenshannon`, see `halves`; the two samples of
 /// `wasserstein_distance`). Reason: spawning a scoped thread costs tens of
 /// microseconds, normalising or sorting 2^16 entries some hundreds; below
 /// that the thread does not pay for itself.
@@ -530,13 +530,20 @@ fn verify<'py>(
     Ok(out)
 }
 
+/// A test hook (not public API): panics inside `released`, so that the tests
+/// can check that a panic becomes `RuntimeError` and the interpreter lives on.
+#[pyfunction]
+fn _panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
+    released(py, move || -> Result<(), Refusal> { panic!("{message}") })
+}
+
 /// The compiled half of the `gan_theory` package (see its docstrings).
 #[pymodule]
 mod _native {
     #[pymodule_export]
     use super::{
-        c_of_g, chi2, d_star, emd, hellinger, js, js_distance_normalised, kl, tv, value, verify,
-        w1_samples,
+        _panic_for_tests, c_of_g, chi2, d_star, emd, hellinger, js, js_distance_normalised, kl, tv,
+        value, verify, w1_samples,
     };
 
     #[pymodule_init]

@@ -101,3 +101,13 @@ def test_refuses(case, message):
     with pytest.raises(ValueError) as e:
         case()
     assert message in str(e.value)
+
+
+def test_a_panic_becomes_runtime_error_and_the_interpreter_lives_on():
+    # No input is known to make the library panic; this hook panics on purpose, inside the
+    # same wrapper (GIL released, catch_unwind) every function goes through.
+    from gan_theory import _native
+
+    with pytest.raises(RuntimeError, match="internal error.*on purpose"):
+        _native._panic_for_tests("on purpose")
+    assert gt.js([1.0, 0.0], [0.0, 1.0]) == pytest.approx(np.log(2), rel=1e-15, abs=0)
