@@ -22,10 +22,11 @@ import math
 import os
 import statistics
 import subprocess
-import time
 
 import torch
 import torch.nn.functional as F
+
+from torch_algorithm1 import time_per_iteration
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -64,18 +65,6 @@ def make_step(m=128):
         d.requires_grad_(True)
 
     return step
-
-
-def time_per_iteration(step, iterations, repeats, warm_up):
-    for _ in range(warm_up):
-        step()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(iterations):
-            step()
-        samples.append((time.perf_counter() - start) / iterations)
-    return samples
 
 
 def ours(run_bench, target):

@@ -43,7 +43,7 @@ use crate::game::{
 };
 use crate::mlp::{Activation, Mlp, Tape};
 use crate::optim::{Adam, Optimizer};
-use crate::train::algorithm1::{Sampler, TrainingRng};
+use crate::train::algorithm1::{Sampler, TrainingRng, stack_rows};
 use crate::train::mixtures::{EVALUATION_SAMPLES, Mixture, ModeMetrics, StandardNormal, evaluate};
 use nalgebra::DMatrix;
 use rand::{RngExt, SeedableRng};
@@ -303,16 +303,7 @@ impl ModeTrainer {
         self.mixture.sample_into(&mut self.rng, &mut self.real);
         self.noise.sample_into(&mut self.rng, &mut self.z);
         let fake = self.g.forward(&self.z, &mut self.g_tape)?;
-        let (real, fake) = (self.real.as_slice(), fake.as_slice());
-        for (j, column) in self
-            .d_batch
-            .as_mut_slice()
-            .chunks_exact_mut(2 * m)
-            .enumerate()
-        {
-            column[..m].copy_from_slice(&real[j * m..(j + 1) * m]);
-            column[m..].copy_from_slice(&fake[j * m..(j + 1) * m]);
-        }
+        stack_rows(&self.real, fake, &mut self.d_batch);
         let logits = self.d.forward(&self.d_batch, &mut self.d_tape)?.as_slice();
         let scale = 1.0 / m as f64;
         let wasserstein = self.method == Method::WganGp;

@@ -46,7 +46,13 @@ pub(crate) enum MethodArg {
                   streams; the same seed gives the same samples, bit for bit. A sample is high \
                   quality within 3 standard deviations of its nearest centre; a mode is captured \
                   when at least one high-quality sample is nearest to it; reverse KL is \
-                  KL(histogram of the high-quality samples' modes || uniform)."
+                  KL(histogram of the high-quality samples' modes || uniform). --json prints \
+                  {data, method, protocol: {widths, activation, minibatch, steps, optimizer, \
+                  penalty, ...}, definition: {centres, std, samples, high_quality_radius_sd, \
+                  min_high_quality_per_mode}, runs: [{seed, modes, high_quality, reverse_kl \
+                  (null when no sample is high quality), counts (high-quality samples per \
+                  centre)}], summary: {modes, high_quality, reverse_kl: {runs, mean, sd, min, \
+                  max}}}."
 )]
 pub(crate) struct ModesArgs {
     /// The data set.
