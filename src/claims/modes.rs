@@ -3,7 +3,8 @@
 //!
 //! What a training run reaches is not a theorem: each outcome is judged over
 //! [`G1_PAIRS`] independently seeded pairs (ns-gan and r1 from the same
-//! seed), of which at most [`G1_REPLICATION`]`.allowed_misses` may miss,
+//! seed), of which at most a stated number may miss
+//! ([`G1_MODES_REPLICATION`], [`G1_KL_REPLICATION`]),
 //! with the false-alarm probability derived from a calibrated per-pair miss
 //! bound ([`crate::claims::replicated`]).
 
@@ -14,7 +15,7 @@ use crate::experiments::modes::{G1_PAIRS, G1Pair, g1_pairs, g1_run_seeds};
 
 /// Modes (of 8) that the R1 run must capture: all but one. A design choice
 /// (the claim is that R1 keeps the modes; one mode may hold no sample within
-/// 3 sd after the reduced protocol's 1500 iterations), not a fit to the
+/// 3 sd after the reduced protocol's 1000 iterations), not a fit to the
 /// runs; how often one run falls short is calibrated ([`G1_CALIBRATION`]).
 pub const R1_MIN_MODES: f64 = 7.0;
 
@@ -25,15 +26,24 @@ pub const R1_MIN_MODES: f64 = 7.0;
 /// Its per-pair rate is calibrated.
 pub const KL_MARGIN: f64 = 0.01;
 
-/// How G1 judges each outcome over its pairs: at most 7 of the 10 may miss.
-/// A pair misses each criterion with probability at most about 0.2 (the
+/// How G1 judges the R1 runs' modes over its pairs: at most 8 of the 10 may
+/// miss. A pair misses with probability at most about 0.32 (the
 /// calibration's bound), so the check fails although training is sound with
-/// probability at most `P(Binomial(10, 0.2) > 7)`, below 1e-4 per criterion;
-/// the mutations of the proof (the penalty off, G frozen) make every pair
-/// miss.
-pub const G1_REPLICATION: Replication = Replication {
+/// probability at most `P(Binomial(10, 0.32) > 8)`, 2.8e-4; a generator that
+/// does not learn (frozen, or ascending its loss) keeps no mode in any pair.
+pub const G1_MODES_REPLICATION: Replication = Replication {
     runs: G1_PAIRS,
-    allowed_misses: 7,
+    allowed_misses: 8,
+};
+
+/// How G1 judges the reverse-KL gap over its pairs: at most 6 of the 10 may
+/// miss. A pair misses with probability at most about 0.12, so the check
+/// fails although training is sound with probability at most
+/// `P(Binomial(10, 0.12) > 6)`, 2.8e-5; with the penalty switched off every
+/// pair misses (the gap is exactly 0).
+pub const G1_KL_REPLICATION: Replication = Replication {
+    runs: G1_PAIRS,
+    allowed_misses: 6,
 };
 
 /// The calibration of G1's outcomes: of the pairs that `verify` would train
@@ -52,11 +62,11 @@ pub struct G1Calibration {
 pub const G1_CALIBRATION: G1Calibration = G1Calibration {
     r1_modes: Calibration {
         runs: 400,
-        misses: 54,
+        misses: 101,
     },
     kl_gap: Calibration {
         runs: 400,
-        misses: 58,
+        misses: 28,
     },
 };
 
@@ -88,9 +98,13 @@ fn kl_gaps(pairs: &[Option<G1Pair>]) -> Vec<f64> {
 
 pub(crate) fn g1(context: &Context) -> Result<Vec<Measurement>> {
     let pairs = g1_pairs(&g1_run_seeds(context))?;
-    let (r, j) = (G1_PAIRS, G1_REPLICATION.allowed_misses);
+    let r = G1_PAIRS;
+    let (j, k) = (
+        G1_MODES_REPLICATION.allowed_misses,
+        G1_KL_REPLICATION.allowed_misses,
+    );
     Ok(vec![
-        G1_REPLICATION.at_least(
+        G1_MODES_REPLICATION.at_least(
             format!(
                 "ring, r1 (gamma = 1): modes captured of 8 that at least {} of {r} seeds reach (at most {j} may miss)",
                 r - j
@@ -99,10 +113,10 @@ pub(crate) fn g1(context: &Context) -> Result<Vec<Measurement>> {
             R1_MIN_MODES,
             G1_CALIBRATION.r1_modes,
         ),
-        G1_REPLICATION.at_least(
+        G1_KL_REPLICATION.at_least(
             format!(
-                "ring: reverse KL of ns-gan minus that of r1 from the same seed, reached by at least {} of {r} pairs (at most {j} may miss)",
-                r - j
+                "ring: reverse KL of ns-gan minus that of r1 from the same seed, reached by at least {} of {r} pairs (at most {k} may miss)",
+                r - k
             ),
             &kl_gaps(&pairs),
             KL_MARGIN,
@@ -120,7 +134,7 @@ mod tests {
     /// Re-counts [`G1_CALIBRATION`]: every pair of G1 for the calibration
     /// contexts, each outcome judged as the check judges it.
     #[test]
-    #[ignore = "calibration sweep: 400 G1 pairs (about 3 minutes on 2 cores)"]
+    #[ignore = "calibration sweep: 400 G1 pairs (about 1.5 minutes on 2 cores)"]
     fn calibrate_g1_pairs() {
         let contexts = 40;
         let names = ["G1 r1 modes", "G1 reverse-KL gap"];
