@@ -143,8 +143,13 @@ mod tests {
             let modes = r1_modes(&pairs);
             let gaps = kl_gaps(&pairs);
             vec![
-                modes.iter().map(|&v| (v, !(v >= R1_MIN_MODES))).collect(),
-                gaps.iter().map(|&v| (v, !(v >= KL_MARGIN))).collect(),
+                modes
+                    .iter()
+                    .map(|&v| (v, v.is_nan() || v < R1_MIN_MODES))
+                    .collect(),
+                gaps.iter()
+                    .map(|&v| (v, v.is_nan() || v < KL_MARGIN))
+                    .collect(),
             ]
         });
         eprintln!("{count:?}");
