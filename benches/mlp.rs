@@ -2,6 +2,12 @@
 //!
 //! `cargo bench --bench mlp -- algorithm1 --warm-up-time 1`
 //!
+//! The `modes/step` setting is `gan-theory modes`' default protocol (claim
+//! G1): the non-saturating GAN on the 2-D ring, G `[2, 64, 64, 64, 2]` and D
+//! `[2, 64, 64, 64, 1]` with ReLU, m = 128, k = 1, Adam(1e-3, 0.5, 0.999),
+//! z ~ N(0, I_2). `benches/compare/torch_modes.py` times it side by side
+//! with the same iteration in PyTorch. Throughput: the minibatch, 128 samples.
+//!
 //! The `algorithm1/step` setting is issue 4's: D and G both 1-32-32-1 with
 //! tanh, m = 64, k = 1, SGD with momentum 0.9 and learning rate 0.05, the
 //! non-saturating loss, p_data = N(2, 0.5^2), z ~ U(0, 1). The same iteration
@@ -17,6 +23,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gan_theory::mlp::{Activation, Mlp, Tape};
 use gan_theory::optim::Sgd;
 use gan_theory::train::algorithm1::{Algorithm1, GeneratorLoss, Normal1d, Settings, Uniform1d};
+use gan_theory::train::mixtures::Mixture;
+use gan_theory::train::modes::{Method, ModeTrainer, Protocol};
 use nalgebra::DMatrix;
 use std::hint::black_box;
 use std::time::Duration;
@@ -46,6 +54,16 @@ fn bench_algorithm1(c: &mut Criterion) {
     let mut group = c.benchmark_group("algorithm1");
     group.throughput(Throughput::Elements(64));
     group.bench_function("step", |b| b.iter(|| black_box(run.step().expect("step"))));
+    group.finish();
+}
+
+fn bench_modes(c: &mut Criterion) {
+    let protocol = Protocol::default();
+    let mut trainer =
+        ModeTrainer::new(Mixture::Ring, Method::NsGan, &protocol, 3).expect("valid protocol");
+    let mut group = c.benchmark_group("modes");
+    group.throughput(Throughput::Elements(protocol.minibatch as u64));
+    group.bench_function("step", |b| b.iter(|| trainer.step().expect("step")));
     group.finish();
 }
 
@@ -94,6 +112,6 @@ fn short() -> Criterion {
 criterion_group! {
     name = benches;
     config = short();
-    targets = bench_algorithm1, bench_mlp
+    targets = bench_algorithm1, bench_modes, bench_mlp
 }
 criterion_main!(benches);

@@ -433,106 +433,115 @@ impl Critic {
         if let Some(g) = param_grad.as_deref() {
             check_same_length(g.len(), self.num_params())?;
         }
-        Ok(self.penalty_pass(x_hat, lambda, param_grad))
+        Ok(penalty_pass(&self.net, x_hat, lambda, 1.0, param_grad))
+    }
+}
+
+/// The second-order pass on validated input, for the penalty
+/// `(1/B) sum_b lambda (||grad_x f(x_b)|| - target)^2` of the network's
+/// (single) output: `target = 1` is the WGAN-GP penalty, `target = 0` with
+/// `lambda = gamma / 2` the R1 penalty of Mescheder et al. (2018).
+pub(crate) fn penalty_pass(
+    net: &Mlp,
+    x: &DMatrix<f64>,
+    lambda: f64,
+    target: f64,
+    param_grad: Option<&mut [f64]>,
+) -> f64 {
+    let widths = net.widths();
+    let activation = net.activation();
+    let params = net.params().as_slice();
+    let offsets = layer_offsets(widths);
+    let layers = offsets.len();
+    let batch = x.nrows();
+    let weights: Vec<DMatrix<f64>> = offsets
+        .iter()
+        .enumerate()
+        .map(|(l, &(w, _))| {
+            let (n_in, n_out) = (widths[l], widths[l + 1]);
+            DMatrix::from_row_slice(n_out, n_in, &params[w..w + n_in * n_out])
+        })
+        .collect();
+
+    // Forward: acts[l] is the input of layer l; f'(z_l), f''(z_l) for hidden l.
+    let mut acts = vec![x.clone()];
+    let (mut slope, mut curvature) = (Vec::new(), Vec::new());
+    for l in 0..layers - 1 {
+        let mut z = &acts[l] * weights[l].transpose();
+        let bias = &params[offsets[l].1..offsets[l].1 + widths[l + 1]];
+        for (o, mut column) in z.column_iter_mut().enumerate() {
+            column.add_scalar_mut(bias[o]);
+        }
+        let (a, d1, d2) = activate(activation, &z);
+        acts.push(a);
+        slope.push(d1);
+        curvature.push(d2);
     }
 
-    /// The second-order pass on validated input.
-    fn penalty_pass(&self, x: &DMatrix<f64>, lambda: f64, param_grad: Option<&mut [f64]>) -> f64 {
-        let widths = self.net.widths();
-        let activation = self.net.activation();
-        let params = self.params();
-        let offsets = layer_offsets(widths);
-        let layers = offsets.len();
-        let batch = x.nrows();
-        let weights: Vec<DMatrix<f64>> = offsets
-            .iter()
-            .enumerate()
-            .map(|(l, &(w, _))| {
-                let (n_in, n_out) = (widths[l], widths[l + 1]);
-                DMatrix::from_row_slice(n_out, n_in, &params[w..w + n_in * n_out])
-            })
-            .collect();
-
-        // Forward: acts[l] is the input of layer l; f'(z_l), f''(z_l) for hidden l.
-        let mut acts = vec![x.clone()];
-        let (mut slope, mut curvature) = (Vec::new(), Vec::new());
-        for l in 0..layers - 1 {
-            let mut z = &acts[l] * weights[l].transpose();
-            let bias = &params[offsets[l].1..offsets[l].1 + widths[l + 1]];
-            for (o, mut column) in z.column_iter_mut().enumerate() {
-                column.add_scalar_mut(bias[o]);
-            }
-            let (a, d1, d2) = activate(activation, &z);
-            acts.push(a);
-            slope.push(d1);
-            curvature.push(d2);
+    // Backward to the input: deltas[l] = df/dz_l, s[l] = df/d acts[l].
+    let mut deltas = vec![DMatrix::zeros(0, 0); layers];
+    let mut s = vec![DMatrix::zeros(0, 0); layers];
+    deltas[layers - 1] = DMatrix::from_element(batch, 1, 1.0);
+    for l in (0..layers).rev() {
+        s[l] = &deltas[l] * &weights[l];
+        if l > 0 {
+            deltas[l - 1] = s[l].component_mul(&slope[l - 1]);
         }
-
-        // Backward to the input: deltas[l] = df/dz_l, s[l] = df/d acts[l].
-        let mut deltas = vec![DMatrix::zeros(0, 0); layers];
-        let mut s = vec![DMatrix::zeros(0, 0); layers];
-        deltas[layers - 1] = DMatrix::from_element(batch, 1, 1.0);
-        for l in (0..layers).rev() {
-            s[l] = &deltas[l] * &weights[l];
-            if l > 0 {
-                deltas[l - 1] = s[l].component_mul(&slope[l - 1]);
-            }
-        }
-
-        // The penalty and dP/dg, row by row (g_b = row b of s[0]).
-        let dim = widths[0];
-        let scale = 1.0 / batch as f64;
-        let mut s_bar = DMatrix::zeros(batch, dim);
-        let (mut g_row, mut out_row) = (vec![0.0; dim], vec![0.0; dim]);
-        let mut total = 0.0;
-        for b in 0..batch {
-            for k in 0..dim {
-                g_row[k] = s[0][(b, k)];
-            }
-            total += penalty_term(&g_row, lambda, scale, &mut out_row);
-            for k in 0..dim {
-                s_bar[(b, k)] = out_row[k];
-            }
-        }
-        let penalty = scale * total;
-        let Some(grad) = param_grad else {
-            return penalty;
-        };
-        grad.iter_mut().for_each(|g| *g = 0.0);
-
-        // Up: reverse through the backward pass, layer 0 first.
-        let mut z_bar: Vec<DMatrix<f64>> = Vec::with_capacity(layers - 1);
-        for l in 0..layers {
-            let w_bar = deltas[l].transpose() * &s_bar;
-            add_into(&mut grad[offsets[l].0..], w_bar.transpose().as_slice());
-            if l + 1 < layers {
-                let delta_bar = &s_bar * &weights[l].transpose();
-                s_bar = delta_bar.component_mul(&slope[l]);
-                let mut zb = delta_bar.component_mul(&s[l + 1]);
-                zb.component_mul_assign(&curvature[l]);
-                z_bar.push(zb);
-            }
-        }
-
-        // Down: reverse through the forward pass, with z_bar injected.
-        let mut a_bar: Option<DMatrix<f64>> = None;
-        for l in (0..layers - 1).rev() {
-            let mut total_bar = z_bar[l].clone();
-            if let Some(ab) = &a_bar {
-                total_bar += ab.component_mul(&slope[l]);
-            }
-            let w_bar = total_bar.transpose() * &acts[l];
-            add_into(&mut grad[offsets[l].0..], w_bar.transpose().as_slice());
-            let b_off = offsets[l].1;
-            for (o, column) in total_bar.column_iter().enumerate() {
-                grad[b_off + o] += column.sum();
-            }
-            if l > 0 {
-                a_bar = Some(&total_bar * &weights[l]);
-            }
-        }
-        penalty
     }
+
+    // The penalty and dP/dg, row by row (g_b = row b of s[0]).
+    let dim = widths[0];
+    let scale = 1.0 / batch as f64;
+    let mut s_bar = DMatrix::zeros(batch, dim);
+    let (mut g_row, mut out_row) = (vec![0.0; dim], vec![0.0; dim]);
+    let mut total = 0.0;
+    for b in 0..batch {
+        for k in 0..dim {
+            g_row[k] = s[0][(b, k)];
+        }
+        total += penalty_term(&g_row, lambda, target, scale, &mut out_row);
+        for k in 0..dim {
+            s_bar[(b, k)] = out_row[k];
+        }
+    }
+    let penalty = scale * total;
+    let Some(grad) = param_grad else {
+        return penalty;
+    };
+    grad.iter_mut().for_each(|g| *g = 0.0);
+
+    // Up: reverse through the backward pass, layer 0 first.
+    let mut z_bar: Vec<DMatrix<f64>> = Vec::with_capacity(layers - 1);
+    for l in 0..layers {
+        let w_bar = deltas[l].transpose() * &s_bar;
+        add_into(&mut grad[offsets[l].0..], w_bar.transpose().as_slice());
+        if l + 1 < layers {
+            let delta_bar = &s_bar * &weights[l].transpose();
+            s_bar = delta_bar.component_mul(&slope[l]);
+            let mut zb = delta_bar.component_mul(&s[l + 1]);
+            zb.component_mul_assign(&curvature[l]);
+            z_bar.push(zb);
+        }
+    }
+
+    // Down: reverse through the forward pass, with z_bar injected.
+    let mut a_bar: Option<DMatrix<f64>> = None;
+    for l in (0..layers - 1).rev() {
+        let mut total_bar = z_bar[l].clone();
+        if let Some(ab) = &a_bar {
+            total_bar += ab.component_mul(&slope[l]);
+        }
+        let w_bar = total_bar.transpose() * &acts[l];
+        add_into(&mut grad[offsets[l].0..], w_bar.transpose().as_slice());
+        let b_off = offsets[l].1;
+        for (o, column) in total_bar.column_iter().enumerate() {
+            grad[b_off + o] += column.sum();
+        }
+        if l > 0 {
+            a_bar = Some(&total_bar * &weights[l]);
+        }
+    }
+    penalty
 }
 
 /// `grad[k] += values[k]` for the leading entries.

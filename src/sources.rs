@@ -253,6 +253,30 @@ pub const PAPERS: &[Paper] = &[
         reference: "Lars Mescheder, Andreas Geiger and Sebastian Nowozin. Which Training Methods for GANs do actually Converge? Proceedings of the 35th International Conference on Machine Learning (ICML 2018).",
         cited_as: &["Mescheder, Geiger and Nowozin", "Mescheder et al."],
     },
+    Paper {
+        key: "metz2016",
+        short: "Metz et al. (2016)",
+        reference: "Luke Metz, Ben Poole, David Pfau and Jascha Sohl-Dickstein. Unrolled Generative Adversarial Networks. International Conference on Learning Representations (ICLR 2017); arXiv:1611.02163 (2016).",
+        cited_as: &["Metz et al."],
+    },
+    Paper {
+        key: "srivastava2017",
+        short: "Srivastava et al. (2017)",
+        reference: "Akash Srivastava, Lazar Valkov, Chris Russell, Michael U. Gutmann and Charles Sutton. VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational Learning. Advances in Neural Information Processing Systems 30 (NIPS 2017).",
+        cited_as: &["Srivastava et al."],
+    },
+    Paper {
+        key: "lin2018",
+        short: "Lin et al. (2018)",
+        reference: "Zinan Lin, Ashish Khetan, Giulia Fanti and Sewoong Oh. PacGAN: The power of two samples in generative adversarial networks. Advances in Neural Information Processing Systems 31 (NeurIPS 2018); code: github.com/fjxmlzn/PacGAN, synthetic_data_experiments.",
+        cited_as: &["Lin et al. (2018)", "PacGAN"],
+    },
+    Paper {
+        key: "kingma2015",
+        short: "Kingma and Ba (2015)",
+        reference: "Diederik P. Kingma and Jimmy Ba. Adam: A Method for Stochastic Optimization. International Conference on Learning Representations (ICLR 2015).",
+        cited_as: &["Kingma and Ba"],
+    },
 ];
 
 /// The sources a text cites.

@@ -31,6 +31,7 @@ pub(crate) mod fgan;
 pub(crate) mod fit;
 pub(crate) mod game;
 pub(crate) mod lsgan;
+pub(crate) mod modes;
 pub(crate) mod patchgan;
 pub(crate) mod penalty;
 pub(crate) mod replicated;

@@ -14,6 +14,7 @@ pub(crate) mod dynamics;
 pub(crate) mod ebgan;
 pub(crate) mod game;
 pub(crate) mod lsgan;
+pub(crate) mod modes;
 pub(crate) mod patchgan;
 pub(crate) mod penalty;
 pub(crate) mod samples;

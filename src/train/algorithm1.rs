@@ -557,17 +557,7 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
         self.p_data.sample_into(&mut self.rng, &mut self.real);
         self.noise.sample_into(&mut self.rng, &mut self.z);
         let fake = self.g.generate(&self.z, &mut self.g_tape)?;
-        // Rows 0..m real, m..2m generated, column by column.
-        let (real, fake) = (self.real.as_slice(), fake.as_slice());
-        for (j, column) in self
-            .d_batch
-            .as_mut_slice()
-            .chunks_exact_mut(2 * m)
-            .enumerate()
-        {
-            column[..m].copy_from_slice(&real[j * m..(j + 1) * m]);
-            column[m..].copy_from_slice(&fake[j * m..(j + 1) * m]);
-        }
+        stack_rows(&self.real, fake, &mut self.d_batch);
         let logits = self
             .d
             .logits(&self.d_batch, &mut self.d_tape_both)?
@@ -664,6 +654,18 @@ impl<D: DiscriminatorModel, G: GeneratorModel, P: Sampler, Z: Sampler> Algorithm
     /// The models, giving up the run.
     pub fn into_models(self) -> (D, G) {
         (self.d, self.g)
+    }
+}
+
+/// Stacks two `m x d` batches into the `2m x d` batch `out`: rows `0..m`
+/// from `top`, `m..2m` from `bottom`, column by column (D sees its data and
+/// generated samples as one batch).
+pub(crate) fn stack_rows(top: &DMatrix<f64>, bottom: &DMatrix<f64>, out: &mut DMatrix<f64>) {
+    let m = top.nrows();
+    let (top, bottom) = (top.as_slice(), bottom.as_slice());
+    for (j, column) in out.as_mut_slice().chunks_exact_mut(2 * m).enumerate() {
+        column[..m].copy_from_slice(&top[j * m..(j + 1) * m]);
+        column[m..].copy_from_slice(&bottom[j * m..(j + 1) * m]);
     }
 }
 

@@ -32,6 +32,8 @@ pub mod discriminator_steps;
 pub mod fit;
 pub mod inner_max;
 mod minimise;
+pub mod mixtures;
+pub mod modes;
 pub mod tabular_game;
 pub mod tabular_variants;
 pub mod wgan;

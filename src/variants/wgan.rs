@@ -260,7 +260,7 @@ pub fn gradient_penalty(g: &[f64], lambda: f64) -> Result<f64> {
 pub fn gradient_penalty_grad(g: &[f64], lambda: f64) -> Result<Vec<f64>> {
     check_penalty_input(g, lambda)?;
     let mut out = vec![0.0; g.len()];
-    penalty_term(g, lambda, 1.0, &mut out);
+    penalty_term(g, lambda, 1.0, 1.0, &mut out);
     Ok(out)
 }
 
@@ -278,15 +278,22 @@ fn check_penalty_input(g: &[f64], lambda: f64) -> Result<()> {
     check_finite(g)
 }
 
-/// Unchecked core for the models layer: returns `lambda (||g|| - 1)^2` and
-/// writes `scale` times its derivative in `g` into `out` (0 at `g = 0`).
-pub(crate) fn penalty_term(g: &[f64], lambda: f64, scale: f64, out: &mut [f64]) -> f64 {
+/// Unchecked core for the models layer: returns `lambda (||g|| - t)^2` and
+/// writes `scale` times its derivative in `g` into `out` (0 at `g = 0`);
+/// `t = 1` is the gradient penalty, `t = 0` the R1 penalty `lambda ||g||^2`.
+pub(crate) fn penalty_term(
+    g: &[f64],
+    lambda: f64,
+    target: f64,
+    scale: f64,
+    out: &mut [f64],
+) -> f64 {
     let norm = norm_and_direction(g, Some(out));
-    let factor = scale * 2.0 * lambda * (norm - 1.0);
+    let factor = scale * 2.0 * lambda * (norm - target);
     for o in out.iter_mut() {
         *o *= factor;
     }
-    lambda * (norm - 1.0) * (norm - 1.0)
+    lambda * (norm - target) * (norm - target)
 }
 
 /// `||g||`, and `g / ||g||` into `direction` when given (0 for `g = 0`).

@@ -4,6 +4,7 @@
 pub(crate) mod divergence;
 pub(crate) mod emd;
 mod files;
+pub(crate) mod modes;
 mod sweep;
 pub(crate) mod verify;
 pub(crate) mod w1;
@@ -45,6 +46,8 @@ enum Command {
     Divergence(divergence::DivergenceArgs),
     /// The exact Earth Mover distance (optimal transport cost) with its plan and dual potentials.
     Emd(emd::EmdArgs),
+    /// Trains a GAN on the 2-D ring or grid and scores mode collapse (modes, quality, reverse KL).
+    Modes(modes::ModesArgs),
     /// W1 (Earth Mover distance) between two samples on the line, optionally weighted.
     W1(w1::W1Args),
     /// Runs the check of every registered claim: one line per claim (--detail: per measurement).
@@ -65,6 +68,7 @@ pub fn run() -> ExitCode {
     let result = match command {
         Command::Divergence(args) => divergence::run(&args, &mut out),
         Command::Emd(args) => emd::run(&args, &mut out),
+        Command::Modes(args) => modes::run(&args, &mut out),
         Command::W1(args) => w1::run(&args, &mut out),
         Command::Verify(args) => verify::run(&args, &mut out),
     };

@@ -14,6 +14,7 @@ mod gradient_penalty;
 mod mlp_discriminator;
 mod mode_collapse;
 mod patchgan;
+mod ring_modes;
 mod slope;
 mod wgan_critic;
 mod wgan_example_1;
@@ -35,5 +36,6 @@ pub fn all() -> Vec<Figure> {
         patchgan::figure(),
         gradient_penalty::figure(),
         slope::figure(),
+        ring_modes::figure(),
     ]
 }
