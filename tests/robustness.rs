@@ -132,6 +132,41 @@ fn robust_discrete_refuses_every_bad_entry() {
 }
 
 #[test]
+fn robust_scores_and_critic_values_must_be_finite() {
+    // measure::check_finite, behind the score and critic arguments of the
+    // variants: the first NaN or infinite entry is named, by index.
+    use gan_theory::variants::wgan::critic_objective;
+    let p = Discrete::new(vec![0.25, 0.75]).unwrap();
+    let q = Discrete::new(vec![0.25, 0.5, 0.25]).unwrap();
+    let good = [0.0, 2.0, 4.0];
+    // E_p f - E_q f = (0.25 * 1 + 0.75 * 3) - (0.25 * 0 + 0.5 * 2 + 0.25 * 4) = 2.5 - 2.
+    assert_eq!(critic_objective(&p, &[1.0, 3.0], &q, &good), Ok(0.5));
+    assert_eq!(
+        critic_objective(&p, &[1.0, f64::NAN], &q, &good),
+        Err(Error::NotANumber { index: 1 })
+    );
+    assert_eq!(
+        critic_objective(&p, &[1.0, 3.0], &q, &[0.0, 2.0, f64::NEG_INFINITY]),
+        Err(Error::Infinite {
+            index: 2,
+            value: f64::NEG_INFINITY
+        })
+    );
+    // The first offence, whichever kind comes later.
+    assert_eq!(
+        critic_objective(&p, &[f64::INFINITY, f64::NAN], &q, &good),
+        Err(Error::Infinite {
+            index: 0,
+            value: f64::INFINITY
+        })
+    );
+    assert_eq!(
+        critic_objective(&p, &[f64::NAN, f64::INFINITY], &q, &good),
+        Err(Error::NotANumber { index: 0 })
+    );
+}
+
+#[test]
 fn robust_discrete_accepts_extreme_valid_entries() {
     // -0.0 is accepted as zero and stored as +0.
     let p = Discrete::new(vec![-0.0, 1.0]).unwrap();
