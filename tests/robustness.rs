@@ -79,10 +79,16 @@ fn robust_discrete_refuses_every_bad_entry() {
     assert_eq!(Discrete::from_weights(&[]), Err(Error::Empty));
     assert_eq!(Discrete::uniform(0), Err(Error::Empty));
     assert_eq!(Discrete::point_mass(0, 0), Err(Error::Empty));
-    assert!(matches!(
+    // The error names the index asked for and the range of valid ones.
+    assert_eq!(
         Discrete::point_mass(3, 3),
-        Err(Error::OutOfRange { .. })
-    ));
+        Err(Error::OutOfRange {
+            index: 0,
+            value: 3.0,
+            low: 0.0,
+            high: 2.0
+        })
+    );
     for constructor in [
         |v: Vec<f64>| Discrete::new(v),
         |v: Vec<f64>| Discrete::from_weights(&v),
