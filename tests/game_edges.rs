@@ -125,3 +125,17 @@ fn value_term_variance_is_infinite_exactly_when_v_is_minus_infinity() {
     let largest = 4f64.ln().powi(2);
     assert!((got - expected).abs() <= VARIANCE_ULPS_OF_MAX_SQUARE * f64::EPSILON * largest);
 }
+
+#[test]
+fn a_discriminator_has_as_many_points_as_values_and_is_never_empty() {
+    for d in [
+        Discriminator::from_probabilities(vec![0.25, 1.0, 0.0]).unwrap(),
+        Discriminator::from_logits(vec![0.0, f64::INFINITY, -3.0]).unwrap(),
+    ] {
+        assert_eq!(d.len(), 3);
+        assert!(!d.is_empty());
+    }
+    let one = Discriminator::from_logits(vec![f64::NEG_INFINITY]).unwrap();
+    assert_eq!(one.len(), 1);
+    assert!(!one.is_empty());
+}
