@@ -139,3 +139,27 @@ fn a_discriminator_has_as_many_points_as_values_and_is_never_empty() {
     assert_eq!(one.len(), 1);
     assert!(!one.is_empty());
 }
+
+#[test]
+fn the_generator_losses_cost_a_point_ln_one_minus_d_or_minus_ln_d() {
+    use gan_theory::game::GeneratorLoss;
+    // D = 1/4 and 3/4: ln(1 - D) = ln 3/4, ln 1/4 and -ln D = ln 4, ln 4/3,
+    // exactly the discriminator's own ln(1 - D) and ln D, and within
+    // LOG_ROUNDING of the logarithms computed here.
+    let d = Discriminator::from_probabilities(vec![0.25, 0.75]).unwrap();
+    let (saturating, non_saturating) = (GeneratorLoss::Saturating, GeneratorLoss::NonSaturating);
+    for (i, one_minus_d, d_i) in [(0, 0.75f64, 0.25f64), (1, 0.25, 0.75)] {
+        let cost = saturating.point_cost(&d, i);
+        assert_eq!(cost, d.ln_one_minus_d(i));
+        assert!((cost - one_minus_d.ln()).abs() <= LOG_ROUNDING * cost.abs());
+        let cost = non_saturating.point_cost(&d, i);
+        assert_eq!(cost, -d.ln_d(i));
+        assert!((cost + d_i.ln()).abs() <= LOG_ROUNDING * cost.abs());
+    }
+    // The non-saturating loss is the default (Goodfellow et al., Section 3).
+    assert_eq!(GeneratorLoss::default(), non_saturating);
+}
+
+/// `ln(1 - D)` by `ln_1p(-D)` against `ln` of the rounded `1 - D` (exact
+/// here), each within an ulp or so of the true logarithm: 4 EPS relative.
+const LOG_ROUNDING: f64 = 4.0 * f64::EPSILON;
