@@ -282,3 +282,116 @@ fn a_chunk_that_is_all_zeros_of_q_against_positive_p_makes_kl_infinite() {
     );
     assert_eq!(kl(&p, &q).unwrap(), f64::INFINITY);
 }
+
+/// Knuth's two-sum: `a + b` rounded, and its rounding error, exactly.
+fn two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    let bb = s - a;
+    (s, (a - (s - bb)) + (b - bb))
+}
+
+/// Accumulators per chunk of KL's mass difference (kernel.rs `LANES`).
+const LANES: usize = 8;
+
+#[test]
+fn nearly_equal_distributions_of_varied_sizes_keep_the_exact_mass_difference() {
+    // KL subtracts sum(q - p) from the sum of the terms p ln(p/q) - p + q;
+    // with p and q within 1e-4 of each other KL is about 1e-9, so the
+    // rounding errors of summing q - p (about 1e-19 each, ulps of entries
+    // up to 1e-2) are visible at 1e-10 relative: the fast path keeps them
+    // (two-sum), and must add them, not subtract them.
+    let n = 2 * CHUNK;
+    let mut rng = SplitMix64(2026);
+    let (mut p, mut q) = (vec![0.0; n], vec![0.0; n]);
+    for i in (0..n).filter(|&i| !is_slot(i)) {
+        // Sizes over three decades, so the partial sums round.
+        p[i] = 10f64.powf(-3.0 * rng.uniform());
+        q[i] = p[i] * (1.0 + 2e-4 * (rng.uniform() - 0.5));
+    }
+    let (p, q) = (
+        Discrete::from_weights(&p).unwrap().as_slice().to_vec(),
+        Discrete::from_weights(&q).unwrap().as_slice().to_vec(),
+    );
+    // The rounding errors the fast path's per-lane two-sums keep (the
+    // instance must make them matter, or this test would test nothing).
+    let mut kept_error = 0.0;
+    for (pc, qc) in p.chunks_exact(CHUNK).zip(q.chunks_exact(CHUNK)) {
+        let mut mass = [0.0; LANES];
+        for (pl, ql) in pc.chunks_exact(LANES).zip(qc.chunks_exact(LANES)) {
+            for j in 0..LANES {
+                for v in [ql[j], -pl[j]] {
+                    let (total, error) = two_sum(mass[j], v);
+                    mass[j] = total;
+                    kept_error += error;
+                }
+            }
+        }
+    }
+    let sub = |v: &[f64]| {
+        let mut v = v.to_vec();
+        (0..n).filter(|&i| is_slot(i)).for_each(|i| v[i] = 5e-324);
+        Discrete::new(v).unwrap()
+    };
+    let (pc, qc) = (sub(&p), sub(&q));
+    let (p, q) = (Discrete::new(p).unwrap(), Discrete::new(q).unwrap());
+    let (fast, careful) = (kl(&p, &q).unwrap(), kl(&pc, &qc).unwrap());
+    assert!(
+        (1e-10..1e-8).contains(&careful),
+        "KL {careful:e}: not the tiny KL this instance is built for"
+    );
+    // Dropping or negating the kept errors moves KL by |kept_error| or twice it.
+    assert!(
+        kept_error.abs() > 100.0 * FAST_CAREFUL_REL * careful,
+        "two-sum errors {kept_error:e} too small to matter against KL {careful:e}"
+    );
+    assert_agree("KL, nearly equal, varied sizes", n, fast, careful);
+}
+
+#[test]
+fn a_subnormal_entry_with_a_normal_ratio_sends_its_js_chunk_the_careful_way() {
+    // p and q equal on every entry but one, where they are x = 2^-1027 and
+    // y = 2^-1028: both subnormal, their ratio r = 1/2 normal. The fast JS
+    // term takes y = 0 or y and r normal only; here its 1/((2 + f_r)(2 + f_1pr)(x + y))
+    // overflows (x + y is about 1e-309), so the chunk must go the careful
+    // way. JS = (x ln(2x/(x+y)) + y ln(2y/(x+y)))/2 = y ln(32/27)/2, from
+    // that one entry alone (the equal entries add exactly 0). The other
+    // entries of its chunk are equal normal ones, or all zeros (then every
+    // other entry of the chunk is one with y = 0, which the flag takes).
+    let (x, y) = (2f64.powi(-1027), 2f64.powi(-1028));
+    assert!(x < f64::MIN_POSITIVE && y / x >= f64::MIN_POSITIVE);
+    let exact = 0.5 * y * (32.0f64 / 27.0).ln();
+    let long = 2 * CHUNK + PAD_FROM;
+    // (length, the entry, the entries that hold the mass)
+    let cases = [
+        (CHUNK, 3, 0..CHUNK),
+        (long, long - 1, 0..long),
+        (long, CHUNK + 7, 0..CHUNK),
+        (long, long - 1, 0..CHUNK),
+    ];
+    for (n, at, mass) in cases {
+        // Equal normal entries (subnormals do not move the sum).
+        let mut w = vec![0.0; n];
+        w[mass].iter_mut().for_each(|v| *v = 1.0);
+        w[at] = 0.0;
+        let mut p = Discrete::from_weights(&w).unwrap().as_slice().to_vec();
+        let mut q = p.clone();
+        p[at] = x;
+        q[at] = y;
+        let (p, q) = (Discrete::new(p).unwrap(), Discrete::new(q).unwrap());
+        for (a, b) in [(&p, &q), (&q, &p)] {
+            let j = js(a, b).unwrap();
+            assert!(
+                (j - exact).abs() <= SUBNORMAL_JS_REL * exact,
+                "n = {n}, at {at}: JS {j:e}, exact {exact:e}"
+            );
+        }
+    }
+}
+
+/// Relative accuracy of a JS that is one subnormal-sized term, about
+/// 3e-311. The careful term of subnormal `x, y` with a normal ratio rounds
+/// a few times in the normal range (a few EPS relative) and a few times
+/// into the subnormal range (each at most 2^-1075 absolute, 1.7e-13
+/// relative at this size), as does the reference `y ln(32/27)/2`; 1e-11
+/// bounds both with a wide margin, and a wrong path gives 0, ln 2 or NaN.
+const SUBNORMAL_JS_REL: f64 = 1e-11;

@@ -125,3 +125,41 @@ fn value_term_variance_is_infinite_exactly_when_v_is_minus_infinity() {
     let largest = 4f64.ln().powi(2);
     assert!((got - expected).abs() <= VARIANCE_ULPS_OF_MAX_SQUARE * f64::EPSILON * largest);
 }
+
+#[test]
+fn a_discriminator_has_as_many_points_as_values_and_is_never_empty() {
+    for d in [
+        Discriminator::from_probabilities(vec![0.25, 1.0, 0.0]).unwrap(),
+        Discriminator::from_logits(vec![0.0, f64::INFINITY, -3.0]).unwrap(),
+    ] {
+        assert_eq!(d.len(), 3);
+        assert!(!d.is_empty());
+    }
+    let one = Discriminator::from_logits(vec![f64::NEG_INFINITY]).unwrap();
+    assert_eq!(one.len(), 1);
+    assert!(!one.is_empty());
+}
+
+#[test]
+fn the_generator_losses_cost_a_point_ln_one_minus_d_or_minus_ln_d() {
+    use gan_theory::game::GeneratorLoss;
+    // D = 1/4 and 3/4: ln(1 - D) = ln 3/4, ln 1/4 and -ln D = ln 4, ln 4/3,
+    // exactly the discriminator's own ln(1 - D) and ln D, and within
+    // LOG_ROUNDING of the logarithms computed here.
+    let d = Discriminator::from_probabilities(vec![0.25, 0.75]).unwrap();
+    let (saturating, non_saturating) = (GeneratorLoss::Saturating, GeneratorLoss::NonSaturating);
+    for (i, one_minus_d, d_i) in [(0, 0.75f64, 0.25f64), (1, 0.25, 0.75)] {
+        let cost = saturating.point_cost(&d, i);
+        assert_eq!(cost, d.ln_one_minus_d(i));
+        assert!((cost - one_minus_d.ln()).abs() <= LOG_ROUNDING * cost.abs());
+        let cost = non_saturating.point_cost(&d, i);
+        assert_eq!(cost, -d.ln_d(i));
+        assert!((cost + d_i.ln()).abs() <= LOG_ROUNDING * cost.abs());
+    }
+    // The non-saturating loss is the default (Goodfellow et al., Section 3).
+    assert_eq!(GeneratorLoss::default(), non_saturating);
+}
+
+/// `ln(1 - D)` by `ln_1p(-D)` against `ln` of the rounded `1 - D` (exact
+/// here), each within an ulp or so of the true logarithm: 4 EPS relative.
+const LOG_ROUNDING: f64 = 4.0 * f64::EPSILON;

@@ -79,10 +79,16 @@ fn robust_discrete_refuses_every_bad_entry() {
     assert_eq!(Discrete::from_weights(&[]), Err(Error::Empty));
     assert_eq!(Discrete::uniform(0), Err(Error::Empty));
     assert_eq!(Discrete::point_mass(0, 0), Err(Error::Empty));
-    assert!(matches!(
+    // The error names the index asked for and the range of valid ones.
+    assert_eq!(
         Discrete::point_mass(3, 3),
-        Err(Error::OutOfRange { .. })
-    ));
+        Err(Error::OutOfRange {
+            index: 0,
+            value: 3.0,
+            low: 0.0,
+            high: 2.0
+        })
+    );
     for constructor in [
         |v: Vec<f64>| Discrete::new(v),
         |v: Vec<f64>| Discrete::from_weights(&v),
@@ -129,6 +135,114 @@ fn robust_discrete_refuses_every_bad_entry() {
         Discrete::from_weights(&[0.0, -0.0, 0.0]),
         Err(Error::ZeroTotal)
     );
+}
+
+#[test]
+fn robust_scores_and_critic_values_must_be_finite() {
+    // measure::check_finite, behind the score and critic arguments of the
+    // variants: the first NaN or infinite entry is named, by index.
+    use gan_theory::variants::wgan::critic_objective;
+    let p = Discrete::new(vec![0.25, 0.75]).unwrap();
+    let q = Discrete::new(vec![0.25, 0.5, 0.25]).unwrap();
+    let good = [0.0, 2.0, 4.0];
+    // E_p f - E_q f = (0.25 * 1 + 0.75 * 3) - (0.25 * 0 + 0.5 * 2 + 0.25 * 4) = 2.5 - 2.
+    assert_eq!(critic_objective(&p, &[1.0, 3.0], &q, &good), Ok(0.5));
+    assert_eq!(
+        critic_objective(&p, &[1.0, f64::NAN], &q, &good),
+        Err(Error::NotANumber { index: 1 })
+    );
+    assert_eq!(
+        critic_objective(&p, &[1.0, 3.0], &q, &[0.0, 2.0, f64::NEG_INFINITY]),
+        Err(Error::Infinite {
+            index: 2,
+            value: f64::NEG_INFINITY
+        })
+    );
+    // The first offence, whichever kind comes later.
+    assert_eq!(
+        critic_objective(&p, &[f64::INFINITY, f64::NAN], &q, &good),
+        Err(Error::Infinite {
+            index: 0,
+            value: f64::INFINITY
+        })
+    );
+    assert_eq!(
+        critic_objective(&p, &[f64::NAN, f64::INFINITY], &q, &good),
+        Err(Error::NotANumber { index: 0 })
+    );
+}
+
+/// A generator that returns the given 64-bit words in turn, so that
+/// `random::<f64>()` (the top 53 bits times 2^-53) is a chosen number.
+struct Words(Vec<u64>);
+
+impl gan_theory::rand::TryRng for Words {
+    type Error = std::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok((self.0.remove(0) >> 32) as u32)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(self.0.remove(0))
+    }
+    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
+        unreachable!("the sampler draws one f64 at a time")
+    }
+}
+
+/// The word whose `random::<f64>()` is `x` (a multiple of 2^-53 in [0, 1)).
+fn word_for(x: f64) -> u64 {
+    ((x * 2f64.powi(53)) as u64) << 11
+}
+
+#[test]
+fn robust_sampler_scales_its_uniform_by_the_total_mass() {
+    // p sums to 1 + 2^-50 (accepted: within 8 EPS of 1), so the sampler
+    // draws index 0 for u < p_0 / total, just below 1/2: u = 1/2 gives index
+    // 1 (u total = 1/2 + 2^-51 passes the cumulative 1/2), u = 1/4 index
+    // 0, and the largest u, 1 - 2^-53, index 1 (u total stays below total),
+    // never the trailing index of zero mass.
+    let p = Discrete::new(vec![0.5, 0.5 + 2f64.powi(-50), 0.0]).unwrap();
+    let sampler = p.sampler();
+    for (u, index) in [(0.5, 1), (0.25, 0), (1.0 - 2f64.powi(-53), 1), (0.0, 0)] {
+        let mut rng = Words(vec![word_for(u)]);
+        assert_eq!(sampler.sample(&mut rng), index, "u = {u}");
+    }
+}
+
+#[test]
+fn robust_mix_is_the_convex_combination() {
+    let p = Discrete::new(vec![0.5, 0.25, 0.25]).unwrap();
+    let q = Discrete::new(vec![1.0, 0.0, 0.0]).unwrap();
+    // (1 - t) p + t q at t = 1/4, exact in binary.
+    let m = p.mix(&q, 0.25).unwrap();
+    assert_eq!(m.as_slice(), &[0.625, 0.1875, 0.1875]);
+    assert_eq!(p.mix(&q, 0.0).unwrap(), p);
+    assert_eq!(p.mix(&q, 1.0).unwrap(), q);
+    for t in [-0.25, 1.5, f64::NAN] {
+        assert!(
+            matches!(p.mix(&q, t), Err(Error::InvalidParameter { name: "t", .. })),
+            "t = {t}"
+        );
+    }
+    let short = Discrete::uniform(2).unwrap();
+    assert!(matches!(
+        p.mix(&short, 0.5),
+        Err(Error::LengthMismatch { .. })
+    ));
+}
+
+#[test]
+fn robust_discrete_views_are_its_probabilities() {
+    let p = Discrete::from_weights(&[1.0, 0.0, 3.0]).unwrap();
+    let expected = [0.25, 0.0, 0.75];
+    assert_eq!(p.as_slice(), &expected);
+    assert_eq!(AsRef::<[f64]>::as_ref(&p), &expected);
+    assert_eq!(&*p, &expected);
+    assert_eq!(p[2], 0.75);
+    assert_eq!(p.len(), 3);
+    assert!(!p.is_empty());
+    assert_eq!(p.support().collect::<Vec<_>>(), vec![0, 2]);
+    assert_eq!(p.clone().into_vec(), expected.to_vec());
 }
 
 #[test]
