@@ -112,7 +112,10 @@ fn metrics_recomputed_from_the_samples_file_match_exactly() {
         assert_eq!(first["high_quality"].as_f64().unwrap(), high_quality);
         let reported: Vec<usize> = serde_json::from_value(first["counts"].clone()).unwrap();
         assert_eq!(reported, counts);
-        assert!(reverse_kl.is_some(), "no high-quality sample: nothing to compare");
+        assert!(
+            reverse_kl.is_some(),
+            "no high-quality sample: nothing to compare"
+        );
         assert_eq!(first["reverse_kl"].as_f64(), reverse_kl, "bit for bit");
         // The library's own evaluation (this process's C library's `ln`) gives
         // the same counts.
