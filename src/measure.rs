@@ -490,7 +490,7 @@ impl Sampler {
         // First index whose cumulative sum exceeds u; indices of zero mass
         // share their predecessor's cumulative value and are never chosen.
         let i = self.cumulative.partition_point(|&c| c <= u);
-        // u * total can round up to total itself; fall back on the last index with mass.
+        // Defensive only: u < total (r <= 1 - 2^-53, monotone rounding), so i <= last_positive.
         i.min(self.last_positive)
     }
 }
