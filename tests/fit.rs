@@ -5,10 +5,10 @@ mod common;
 
 use gan_theory::train::fit::{
     ML_GRADIENT_TARGET, MOMENT_ROUNDING, NEWTON_STEP_TARGET, NORMAL_EQUATIONS_ROUNDING,
-    NegativeLogLikelihood, QuadraticExponentialFamily, SEED_003_BALL_COUNTS, SEED_003_THETA,
+    NOTE_BALL_COUNTS, NOTE_THETA, NegativeLogLikelihood, QuadraticExponentialFamily,
     SEED_QUADRATIC_GRADIENT_TARGET, STRAIGHT_LINE_ULPS, SeedQuadraticSquaredError, SquaredError,
     fit_least_squares, fit_maximum_likelihood, fit_seed_quadratic, l2_gradient_target,
-    ml_gradient_target, seed_003_balls, seed_quadratic_normal_equations, seed_quadratic_values,
+    ml_gradient_target, note_balls, seed_quadratic_normal_equations, seed_quadratic_values,
 };
 use gan_theory::{Discrete, Error, tol};
 use nalgebra::{Matrix3, SVector, Vector2, Vector3};
@@ -212,8 +212,8 @@ proptest! {
         d2 in -2.0..2.0f64,
         d3 in -0.2..0.2f64,
     ) {
-        let loss = SeedQuadraticSquaredError::new(&seed_003_balls());
-        let theta = Vector3::from(SEED_003_THETA) + Vector3::new(d1, d2, d3);
+        let loss = SeedQuadraticSquaredError::new(&note_balls());
+        let theta = Vector3::from(NOTE_THETA) + Vector3::new(d1, d2, d3);
         let gradient = loss.gradient_at(&theta).unwrap();
         let hessian = loss.hessian_at(&theta).unwrap();
         for k in 0..3 {
@@ -294,13 +294,13 @@ proptest! {
 
 #[test]
 fn b4_seed_balls_are_counts_over_45() {
-    let q = seed_003_balls();
-    assert_eq!(SEED_003_BALL_COUNTS.iter().sum::<f64>(), 45.0);
+    let q = note_balls();
+    assert_eq!(NOTE_BALL_COUNTS.iter().sum::<f64>(), 45.0);
     // from_weights computes (w / max) / total: three roundings of at most
     // EPS/2 relative each (the scaling, the compensated total, the
     // division), 1.5 EPS in all; 4 EPS leaves a factor 2.7.
     const FROM_WEIGHTS_ROUNDING: f64 = 4.0 * tol::EPS;
-    for (i, &count) in SEED_003_BALL_COUNTS.iter().enumerate() {
+    for (i, &count) in NOTE_BALL_COUNTS.iter().enumerate() {
         assert!(tol::close_with(
             q[i],
             count / 45.0,
@@ -314,7 +314,7 @@ fn b4_seed_balls_are_counts_over_45() {
 /// E_p[x^2] = E_q[x^2]; on the 45 balls E_q[x] = 215/45 and E_q[x^2] = 1195/45.
 #[test]
 fn b4_ml_fit_matches_moments() {
-    let q = seed_003_balls();
+    let q = note_balls();
     let family = QuadraticExponentialFamily::new(9).unwrap();
     let fit = fit_maximum_likelihood(&q).unwrap();
     assert_eq!(fit.gradient_target, ML_GRADIENT_TARGET);
@@ -361,7 +361,7 @@ fn moment_matching_by_bisection(
 /// argmin, lands on the argmin ML fit.
 #[test]
 fn b4_ml_fit_equals_moment_matching_by_bisection() {
-    let q = seed_003_balls();
+    let q = note_balls();
     let family = QuadraticExponentialFamily::new(9).unwrap();
     let target = family.mean_statistic_of(&q).unwrap();
     let theta = moment_matching_by_bisection(&family, target);
@@ -385,7 +385,7 @@ fn b4_ml_fit_equals_moment_matching_by_bisection() {
 /// The ML fit has the smallest KL(q || p) among the L2 fit and nearby parameters.
 #[test]
 fn b4_ml_fit_minimises_kl() {
-    let q = seed_003_balls();
+    let q = note_balls();
     let family = QuadraticExponentialFamily::new(9).unwrap();
     let ml = fit_maximum_likelihood(&q).unwrap();
     let l2 = fit_least_squares(&q).unwrap();
@@ -405,7 +405,7 @@ fn b4_ml_fit_minimises_kl() {
 /// The L2 fit has the smallest L2 loss among the ML fit and nearby parameters.
 #[test]
 fn b4_l2_fit_minimises_l2_loss() {
-    let q = seed_003_balls();
+    let q = note_balls();
     let family = QuadraticExponentialFamily::new(9).unwrap();
     let loss = SquaredError::new(family, &q).unwrap();
     let ml = fit_maximum_likelihood(&q).unwrap();
@@ -424,7 +424,7 @@ fn b4_l2_fit_minimises_l2_loss() {
 /// what the optimiser leaves uncertain.
 #[test]
 fn b4_fits_differ() {
-    let q = seed_003_balls();
+    let q = note_balls();
     let family = QuadraticExponentialFamily::new(9).unwrap();
     let ml = fit_maximum_likelihood(&q).unwrap();
     let l2 = fit_least_squares(&q).unwrap();
@@ -451,7 +451,7 @@ fn b4_fits_differ() {
 /// Same input, same output, bit for bit.
 #[test]
 fn b4_fits_are_reproducible() {
-    let q = seed_003_balls();
+    let q = note_balls();
     for fit in [fit_maximum_likelihood, fit_least_squares] {
         let (a, b) = (fit(&q).unwrap(), fit(&q).unwrap());
         assert_eq!(a.theta[0].to_bits(), b.theta[0].to_bits());
@@ -460,7 +460,7 @@ fn b4_fits_are_reproducible() {
         assert_eq!(a.iterations, b.iterations);
         assert_eq!(a, b);
     }
-    let start = Vector3::from(SEED_003_THETA);
+    let start = Vector3::from(NOTE_THETA);
     assert_eq!(
         fit_seed_quadratic(&q, &start).unwrap(),
         fit_seed_quadratic(&q, &start).unwrap()
@@ -471,8 +471,8 @@ fn b4_fits_are_reproducible() {
 /// equations of the equivalent linear least-squares problem.
 #[test]
 fn b4_seed_quadratic_fit_matches_normal_equations() {
-    let q = seed_003_balls();
-    let fit = fit_seed_quadratic(&q, &Vector3::from(SEED_003_THETA)).unwrap();
+    let q = note_balls();
+    let fit = fit_seed_quadratic(&q, &Vector3::from(NOTE_THETA)).unwrap();
     let exact = seed_quadratic_normal_equations(&q).unwrap();
     // argmin's point is within target / lambda_min(Hessian) of the exact
     // minimiser to first order (factor 2 for the rest); the normal equations
@@ -492,7 +492,7 @@ fn b4_seed_quadratic_fit_matches_normal_equations() {
     // The seed's own example theta is not the optimum; its loss, checked
     // against the exact 479/67500 in b4_seed_quadratic_exact_optimum, lies
     // above the unique minimum by far more than rounding.
-    assert!(loss.value(&Vector3::from(SEED_003_THETA)).unwrap() > exact_loss + LOSS_ROUNDING);
+    assert!(loss.value(&Vector3::from(NOTE_THETA)).unwrap() > exact_loss + LOSS_ROUNDING);
 }
 
 /// The exact L2 optimum of the seed's quadratic, solved by hand in rationals:
@@ -500,17 +500,17 @@ fn b4_seed_quadratic_fit_matches_normal_equations() {
 /// seed's example loses `479/67500`.
 #[test]
 fn b4_seed_quadratic_exact_optimum() {
-    let q = seed_003_balls();
+    let q = note_balls();
     let exact = Vector3::new(-13.0 / 1386.0, -1873.0 / 390.0, 2_821_729.0 / 16_216_200.0);
     let solved = seed_quadratic_normal_equations(&q).unwrap();
     assert!((solved - exact).norm() <= NORMAL_EQUATIONS_ROUNDING);
     // A loss near 1.7e-3 summed from nine squares carries a few EPS of
     // relative error: 1e-17 absolute is ample.
     const LOSS_ROUNDING: f64 = 1e-17;
-    let fit = fit_seed_quadratic(&q, &Vector3::from(SEED_003_THETA)).unwrap();
+    let fit = fit_seed_quadratic(&q, &Vector3::from(NOTE_THETA)).unwrap();
     assert!((fit.loss - 32.0 / 18711.0).abs() <= LOSS_ROUNDING);
     let loss = SeedQuadraticSquaredError::new(&q);
-    let seed_loss = loss.value(&Vector3::from(SEED_003_THETA)).unwrap();
+    let seed_loss = loss.value(&Vector3::from(NOTE_THETA)).unwrap();
     assert!((seed_loss - 479.0 / 67500.0).abs() <= LOSS_ROUNDING);
 }
 
@@ -523,14 +523,14 @@ fn b4_seed_quadratic_is_not_a_distribution() {
     // eight additions of partial sums up to 1.2 add at most 0.6 EPS each:
     // 8.1 EPS in all, so 9 EPS.
     const EXAMPLE_SUM_ROUNDING: f64 = 9.0 * tol::EPS;
-    let values = seed_quadratic_values(&Vector3::from(SEED_003_THETA), 9).unwrap();
+    let values = seed_quadratic_values(&Vector3::from(NOTE_THETA), 9).unwrap();
     assert!((values.iter().sum::<f64>() - 1.2).abs() <= EXAMPLE_SUM_ROUNDING);
     // Its L2 fit to a point mass at label 5 goes negative at some labels.
     let spike = Discrete::point_mass(9, 4).unwrap();
-    let fit = fit_seed_quadratic(&spike, &Vector3::from(SEED_003_THETA)).unwrap();
+    let fit = fit_seed_quadratic(&spike, &Vector3::from(NOTE_THETA)).unwrap();
     assert!(fit.values.iter().any(|&v| v < 0.0), "{:?}", fit.values);
     // The L2 fit does sum to 1: the constant theta3 makes the residuals sum to 0.
-    let balls = fit_seed_quadratic(&seed_003_balls(), &Vector3::from(SEED_003_THETA)).unwrap();
+    let balls = fit_seed_quadratic(&note_balls(), &Vector3::from(NOTE_THETA)).unwrap();
     let sum: f64 = balls.values.iter().sum();
     // sum v - 1 = sum r + (sum q - 1). |sum r| = |de/dtheta3| / 2 is at most
     // the gradient norm / 2 plus the rounding of that component (nine terms

@@ -16,9 +16,9 @@ use crate::error::Result;
 use crate::measure::Discrete;
 use crate::tol;
 use crate::train::fit::{
-    MOMENT_ROUNDING, NORMAL_EQUATIONS_ROUNDING, NegativeLogLikelihood, QuadraticExponentialFamily,
-    SEED_003_THETA, SEED_QUADRATIC_GRADIENT_TARGET, SeedQuadraticSquaredError, SquaredError,
-    fit_least_squares, fit_maximum_likelihood, fit_seed_quadratic, seed_003_balls,
+    MOMENT_ROUNDING, NORMAL_EQUATIONS_ROUNDING, NOTE_THETA, NegativeLogLikelihood,
+    QuadraticExponentialFamily, SEED_QUADRATIC_GRADIENT_TARGET, SeedQuadraticSquaredError,
+    SquaredError, fit_least_squares, fit_maximum_likelihood, fit_seed_quadratic, note_balls,
     seed_quadratic_normal_equations,
 };
 use nalgebra::{Vector2, Vector3};
@@ -48,7 +48,7 @@ fn label_moments(p: &Discrete) -> (f64, f64) {
 }
 
 pub(crate) fn check_b4(context: &Context) -> Result<Vec<Measurement>> {
-    let q = seed_003_balls();
+    let q = note_balls();
     let family = QuadraticExponentialFamily::new(q.len())?;
     let ml = fit_maximum_likelihood(&q)?;
     let l2 = fit_least_squares(&q)?;
@@ -84,7 +84,7 @@ pub(crate) fn check_b4(context: &Context) -> Result<Vec<Measurement>> {
     let uncertainty = 2.0 * (ml.gradient_target / ml_lambda + l2.gradient_target / l2_lambda);
 
     // The seed's own quadratic: argmin against the normal equations.
-    let seed_theta = Vector3::from(SEED_003_THETA);
+    let seed_theta = Vector3::from(NOTE_THETA);
     let quadratic = fit_seed_quadratic(&q, &seed_theta)?;
     let exact = seed_quadratic_normal_equations(&q)?;
     let quadratic_loss = SeedQuadraticSquaredError::new(&q);

@@ -4,7 +4,7 @@
 //!
 //! BrightLamp's Chinese note *生成对抗网络 GAN 的数学原理* (2019; see
 //! [`sources`](crate::sources)) puts 45 balls numbered 1..9 in a box, with counts
-//! [`SEED_003_BALL_COUNTS`] = (2, 4, 6, 8, 9, 7, 5, 3, 1); the data
+//! [`NOTE_BALL_COUNTS`] = (2, 4, 6, 8, 9, 7, 5, 3, 1); the data
 //! distribution is `q = counts / 45`. Two models are fitted to it.
 //!
 //! 1. [`QuadraticExponentialFamily`], a discretised Gaussian on the labels
@@ -48,8 +48,8 @@
 //! # Example
 //! ```
 //! use gan_theory::divergence::kl;
-//! use gan_theory::train::fit::{fit_least_squares, fit_maximum_likelihood, seed_003_balls};
-//! let q = seed_003_balls();
+//! use gan_theory::train::fit::{fit_least_squares, fit_maximum_likelihood, note_balls};
+//! let q = note_balls();
 //! let ml = fit_maximum_likelihood(&q)?;
 //! let l2 = fit_least_squares(&q)?;
 //! // The maximum-likelihood fit is the one closer to q in KL(q || p):
@@ -66,12 +66,12 @@ use argmin::core::{CostFunction, Gradient, Hessian};
 use nalgebra::{Matrix2, Matrix3, Vector2, Vector3};
 
 /// The note's box: how many of the 45 balls carry each label 1, 2, ..., 9.
-pub const SEED_003_BALL_COUNTS: [f64; 9] = [2.0, 4.0, 6.0, 8.0, 9.0, 7.0, 5.0, 3.0, 1.0];
+pub const NOTE_BALL_COUNTS: [f64; 9] = [2.0, 4.0, 6.0, 8.0, 9.0, 7.0, 5.0, 3.0, 1.0];
 
 /// The note's example parameters `(theta1, theta2, theta3) = (-0.01, -5.0, 0.2)`
 /// of its quadratic `theta1 (x + theta2)^2 + theta3`, offered there as "one
 /// possible" L2 fit; it is not the L2 optimum, and its values sum to 1.2.
-pub const SEED_003_THETA: [f64; 3] = [-0.01, -5.0, 0.2];
+pub const NOTE_THETA: [f64; 3] = [-0.01, -5.0, 0.2];
 
 /// Gradient-norm target of the maximum-likelihood fit for moderate `theta`
 /// (see [`ml_gradient_target`] for the rule in general).
@@ -199,11 +199,11 @@ pub const NORMAL_EQUATIONS_ROUNDING: f64 = 1e-11;
 /// the largest entry) as real.
 pub const STRAIGHT_LINE_ULPS: f64 = 1000.0;
 
-/// The note's 45 balls as a distribution, `q = SEED_003_BALL_COUNTS / 45`.
+/// The note's 45 balls as a distribution, `q = NOTE_BALL_COUNTS / 45`.
 ///
 /// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
-pub fn seed_003_balls() -> Discrete {
-    Discrete::from_weights(&SEED_003_BALL_COUNTS)
+pub fn note_balls() -> Discrete {
+    Discrete::from_weights(&NOTE_BALL_COUNTS)
         .expect("the constant counts are finite, non-negative and not all zero")
 }
 
@@ -770,9 +770,9 @@ fn finish(family: QuadraticExponentialFamily, minimum: Minimum<2>) -> Result<Fit
 ///
 /// # Example
 /// ```
-/// use gan_theory::train::fit::{seed_quadratic_values, SEED_003_THETA};
+/// use gan_theory::train::fit::{seed_quadratic_values, NOTE_THETA};
 /// use gan_theory::nalgebra::Vector3;
-/// let p = seed_quadratic_values(&Vector3::from(SEED_003_THETA), 9)?;
+/// let p = seed_quadratic_values(&Vector3::from(NOTE_THETA), 9)?;
 /// // The seed's example "distribution" sums to 1.2:
 /// assert!((p.iter().sum::<f64>() - 1.2).abs() < 1e-15);
 /// # Ok::<(), gan_theory::Error>(())
@@ -888,7 +888,7 @@ pub struct QuadraticFit {
 }
 
 /// Fits the note's quadratic to `q` by its L2 loss with L-BFGS and then
-/// damped Newton (as every fit here), from `start` (for example [`SEED_003_THETA`]).
+/// damped Newton (as every fit here), from `start` (for example [`NOTE_THETA`]).
 ///
 /// Checked by claim [B4](crate::proofs::b4_maximum_likelihood).
 ///
