@@ -239,6 +239,24 @@ fn backward_options_and_tape_reuse_agree() {
         .unwrap();
     assert_eq!(g_only, g_both);
     assert_eq!(dx_only, dx_both);
+    assert_eq!((Tape::new().batch(), reused.batch()), (0, 9));
+
+    // The same tape for a network of another shape and the same batch size:
+    // it is resized, and gives what a fresh tape gives.
+    let other = Mlp::new(&[2, 3, 3], Activation::Relu, 12).unwrap();
+    let y = other.forward(&x, &mut reused).unwrap().clone();
+    assert_eq!(y, other.predict(&x).unwrap());
+    let mut g_other = vec![0.0; other.num_params()];
+    other
+        .backward(&mut reused, &c, Some(&mut g_other[..]), None)
+        .unwrap();
+    let mut fresh = Tape::new();
+    other.forward(&x, &mut fresh).unwrap();
+    let mut g_fresh = vec![0.0; other.num_params()];
+    other
+        .backward(&mut fresh, &c, Some(&mut g_fresh[..]), None)
+        .unwrap();
+    assert_eq!(g_other, g_fresh);
 }
 
 #[test]
@@ -267,6 +285,9 @@ fn invalid_shapes_are_refused() {
         Err(Error::InvalidParameter { .. })
     ));
     assert!(Activation::leaky_relu(1.0).is_err());
+    assert!(Activation::leaky_relu(0.0).is_err()); // slope 0 is a ReLU, slope 1 linear
+    assert!(Activation::leaky_relu(f64::MIN_POSITIVE).is_ok());
+    assert!(Activation::leaky_relu(1.0 - f64::EPSILON / 2.0).is_ok());
     assert!(Activation::leaky_relu(f64::NAN).is_err());
     assert!(Mlp::new(&[1, 2, 1], Activation::LeakyRelu { slope: -0.1 }, 0).is_err());
     let net = Mlp::new(&[2, 4, 1], Activation::Tanh, 0).unwrap();
@@ -410,4 +431,284 @@ fn optimiser_parameters_are_validated() {
         sgd.step(&mut [0.0; 3], &[0.0; 3]).unwrap_err(),
         Error::LengthMismatch { left: 3, right: 2 }
     );
+}
+
+/// The MLP written plainly, one loop per formula of `src/mlp.rs`, in the
+/// summation order its documentation states: a forward sum and the input
+/// gradient in the order of the summed index, starting from the bias (or 0),
+/// one fused multiply-add per term; the bias gradient, and a weight gradient
+/// of a layer with one input or one output, in 8 interleaved partial sums
+/// over the batch (lanes `b mod 8`, reduced as `(l0+l4 + l2+l6) + (l1+l5 +
+/// l3+l7)`, then the tail summed in order); any other weight gradient in the
+/// order of the batch. The kernels (tiled, vectorised, picked per CPU) must
+/// give these numbers bit for bit: that is what makes training reproducible
+/// on every machine, and a kernel that summed in another order, or a layer
+/// that took the other gradient path, would change the bits (and A6's
+/// figure) without failing a finite-difference check.
+mod plain {
+    use gan_theory::mlp::{Activation, tanh};
+
+    /// `a[i][b]`: unit `i` of sample `b` at `i * batch + b` (a column-major
+    /// batch-by-width matrix, as the tape's).
+    pub struct Pass {
+        pub output: Vec<f64>,
+        pub param_grad: Vec<f64>,
+        pub input_grad: Vec<f64>,
+    }
+
+    fn lanes(acc: [f64; 8], tail: f64) -> f64 {
+        let a = [
+            acc[0] + acc[4],
+            acc[1] + acc[5],
+            acc[2] + acc[6],
+            acc[3] + acc[7],
+        ];
+        (a[0] + a[2]) + (a[1] + a[3]) + tail
+    }
+
+    fn interleaved_sum(x: &[f64]) -> f64 {
+        let full = x.len() - x.len() % 8;
+        let mut acc = [0.0; 8];
+        for (b, &v) in x[..full].iter().enumerate() {
+            acc[b % 8] += v;
+        }
+        lanes(acc, x[full..].iter().sum())
+    }
+
+    fn interleaved_dot(x: &[f64], y: &[f64]) -> f64 {
+        let full = x.len() - x.len() % 8;
+        let mut acc = [0.0; 8];
+        for b in 0..full {
+            acc[b % 8] = x[b].mul_add(y[b], acc[b % 8]);
+        }
+        lanes(acc, (full..x.len()).map(|b| x[b] * y[b]).sum())
+    }
+
+    fn activate(f: Activation, z: f64) -> f64 {
+        match f {
+            Activation::Tanh => tanh(z),
+            Activation::Relu => {
+                if z < 0.0 {
+                    0.0
+                } else {
+                    z
+                }
+            }
+            Activation::LeakyRelu { slope } => {
+                if z < 0.0 {
+                    slope * z
+                } else {
+                    z
+                }
+            }
+        }
+    }
+
+    fn slope_at(f: Activation, a: f64) -> f64 {
+        match f {
+            Activation::Tanh => 1.0 - a * a,
+            Activation::Relu => {
+                if a > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::LeakyRelu { slope } => {
+                if a > 0.0 {
+                    1.0
+                } else {
+                    slope
+                }
+            }
+        }
+    }
+
+    /// Forward and backward for `L = sum c . output`.
+    pub fn pass(
+        widths: &[usize],
+        f: Activation,
+        params: &[f64],
+        x: &[f64],
+        c: &[f64],
+        batch: usize,
+    ) -> Pass {
+        let layers = widths.len() - 1;
+        let mut offsets = vec![0];
+        for l in 0..layers {
+            offsets.push(offsets[l] + widths[l] * widths[l + 1] + widths[l + 1]);
+        }
+        let weight = |l: usize, o: usize, i: usize| params[offsets[l] + o * widths[l] + i];
+        let bias = |l: usize, o: usize| params[offsets[l] + widths[l] * widths[l + 1] + o];
+        let mut values = vec![x.to_vec()];
+        for l in 0..layers {
+            let (n_in, n_out) = (widths[l], widths[l + 1]);
+            let mut z = vec![0.0; n_out * batch];
+            for o in 0..n_out {
+                for b in 0..batch {
+                    let mut acc = bias(l, o);
+                    for i in 0..n_in {
+                        acc = weight(l, o, i).mul_add(values[l][i * batch + b], acc);
+                    }
+                    z[o * batch + b] = if l + 1 < layers {
+                        activate(f, acc)
+                    } else {
+                        acc
+                    };
+                }
+            }
+            values.push(z);
+        }
+        let mut param_grad = vec![0.0; offsets[layers]];
+        let mut delta = c.to_vec();
+        for l in (0..layers).rev() {
+            let (n_in, n_out) = (widths[l], widths[l + 1]);
+            let a = &values[l];
+            for o in 0..n_out {
+                let delta_o = &delta[o * batch..(o + 1) * batch];
+                param_grad[offsets[l] + n_in * n_out + o] = interleaved_sum(delta_o);
+                for i in 0..n_in {
+                    let a_i = &a[i * batch..(i + 1) * batch];
+                    param_grad[offsets[l] + o * n_in + i] = if n_in == 1 || n_out == 1 {
+                        interleaved_dot(delta_o, a_i)
+                    } else {
+                        (0..batch).fold(0.0, |acc, b| delta_o[b].mul_add(a_i[b], acc))
+                    };
+                }
+            }
+            let mut below = vec![0.0; n_in * batch];
+            for i in 0..n_in {
+                for b in 0..batch {
+                    let mut acc = 0.0;
+                    for o in 0..n_out {
+                        acc = weight(l, o, i).mul_add(delta[o * batch + b], acc);
+                    }
+                    below[i * batch + b] = if l > 0 {
+                        acc * slope_at(f, a[i * batch + b])
+                    } else {
+                        acc
+                    };
+                }
+            }
+            delta = below;
+        }
+        Pass {
+            output: values.pop().unwrap(),
+            param_grad,
+            input_grad: delta,
+        }
+    }
+}
+
+fn same_bits(what: &str, got: &[f64], want: &[f64]) {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    for (k, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            g.to_bits() == w.to_bits(),
+            "{what}[{k}]: {g:e} from the kernels, {w:e} by the stated order"
+        );
+    }
+}
+
+/// Forward, parameter and input gradients equal [`plain::pass`] bit for
+/// bit, over shapes that reach every path of the kernels: a layer with one
+/// input and one with one output (the dot-product path), wide layers (the
+/// transpose's 4-row blocks, several register tiles of 4 rows), batches
+/// that are not multiples of any tile width (1, 3, 19, 37), every activation.
+#[test]
+fn kernels_sum_in_the_documented_order_bit_for_bit() {
+    let shapes: [&[usize]; 4] = [&[1, 9, 9, 1], &[3, 5, 2], &[2, 17, 6, 3], &[4, 1, 4]];
+    let activations = [
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::LeakyRelu { slope: 0.2 },
+    ];
+    for (s, widths) in shapes.iter().enumerate() {
+        for (a, &f) in activations.iter().enumerate() {
+            for batch in [1, 3, 19, 37] {
+                let net = Mlp::new(widths, f, (100 * s + 10 * a + batch) as u64).unwrap();
+                let (n_in, n_out) = (net.input_dim(), net.output_dim());
+                let x = DMatrix::from_fn(batch, n_in, |b, i| {
+                    ((3 * b + 7 * i) as f64 * 0.37).sin() * 2.0
+                });
+                let c =
+                    DMatrix::from_fn(batch, n_out, |b, o| ((5 * b + 3 * o) as f64 * 0.61).cos());
+                let mut tape = Tape::new();
+                let output = net.forward(&x, &mut tape).unwrap().clone();
+                let mut grad = vec![0.0; net.num_params()];
+                let mut dx = DMatrix::zeros(batch, n_in);
+                net.backward(&mut tape, &c, Some(&mut grad[..]), Some(&mut dx))
+                    .unwrap();
+                let want = plain::pass(
+                    widths,
+                    f,
+                    net.params().as_slice(),
+                    x.as_slice(),
+                    c.as_slice(),
+                    batch,
+                );
+                let case = format!("widths {widths:?}, {f:?}, batch {batch}");
+                same_bits(&format!("output ({case})"), output.as_slice(), &want.output);
+                same_bits(
+                    &format!("parameter gradient ({case})"),
+                    &grad,
+                    &want.param_grad,
+                );
+                same_bits(
+                    &format!("input gradient ({case})"),
+                    dx.as_slice(),
+                    &want.input_grad,
+                );
+            }
+        }
+    }
+}
+
+/// At a kink (a pre-activation exactly 0) the backward pass takes the
+/// derivative from the left, as PyTorch does (`relu`: 0, `leaky_relu`: the
+/// slope); the forward pass keeps a zero's sign and passes NaN through.
+#[test]
+fn kinks_and_signed_zeros_follow_the_stated_conventions() {
+    // [1, 1, 1]: z = 0 x + 0 = 0 for every x; output = 3 a + 0.
+    for (f, left) in [
+        (Activation::Relu, 0.0),
+        (Activation::LeakyRelu { slope: 0.25 }, 0.25),
+    ] {
+        let net =
+            Mlp::from_params(&[1, 1, 1], f, DVector::from_vec(vec![0.0, 0.0, 3.0, 0.0])).unwrap();
+        let mut tape = Tape::new();
+        net.forward(&DMatrix::from_element(1, 1, 1.5), &mut tape)
+            .unwrap();
+        let mut grad = vec![0.0; 4];
+        net.backward(
+            &mut tape,
+            &DMatrix::from_element(1, 1, 1.0),
+            Some(&mut grad[..]),
+            None,
+        )
+        .unwrap();
+        // dL/dw1 = 3 f'(0) x, dL/db1 = 3 f'(0), dL/dw2 = a = 0, dL/db2 = 1.
+        assert_eq!(grad, vec![3.0 * left * 1.5, 3.0 * left, 0.0, 1.0], "{f:?}");
+    }
+    // [1, 1, 1] with z = -x: at x = 0, z = -0; the output layer 1 * a - 0
+    // shows the zero's sign (-0 + -0 = -0, +0 + -0 = +0).
+    for f in [
+        Activation::Relu,
+        Activation::LeakyRelu { slope: 0.25 },
+        Activation::Tanh,
+    ] {
+        let net = Mlp::from_params(
+            &[1, 1, 1],
+            f,
+            DVector::from_vec(vec![-1.0, -0.0, 1.0, -0.0]),
+        )
+        .unwrap();
+        let y = net.predict(&DMatrix::from_element(1, 1, 0.0)).unwrap()[(0, 0)];
+        assert!(
+            y == 0.0 && y.is_sign_negative(),
+            "{f:?}: f(-0) gave {y:e}, not -0"
+        );
+        let y = net.predict(&DMatrix::from_element(1, 1, f64::NAN)).unwrap()[(0, 0)];
+        assert!(y.is_nan(), "{f:?}: f(NaN) gave {y}, not NaN");
+    }
 }
