@@ -812,3 +812,24 @@ fn e1_jacobian_fd_beyond_the_float_range_is_an_error() {
         .unwrap();
     assert!(j.iter().all(|x| !x.is_nan()), "{j}");
 }
+
+/// The scaling by a power of two near the largest entry is skipped for the
+/// zero matrix (there is no such power): its eigenvalues are 0, 0, not NaN;
+/// and it leaves tiny and huge matrices' eigenvalues exact where they are
+/// representable.
+#[test]
+fn eigenvalues_of_zero_tiny_and_huge_matrices() {
+    let zero = eigenvalues(&Matrix2::zeros());
+    assert!(
+        zero.iter().all(|z| z.re == 0.0 && z.im == 0.0),
+        "zero matrix: {zero:?}"
+    );
+    for scale in [1e-300, 5e-324, 1e300, f64::MAX / 2.0] {
+        let [a, b] = eigenvalues(&Matrix2::new(scale, 0.0, 0.0, -scale));
+        assert_eq!(
+            (a.re, a.im, b.re, b.im),
+            (scale, 0.0, -scale, 0.0),
+            "scale {scale:e}"
+        );
+    }
+}

@@ -53,12 +53,14 @@ pub fn eigenvalues(m: &Matrix2<f64>) -> [Complex<f64>; 2] {
         let root = d.sqrt();
         let big = centre + root.copysign(centre);
         // The small root is det / big, with det in the original units
-        // unless it overflows there (the scaled q r can underflow when the
-        // entries differ by more than the float range's square root).
+        // unless it overflows or underflows there (diag(1e-300, -1e-300) has
+        // det -1e-600): then from the scaled entries, which can lose q r
+        // only when the entries differ by more than the float range's square
+        // root.
         let det = m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)];
         let (small, big) = if big == 0.0 {
             (0.0, 0.0)
-        } else if det.is_finite() {
+        } else if det.is_normal() {
             (det / (big * unit), big * unit)
         } else {
             ((p * s - q * r) / big * unit, big * unit)
