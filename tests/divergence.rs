@@ -267,3 +267,46 @@ fn bad_probability_vectors_are_refused() {
     // One ulp off per entry is accepted: 0.1 + 0.2 + 0.7 != 1 in binary.
     assert!(Discrete::new(vec![0.1, 0.2, 0.7]).is_ok());
 }
+
+/// Largest relative distance allowed between `kl` and the reference
+/// `sum p ln_1p((p - q) / q)` when `q` is `p` rescaled by `1 - delta`.
+///
+/// Reason: each reference term has a few ulps of relative error (`p - q` is
+/// exact by Sterbenz, then one division and `ln_1p`), so the reference is
+/// within about `10 EPS` relative; `kl` sums the generalised terms
+/// `p ln(p/q) - p + q` (of order `delta^2 p`, tiny) and subtracts the
+/// compensated mass difference `sum q - sum p = -delta`, so it is within a
+/// few ulps relative too. 1e-9 leaves a wide margin, and a `kl` that dropped
+/// or added the mass difference would be off by 100% (0 or `2 delta`).
+const RESCALED_KL_REL: f64 = 1e-9;
+
+/// KL between a distribution and the same one rescaled by `1 - delta`, with
+/// `delta` as large as the accepted sum tolerance allows: the entries sum to
+/// 1 only up to rounding, and `kl` still returns `sum p ln(p/q)` itself
+/// (about `delta`), not 0 (as a KL that ignored the masses' rounding would)
+/// or `2 delta`. Short vectors take the careful path, 1000 entries the
+/// chunked fast path.
+#[test]
+fn b1_kl_of_a_rescaled_distribution_is_its_log_ratio() {
+    for n in [3usize, 5, 1000] {
+        let delta = 0.4 * tol::sum_tolerance(n);
+        let p: Vec<f64> = (0..n).map(|i| (i % 7 + 1) as f64).collect();
+        let total: f64 = p.iter().sum();
+        let p: Vec<f64> = p.iter().map(|x| x / total).collect();
+        let q: Vec<f64> = p.iter().map(|x| x * (1.0 - delta)).collect();
+        let reference: f64 = p
+            .iter()
+            .zip(&q)
+            .map(|(&a, &b)| a * ((a - b) / b).ln_1p())
+            .sum();
+        let (pd, qd) = (Discrete::new(p).unwrap(), Discrete::new(q).unwrap());
+        let got = kl(&pd, &qd).unwrap();
+        assert!(
+            (got - reference).abs() <= RESCALED_KL_REL * reference,
+            "n = {n}: kl {got:e}, sum p ln(p/q) {reference:e} (delta {delta:e})"
+        );
+        // And the other way: sum q ln(q/p) = (1 - delta) ln(1 - delta) < 0 is
+        // clamped to 0.
+        assert_eq!(kl(&qd, &pd).unwrap(), 0.0, "n = {n}");
+    }
+}
