@@ -346,7 +346,130 @@ pub fn ln_branchless(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::ln_branchless;
+    use super::super::{js_sum_careful, js_term, kl_sums_careful, kl_term};
+    use super::{
+        CHUNK, PAD_FROM, js_chunk_fast, js_term_fast, kl_chunk_fast, kl_term_fast, ln_branchless,
+        padded,
+    };
+
+    /// Relative agreement of a fast term, or a fast chunk's sum, with the
+    /// careful one on the same entries.
+    ///
+    /// Reason: the fast terms are within about 1e-14 relative of the exact
+    /// terms (see [`kl_term_fast`] and [`js_term_fast`]: a few ulps of each
+    /// logarithm, magnified at most 20 times by cancellation), the careful
+    /// ones within a few ulps; the chunk adds non-negative terms (at most 32
+    /// ulps in a lane). 1e-13 leaves a factor of 5 (as tests/fast_paths.rs).
+    const FAST_REL: f64 = 1e-13;
+
+    /// `(p, q)` entries of every kind the fast KL terms take, cycling with
+    /// the index: nearly equal (the series), far apart (the logarithms),
+    /// `p = 0` (the term is `q`), both 0, ratios near 1e-250 and 1e+250.
+    fn easy_kl_pair(i: usize) -> (f64, f64) {
+        let x = 1e-4 * (1.0 + (i % 13) as f64);
+        match i % 6 {
+            0 => (x, x * (1.0 + 1e-3 * (i % 5) as f64)),
+            1 => (x, 3.7 * x),
+            2 => (0.0, x),
+            3 => (0.0, 0.0),
+            4 => (1e-150, 1e100 * x),
+            _ => (1e100 * x, 1e-150),
+        }
+    }
+
+    /// The same for JS, which also takes a zero on either side alone.
+    fn easy_js_pair(i: usize) -> (f64, f64) {
+        match i % 7 {
+            6 => (1e-4 * (i % 3) as f64, 0.0),
+            _ => easy_kl_pair(i),
+        }
+    }
+
+    fn chunk(pair: impl Fn(usize) -> (f64, f64)) -> ([f64; CHUNK], [f64; CHUNK]) {
+        let (mut p, mut q) = ([0.0; CHUNK], [0.0; CHUNK]);
+        for i in 0..CHUNK {
+            (p[i], q[i]) = pair(i);
+        }
+        (p, q)
+    }
+
+    fn close(fast: f64, careful: f64) -> bool {
+        (fast - careful).abs() <= FAST_REL * careful.abs()
+    }
+
+    /// Each fast term agrees with the careful term and says it takes the
+    /// entry; a chunk of such entries takes the fast path (`Some`), and its
+    /// sums agree with the careful sums. Without this, a fast path that never
+    /// ran (every chunk `None`) would pass every other test, the careful path
+    /// giving the same values.
+    #[test]
+    fn easy_chunks_take_the_fast_path_and_agree_with_the_careful_one() {
+        for i in 0..CHUNK {
+            let (a, b) = easy_kl_pair(i);
+            let (term, easy) = kl_term_fast(a, b);
+            assert!(
+                easy && close(term, kl_term(a, b)),
+                "KL term ({a:e}, {b:e}): {term:e}, {easy}"
+            );
+            let (a, b) = easy_js_pair(i);
+            let (term, easy) = js_term_fast(a, b);
+            assert!(
+                easy && close(term, js_term(a, b)),
+                "JS term ({a:e}, {b:e}): {term:e}, {easy}"
+            );
+        }
+        let (p, q) = chunk(easy_kl_pair);
+        let (terms, mass) = kl_chunk_fast(&p, &q).expect("an easy chunk takes the fast path");
+        let (careful_terms, careful_mass) = kl_sums_careful(&p, &q).unwrap();
+        assert!(
+            close(terms, careful_terms),
+            "KL chunk: {terms:e} against {careful_terms:e}"
+        );
+        // Both mass differences are exact to about an ulp of the entries' total.
+        let total: f64 = p.iter().chain(&q).sum();
+        assert!(
+            (mass - careful_mass).abs() <= f64::EPSILON * total,
+            "{mass:e} against {careful_mass:e}"
+        );
+        let (p, q) = chunk(easy_js_pair);
+        let sum = js_chunk_fast(&p, &q).expect("an easy chunk takes the fast path");
+        assert!(close(sum, js_sum_careful(&p, &q)), "JS chunk: {sum:e}");
+    }
+
+    /// One entry the fast terms do not take, anywhere in an easy chunk,
+    /// sends the whole chunk the careful way (`None`).
+    #[test]
+    fn one_hard_entry_sends_the_chunk_the_careful_way() {
+        // KL: q = 0 against p > 0, a subnormal p or q, a subnormal ratio.
+        let hard_kl = [(0.5, 0.0), (1e-310, 0.5), (0.5, 1e-310), (1e-300, 1e10)];
+        // JS: a subnormal smaller entry, a subnormal ratio.
+        let hard_js = [(0.5, 1e-310), (1e-310, 0.5), (1e-300, 1e10)];
+        for at in [0, 77, CHUNK - 1] {
+            for &(a, b) in &hard_kl {
+                assert!(!kl_term_fast(a, b).1, "KL ({a:e}, {b:e})");
+                let (mut p, mut q) = chunk(easy_kl_pair);
+                (p[at], q[at]) = (a, b);
+                assert_eq!(kl_chunk_fast(&p, &q), None, "KL ({a:e}, {b:e}) at {at}");
+            }
+            for &(a, b) in &hard_js {
+                assert!(!js_term_fast(a, b).1, "JS ({a:e}, {b:e})");
+                let (mut p, mut q) = chunk(easy_js_pair);
+                (p[at], q[at]) = (a, b);
+                assert_eq!(js_chunk_fast(&p, &q), None, "JS ({a:e}, {b:e}) at {at}");
+            }
+        }
+    }
+
+    /// A tail is padded with zeros to a full chunk (a pair of zeros adds
+    /// nothing to either divergence).
+    #[test]
+    fn tails_are_padded_with_zeros() {
+        let tail = [0.25, 0.5, 0.125];
+        let chunk = padded(&tail);
+        assert_eq!(&chunk[..3], &tail);
+        assert!(chunk[3..].iter().all(|&x| x == 0.0 && x.is_sign_positive()));
+        assert!(PAD_FROM <= CHUNK);
+    }
 
     /// Largest distance, in ulps of the result, allowed between `ln_branchless`
     /// and the standard library's `ln`.
