@@ -310,3 +310,26 @@ fn b1_kl_of_a_rescaled_distribution_is_its_log_ratio() {
         assert_eq!(kl(&qd, &pd).unwrap(), 0.0, "n = {n}");
     }
 }
+
+/// chi^2 past the overflow of `d / q`: for `q = 2^-1074` and `d = 1e-15`
+/// the ratio overflows while `d^2 / q` is about 2.02e293, which `chi2`
+/// returns (not +inf); a common zero of `p` and `q` adds nothing (it is not
+/// "p has mass q lacks"). Reference from Python's `decimal` at 40 digits:
+/// `(1e-15 - 2^-1074)^2 / 2^-1074 + (fl(1 - 1e-15) - 1)^2` =
+/// 2.024022533073106498e293 (the inputs as the f64 values written).
+#[test]
+fn chi2_past_the_ratio_overflow_and_at_common_zeros() {
+    const REFERENCE: f64 = 2.024_022_533_073_106_5e293;
+    let p = Discrete::new(vec![1e-15, 1.0 - 1e-15, 0.0]).unwrap();
+    let q = Discrete::new(vec![5e-324, 1.0, 0.0]).unwrap();
+    let d = chi2(&p, &q).unwrap();
+    // A handful of roundings (one subtraction, one square, one division, a
+    // compensated sum): within 4 ulps.
+    assert!(
+        (d - REFERENCE).abs() <= 4.0 * f64::EPSILON * REFERENCE,
+        "{d:e}"
+    );
+    let p = Discrete::new(vec![0.75, 0.25, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    assert!((chi2(&p, &q).unwrap() - 0.25).abs() <= f64::EPSILON);
+}

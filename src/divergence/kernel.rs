@@ -348,8 +348,8 @@ pub fn ln_branchless(x: f64) -> f64 {
 mod tests {
     use super::super::{js_sum_careful, js_term, kl_sums_careful, kl_term};
     use super::{
-        CHUNK, PAD_FROM, js_chunk_fast, js_term_fast, kl_chunk_fast, kl_term_fast, ln_branchless,
-        padded,
+        CHUNK, LN2_HI, LN2_LO, js_chunk_fast, js_term_fast, kl_chunk_fast, kl_term_fast,
+        ln_branchless, padded,
     };
 
     /// Relative agreement of a fast term, or a fast chunk's sum, with the
@@ -468,7 +468,23 @@ mod tests {
         let chunk = padded(&tail);
         assert_eq!(&chunk[..3], &tail);
         assert!(chunk[3..].iter().all(|&x| x == 0.0 && x.is_sign_positive()));
-        assert!(PAD_FROM <= CHUNK);
+    }
+
+    /// `ln 2 - LN2_HI` from Python's `decimal` at 60 digits
+    /// (`Decimal(2).ln() - Decimal(LN2_HI)` = 4.7493250390316723212145817656...e-7),
+    /// rounded to the nearest `f64`.
+    const LN2_LO_REFERENCE: f64 = 4.749_325_039_031_672_6e-7;
+
+    /// The split of `ln 2` that [`ln_finish`](super::ln_finish) relies on:
+    /// `k LN2_HI` is exact for every exponent `k` of an `f64` (its fused
+    /// residual is 0), and `LN2_LO` is the rest of the true `ln 2`.
+    #[test]
+    fn ln2_split_is_exact_and_complete() {
+        for k in -1075..=1024 {
+            let k = f64::from(k);
+            assert_eq!(k.mul_add(LN2_HI, -(k * LN2_HI)), 0.0, "k = {k}");
+        }
+        assert_eq!(LN2_LO, LN2_LO_REFERENCE);
     }
 
     /// Largest distance, in ulps of the result, allowed between `ln_branchless`
