@@ -720,6 +720,27 @@ fn infeasible_problems_are_errors() {
 
 // ------------------------------------------------------------ masses that do not balance
 
+/// Without normalisation the totals may differ by `SUM_ULPS_PER_ENTRY = 4`
+/// ulps per entry of the larger total, at any scale: for 10 + 10 entries,
+/// 80 ulps. A relative mismatch of 20 ulps (the sums' own rounding is a few)
+/// is accepted and one of 200 refused, at totals 1e-6, 1 and 1e6.
+#[test]
+fn balance_tolerance_is_four_ulps_per_entry_at_any_scale() {
+    let (n, m) = (10, 10);
+    let cost = CostMatrix::new(n, m, vec![1.0; n * m]).unwrap();
+    for scale in [1e-6, 1.0, 1e6] {
+        let p = vec![scale / n as f64; n];
+        let q_with = |ulps: f64| vec![scale * (1.0 + ulps * f64::EPSILON) / m as f64; m];
+        let t = emd(&p, &q_with(20.0), &cost);
+        assert!(t.is_ok(), "scale {scale:e}, 20 ulps: {t:?}");
+        let err = emd(&p, &q_with(200.0), &cost).unwrap_err();
+        assert!(
+            matches!(err, Error::Unbalanced { .. }),
+            "scale {scale:e}, 200 ulps: {err:?}"
+        );
+    }
+}
+
 #[test]
 fn unbalanced_masses_are_refused_unless_normalised() {
     let cost = CostMatrix::from_rows(vec![vec![0.0, 1.0], vec![1.0, 0.0]]).unwrap();
