@@ -691,3 +691,44 @@ proptest! {
         prop_assert!(js(&p, &q).unwrap() >= 0.0);
     }
 }
+
+/// The Euclidean metric far outside the range where squares are safe (the
+/// rescaled sum): |(3, 1) - (1, 0)| = sqrt 5 at scales 1e200 and 1e-200,
+/// within 2 ulps (one rounding in each difference, the division by the
+/// largest, the squares' sum and the square root, all relative).
+#[test]
+fn euclidean_distance_at_extreme_scales() {
+    for scale in [1e200, 1e-200, 1.0] {
+        let d = Metric::Euclidean.distance(&[3.0 * scale, scale], &[scale, 0.0]);
+        let exact = 5f64.sqrt() * scale;
+        assert!(
+            (d - exact).abs() <= 2.0 * f64::EPSILON * exact,
+            "scale {scale:e}: {d:e} against {exact:e}"
+        );
+    }
+}
+
+/// The accessors of points and cost matrices say what was given.
+#[test]
+fn points_and_cost_matrix_accessors() {
+    let points = Points::new(vec![vec![0.0, 1.0], vec![2.0, 3.0], vec![4.0, 5.0]]).unwrap();
+    assert_eq!(
+        (points.len(), points.dim(), points.is_empty()),
+        (3, 2, false)
+    );
+    let inf = f64::INFINITY;
+    let cost = CostMatrix::new(2, 3, vec![0.0, 2.0, inf, 0.5, 0.0, 7.0]).unwrap();
+    assert_eq!(
+        (cost.min_positive(), cost.max_finite(), cost.has_forbidden()),
+        (0.5, 7.0, true)
+    );
+    let zeros = CostMatrix::new(1, 2, vec![0.0, 0.0]).unwrap();
+    assert_eq!(
+        (
+            zeros.min_positive(),
+            zeros.max_finite(),
+            zeros.has_forbidden()
+        ),
+        (inf, 0.0, false)
+    );
+}
