@@ -732,3 +732,16 @@ fn points_and_cost_matrix_accessors() {
         (inf, 0.0, false)
     );
 }
+
+/// A line sample keeps its values sorted and its masses beside them.
+#[test]
+fn line_sample_accessors() {
+    let plain = LineSample::new(&[2.5, -1.0, 0.0, 7.0]).unwrap();
+    assert_eq!((plain.len(), plain.is_empty()), (4, false));
+    assert_eq!(plain.sorted_values(), &[-1.0, 0.0, 2.5, 7.0]);
+    assert_eq!(plain.masses(), None);
+    let weights = Discrete::new(vec![0.5, 0.25, 0.0, 0.25]).unwrap();
+    let weighted = LineSample::weighted(&[3.0, -2.0, 9.0, 1.0], &weights).unwrap();
+    assert_eq!(weighted.sorted_values(), &[-2.0, 1.0, 3.0, 9.0]);
+    assert_eq!(weighted.masses(), Some(&[0.25, 0.25, 0.5, 0.0][..]));
+}

@@ -420,3 +420,23 @@ pub(crate) fn decompose(x: f64) -> (u64, i32) {
         (fraction | (1u64 << 52), biased - 1075)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{decompose, lowest_set_bit};
+
+    /// `x = k 2^e` with `k` odd: the exponent of the lowest set bit, for
+    /// normal and subnormal `x`.
+    #[test]
+    fn lowest_set_bit_and_decompose() {
+        assert_eq!(lowest_set_bit(1.0), 0);
+        assert_eq!(lowest_set_bit(0.75), -2);
+        assert_eq!(lowest_set_bit(6.0), 1);
+        assert_eq!(lowest_set_bit(2f64.powi(1000)), 1000);
+        assert_eq!(lowest_set_bit(5e-324), -1074);
+        assert_eq!(lowest_set_bit(3.0 * 5e-324), -1074);
+        assert_eq!(decompose(1.0), (1 << 52, -52));
+        assert_eq!(decompose(5e-324), (1, -1074));
+        assert_eq!(decompose(0.0), (0, -1074));
+    }
+}

@@ -189,4 +189,24 @@ mod tests {
         assert!(less(&b, &a, &mut scratch));
         assert!(!less(&a, &b, &mut scratch));
     }
+
+    /// `ldexp` scales by any power of two, in steps of 2^1000 beyond
+    /// +-1000, exactly while the result is normal, rounding once into the
+    /// subnormals and overflowing only where the result does.
+    #[test]
+    fn ldexp_beyond_a_single_step() {
+        let two = |e: i32| 2f64.powi(e);
+        assert_eq!(ldexp(two(-100), 1100), two(1000));
+        assert_eq!(ldexp(1.5, 1023), 1.5 * two(1023));
+        assert_eq!(ldexp(1.0, 1024), f64::INFINITY);
+        assert_eq!(ldexp(two(1000), -2074), 5e-324);
+        assert_eq!(ldexp(1.0, -1074), 5e-324);
+        assert_eq!(ldexp(-3.0, -100), -3.0 * two(-100));
+        assert_eq!(ldexp(0.75, 0), 0.75);
+        // The Format's value: 2^-1074 read at scale exponent -2000 is 2^926.
+        let format = Format::new(-1074, 4);
+        let mut one = format.zeros(1);
+        format.set_f64(&mut one, 5e-324);
+        assert_eq!(format.value(&one, -2000), two(926));
+    }
 }
