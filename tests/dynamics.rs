@@ -833,3 +833,34 @@ fn eigenvalues_of_zero_tiny_and_huge_matrices() {
         );
     }
 }
+
+/// Matrices `t B` with small integer `B` and `t` a power of two so tiny or
+/// huge that `det(t B) = t^2 det B` underflows to 0 or overflows to ±inf
+/// (or NaN, inf - inf): the small root comes from the scaled entries, and
+/// since every step is exact on these numbers the eigenvalues are `t` times
+/// the integer eigenvalues of `B` (trace and determinant by hand) exactly.
+/// Off-diagonal entries make `q r` matter, and both signs of the small
+/// root occur.
+#[test]
+fn eigenvalues_of_tiny_and_huge_non_diagonal_matrices() {
+    // (B, its eigenvalues): trace 1, det -6; trace 5, det 4; trace 5, det 6.
+    let cases = [
+        ([1.0, 2.0, 3.0, 0.0], [3.0, -2.0]),
+        ([3.0, 1.0, 2.0, 2.0], [4.0, 1.0]),
+        ([0.0, -2.0, 3.0, 5.0], [3.0, 2.0]),
+    ];
+    for t in [2f64.powi(-1000), 2f64.powi(1020), 5e-324] {
+        for ([p, q, r, s], [hi, lo]) in cases {
+            let m = Matrix2::new(p * t, q * t, r * t, s * t);
+            let det = m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)];
+            assert!(!det.is_normal(), "{t:e}: det {det:e} is representable");
+            let [a, b] = eigenvalues(&m);
+            assert_eq!(
+                (a.re, a.im, b.re, b.im),
+                (hi * t, 0.0, lo * t, 0.0),
+                "t {t:e}, B {:?}",
+                [p, q, r, s]
+            );
+        }
+    }
+}
