@@ -4,7 +4,7 @@ mod common;
 
 use gan_theory::Error;
 use gan_theory::dynamics::linear::{
-    NormalForm, eigenvalue_distance, eigenvalues, eigenvalues_nalgebra, spectral_radius,
+    NormalForm, eigenvalue_distance, eigenvalues, eigenvalues_nalgebra, sorted, spectral_radius,
 };
 use gan_theory::dynamics::{
     GAN_F1_AT_0, MAX_STEPS, Method, Point, Positive, Update, gan_f1, trajectory,
@@ -863,4 +863,149 @@ fn eigenvalues_of_tiny_and_huge_non_diagonal_matrices() {
             );
         }
     }
+}
+
+/// `sorted` puts the larger imaginary part first, then the larger real
+/// part, and leaves an ordered or tied pair as it is (hand-made pairs).
+#[test]
+fn sorted_orders_by_imaginary_then_real_part() {
+    let c = Complex::new;
+    let cases = [
+        // (input, expected)
+        ([c(0.0, 1.0), c(0.0, -1.0)], [c(0.0, 1.0), c(0.0, -1.0)]),
+        ([c(0.0, -1.0), c(0.0, 1.0)], [c(0.0, 1.0), c(0.0, -1.0)]),
+        ([c(5.0, -2.0), c(-7.0, 3.0)], [c(-7.0, 3.0), c(5.0, -2.0)]),
+        ([c(2.0, 0.0), c(1.0, 0.0)], [c(2.0, 0.0), c(1.0, 0.0)]),
+        ([c(1.0, 0.0), c(2.0, 0.0)], [c(2.0, 0.0), c(1.0, 0.0)]),
+        ([c(-3.0, 0.5), c(4.0, 0.5)], [c(4.0, 0.5), c(-3.0, 0.5)]),
+        ([c(1.0, 1.0), c(1.0, 1.0)], [c(1.0, 1.0), c(1.0, 1.0)]),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(sorted(input), expected, "{input:?}");
+    }
+}
+
+/// `eigenvalue_distance` on hand-computed pairs (dyadic and 3-4-5 numbers,
+/// so every difference and modulus is exact): the larger `|a_i - b_j|` of
+/// the better of the two matchings, whichever of them that is; 0 for the
+/// same multiset in either order; symmetric.
+#[test]
+fn eigenvalue_distance_is_the_better_matching_on_hand_computed_pairs() {
+    let c = Complex::new;
+    let cases = [
+        // Same multiset, either order.
+        (
+            [c(0.0, 1.0), c(0.0, -1.0)],
+            [c(0.0, 1.0), c(0.0, -1.0)],
+            0.0,
+        ),
+        (
+            [c(0.0, 1.0), c(0.0, -1.0)],
+            [c(0.0, -1.0), c(0.0, 1.0)],
+            0.0,
+        ),
+        // Crossed matching wins: |i - 1.5i| = 0.5, |-i - (0.25 - i)| = 0.25;
+        // straight would be |i - (0.25 - i)| = sqrt(4.0625) > 2.
+        (
+            [c(0.0, 1.0), c(0.0, -1.0)],
+            [c(0.25, -1.0), c(0.0, 1.5)],
+            0.5,
+        ),
+        // The same pair swapped: the straight matching wins with 0.5.
+        (
+            [c(0.0, 1.0), c(0.0, -1.0)],
+            [c(0.0, 1.5), c(0.25, -1.0)],
+            0.5,
+        ),
+        // Straight: |0 - (3 + 4i)| = 5, |10 - 10| = 0; crossed 10 and sqrt(65).
+        (
+            [c(0.0, 0.0), c(10.0, 0.0)],
+            [c(3.0, 4.0), c(10.0, 0.0)],
+            5.0,
+        ),
+        // Crossed: |0 - 0| = 0, |10 - (13 + 4i)| = 5; straight 13.6 and 10.
+        (
+            [c(0.0, 0.0), c(10.0, 0.0)],
+            [c(13.0, 4.0), c(0.0, 0.0)],
+            5.0,
+        ),
+        // Real pairs: straight max(1, 2) = 2, crossed max(6, 3) = 6.
+        (
+            [c(2.0, 0.0), c(-1.0, 0.0)],
+            [c(3.0, 0.0), c(-3.0, 0.0)],
+            2.0,
+        ),
+    ];
+    for (a, b, expected) in cases {
+        assert_eq!(eigenvalue_distance(&a, &b), expected, "{a:?} {b:?}");
+        assert_eq!(eigenvalue_distance(&b, &a), expected, "{b:?} {a:?}");
+    }
+}
+
+/// The normal form of triangular and diagonal matrices with distinct real
+/// eigenvalues (the `q = 0` branches): `P^-1 A P` is the diagonal of the
+/// eigenvalues found by hand (the diagonal entries), `P P^-1 = I`, and the
+/// rate is the larger modulus; a diagonal matrix keeps the axes.
+#[test]
+fn normal_form_of_triangular_and_diagonal_matrices() {
+    // (A, its eigenvalues larger first)
+    let cases = [
+        (Matrix2::new(2.0, 0.0, 1.0, -1.0), [2.0, -1.0]),
+        (Matrix2::new(-3.0, 0.0, 0.5, 0.25), [0.25, -3.0]),
+        (Matrix2::new(0.5, 2.0, 0.0, -0.75), [0.5, -0.75]),
+        (Matrix2::new(3.0, 0.0, 0.0, -1.0), [3.0, -1.0]),
+    ];
+    for (a, [l1, l2]) in cases {
+        let form = NormalForm::of(&a).unwrap();
+        let d = form.inverse * a * form.basis;
+        let expected = Matrix2::new(l1, 0.0, 0.0, l2);
+        assert!(
+            (d - expected).abs().max() <= NORMAL_FORM_TOL,
+            "{a}: P^-1 A P = {d}"
+        );
+        assert!(
+            (form.basis * form.inverse - Matrix2::identity())
+                .abs()
+                .max()
+                <= NORMAL_FORM_TOL,
+            "{a}"
+        );
+        assert_eq!(form.rate, l1.abs().max(l2.abs()), "{a}");
+    }
+    let form = NormalForm::of(&Matrix2::new(3.0, 0.0, 0.0, -1.0)).unwrap();
+    assert_eq!(form.basis, Matrix2::identity());
+}
+
+/// `Point::is_finite` needs both coordinates finite.
+#[test]
+fn point_is_finite_needs_both_coordinates() {
+    assert!(Point::new(1.0, -2.0).is_finite());
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        assert!(!Point::new(bad, 0.0).is_finite());
+        assert!(!Point::new(0.0, bad).is_finite());
+        assert!(!Point::new(bad, bad).is_finite());
+    }
+}
+
+/// The short names for reports, as listed in `Method::name`'s match.
+#[test]
+fn method_names() {
+    let names = [
+        (Method::Gan, "GAN"),
+        (Method::NonSaturating, "non-saturating GAN"),
+        (Method::wgan(), "WGAN"),
+        (Method::wgan_clipped(0.5).unwrap(), "WGAN (clipped)"),
+        (Method::wgan_gp(1.0).unwrap(), "WGAN-GP"),
+        (Method::instance_noise(1.0).unwrap(), "instance noise"),
+        (Method::r1(1.0).unwrap(), "R1"),
+        (Method::r2(1.0).unwrap(), "R2"),
+        (Method::consensus(1.0).unwrap(), "consensus optimisation"),
+    ];
+    for (method, name) in names {
+        assert_eq!(method.name(), name);
+    }
+    assert_eq!(
+        Method::consensus(0.5).unwrap().to_string(),
+        "consensus optimisation (gamma = 0.5)"
+    );
 }
