@@ -1009,3 +1009,45 @@ fn method_names() {
         "consensus optimisation (gamma = 0.5)"
     );
 }
+
+/// WGAN-GP's field at and beside `psi = 0` (gamma = 2, g0 = 1/2, theta =
+/// 1/4, all exact): `sign 0 = 0` there, so the penalty pulls nothing and
+/// `v = (-psi, theta)`; just above and below, the pull is `psi -+ g0` and
+/// `v_psi` is `theta + gamma g0 = 5/4` and `theta - gamma g0 = -3/4` (the
+/// tiny `psi` is absorbed by the rounding): the documented jump of
+/// `2 gamma g0 = 2`.
+#[test]
+fn wgan_gp_field_at_and_beside_psi_zero() {
+    let method = Method::wgan_gp_with_target(2.0, 0.5).unwrap();
+    for psi in [0.0, -0.0] {
+        let v = method.vector_field(Point::new(0.25, psi));
+        assert_eq!((v.theta, v.psi), (0.0, 0.25), "psi {psi}");
+    }
+    let above = method.vector_field(Point::new(0.25, 1e-300));
+    assert_eq!((above.theta, above.psi), (-1e-300, 1.25));
+    let below = method.vector_field(Point::new(0.25, -1e-300));
+    assert_eq!((below.theta, below.psi), (1e-300, -0.75));
+}
+
+/// The GAN's objective `L = f(psi theta) + f(0)`, `f(t) = -ln(1 + e^-t)`,
+/// against hand values: at `theta psi = 0`, `2 f(0) = -ln 4`; at
+/// `theta psi = ln 3`, `f = -ln(4/3)` and `L = -ln(8/3)`; the
+/// non-saturating generator's `-f(-t)` is `ln(1 + e^t) = ln 4` there.
+/// (`ln 3` rounded moves `f` by at most its half ulp, `f' <= 1`: within
+/// FORMULA_ULPS.)
+#[test]
+fn gan_losses_against_hand_values() {
+    let close = |x: f64, y: f64| (x - y).abs() <= FORMULA_ULPS * EPS * y.abs();
+    let at_zero = Method::Gan.losses(Point::new(0.0, 0.0));
+    let ln4 = 4f64.ln();
+    assert!(close(at_zero.generator, -ln4) && close(at_zero.discriminator, -ln4));
+    let at = Point::new(3f64.ln(), 1.0);
+    let expected = -(8.0f64 / 3.0).ln();
+    for method in [Method::Gan, Method::NonSaturating] {
+        let l = method.losses(at);
+        assert!(close(l.discriminator, expected), "{method}: {l:?}");
+    }
+    assert!(close(Method::Gan.losses(at).generator, expected));
+    let ns = Method::NonSaturating.losses(at).generator;
+    assert!(close(ns, ln4), "{ns} vs ln 4");
+}
