@@ -72,6 +72,15 @@ const CONTRACTION_ULPS: f64 = 64.0;
 /// the sum and `-t tanh(t/2)` a few more: 16 ulps of `1 + |t|`.
 const FIELD_IDENTITY_ULPS: f64 = 16.0;
 
+/// Near a double root the eigenvalues are only as good as the discriminant
+/// `d = ((p - s)/2)^2 + q r`: forming it rounds terms of size at most
+/// `|A|^2` (`|A|` the largest entry) by at most `2 EPS |A|^2` in all, which
+/// moves `sqrt(d)` by up to `sqrt(2 EPS) |A|` and the centre by `EPS |A|`
+/// (for entries near 1.5, about 3e-8). Twice `sqrt(EPS) |A|` covers both
+/// with a little room; the exact eigenvalues of the matrices used are about
+/// 1e-8 in size, so a wrong root (as 0.087 was) fails by far.
+const NEAR_DOUBLE_ROOT_SQRT_EPS: f64 = 2.0;
+
 /// Every method, with parameters from the given draws.
 fn methods(gamma: f64, sigma: f64, c: f64) -> Vec<Method> {
     vec![
@@ -1050,4 +1059,141 @@ fn gan_losses_against_hand_values() {
     assert!(close(Method::Gan.losses(at).generator, expected));
     let ns = Method::NonSaturating.losses(at).generator;
     assert!(close(ns, ln4), "{ns} vs ln 4");
+}
+
+/// Matrices whose eigenvalues nearly coincide near 0 while the entries are
+/// near 1 (found by search: `d` rounds to exactly 0 and the centre to a few
+/// ulps): the eigenvalues against their exact values (mpmath at 60 digits
+/// from the same binary entries) within the discriminant's sensitivity. The
+/// small root used to be `det / centre`, `det`'s rounding of about 1e-16
+/// divided by a centre of 1e-15: 0.087 for a root of 1.4e-8.
+#[test]
+fn eigenvalues_near_a_double_root_at_zero() {
+    let c = Complex::new;
+    let cases = [
+        (
+            Matrix2::new(
+                1.2036035716732456,
+                -1.5318456800629878,
+                0.9456968000099281,
+                -1.2036035716732507,
+            ),
+            [
+                c(1.3536041714612041e-08, 0.0),
+                c(-1.3536046821637954e-08, 0.0),
+            ],
+        ),
+        (
+            Matrix2::new(
+                0.9192235490166655,
+                -0.9325412806013174,
+                0.9060960095213535,
+                -0.9192235490166571,
+            ),
+            [
+                c(4.163336342344337e-15, 9.61169368299264e-09),
+                c(4.163336342344337e-15, -9.61169368299264e-09),
+            ],
+        ),
+        (
+            Matrix2::new(
+                0.8071692718006893,
+                -1.1352667590113477,
+                0.5738935172440256,
+                -0.8071692718006805,
+            ),
+            [
+                c(9.068470036988268e-09, 0.0),
+                c(-9.068461266226373e-09, 0.0),
+            ],
+        ),
+    ];
+    for (m, exact) in cases {
+        let tolerance = NEAR_DOUBLE_ROOT_SQRT_EPS * EPS.sqrt() * m.abs().max();
+        let computed = eigenvalues(&m);
+        assert!(
+            eigenvalue_distance(&computed, &exact) <= tolerance,
+            "{m}: {computed:?} vs {exact:?}"
+        );
+        let schur = eigenvalues_nalgebra(&m);
+        assert!(
+            eigenvalue_distance(&schur, &exact) <= tolerance,
+            "{m}: nalgebra {schur:?} vs {exact:?}"
+        );
+    }
+}
+
+/// A multiple of the identity, or a triangular matrix with equal diagonal
+/// entries, has the double eigenvalue `a` (d = 0): it comes out exactly,
+/// twice, and NormalForm::of refuses it. (For 1.6348606582851883 and about
+/// 9% of all `a`, `a^2 / a` rounds to a neighbour of `a`; the small root was
+/// that quotient, so `a I` had two eigenvalues an ulp apart and a normal
+/// form.) Tiny and huge `a` go through the scaling, exact for them.
+#[test]
+fn a_double_eigenvalue_is_exact() {
+    for a in [1.6348606582851883, 1.5910995829313177, -1.7141294836112024] {
+        for scale in [1.0, 2f64.powi(-1000), 2f64.powi(1000)] {
+            let a = a * scale;
+            for m in [
+                Matrix2::new(a, 0.0, 0.0, a),
+                Matrix2::new(a, 0.75 * scale, 0.0, a),
+                Matrix2::new(a, 0.0, -3.0 * scale, a),
+            ] {
+                let [x, y] = eigenvalues(&m);
+                assert_eq!((x.re, x.im, y.re, y.im), (a, 0.0, a, 0.0), "{m}");
+                assert_eq!(NormalForm::of(&m), None, "{m}");
+            }
+        }
+    }
+}
+
+/// Two roots small against the entries, taken as `m -+ sqrt(d)`:
+/// `t [[1 + 2^-11, 1], [-1 - 2^-11 + 2^-21, -1]]` has trace `t 2^-11` and
+/// determinant `-t^2 2^-21` (by hand), so eigenvalues `t 2^-10` and
+/// `-t 2^-11`; every step is exact on these dyadic numbers, for `t` a power
+/// of two (1, 4, tiny, huge).
+#[test]
+fn small_roots_of_a_matrix_with_large_entries_are_exact() {
+    let (e, f) = (2f64.powi(-11), 2f64.powi(-21));
+    for t in [1.0, 4.0, 2f64.powi(-1000), 2f64.powi(1000)] {
+        let m = Matrix2::new((1.0 + e) * t, t, (-1.0 - e + f) * t, -t);
+        let [a, b] = eigenvalues(&m);
+        assert_eq!(
+            (a.re, a.im, b.re, b.im),
+            (2.0 * e * t, 0.0, -e * t, 0.0),
+            "t {t:e}"
+        );
+    }
+}
+
+/// A small root far below the large one keeps its relative accuracy (the
+/// quotient `det / big`, where `m - sign(m) sqrt(d)` would cancel to 0):
+/// against mpmath at 50 digits. Here `det` and `big` are exact (products
+/// and sums of dyadic numbers), so the quotient is within one rounding and
+/// the reference within half an ulp: FORMULA_ULPS relative.
+#[test]
+fn a_tiny_root_beside_a_large_one_keeps_its_digits() {
+    let cases = [
+        (
+            Matrix2::new(1.0, 1.0, 1.0, 1.0 + 2f64.powi(-52)),
+            [2.0, 1.1102230246251565e-16],
+        ),
+        (
+            Matrix2::new(1.0, 1.0, 2f64.powi(-60), 0.0),
+            [1.0, -8.673617379884035e-19],
+        ),
+        (
+            Matrix2::new(1.0, 0.0, 0.0, 2f64.powi(-60)),
+            [1.0, 2f64.powi(-60)],
+        ),
+    ];
+    for (m, exact) in cases {
+        let computed = eigenvalues(&m);
+        for (z, e) in computed.iter().zip(exact) {
+            assert!(
+                z.im == 0.0 && (z.re - e).abs() <= FORMULA_ULPS * EPS * e.abs(),
+                "{m}: {computed:?} vs {exact:?}"
+            );
+        }
+    }
 }
