@@ -1197,3 +1197,39 @@ fn a_tiny_root_beside_a_large_one_keeps_its_digits() {
         }
     }
 }
+
+/// The objectives where both of their terms overflow and the sum is
+/// finite (inf - inf, computed from the point scaled by m = max(|theta|,
+/// |psi|) = 2^520): exact hand values. WGAN-GP at (2^520, 2^519), g0 = 1:
+/// `theta psi - (gamma/2)(|psi| - 1)^2 = 2^1039 - (gamma/2)(2^1038 - 2^520
+/// + 1)`; with gamma = 4 -+ 2^-38 that is `±2^999 + 2^521 (1 ± 2^-40) - ...`,
+/// `±2^999` to within 2^-477 of it, so exactly `±2^999` in f64. Consensus
+/// at (2^520, -2^520): `f(t) + f(0) + (gamma/2)(theta^2 + psi^2) f'(t)^2`
+/// with `t = -2^1040`, where `f(t) = t` and `f'(t) = 1` to far below an
+/// ulp: `-2^1040 + gamma 2^1040 - ln 2`, with gamma = 1 + 2^-41 exactly
+/// `2^999` in f64; and at points with unequal coordinates (below).
+#[test]
+fn objectives_whose_terms_both_overflow() {
+    let m = 2f64.powi(520);
+    let tiny = 2f64.powi(-38);
+    for (gamma, expected) in [(4.0 - tiny, 2f64.powi(999)), (4.0 + tiny, -2f64.powi(999))] {
+        let method = Method::wgan_gp(gamma).unwrap();
+        let l = method.losses(Point::new(m, m / 2.0));
+        assert_eq!(l.discriminator, expected, "{method}");
+        assert_eq!(l.generator, f64::INFINITY, "{method}");
+    }
+    let method = Method::consensus(1.0 + 2f64.powi(-41)).unwrap();
+    let l = method.losses(Point::new(m, -m));
+    assert_eq!(l.generator, 2f64.powi(999), "{method}");
+    assert_eq!(l.discriminator, f64::NEG_INFINITY, "{method}");
+    // Unequal coordinates, m = 2^513, gamma = 5/8: t = -2^1025 and
+    // (gamma/2)(theta^2 + psi^2) = (5/16)(5/4) 2^1026 both overflow; the sum
+    // is (-1/2 + 25/64) 2^1026 = -7 2^1020 (ln 2 far below its ulp).
+    let m = 2f64.powi(513);
+    let method = Method::consensus(0.625).unwrap();
+    for at in [Point::new(m, -m / 2.0), Point::new(-m / 2.0, m)] {
+        let l = method.losses(at);
+        assert_eq!(l.generator, -7.0 * 2f64.powi(1020), "{at:?}");
+        assert_eq!(l.discriminator, f64::NEG_INFINITY, "{at:?}");
+    }
+}
