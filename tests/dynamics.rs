@@ -1233,3 +1233,48 @@ fn objectives_whose_terms_both_overflow() {
         assert_eq!(l.discriminator, f64::NEG_INFINITY, "{at:?}");
     }
 }
+
+/// Matrices with an exactly representable double eigenvalue `c` (checked in
+/// exact rational arithmetic: `p + s = 2c`, `p s - q r = c^2`; found by
+/// search) for which `d` is exactly 0: the eigenvalues are `c` twice, bit
+/// for bit, and NormalForm::of refuses them. (The small root was
+/// `det / c`, an ulp below `c` for these, and the normal form then existed
+/// with a nearly singular basis.)
+#[test]
+fn an_exact_double_root_is_returned_twice() {
+    let cases = [
+        (
+            [
+                0.4335432318579542,
+                1.0,
+                -4.277584507474119e-05,
+                0.4204625827800619,
+            ],
+            0.42700290731900803,
+        ),
+        (
+            [
+                0.23598377682934973,
+                0.125,
+                -2.6959333625706578e-17,
+                0.23598377315788316,
+            ],
+            0.23598377499361645,
+        ),
+        (
+            [
+                0.8415111564521711,
+                8.0,
+                -6.454063845137606e-18,
+                0.841511142081018,
+            ],
+            0.8415111492665945,
+        ),
+    ];
+    for ([p, q, r, s], c) in cases {
+        let m = Matrix2::new(p, q, r, s);
+        let [a, b] = eigenvalues(&m);
+        assert_eq!((a.re, a.im, b.re, b.im), (c, 0.0, c, 0.0), "{m}");
+        assert_eq!(NormalForm::of(&m), None, "{m}");
+    }
+}

@@ -16,7 +16,8 @@ use nalgebra::{Complex, Matrix2};
 /// A real pair is computed as `m + sign(m) sqrt(d)` and `det / (that)` so
 /// that neither root cancels; when both roots are small against the entries
 /// (`(that)^2 <= |p s| + |q r|`), where `det`'s rounding would dominate the
-/// quotient, the second is `m - sign(m) sqrt(d)`.
+/// quotient, the second is `m - sign(m) sqrt(d)`, and for `d = 0` both are
+/// `m`.
 ///
 /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 ///
@@ -62,7 +63,7 @@ pub fn eigenvalues(m: &Matrix2<f64>) -> [Complex<f64>; 2] {
         let det = m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)];
         let (small, big) = if big == 0.0 {
             (0.0, 0.0)
-        } else if big * big <= (p * s).abs() + (q * r).abs() {
+        } else if root == 0.0 || big * big <= (p * s).abs() + (q * r).abs() {
             // Both roots are small against the entries: det carries a
             // rounding error of about EPS (|p s| + |q r|) (scaled units),
             // which det / big would blow up (a root of 1.4e-8 came out as
@@ -70,6 +71,8 @@ pub fn eigenvalues(m: &Matrix2<f64>) -> [Complex<f64>; 2] {
             // difference below errs by about EPS |big| instead. At equality
             // the bounds agree, and the difference keeps a double root
             // exact (det / big is a^2 / a for a I, which rounds off a).
+            // A double root (d = 0) is the centre twice: det / centre can
+            // round an ulp off it even where the root is exact.
             ((centre - root.copysign(centre)) * unit, big * unit)
         } else if det.is_normal() {
             (det / (big * unit), big * unit)
