@@ -1278,3 +1278,58 @@ fn an_exact_double_root_is_returned_twice() {
         assert_eq!(NormalForm::of(&m), None, "{m}");
     }
 }
+
+/// The update maps' equilibrium Jacobians for consensus optimisation
+/// (gamma = 1: J = [[-1/4, -1/2], [1/2, -1/4]], both diagonal entries
+/// nonzero), h = 1/2, from the documented formulas by hand (all dyadic, so
+/// exact): simultaneous `I + hJ = [[7/8, -1/4], [1/4, 7/8]]`; alternating
+/// `[[1 + h J11 + h^2 J12 J21, h J12 (1 + h J22)], [h J21, 1 + h J22]] =
+/// [[13/16, -7/32], [1/4, 7/8]]`.
+#[test]
+fn update_jacobians_with_a_nonzero_diagonal() {
+    let method = Method::consensus(1.0).unwrap();
+    assert_eq!(
+        method.equilibrium_jacobian(),
+        Matrix2::new(-0.25, -0.5, 0.5, -0.25)
+    );
+    assert_eq!(
+        Update::Simultaneous.equilibrium_jacobian(&method, 0.5),
+        Matrix2::new(0.875, -0.25, 0.25, 0.875)
+    );
+    assert_eq!(
+        Update::Alternating.equilibrium_jacobian(&method, 0.5),
+        Matrix2::new(0.8125, -0.21875, 0.25, 0.875)
+    );
+}
+
+/// `steps = MAX_STEPS` is allowed (the bound is inclusive): a run that
+/// overflows at its first step then reports the overflow, not the count.
+/// (The recording buffer is reserved but never touched beyond two points.)
+#[test]
+fn max_steps_is_allowed() {
+    let run = trajectory(
+        &Method::wgan(),
+        Update::Simultaneous,
+        Point::new(1e300, 1e300),
+        1e10,
+        MAX_STEPS,
+    );
+    assert!(matches!(run, Err(Error::NotConverged { .. })), "{run:?}");
+}
+
+/// A clipped WGAN step projects `psi` onto `[-c, c]` and nothing else
+/// (c = 1, h = 1/2, by hand: `(theta - h psi, psi + h theta)` then the clip):
+/// inside the box it is the plain step, beyond either end it is the end.
+#[test]
+fn clipped_wgan_step_projects_onto_the_box() {
+    let method = Method::wgan_clipped(1.0).unwrap();
+    let h = Positive::new(0.5).unwrap();
+    for update in [Update::Simultaneous, Update::Alternating] {
+        for (start, expected_psi) in [((1.0, 0.0), 0.5), ((-4.0, 0.0), -1.0), ((4.0, 0.5), 1.0)] {
+            let next = method
+                .step(update, h, Point::new(start.0, start.1))
+                .unwrap();
+            assert_eq!(next.psi, expected_psi, "{update:?} from {start:?}");
+        }
+    }
+}
