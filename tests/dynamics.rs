@@ -806,6 +806,8 @@ fn e1_huge_noise_closed_form_is_never_nan() {
 fn e1_jacobian_fd_beyond_the_float_range_is_an_error() {
     for (at, step) in [
         (Point::new(f64::MAX, 0.0), 1e300),
+        (Point::new(-f64::MAX, 0.0), 1e300),
+        (Point::new(0.0, f64::MAX), 1e300),
         (Point::new(0.0, -f64::MAX), 1e300),
     ] {
         for method in methods(1.0, 1.0, 1.0) {
@@ -1013,10 +1015,31 @@ fn method_names() {
     for (method, name) in names {
         assert_eq!(method.name(), name);
     }
-    assert_eq!(
-        Method::consensus(0.5).unwrap().to_string(),
-        "consensus optimisation (gamma = 0.5)"
-    );
+    // Display: the name with the parameters.
+    for (method, text) in [
+        (Method::Gan, "GAN"),
+        (Method::wgan(), "WGAN"),
+        (
+            Method::wgan_clipped(0.5).unwrap(),
+            "WGAN (clipped to c = 0.5)",
+        ),
+        (
+            Method::wgan_gp_with_target(2.0, 0.5).unwrap(),
+            "WGAN-GP (gamma = 2, g0 = 0.5)",
+        ),
+        (
+            Method::instance_noise(0.25).unwrap(),
+            "instance noise (sigma = 0.25)",
+        ),
+        (Method::r1(0.3).unwrap(), "R1 (gamma = 0.3)"),
+        (Method::r2(0.3).unwrap(), "R2 (gamma = 0.3)"),
+        (
+            Method::consensus(0.5).unwrap(),
+            "consensus optimisation (gamma = 0.5)",
+        ),
+    ] {
+        assert_eq!(method.to_string(), text);
+    }
 }
 
 /// WGAN-GP's field at and beside `psi = 0` (gamma = 2, g0 = 1/2, theta =
@@ -1331,5 +1354,31 @@ fn clipped_wgan_step_projects_onto_the_box() {
                 .unwrap();
             assert_eq!(next.psi, expected_psi, "{update:?} from {start:?}");
         }
+    }
+}
+
+/// The instance-noise moments depend on the noise only through the slope
+/// `s = psi sigma` and `z0 = -theta / sigma` (w = s (z - z0)): scaling
+/// `(theta, psi, sigma)` to `(k theta, psi / k, k sigma)` with k = 1000
+/// keeps `E f'(w) = v_theta / -psi` at the step-limit references of
+/// e1_instance_noise_limits (s = 2e6, sigma = 500 instead of 1/2), within
+/// the same STEP_LIMIT_TOL. The panels must then follow the slope, not
+/// psi or sigma alone.
+#[test]
+fn e1_instance_noise_depends_on_the_slope() {
+    let (psi, sigma) = (4e3, 500.0);
+    let method = Method::instance_noise(sigma).unwrap();
+    for (theta, mean_f1) in [
+        (-0.7, 0.9192433407662289),
+        (0.0, 0.5),
+        (0.3, 0.2742531177500736),
+        (1.1, 0.01390344751349861),
+    ] {
+        let v = method.vector_field(Point::new(1000.0 * theta, psi));
+        assert!(
+            (v.theta / -psi - mean_f1).abs() <= STEP_LIMIT_TOL,
+            "theta {theta}: {}",
+            v.theta / -psi
+        );
     }
 }
