@@ -4,7 +4,7 @@ mod common;
 
 use gan_theory::Error;
 use gan_theory::dynamics::linear::{
-    NormalForm, eigenvalue_distance, eigenvalues, eigenvalues_nalgebra, spectral_radius,
+    NormalForm, eigenvalue_distance, eigenvalues, eigenvalues_nalgebra, sorted, spectral_radius,
 };
 use gan_theory::dynamics::{
     GAN_F1_AT_0, MAX_STEPS, Method, Point, Positive, Update, gan_f1, trajectory,
@@ -71,6 +71,15 @@ const CONTRACTION_ULPS: f64 = 64.0;
 /// |t|) carries the logistic function's 3 roundings and two products', and
 /// the sum and `-t tanh(t/2)` a few more: 16 ulps of `1 + |t|`.
 const FIELD_IDENTITY_ULPS: f64 = 16.0;
+
+/// Near a double root the eigenvalues are only as good as the discriminant
+/// `d = ((p - s)/2)^2 + q r`: forming it rounds terms of size at most
+/// `|A|^2` (`|A|` the largest entry) by at most `2 EPS |A|^2` in all, which
+/// moves `sqrt(d)` by up to `sqrt(2 EPS) |A|` and the centre by `EPS |A|`
+/// (for entries near 1.5, about 3e-8). Twice `sqrt(EPS) |A|` covers both
+/// with a little room; the exact eigenvalues of the matrices used are about
+/// 1e-8 in size, so a wrong root (as 0.087 was) fails by far.
+const NEAR_DOUBLE_ROOT_SQRT_EPS: f64 = 2.0;
 
 /// Every method, with parameters from the given draws.
 fn methods(gamma: f64, sigma: f64, c: f64) -> Vec<Method> {
@@ -797,6 +806,8 @@ fn e1_huge_noise_closed_form_is_never_nan() {
 fn e1_jacobian_fd_beyond_the_float_range_is_an_error() {
     for (at, step) in [
         (Point::new(f64::MAX, 0.0), 1e300),
+        (Point::new(-f64::MAX, 0.0), 1e300),
+        (Point::new(0.0, f64::MAX), 1e300),
         (Point::new(0.0, -f64::MAX), 1e300),
     ] {
         for method in methods(1.0, 1.0, 1.0) {
@@ -830,6 +841,544 @@ fn eigenvalues_of_zero_tiny_and_huge_matrices() {
             (a.re, a.im, b.re, b.im),
             (scale, 0.0, -scale, 0.0),
             "scale {scale:e}"
+        );
+    }
+}
+
+/// Matrices `t B` with small integer `B` and `t` a power of two so tiny or
+/// huge that `det(t B) = t^2 det B` underflows to 0 or overflows to ±inf
+/// (or NaN, inf - inf): the small root comes from the scaled entries, and
+/// since every step is exact on these numbers the eigenvalues are `t` times
+/// the integer eigenvalues of `B` (trace and determinant by hand) exactly.
+/// Off-diagonal entries make `q r` matter, and both signs of the small
+/// root occur.
+#[test]
+fn eigenvalues_of_tiny_and_huge_non_diagonal_matrices() {
+    // (B, its eigenvalues): trace 1, det -6; trace 5, det 4; trace 5, det 6.
+    let cases = [
+        ([1.0, 2.0, 3.0, 0.0], [3.0, -2.0]),
+        ([3.0, 1.0, 2.0, 2.0], [4.0, 1.0]),
+        ([0.0, -2.0, 3.0, 5.0], [3.0, 2.0]),
+    ];
+    for t in [2f64.powi(-1000), 2f64.powi(1020), 5e-324] {
+        for ([p, q, r, s], [hi, lo]) in cases {
+            let m = Matrix2::new(p * t, q * t, r * t, s * t);
+            let det = m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)];
+            assert!(!det.is_normal(), "{t:e}: det {det:e} is representable");
+            let [a, b] = eigenvalues(&m);
+            assert_eq!(
+                (a.re, a.im, b.re, b.im),
+                (hi * t, 0.0, lo * t, 0.0),
+                "t {t:e}, B {:?}",
+                [p, q, r, s]
+            );
+        }
+    }
+}
+
+/// `sorted` puts the larger imaginary part first, then the larger real
+/// part, and leaves an ordered or tied pair as it is (hand-made pairs).
+#[test]
+fn sorted_orders_by_imaginary_then_real_part() {
+    let c = Complex::new;
+    let cases = [
+        // (input, expected)
+        ([c(0.0, 1.0), c(0.0, -1.0)], [c(0.0, 1.0), c(0.0, -1.0)]),
+        ([c(0.0, -1.0), c(0.0, 1.0)], [c(0.0, 1.0), c(0.0, -1.0)]),
+        ([c(5.0, -2.0), c(-7.0, 3.0)], [c(-7.0, 3.0), c(5.0, -2.0)]),
+        ([c(2.0, 0.0), c(1.0, 0.0)], [c(2.0, 0.0), c(1.0, 0.0)]),
+        ([c(1.0, 0.0), c(2.0, 0.0)], [c(2.0, 0.0), c(1.0, 0.0)]),
+        ([c(-3.0, 0.5), c(4.0, 0.5)], [c(4.0, 0.5), c(-3.0, 0.5)]),
+        ([c(1.0, 1.0), c(1.0, 1.0)], [c(1.0, 1.0), c(1.0, 1.0)]),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(sorted(input), expected, "{input:?}");
+    }
+}
+
+/// `eigenvalue_distance` on hand-computed pairs (dyadic and 3-4-5 numbers,
+/// so every difference and modulus is exact): the larger `|a_i - b_j|` of
+/// the better of the two matchings, whichever of them that is; 0 for the
+/// same multiset in either order; symmetric.
+#[test]
+fn eigenvalue_distance_is_the_better_matching_on_hand_computed_pairs() {
+    let c = Complex::new;
+    let cases = [
+        // Same multiset, either order.
+        (
+            [c(0.0, 1.0), c(0.0, -1.0)],
+            [c(0.0, 1.0), c(0.0, -1.0)],
+            0.0,
+        ),
+        (
+            [c(0.0, 1.0), c(0.0, -1.0)],
+            [c(0.0, -1.0), c(0.0, 1.0)],
+            0.0,
+        ),
+        // Crossed matching wins: |i - 1.5i| = 0.5, |-i - (0.25 - i)| = 0.25;
+        // straight would be |i - (0.25 - i)| = sqrt(4.0625) > 2.
+        (
+            [c(0.0, 1.0), c(0.0, -1.0)],
+            [c(0.25, -1.0), c(0.0, 1.5)],
+            0.5,
+        ),
+        // The same pair swapped: the straight matching wins with 0.5.
+        (
+            [c(0.0, 1.0), c(0.0, -1.0)],
+            [c(0.0, 1.5), c(0.25, -1.0)],
+            0.5,
+        ),
+        // Straight: |0 - (3 + 4i)| = 5, |10 - 10| = 0; crossed 10 and sqrt(65).
+        (
+            [c(0.0, 0.0), c(10.0, 0.0)],
+            [c(3.0, 4.0), c(10.0, 0.0)],
+            5.0,
+        ),
+        // Crossed: |0 - 0| = 0, |10 - (13 + 4i)| = 5; straight 13.6 and 10.
+        (
+            [c(0.0, 0.0), c(10.0, 0.0)],
+            [c(13.0, 4.0), c(0.0, 0.0)],
+            5.0,
+        ),
+        // Real pairs: straight max(1, 2) = 2, crossed max(6, 3) = 6.
+        (
+            [c(2.0, 0.0), c(-1.0, 0.0)],
+            [c(3.0, 0.0), c(-3.0, 0.0)],
+            2.0,
+        ),
+    ];
+    for (a, b, expected) in cases {
+        assert_eq!(eigenvalue_distance(&a, &b), expected, "{a:?} {b:?}");
+        assert_eq!(eigenvalue_distance(&b, &a), expected, "{b:?} {a:?}");
+    }
+}
+
+/// The normal form of triangular and diagonal matrices with distinct real
+/// eigenvalues (the `q = 0` branches): `P^-1 A P` is the diagonal of the
+/// eigenvalues found by hand (the diagonal entries), `P P^-1 = I`, and the
+/// rate is the larger modulus; a diagonal matrix keeps the axes.
+#[test]
+fn normal_form_of_triangular_and_diagonal_matrices() {
+    // (A, its eigenvalues larger first)
+    let cases = [
+        (Matrix2::new(2.0, 0.0, 1.0, -1.0), [2.0, -1.0]),
+        (Matrix2::new(-3.0, 0.0, 0.5, 0.25), [0.25, -3.0]),
+        (Matrix2::new(0.5, 2.0, 0.0, -0.75), [0.5, -0.75]),
+        (Matrix2::new(3.0, 0.0, 0.0, -1.0), [3.0, -1.0]),
+    ];
+    for (a, [l1, l2]) in cases {
+        let form = NormalForm::of(&a).unwrap();
+        let d = form.inverse * a * form.basis;
+        let expected = Matrix2::new(l1, 0.0, 0.0, l2);
+        assert!(
+            (d - expected).abs().max() <= NORMAL_FORM_TOL,
+            "{a}: P^-1 A P = {d}"
+        );
+        assert!(
+            (form.basis * form.inverse - Matrix2::identity())
+                .abs()
+                .max()
+                <= NORMAL_FORM_TOL,
+            "{a}"
+        );
+        assert_eq!(form.rate, l1.abs().max(l2.abs()), "{a}");
+    }
+    let form = NormalForm::of(&Matrix2::new(3.0, 0.0, 0.0, -1.0)).unwrap();
+    assert_eq!(form.basis, Matrix2::identity());
+}
+
+/// `Point::is_finite` needs both coordinates finite.
+#[test]
+fn point_is_finite_needs_both_coordinates() {
+    assert!(Point::new(1.0, -2.0).is_finite());
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        assert!(!Point::new(bad, 0.0).is_finite());
+        assert!(!Point::new(0.0, bad).is_finite());
+        assert!(!Point::new(bad, bad).is_finite());
+    }
+}
+
+/// The short names for reports, as listed in `Method::name`'s match.
+#[test]
+fn method_names() {
+    let names = [
+        (Method::Gan, "GAN"),
+        (Method::NonSaturating, "non-saturating GAN"),
+        (Method::wgan(), "WGAN"),
+        (Method::wgan_clipped(0.5).unwrap(), "WGAN (clipped)"),
+        (Method::wgan_gp(1.0).unwrap(), "WGAN-GP"),
+        (Method::instance_noise(1.0).unwrap(), "instance noise"),
+        (Method::r1(1.0).unwrap(), "R1"),
+        (Method::r2(1.0).unwrap(), "R2"),
+        (Method::consensus(1.0).unwrap(), "consensus optimisation"),
+    ];
+    for (method, name) in names {
+        assert_eq!(method.name(), name);
+    }
+    // Display: the name with the parameters.
+    for (method, text) in [
+        (Method::Gan, "GAN"),
+        (Method::wgan(), "WGAN"),
+        (
+            Method::wgan_clipped(0.5).unwrap(),
+            "WGAN (clipped to c = 0.5)",
+        ),
+        (
+            Method::wgan_gp_with_target(2.0, 0.5).unwrap(),
+            "WGAN-GP (gamma = 2, g0 = 0.5)",
+        ),
+        (
+            Method::instance_noise(0.25).unwrap(),
+            "instance noise (sigma = 0.25)",
+        ),
+        (Method::r1(0.3).unwrap(), "R1 (gamma = 0.3)"),
+        (Method::r2(0.3).unwrap(), "R2 (gamma = 0.3)"),
+        (
+            Method::consensus(0.5).unwrap(),
+            "consensus optimisation (gamma = 0.5)",
+        ),
+    ] {
+        assert_eq!(method.to_string(), text);
+    }
+}
+
+/// WGAN-GP's field at and beside `psi = 0` (gamma = 2, g0 = 1/2, theta =
+/// 1/4, all exact): `sign 0 = 0` there, so the penalty pulls nothing and
+/// `v = (-psi, theta)`; just above and below, the pull is `psi -+ g0` and
+/// `v_psi` is `theta + gamma g0 = 5/4` and `theta - gamma g0 = -3/4` (the
+/// tiny `psi` is absorbed by the rounding): the documented jump of
+/// `2 gamma g0 = 2`.
+#[test]
+fn wgan_gp_field_at_and_beside_psi_zero() {
+    let method = Method::wgan_gp_with_target(2.0, 0.5).unwrap();
+    for psi in [0.0, -0.0] {
+        let v = method.vector_field(Point::new(0.25, psi));
+        assert_eq!((v.theta, v.psi), (0.0, 0.25), "psi {psi}");
+    }
+    let above = method.vector_field(Point::new(0.25, 1e-300));
+    assert_eq!((above.theta, above.psi), (-1e-300, 1.25));
+    let below = method.vector_field(Point::new(0.25, -1e-300));
+    assert_eq!((below.theta, below.psi), (1e-300, -0.75));
+}
+
+/// The GAN's objective `L = f(psi theta) + f(0)`, `f(t) = -ln(1 + e^-t)`,
+/// against hand values: at `theta psi = 0`, `2 f(0) = -ln 4`; at
+/// `theta psi = ln 3`, `f = -ln(4/3)` and `L = -ln(8/3)`; the
+/// non-saturating generator's `-f(-t)` is `ln(1 + e^t) = ln 4` there.
+/// (`ln 3` rounded moves `f` by at most its half ulp, `f' <= 1`: within
+/// FORMULA_ULPS.)
+#[test]
+fn gan_losses_against_hand_values() {
+    let close = |x: f64, y: f64| (x - y).abs() <= FORMULA_ULPS * EPS * y.abs();
+    let at_zero = Method::Gan.losses(Point::new(0.0, 0.0));
+    let ln4 = 4f64.ln();
+    assert!(close(at_zero.generator, -ln4) && close(at_zero.discriminator, -ln4));
+    let at = Point::new(3f64.ln(), 1.0);
+    let expected = -(8.0f64 / 3.0).ln();
+    for method in [Method::Gan, Method::NonSaturating] {
+        let l = method.losses(at);
+        assert!(close(l.discriminator, expected), "{method}: {l:?}");
+    }
+    assert!(close(Method::Gan.losses(at).generator, expected));
+    let ns = Method::NonSaturating.losses(at).generator;
+    assert!(close(ns, ln4), "{ns} vs ln 4");
+}
+
+/// Matrices whose eigenvalues nearly coincide near 0 while the entries are
+/// near 1 (found by search: `d` rounds to exactly 0 and the centre to a few
+/// ulps): the eigenvalues against their exact values (mpmath at 60 digits
+/// from the same binary entries) within the discriminant's sensitivity. The
+/// small root used to be `det / centre`, `det`'s rounding of about 1e-16
+/// divided by a centre of 1e-15: 0.087 for a root of 1.4e-8.
+#[test]
+fn eigenvalues_near_a_double_root_at_zero() {
+    let c = Complex::new;
+    let cases = [
+        (
+            Matrix2::new(
+                1.2036035716732456,
+                -1.5318456800629878,
+                0.9456968000099281,
+                -1.2036035716732507,
+            ),
+            [
+                c(1.3536041714612041e-08, 0.0),
+                c(-1.3536046821637954e-08, 0.0),
+            ],
+        ),
+        (
+            Matrix2::new(
+                0.9192235490166655,
+                -0.9325412806013174,
+                0.9060960095213535,
+                -0.9192235490166571,
+            ),
+            [
+                c(4.163336342344337e-15, 9.61169368299264e-09),
+                c(4.163336342344337e-15, -9.61169368299264e-09),
+            ],
+        ),
+        (
+            Matrix2::new(
+                0.8071692718006893,
+                -1.1352667590113477,
+                0.5738935172440256,
+                -0.8071692718006805,
+            ),
+            [
+                c(9.068470036988268e-09, 0.0),
+                c(-9.068461266226373e-09, 0.0),
+            ],
+        ),
+    ];
+    for (m, exact) in cases {
+        let tolerance = NEAR_DOUBLE_ROOT_SQRT_EPS * EPS.sqrt() * m.abs().max();
+        let computed = eigenvalues(&m);
+        assert!(
+            eigenvalue_distance(&computed, &exact) <= tolerance,
+            "{m}: {computed:?} vs {exact:?}"
+        );
+        let schur = eigenvalues_nalgebra(&m);
+        assert!(
+            eigenvalue_distance(&schur, &exact) <= tolerance,
+            "{m}: nalgebra {schur:?} vs {exact:?}"
+        );
+    }
+}
+
+/// A multiple of the identity, or a triangular matrix with equal diagonal
+/// entries, has the double eigenvalue `a` (d = 0): it comes out exactly,
+/// twice, and NormalForm::of refuses it. (For 1.6348606582851883 and about
+/// 9% of all `a`, `a^2 / a` rounds to a neighbour of `a`; the small root was
+/// that quotient, so `a I` had two eigenvalues an ulp apart and a normal
+/// form.) Tiny and huge `a` go through the scaling, exact for them.
+#[test]
+fn a_double_eigenvalue_is_exact() {
+    for a in [1.6348606582851883, 1.5910995829313177, -1.7141294836112024] {
+        for scale in [1.0, 2f64.powi(-1000), 2f64.powi(1000)] {
+            let a = a * scale;
+            for m in [
+                Matrix2::new(a, 0.0, 0.0, a),
+                Matrix2::new(a, 0.75 * scale, 0.0, a),
+                Matrix2::new(a, 0.0, -3.0 * scale, a),
+            ] {
+                let [x, y] = eigenvalues(&m);
+                assert_eq!((x.re, x.im, y.re, y.im), (a, 0.0, a, 0.0), "{m}");
+                assert_eq!(NormalForm::of(&m), None, "{m}");
+            }
+        }
+    }
+}
+
+/// Two roots small against the entries, taken as `m -+ sqrt(d)`:
+/// `t [[1 + 2^-11, 1], [-1 - 2^-11 + 2^-21, -1]]` has trace `t 2^-11` and
+/// determinant `-t^2 2^-21` (by hand), so eigenvalues `t 2^-10` and
+/// `-t 2^-11`; every step is exact on these dyadic numbers, for `t` a power
+/// of two (1, 4, tiny, huge).
+#[test]
+fn small_roots_of_a_matrix_with_large_entries_are_exact() {
+    let (e, f) = (2f64.powi(-11), 2f64.powi(-21));
+    for t in [1.0, 4.0, 2f64.powi(-1000), 2f64.powi(1000)] {
+        let m = Matrix2::new((1.0 + e) * t, t, (-1.0 - e + f) * t, -t);
+        let [a, b] = eigenvalues(&m);
+        assert_eq!(
+            (a.re, a.im, b.re, b.im),
+            (2.0 * e * t, 0.0, -e * t, 0.0),
+            "t {t:e}"
+        );
+    }
+}
+
+/// A small root far below the large one keeps its relative accuracy (the
+/// quotient `det / big`, where `m - sign(m) sqrt(d)` would cancel to 0):
+/// against mpmath at 50 digits. Here `det` and `big` are exact (products
+/// and sums of dyadic numbers), so the quotient is within one rounding and
+/// the reference within half an ulp: FORMULA_ULPS relative.
+#[test]
+fn a_tiny_root_beside_a_large_one_keeps_its_digits() {
+    let cases = [
+        (
+            Matrix2::new(1.0, 1.0, 1.0, 1.0 + 2f64.powi(-52)),
+            [2.0, 1.1102230246251565e-16],
+        ),
+        (
+            Matrix2::new(1.0, 1.0, 2f64.powi(-60), 0.0),
+            [1.0, -8.673617379884035e-19],
+        ),
+        (
+            Matrix2::new(1.0, 0.0, 0.0, 2f64.powi(-60)),
+            [1.0, 2f64.powi(-60)],
+        ),
+    ];
+    for (m, exact) in cases {
+        let computed = eigenvalues(&m);
+        for (z, e) in computed.iter().zip(exact) {
+            assert!(
+                z.im == 0.0 && (z.re - e).abs() <= FORMULA_ULPS * EPS * e.abs(),
+                "{m}: {computed:?} vs {exact:?}"
+            );
+        }
+    }
+}
+
+/// The objectives where both of their terms overflow and the sum is
+/// finite (inf - inf, computed from the point scaled by m = max(|theta|,
+/// |psi|) = 2^520): exact hand values. WGAN-GP at (2^520, 2^519), g0 = 1:
+/// `theta psi - (gamma/2)(|psi| - 1)^2 = 2^1039 - (gamma/2)(2^1038 - 2^520
+/// + 1)`; with gamma = 4 -+ 2^-38 that is `±2^999 + 2^521 (1 ± 2^-40) - ...`,
+/// `±2^999` to within 2^-477 of it, so exactly `±2^999` in f64. Consensus
+/// at (2^520, -2^520): `f(t) + f(0) + (gamma/2)(theta^2 + psi^2) f'(t)^2`
+/// with `t = -2^1040`, where `f(t) = t` and `f'(t) = 1` to far below an
+/// ulp: `-2^1040 + gamma 2^1040 - ln 2`, with gamma = 1 + 2^-41 exactly
+/// `2^999` in f64; and at points with unequal coordinates (below).
+#[test]
+fn objectives_whose_terms_both_overflow() {
+    let m = 2f64.powi(520);
+    let tiny = 2f64.powi(-38);
+    for (gamma, expected) in [(4.0 - tiny, 2f64.powi(999)), (4.0 + tiny, -2f64.powi(999))] {
+        let method = Method::wgan_gp(gamma).unwrap();
+        let l = method.losses(Point::new(m, m / 2.0));
+        assert_eq!(l.discriminator, expected, "{method}");
+        assert_eq!(l.generator, f64::INFINITY, "{method}");
+    }
+    let method = Method::consensus(1.0 + 2f64.powi(-41)).unwrap();
+    let l = method.losses(Point::new(m, -m));
+    assert_eq!(l.generator, 2f64.powi(999), "{method}");
+    assert_eq!(l.discriminator, f64::NEG_INFINITY, "{method}");
+    // Unequal coordinates, m = 2^513, gamma = 5/8: t = -2^1025 and
+    // (gamma/2)(theta^2 + psi^2) = (5/16)(5/4) 2^1026 both overflow; the sum
+    // is (-1/2 + 25/64) 2^1026 = -7 2^1020 (ln 2 far below its ulp).
+    let m = 2f64.powi(513);
+    let method = Method::consensus(0.625).unwrap();
+    for at in [Point::new(m, -m / 2.0), Point::new(-m / 2.0, m)] {
+        let l = method.losses(at);
+        assert_eq!(l.generator, -7.0 * 2f64.powi(1020), "{at:?}");
+        assert_eq!(l.discriminator, f64::NEG_INFINITY, "{at:?}");
+    }
+}
+
+/// Matrices with an exactly representable double eigenvalue `c` (checked in
+/// exact rational arithmetic: `p + s = 2c`, `p s - q r = c^2`; found by
+/// search) for which `d` is exactly 0: the eigenvalues are `c` twice, bit
+/// for bit, and NormalForm::of refuses them. (The small root was
+/// `det / c`, an ulp below `c` for these, and the normal form then existed
+/// with a nearly singular basis.)
+#[test]
+fn an_exact_double_root_is_returned_twice() {
+    let cases = [
+        (
+            [
+                0.4335432318579542,
+                1.0,
+                -4.277584507474119e-05,
+                0.4204625827800619,
+            ],
+            0.42700290731900803,
+        ),
+        (
+            [
+                0.23598377682934973,
+                0.125,
+                -2.6959333625706578e-17,
+                0.23598377315788316,
+            ],
+            0.23598377499361645,
+        ),
+        (
+            [
+                0.8415111564521711,
+                8.0,
+                -6.454063845137606e-18,
+                0.841511142081018,
+            ],
+            0.8415111492665945,
+        ),
+    ];
+    for ([p, q, r, s], c) in cases {
+        let m = Matrix2::new(p, q, r, s);
+        let [a, b] = eigenvalues(&m);
+        assert_eq!((a.re, a.im, b.re, b.im), (c, 0.0, c, 0.0), "{m}");
+        assert_eq!(NormalForm::of(&m), None, "{m}");
+    }
+}
+
+/// The update maps' equilibrium Jacobians for consensus optimisation
+/// (gamma = 1: J = [[-1/4, -1/2], [1/2, -1/4]], both diagonal entries
+/// nonzero), h = 1/2, from the documented formulas by hand (all dyadic, so
+/// exact): simultaneous `I + hJ = [[7/8, -1/4], [1/4, 7/8]]`; alternating
+/// `[[1 + h J11 + h^2 J12 J21, h J12 (1 + h J22)], [h J21, 1 + h J22]] =
+/// [[13/16, -7/32], [1/4, 7/8]]`.
+#[test]
+fn update_jacobians_with_a_nonzero_diagonal() {
+    let method = Method::consensus(1.0).unwrap();
+    assert_eq!(
+        method.equilibrium_jacobian(),
+        Matrix2::new(-0.25, -0.5, 0.5, -0.25)
+    );
+    assert_eq!(
+        Update::Simultaneous.equilibrium_jacobian(&method, 0.5),
+        Matrix2::new(0.875, -0.25, 0.25, 0.875)
+    );
+    assert_eq!(
+        Update::Alternating.equilibrium_jacobian(&method, 0.5),
+        Matrix2::new(0.8125, -0.21875, 0.25, 0.875)
+    );
+}
+
+/// `steps = MAX_STEPS` is allowed (the bound is inclusive): a run that
+/// overflows at its first step then reports the overflow, not the count.
+/// (The recording buffer is reserved but never touched beyond two points.)
+#[test]
+fn max_steps_is_allowed() {
+    let run = trajectory(
+        &Method::wgan(),
+        Update::Simultaneous,
+        Point::new(1e300, 1e300),
+        1e10,
+        MAX_STEPS,
+    );
+    assert!(matches!(run, Err(Error::NotConverged { .. })), "{run:?}");
+}
+
+/// A clipped WGAN step projects `psi` onto `[-c, c]` and nothing else
+/// (c = 1, h = 1/2, by hand: `(theta - h psi, psi + h theta)` then the clip):
+/// inside the box it is the plain step, beyond either end it is the end.
+#[test]
+fn clipped_wgan_step_projects_onto_the_box() {
+    let method = Method::wgan_clipped(1.0).unwrap();
+    let h = Positive::new(0.5).unwrap();
+    for update in [Update::Simultaneous, Update::Alternating] {
+        for (start, expected_psi) in [((1.0, 0.0), 0.5), ((-4.0, 0.0), -1.0), ((4.0, 0.5), 1.0)] {
+            let next = method
+                .step(update, h, Point::new(start.0, start.1))
+                .unwrap();
+            assert_eq!(next.psi, expected_psi, "{update:?} from {start:?}");
+        }
+    }
+}
+
+/// The instance-noise moments depend on the noise only through the slope
+/// `s = psi sigma` and `z0 = -theta / sigma` (w = s (z - z0)): scaling
+/// `(theta, psi, sigma)` to `(k theta, psi / k, k sigma)` with k = 1000
+/// keeps `E f'(w) = v_theta / -psi` at the step-limit references of
+/// e1_instance_noise_limits (s = 2e6, sigma = 500 instead of 1/2), within
+/// the same STEP_LIMIT_TOL. The panels must then follow the slope, not
+/// psi or sigma alone.
+#[test]
+fn e1_instance_noise_depends_on_the_slope() {
+    let (psi, sigma) = (4e3, 500.0);
+    let method = Method::instance_noise(sigma).unwrap();
+    for (theta, mean_f1) in [
+        (-0.7, 0.9192433407662289),
+        (0.0, 0.5),
+        (0.3, 0.2742531177500736),
+        (1.1, 0.01390344751349861),
+    ] {
+        let v = method.vector_field(Point::new(1000.0 * theta, psi));
+        assert!(
+            (v.theta / -psi - mean_f1).abs() <= STEP_LIMIT_TOL,
+            "theta {theta}: {}",
+            v.theta / -psi
         );
     }
 }

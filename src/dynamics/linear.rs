@@ -14,7 +14,10 @@ use nalgebra::{Complex, Matrix2};
 /// larger imaginary part (then the larger real part) first.
 ///
 /// A real pair is computed as `m + sign(m) sqrt(d)` and `det / (that)` so
-/// that neither root cancels.
+/// that neither root cancels; when both roots are small against the entries
+/// (`(that)^2 <= |p s| + |q r|`), where `det`'s rounding would dominate the
+/// quotient, the second is `m - sign(m) sqrt(d)`, and for `d = 0` both are
+/// `m`.
 ///
 /// Checked by claim [E1](crate::proofs::e1_dirac_gan).
 ///
@@ -60,6 +63,17 @@ pub fn eigenvalues(m: &Matrix2<f64>) -> [Complex<f64>; 2] {
         let det = m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)];
         let (small, big) = if big == 0.0 {
             (0.0, 0.0)
+        } else if root == 0.0 || big * big <= (p * s).abs() + (q * r).abs() {
+            // Both roots are small against the entries: det carries a
+            // rounding error of about EPS (|p s| + |q r|) (scaled units),
+            // which det / big would blow up (a root of 1.4e-8 came out as
+            // 0.087 when d rounded to 0 and big to centre = -2.6e-15); the
+            // difference below errs by about EPS |big| instead. At equality
+            // the bounds agree, and the difference keeps a double root
+            // exact (det / big is a^2 / a for a I, which rounds off a).
+            // A double root (d = 0) is the centre twice: det / centre can
+            // round an ulp off it even where the root is exact.
+            ((centre - root.copysign(centre)) * unit, big * unit)
         } else if det.is_normal() {
             (det / (big * unit), big * unit)
         } else {

@@ -70,7 +70,8 @@ impl NoiseMoments {
 }
 
 /// The 10-point Gauss-Legendre nodes and weights on `[-1, 1]`, by Newton's
-/// method on the Legendre polynomial `P_10`.
+/// method on the Legendre polynomial `P_10`, largest node first (Tricomi's
+/// starting guesses are in that order).
 pub(super) fn gauss_legendre_10() -> &'static [(f64, f64); 10] {
     static RULE: OnceLock<[(f64, f64); 10]> = OnceLock::new();
     RULE.get_or_init(|| {
@@ -215,6 +216,99 @@ mod tests {
         for (psi, sigma) in [(0.3, 1.0), (5.0, 2.0), (1e4, 0.7), (1e200, 1e100)] {
             let m = moments(0.0, psi, sigma);
             assert!((m.f1 - 0.5).abs() < QUADRATURE_TOL, "psi {psi}: {}", m.f1);
+        }
+    }
+
+    /// The nodes are the roots of P_10, largest first, each within
+    /// NODE_ULPS of its tabulated value (Abramowitz and Stegun, table 25.4),
+    /// in symmetric pairs; the weights are within WEIGHT_TOL of theirs.
+    #[test]
+    fn gauss_legendre_nodes_in_order() {
+        // Newton stops once its step is at most 1e-16 (an ulp of the
+        // largest node), so a node is within a couple of ulps: 4 ulps.
+        const NODE_ULPS: f64 = 4.0;
+        // The weight 2 / ((1 - x^2) P'(x)^2) amplifies the node's error by
+        // |d log w / dx| <= about 40 at x = 0.974, plus its own few
+        // roundings: 1e-13 relative.
+        const WEIGHT_TOL: f64 = 1e-13;
+        let table = [
+            (0.973_906_528_517_171_7, 0.066_671_344_308_688_14),
+            (0.865_063_366_688_984_5, 0.149_451_349_150_580_6),
+            (0.679_409_568_299_024_4, 0.219_086_362_515_982_0),
+            (0.433_395_394_129_247_2, 0.269_266_719_309_996_4),
+            (0.148_874_338_981_631_2, 0.295_524_224_714_752_9),
+        ];
+        let rule = gauss_legendre_10();
+        for (i, &(x, w)) in table.iter().enumerate() {
+            for (k, sign) in [(i, 1.0), (9 - i, -1.0)] {
+                let (node, weight) = rule[k];
+                assert!(
+                    (node - sign * x).abs() <= NODE_ULPS * f64::EPSILON,
+                    "node {k}: {node}"
+                );
+                assert!((weight - w).abs() <= WEIGHT_TOL * w, "weight {k}: {weight}");
+            }
+        }
+    }
+
+    /// The panel layout of the module docs: panels cover exactly [-9, 9],
+    /// none is wider than 1/2; for a slope `s = |psi sigma|` of at most 2
+    /// they are the 36 halves; beyond, `z0 = -c / sigma` and `z0 ± k / s`
+    /// (k <= 40) are panel ends wherever they fall inside [-9, 9], then
+    /// ends 1.5 times farther out until the widths reach about 1/2.
+    #[test]
+    fn panel_layout_follows_the_module_docs() {
+        let halves: Vec<f64> = (0..=36).map(|k| -9.0 + 0.5 * k as f64).collect();
+        for (c, psi, sigma) in [
+            (0.1, 2.0, 1.0),
+            (-3.0, 0.5, 4.0),
+            (5.0, 1e-3, 2.0),
+            (0.0, 0.0, 1.0),
+        ] {
+            assert_eq!(breakpoints(c, psi, sigma), halves, "{c} {psi} {sigma}");
+        }
+        for (c, psi, sigma) in [
+            (0.3, 1e3, 2.0),
+            (-2.0, 50.0, 0.5),
+            (100.0, 30.0, 40.0),
+            (0.5, 8.0, 1.0),
+            (-7.0, 1e6, 1.0),
+            (0.25, 40.0, 1.0),
+        ] {
+            let points = breakpoints(c, psi, sigma);
+            assert_eq!((points[0], points[points.len() - 1]), (-9.0, 9.0));
+            let slope: f64 = (psi * sigma).abs();
+            let z0 = -c / sigma;
+            let width = 1.0 / slope;
+            for pair in points.windows(2) {
+                assert!(pair[0] < pair[1] && pair[1] - pair[0] <= 0.5, "{pair:?}");
+            }
+            for k in 0..=40 {
+                for z in [z0 - k as f64 * width, z0 + k as f64 * width] {
+                    if (-9.0..=9.0).contains(&z) {
+                        assert!(points.contains(&z), "{c} {psi} {sigma}: {z} missing");
+                    }
+                }
+            }
+            // The geometric ends z0 ± 40 width 1.5^j, until the distance
+            // reaches 1 (the panel width d / 3 then about 1/2): present
+            // inside the range, and nothing else off the grids: no end
+            // beyond 1.5 (or the fine band's 40 width) from z0.
+            let mut d = 40.0 * width;
+            while d < 1.0 {
+                d *= 1.5;
+                for z in [z0 - d, z0 + d] {
+                    if (-9.0..=9.0).contains(&z) {
+                        assert!(points.contains(&z), "{c} {psi} {sigma}: {z} missing");
+                    }
+                }
+            }
+            for &z in &points {
+                if !halves.contains(&z) {
+                    let reach = (40.0 * width * (1.0 + 1e-12)).max(1.5);
+                    assert!((z - z0).abs() < reach, "{c} {psi} {sigma}: stray end {z}");
+                }
+            }
         }
     }
 
