@@ -171,6 +171,29 @@ fn e1_eigenvalue_reference_values() {
     );
 }
 
+/// Critical damping (a zero discriminant) is a double root, returned twice
+/// with the same bits and no imaginary part, as `eigenvalues` returns one:
+/// R1 with gamma = 1 (centre -1/2, product 1/4), WGAN-GP with gamma = 2
+/// (centre -1, product 1).
+#[test]
+fn e1_closed_form_double_roots_at_critical_damping() {
+    for (method, root) in [
+        (Method::r1(1.0).unwrap(), -0.5),
+        (Method::wgan_gp(2.0).unwrap(), -1.0),
+    ] {
+        let [a, b] = method.closed_form_eigenvalues();
+        for z in [a, b] {
+            assert_eq!(
+                (z.re.to_bits(), z.im.to_bits()),
+                (f64::to_bits(root), 0.0f64.to_bits()),
+                "{}: {a:?}, {b:?}",
+                method.name()
+            );
+        }
+        assert_eq!(eigenvalues(&method.equilibrium_jacobian()), [a, b]);
+    }
+}
+
 proptest! {
     #![proptest_config(common::config(48))]
 

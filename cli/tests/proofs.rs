@@ -171,16 +171,56 @@ const EXTRA_SEEDS: std::ops::RangeInclusive<u64> = 1..=40;
 fn every_registered_claim_passes_for_other_seeds() {
     use gan_theory::claims::sweep::{SWEEP_LEVEL, allowed_failures};
     let runs = EXTRA_SEEDS.count() as u64;
+    // The seeds are independent runs: spread them over the cores (this test
+    // is most of this file's time, and the harness has little else to run
+    // beside it). Each thread builds its own registry.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let seeds: Vec<u64> = EXTRA_SEEDS.collect();
+    // (claim id, seed, outcome) for every run.
+    let mut runs_done: Vec<(&'static str, u64, gan_theory::claims::Outcome)> =
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|t| {
+                    let mine: Vec<u64> = seeds.iter().copied().skip(t).step_by(threads).collect();
+                    scope.spawn(move || {
+                        let claims = gan_theory::claims::all();
+                        let mut out = Vec::new();
+                        for seed in mine {
+                            for claim in &claims {
+                                let context = gan_theory::claims::Context { seed };
+                                out.push((claim.id, seed, claim.run(&context)));
+                            }
+                        }
+                        out
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a claim panicked"))
+                .collect()
+        });
+    runs_done.sort_by_key(|(id, seed, _)| (*id, *seed));
     for claim in gan_theory::claims::all() {
-        let mut failed = Vec::new();
-        let mut rate = 0.0f64;
-        for seed in EXTRA_SEEDS {
-            let outcome = claim.run(&gan_theory::claims::Context { seed });
-            rate = rate.max(outcome.false_alarm());
-            if !outcome.passed {
-                failed.push((seed, outcome));
-            }
-        }
+        let mine: Vec<_> = runs_done
+            .iter()
+            .filter(|(id, _, _)| *id == claim.id)
+            .collect();
+        assert_eq!(
+            mine.len() as u64,
+            runs,
+            "{} did not run every seed",
+            claim.id
+        );
+        let rate = mine
+            .iter()
+            .map(|(_, _, outcome)| outcome.false_alarm())
+            .fold(0.0f64, f64::max);
+        let failed: Vec<_> = mine
+            .iter()
+            .filter(|(_, _, outcome)| !outcome.passed)
+            .map(|(_, seed, outcome)| (seed, outcome))
+            .collect();
         let allowed = allowed_failures(runs, rate, SWEEP_LEVEL);
         assert!(
             failed.len() as u64 <= allowed,

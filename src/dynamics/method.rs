@@ -647,7 +647,8 @@ impl std::fmt::Display for Method {
 /// discriminant is formed after dividing by `scale^2`, `scale =
 /// max(|centre|, sqrt(product))`, so that it cannot overflow for huge
 /// penalty weights; a real pair is `centre + sign(centre) sqrt(.)` and
-/// `product` over that, so that the small root does not cancel.
+/// `product` over that, so that the small root does not cancel; a zero
+/// discriminant gives `centre` twice.
 fn quadratic_roots(centre: f64, product: f64) -> [Complex<f64>; 2] {
     let scale = centre.abs().max(product.sqrt());
     if scale.is_infinite() {
@@ -660,6 +661,12 @@ fn quadratic_roots(centre: f64, product: f64) -> [Complex<f64>; 2] {
     }
     let (c, p) = (centre / scale, product / scale / scale);
     let discriminant = c * c - p;
+    if discriminant == 0.0 {
+        // A double root (critical damping, e.g. R1 with gamma = 1): centre
+        // twice, as `linear::eigenvalues` returns it, not centre and
+        // product / centre, which may differ from it in the last bit.
+        return [Complex::new(centre, 0.0), Complex::new(centre, 0.0)];
+    }
     if discriminant < 0.0 {
         let im = scale * (-discriminant).sqrt();
         return [Complex::new(centre, im), Complex::new(centre, -im)];
