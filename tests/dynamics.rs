@@ -1107,6 +1107,69 @@ fn gan_losses_against_hand_values() {
     assert!(close(ns, ln4), "{ns} vs ln 4");
 }
 
+/// Roots of a discriminant formed exactly: three roundings (the centre,
+/// `sqrt(d)`, their sum or difference), each at most half an ulp of a number
+/// no larger than the larger root, so 1.5 EPS |larger root| at most; 4
+/// leaves room.
+const EXACT_DISCRIMINANT_ULPS: f64 = 4.0;
+
+/// Both roots small against the entries (about 1e-8 where q = 1), with the
+/// discriminant formed exactly: (p - s)/2 is a power of two, so its square
+/// is exact, q r = r, and q r lies within a factor 2 of -((p - s)/2)^2, so
+/// their sum is exact (Sterbenz). Then `centre ∓ sqrt(d)` errs by at most
+/// `EXACT_DISCRIMINANT_ULPS` ulps of the larger root, while `det / big`
+/// would carry det's rounding, EPS |p s| / |big|, millions of times more;
+/// so the switch between the two (`big^2 <= |p s| + |q r|`) is checked
+/// where it matters, on matrices found by search for it (references from
+/// Python's `fractions` and `decimal` at 60 digits, from the same binary
+/// entries).
+#[test]
+fn small_roots_with_an_exact_discriminant_use_the_difference() {
+    let cases: [([f64; 4], [f64; 2]); 2] = [
+        (
+            [
+                6.103630883095715e-05,
+                1.0,
+                -3.7252902393565535e-09,
+                -6.103400366904285e-05,
+            ],
+            [
+                8.8405820363778889848066831e-9,
+                -6.5354201220808429101777668e-9,
+            ],
+        ),
+        (
+            [
+                0.00012207095956518106,
+                1.0,
+                -1.4901160452361802e-08,
+                -0.00012206966543481894,
+            ],
+            [
+                2.7877303046018908832985647e-8,
+                -2.6583172683901332350346666e-8,
+            ],
+        ),
+    ];
+    for ([p, q, r, s], exact) in cases {
+        let half_gap = (p - s) / 2.0;
+        assert_eq!(
+            half_gap,
+            f64::exp2(half_gap.log2().round()),
+            "not a power of two"
+        );
+        assert!(q == 1.0 && (0.5..=2.0).contains(&(-r / (half_gap * half_gap))));
+        let [a, b] = eigenvalues(&Matrix2::new(p, q, r, s));
+        let tolerance = EXACT_DISCRIMINANT_ULPS * EPS * exact[0].abs().max(exact[1].abs());
+        for (z, root) in [(a, exact[0]), (b, exact[1])] {
+            assert!(
+                z.im == 0.0 && (z.re - root).abs() <= tolerance,
+                "{z} vs {root} (tolerance {tolerance:e})"
+            );
+        }
+    }
+}
+
 /// Matrices whose eigenvalues nearly coincide near 0 while the entries are
 /// near 1 (found by search: `d` rounds to exactly 0 and the centre to a few
 /// ulps): the eigenvalues against their exact values (mpmath at 60 digits
