@@ -37,10 +37,10 @@ MODULES=(
   "divergence|src/divergence/*.rs|--lib --test divergence --test fast_paths --test speed_accuracy --test robustness --test fit"
   "game|src/game.rs|--test game --test game_edges --test divergence --test robustness --test fgan"
   "transport|src/transport/*.rs|--lib --test emd --test transport --test transport_audit --test certificate"
-  "variants|src/variants/*.rs|--test lsgan --test ebgan --test conditional --test fgan --test wgan"
+  "variants|src/variants/*.rs|--test lsgan --test ebgan --test conditional --test fgan --test wgan --test patchgan --test slope --test segments --test robustness"
   "dynamics|src/dynamics/*.rs|--lib --test dynamics"
   "mlp|src/mlp.rs|--test mlp --test training --test training_audit --test algorithm1 --test wgan"
-  "critic|src/critic.rs|--test wgan"
+  "critic|src/critic.rs|--test wgan --test samples"
 )
 
 if [[ ${1:-} == --list ]]; then
