@@ -955,3 +955,51 @@ fn metrics_follow_their_formulas() {
         assert_eq!(d, 5.0 * scale);
     }
 }
+
+/// The `f64` phase does the work on well-scaled problems (`exact_pivots`'s
+/// docs: "usually 0: the f64 phase was right"): on random Euclidean
+/// instances in the unit square, whose reduced costs are far from the
+/// pricing margin of 64 ulps, the exact phase only confirms the optimum,
+/// without a pivot, and the `f64` phase needs a few pivots per node (about
+/// 7, simplex.rs's docs). A broken `f64` phase (wrong costs, potentials or
+/// pricing margin) still ends optimal, because the exact phase repairs it,
+/// so only these counts show it. The bound on pivots is the `f64` phase's
+/// own cap, F64_PIVOTS_PER_NODE = 200 per node, which it can reach only by
+/// failing to converge.
+const F64_PHASE_PIVOTS_PER_NODE: usize = 200;
+
+#[test]
+fn the_f64_phase_solves_well_scaled_instances_alone() {
+    for (n, m, seed) in [
+        (5usize, 7usize, 1u64),
+        (20, 20, 2),
+        (40, 30, 3),
+        (60, 60, 4),
+    ] {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut cloud = |k: usize| {
+            Points::new(
+                (0..k)
+                    .map(|_| vec![rng.random::<f64>(), rng.random::<f64>()])
+                    .collect(),
+            )
+            .unwrap()
+        };
+        let (xs, ys) = (cloud(n), cloud(m));
+        let cost = CostMatrix::from_points(&xs, &ys, Metric::Euclidean).unwrap();
+        let masses = |k: usize, rng: &mut StdRng| -> Vec<f64> {
+            let w: Vec<f64> = (0..k).map(|_| 0.1 + rng.random::<f64>()).collect();
+            let total: f64 = w.iter().sum();
+            w.iter().map(|x| x / total).collect()
+        };
+        let (p, q) = (masses(n, &mut rng), masses(m, &mut rng));
+        let t = emd_with(&p, &q, &cost, &normalised()).unwrap();
+        assert_eq!(t.exact_pivots, 0, "{n} x {m}: the exact phase pivoted");
+        assert!(t.pivots >= 1, "{n} x {m}: no f64 pivot");
+        assert!(
+            t.pivots <= F64_PHASE_PIVOTS_PER_NODE * (n + m),
+            "{n} x {m}: {} pivots",
+            t.pivots
+        );
+    }
+}

@@ -825,3 +825,49 @@ fn zero_width_steps_do_not_set_the_scale_of_wp() {
     let b = LineSample::new(&[1.0]).unwrap();
     assert_eq!(wp(40.0, &a, &b).unwrap(), 1.0);
 }
+
+/// KrPotential's pair scores by hand. Anchors 0 and 3 on the line with
+/// duals 0 and 1: f(x) = min(|x|, |x - 3| - 1), so f(0) = 0, f(2) = 0,
+/// f(5) = 1 (all exact). Over the points {0, 2, 5} the ratios
+/// |f(a) - f(b)| / d(a, b) are 0/2, 1/5 and 1/3, so the Lipschitz constant
+/// is 1/3 (one division, correctly rounded: exact comparison), also with a
+/// second copy of the point 2 (a pair at distance 0 counts 0); the excesses
+/// |f(a) - f(b)| - d(a, b) are -2, -4 and -2, so the excess is -2 (a point
+/// is not paired with itself, which would give 0). A single point has no
+/// pair: 0 for both. Points of another dimension are refused.
+#[test]
+fn kr_potential_pair_scores_by_hand() {
+    let line = |xs: &[f64]| Points::new(xs.iter().map(|&x| vec![x]).collect()).unwrap();
+    let f = KrPotential::new(&line(&[0.0, 3.0]), &[0.0, 1.0], Metric::Euclidean).unwrap();
+    assert_eq!(
+        f.values(&line(&[0.0, 2.0, 5.0])).unwrap(),
+        vec![0.0, 0.0, 1.0]
+    );
+    assert_eq!(
+        f.lipschitz_constant(&line(&[0.0, 2.0, 2.0, 5.0])).unwrap(),
+        1.0 / 3.0
+    );
+    assert_eq!(
+        f.lipschitz_constant(&line(&[0.0, 2.0, 5.0])).unwrap(),
+        1.0 / 3.0
+    );
+    assert_eq!(f.lipschitz_excess(&line(&[0.0, 2.0, 5.0])).unwrap(), -2.0);
+    assert_eq!(f.lipschitz_excess(&line(&[2.0, 0.0, 5.0])).unwrap(), -2.0);
+    assert_eq!(f.lipschitz_constant(&line(&[5.0])).unwrap(), 0.0);
+    assert_eq!(f.lipschitz_excess(&line(&[5.0])).unwrap(), 0.0);
+    let plane = Points::new(vec![vec![0.0, 0.0], vec![1.0, 1.0]]).unwrap();
+    for result in [
+        f.lipschitz_constant(&plane),
+        f.lipschitz_excess(&plane),
+        f.values(&plane).map(|_| 0.0),
+        f.expectation(&plane, &[0.5, 0.5]),
+    ] {
+        assert!(
+            matches!(
+                result,
+                Err(gan_theory::Error::DimensionMismatch { left: 2, right: 1 })
+            ),
+            "{result:?}"
+        );
+    }
+}
