@@ -977,3 +977,46 @@ fn floor_log2(x: f64) -> i32 {
 fn ceil_log2(x: usize) -> i32 {
     (usize::BITS - (x.max(1) - 1).leading_zeros()) as i32
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `in_tree` against the tree itself: before any pivot only artificial
+    /// arcs are in it; after the `f64` phase, exactly the real arcs that are
+    /// some node's arc to its parent (the phase pivots: its only guard
+    /// against drift asks `in_tree`, so a wrong answer would go unseen in
+    /// the solver's results).
+    #[test]
+    fn in_tree_matches_the_parent_arcs() {
+        let (n, m) = (3, 4);
+        let cost = CostMatrix::new(
+            n,
+            m,
+            vec![
+                0.7, 0.2, 0.9, 0.4, //
+                0.1, 0.8, 0.3, 0.6, //
+                0.5, 0.35, 0.25, 0.95,
+            ],
+        )
+        .unwrap();
+        let (p, q) = ([0.25, 0.25, 0.5], [0.125, 0.25, 0.375, 0.25]);
+        let mut net = Network::new(&p, &q, &cost, usize::MAX);
+        let tree_arcs = |net: &Network| -> Vec<usize> {
+            net.pred.iter().copied().filter(|&a| a < n * m).collect()
+        };
+        assert!(tree_arcs(&net).is_empty());
+        net.f64_phase().unwrap();
+        let arcs = tree_arcs(&net);
+        assert!(net.pivots > 0 && !arcs.is_empty());
+        for i in 0..n {
+            for j in 0..m {
+                assert_eq!(
+                    net.in_tree(i, j),
+                    arcs.contains(&(i * m + j)),
+                    "arc ({i}, {j})"
+                );
+            }
+        }
+    }
+}
