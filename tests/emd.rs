@@ -1003,3 +1003,27 @@ fn the_f64_phase_solves_well_scaled_instances_alone() {
         );
     }
 }
+
+/// Masses balanced only up to rounding (within the four ulps per entry
+/// that `emd` accepts): the exact solver adds the difference to the
+/// largest column mass (simplex.rs, balance_exactly), so a column of zero
+/// demand still receives nothing, whatever its place among the columns. In
+/// the second case the masses span more than 64 bits (2^-70 to 1), so the
+/// exact flows take two words each.
+#[test]
+fn a_rounding_level_imbalance_never_reaches_a_zero_demand_column() {
+    let below_one = 1.0 - f64::EPSILON / 2.0;
+    let tiny = f64::exp2(-70.0);
+    let cases: [(Vec<f64>, Vec<f64>); 3] = [
+        (vec![1.0], vec![0.0, below_one]),
+        (vec![1.0], vec![below_one, 0.0]),
+        (vec![1.0, tiny], vec![0.0, tiny, below_one, 0.0]),
+    ];
+    for (p, q) in cases {
+        let cost = CostMatrix::new(p.len(), q.len(), vec![1.0; p.len() * q.len()]).unwrap();
+        let t = emd(&p, &q, &cost).unwrap();
+        for entry in &t.plan {
+            assert!(q[entry.j] > 0.0, "{p:?} -> {q:?}: {:?}", t.plan);
+        }
+    }
+}
