@@ -376,3 +376,15 @@ fn d3_huge_margin_keeps_a_finite_tolerance() {
         "{excess} vs {bound}"
     );
 }
+
+/// An energy has its points: `len` counts them and `is_empty` is false
+/// (there is no empty energy).
+#[test]
+fn d3_energy_has_its_points() {
+    for n in [1usize, 3] {
+        let energy = Energy::constant(n, 0.5).unwrap();
+        assert_eq!((energy.len(), energy.is_empty()), (n, false));
+    }
+    let energy = Energy::new(vec![0.0, 2.0]).unwrap();
+    assert_eq!((energy.len(), energy.is_empty()), (2, false));
+}
