@@ -1001,7 +1001,58 @@ fn the_f64_phase_solves_well_scaled_instances_alone() {
             "{n} x {m}: {} pivots",
             t.pivots
         );
+        // The same costs times 2^1015 (exact): M, about 2 (n + m) times the
+        // largest cost, would pass 2^1020, so the f64 phase works on costs
+        // scaled back down by a power of two (2^-7 here): the same numbers
+        // as above up to a power of two, so the same pivots.
+        let huge = CostMatrix::new(
+            n,
+            m,
+            cost.as_slice()
+                .iter()
+                .map(|c| c * f64::exp2(1015.0))
+                .collect(),
+        )
+        .unwrap();
+        let scaled = emd_with(&p, &q, &huge, &normalised()).unwrap();
+        assert_eq!(
+            (scaled.pivots, scaled.exact_pivots),
+            (t.pivots, 0),
+            "{n} x {m}, costs times 2^1015"
+        );
     }
+}
+
+/// The iteration cap counts the pivots of both phases: on instances where
+/// the exact phase pivots too, a cap of exactly the pivots the solve takes
+/// lets it finish (the cap is checked before each pivot), and one less is
+/// an error. (The solver is deterministic, so the second solve retraces
+/// the first.)
+#[test]
+fn the_iteration_cap_counts_both_phases() {
+    let mut checked = 0;
+    for (n, seed) in [(12usize, 2u64), (40, 3)] {
+        let (p, q, cost) = wide_range_instance(n, seed);
+        let free = emd_with(&p, &q, &cost, &normalised()).unwrap();
+        if free.exact_pivots == 0 {
+            continue;
+        }
+        checked += 1;
+        let total = free.pivots + free.exact_pivots;
+        let capped = |cap: usize| EmdOptions {
+            max_iterations: Some(cap),
+            ..normalised()
+        };
+        assert!(emd_with(&p, &q, &cost, &capped(total)).is_ok());
+        assert_eq!(
+            emd_with(&p, &q, &cost, &capped(total - 1)).unwrap_err(),
+            Error::IterationLimit {
+                what: "network simplex",
+                limit: total - 1
+            }
+        );
+    }
+    assert!(checked > 0, "no instance made the exact phase pivot");
 }
 
 /// Masses balanced only up to rounding (within the four ulps per entry
