@@ -1038,7 +1038,13 @@ fn the_iteration_cap_counts_both_phases() {
             continue;
         }
         checked += 1;
-        let total = free.pivots + free.exact_pivots;
+        // It finished under the default cap, which counts both phases:
+        // 10^6 + 1000 (n + m) pivots at most.
+        let total = free
+            .pivots
+            .checked_add(free.exact_pivots)
+            .filter(|&t| t <= 1_000_000 + 1000 * (2 * n))
+            .unwrap_or_else(|| panic!("{} + {} pivots", free.pivots, free.exact_pivots));
         let capped = |cap: usize| EmdOptions {
             max_iterations: Some(cap),
             ..normalised()
