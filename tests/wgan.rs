@@ -757,3 +757,84 @@ fn d1_a_minibatch_too_large_for_memory_is_an_error_not_a_panic() {
         })
     ));
 }
+
+/// A constant critic gets exactly 0, "however large the constant"
+/// (`critic_objective`'s documented convention), even when the stored
+/// masses' totals differ from 1 by the few ulps `Discrete::new` accepts
+/// (`tol::sum_tolerance(2)` = 8 EPS): here 1 + 4 EPS against 1 - 4 EPS, on
+/// points of their own. The levels run from the smallest subnormals (whose
+/// halves round) to `-f64::MAX` and `f64::MAX` (whose sum overflows).
+#[test]
+fn d1_a_constant_critic_gets_exactly_zero_at_every_level() {
+    let eps = f64::EPSILON;
+    let tiny = f64::from_bits(1); // 2^-1074
+    let p = Discrete::new(vec![0.5, 0.5 + 4.0 * eps]).unwrap();
+    let q = Discrete::new(vec![0.25, 0.75 - 4.0 * eps, 0.0]).unwrap();
+    let even = Discrete::uniform(2).unwrap();
+    let one = Discrete::point_mass(1, 0).unwrap();
+    let levels = [
+        0.0,
+        1.0,
+        -3.0,
+        1e300,
+        f64::MAX,
+        -f64::MAX,
+        tiny,
+        3.0 * tiny,
+        -3.0 * tiny,
+        f64::MIN_POSITIVE,
+    ];
+    for level in levels {
+        for (a, b) in [(&p, &q), (&q, &p), (&even, &one), (&one, &even)] {
+            let (f_a, f_b) = (vec![level; a.len()], vec![level; b.len()]);
+            let objective = wgan::critic_objective(a, &f_a, b, &f_b).unwrap();
+            assert_eq!(objective, 0.0, "level {level:e}");
+        }
+    }
+}
+
+/// Values near `f64::MAX` do not overflow ("halves first"): f = MAX at p's
+/// point and MAX / 2 at q's gives E_p f - E_q f = MAX / 2 exactly (every
+/// step is exact: halving, and differences of multiples of MAX / 4).
+#[test]
+fn d1_critic_objective_near_the_top_of_the_range() {
+    let one = Discrete::point_mass(1, 0).unwrap();
+    let max = f64::MAX;
+    assert_eq!(
+        wgan::critic_objective(&one, &[max], &one, &[max / 2.0]).unwrap(),
+        max / 2.0
+    );
+    assert_eq!(
+        wgan::critic_objective(&one, &[-max / 2.0], &one, &[-max]).unwrap(),
+        max / 2.0
+    );
+}
+
+/// The documented centring: the result is `E_p (f - c) - E_q (f - c)` with
+/// `c` the midpoint of the values' range, so masses whose totals are off 1
+/// (here 1 + 4 EPS and 1 - 4 EPS, accepted by `Discrete::new`) multiply only
+/// the spread of `f`, not its level. Reference values from Python
+/// `fractions` (sum p_i (f_i - c) - sum q_i (f_i - c) on the stored masses);
+/// every step of the library's computation is exact on these inputs, so the
+/// comparisons are exact:
+/// - f = (L, L + 1) on both, L = 10^6, c = L + 1/2: -0.25 + 4 EPS
+///   (the uncentred E_p f - E_q f would be -0.25 + (8 L + 8) EPS);
+/// - f = (0, 2) on p's points and (1, 3, 5) on q's, c = 5/2: exactly -1
+///   (uncentred: -1 + 5 * 2^-50).
+#[test]
+fn d1_critic_objective_is_centred_at_the_midpoint() {
+    let eps = f64::EPSILON;
+    let p = Discrete::new(vec![0.5, 0.5 + 4.0 * eps]).unwrap();
+    let q = Discrete::new(vec![0.25, 0.75 - 4.0 * eps]).unwrap();
+    let level = 1e6;
+    let f = [level, level + 1.0];
+    assert_eq!(
+        wgan::critic_objective(&p, &f, &q, &f).unwrap(),
+        -0.25 + 4.0 * eps
+    );
+    let q = Discrete::new(vec![0.5, 0.5 - 4.0 * eps, 0.0]).unwrap();
+    assert_eq!(
+        wgan::critic_objective(&p, &[0.0, 2.0], &q, &[1.0, 3.0, 5.0]).unwrap(),
+        -1.0
+    );
+}
