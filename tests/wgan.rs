@@ -838,3 +838,24 @@ fn d1_critic_objective_is_centred_at_the_midpoint() {
         -1.0
     );
 }
+
+/// The losses' signs and levels (module docs): the critic descends
+/// `-(E_p f - E_q f)`, the generator `-E_q f`, which is not centred (a shift
+/// of `f` by `c` shifts it by `-c`). Dyadic masses and integer values: the
+/// expectations are exact.
+#[test]
+fn d1_critic_and_generator_losses() {
+    let p = Discrete::new(vec![0.25, 0.75]).unwrap();
+    let q = Discrete::uniform(2).unwrap();
+    // E_p f - E_q f = (0.75 * 8) - (0.5 * 8) = 2, and its opposite for f reversed.
+    assert_eq!(
+        wgan::critic_loss(&p, &[0.0, 8.0], &q, &[0.0, 8.0]),
+        Ok(-2.0)
+    );
+    assert_eq!(wgan::critic_loss(&p, &[8.0, 0.0], &q, &[8.0, 0.0]), Ok(2.0));
+    let q3 = Discrete::new(vec![0.25, 0.5, 0.25]).unwrap();
+    // -E_q f = -(0.25 * 0 + 0.5 * 2 + 0.25 * 4) = -2; shifted by 10: -12.
+    assert_eq!(wgan::generator_loss(&q3, &[0.0, 2.0, 4.0]), Ok(-2.0));
+    assert_eq!(wgan::generator_loss(&q3, &[10.0, 12.0, 14.0]), Ok(-12.0));
+    assert_eq!(wgan::generator_loss(&q3, &[-4.0, -4.0, 0.0]), Ok(3.0));
+}
