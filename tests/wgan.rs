@@ -859,3 +859,40 @@ fn d1_critic_and_generator_losses() {
     assert_eq!(wgan::generator_loss(&q3, &[10.0, 12.0, 14.0]), Ok(-12.0));
     assert_eq!(wgan::generator_loss(&q3, &[-4.0, -4.0, 0.0]), Ok(3.0));
 }
+
+/// The penalty weight must be finite and `>= 0` (documented error
+/// `InvalidParameter { name: "lambda" }` otherwise), for the penalty and
+/// its gradient alike: negative finite weights and both infinities are
+/// refused; 0 is a weight (no penalty).
+#[test]
+fn d1_gradient_penalty_refuses_negative_or_infinite_weights() {
+    for lambda in [
+        -1.0,
+        -1e-300,
+        -f64::MAX,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ] {
+        assert!(
+            matches!(
+                wgan::gradient_penalty(&[3.0, 4.0], lambda),
+                Err(Error::InvalidParameter { name: "lambda", .. })
+            ),
+            "{lambda}"
+        );
+        assert!(
+            matches!(
+                wgan::gradient_penalty_grad(&[3.0, 4.0], lambda),
+                Err(Error::InvalidParameter { name: "lambda", .. })
+            ),
+            "{lambda}"
+        );
+    }
+    assert_eq!(wgan::gradient_penalty(&[3.0, 4.0], 0.0), Ok(0.0));
+    assert_eq!(
+        wgan::gradient_penalty_grad(&[3.0, 4.0], 0.0),
+        Ok(vec![0.0, 0.0])
+    );
+    assert_eq!(wgan::gradient_penalty(&[3.0, 4.0], 1.0), Ok(16.0));
+}
