@@ -896,3 +896,59 @@ fn d1_gradient_penalty_refuses_negative_or_infinite_weights() {
     );
     assert_eq!(wgan::gradient_penalty(&[3.0, 4.0], 1.0), Ok(16.0));
 }
+
+/// Where the two CDFs agree the optimal critic is flat (documented: slope
+/// sign(F_q - F_p) = 0 there), whichever side the CDFs leave it by. Dyadic
+/// masses, integer points: the CDF gaps and the values are exact.
+/// - p = (1/2, 1/2, 0), q = (1/2, 0, 1/2) on 0, 1, 2: F_p = F_q on [0, 1),
+///   F_p > F_q on [1, 2): f = (0, 0, -1).
+/// - The same with p and q exchanged: f = (0, 0, 1).
+/// - p = (1/4, 1/4, 1/4, 1/4), q = (0, 1/2, 0, 1/2) on 0, 1, 3, 6:
+///   F_p - F_q = 1/4, 0, 1/4 on [0, 1), [1, 3), [3, 6): f = (0, -1, -1, -4).
+#[test]
+fn d1_optimal_critic_is_flat_where_the_cdfs_agree() {
+    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.0, 0.5]).unwrap();
+    let points = [0.0, 1.0, 2.0];
+    assert_eq!(
+        wgan::optimal_critic_on_line(&points, &p, &q).unwrap(),
+        vec![0.0, 0.0, -1.0]
+    );
+    assert_eq!(
+        wgan::optimal_critic_on_line(&points, &q, &p).unwrap(),
+        vec![0.0, 0.0, 1.0]
+    );
+    let p = Discrete::uniform(4).unwrap();
+    let q = Discrete::new(vec![0.0, 0.5, 0.0, 0.5]).unwrap();
+    let points = [0.0, 1.0, 3.0, 6.0];
+    assert_eq!(
+        wgan::optimal_critic_on_line(&points, &p, &q).unwrap(),
+        vec![0.0, -1.0, -1.0, -4.0]
+    );
+}
+
+/// `lipschitz_on_points` takes the largest slope over every pair, including
+/// pairs with the first point: on the line points 0, 10, 1 with values
+/// 0, 0, 5 the slopes are 0 (first, second), 5 (first, third) and 5/9
+/// (second, third), so K = 5, as `lipschitz_on_line` finds too.
+#[test]
+fn d1_lipschitz_on_points_sees_every_pair() {
+    let line = [0.0, 10.0, 1.0];
+    let values = [0.0, 0.0, 5.0];
+    let points = Points::new(line.iter().map(|&x| vec![x]).collect()).unwrap();
+    for metric in [Metric::Euclidean, Metric::Cityblock] {
+        assert_eq!(
+            wgan::lipschitz_on_points(&points, &values, metric).unwrap(),
+            5.0
+        );
+    }
+    assert_eq!(wgan::lipschitz_on_line(&line, &values).unwrap(), 5.0);
+    // The steep pair last: (first, fourth).
+    let line = [0.0, 10.0, 20.0, 0.5];
+    let values = [0.0, 0.0, 0.0, 1.0];
+    let points = Points::new(line.iter().map(|&x| vec![x]).collect()).unwrap();
+    assert_eq!(
+        wgan::lipschitz_on_points(&points, &values, Metric::Euclidean).unwrap(),
+        2.0
+    );
+}
