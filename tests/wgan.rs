@@ -952,3 +952,35 @@ fn d1_lipschitz_on_points_sees_every_pair() {
         2.0
     );
 }
+
+/// `certified_estimate` is `objective / lipschitz`, 0 for a constant critic
+/// (`lipschitz = 0`) or no finite constant (`+inf`), and refuses a negative
+/// or NaN constant and a non-finite objective (documented errors).
+#[test]
+fn d1_certified_estimate_divides_or_certifies_zero() {
+    assert_eq!(wgan::certified_estimate(2.0, 3.0), Ok(2.0 / 3.0));
+    assert_eq!(wgan::certified_estimate(-3.0, 2.0), Ok(-1.5));
+    assert_eq!(wgan::certified_estimate(6.0, 0.5), Ok(12.0));
+    for objective in [0.0, 1e-300, -2.0] {
+        assert_eq!(wgan::certified_estimate(objective, 0.0), Ok(0.0));
+        assert_eq!(wgan::certified_estimate(objective, f64::INFINITY), Ok(0.0));
+    }
+    for lipschitz in [-1.0, -f64::MIN_POSITIVE, f64::NEG_INFINITY, f64::NAN] {
+        assert!(matches!(
+            wgan::certified_estimate(1.0, lipschitz),
+            Err(Error::InvalidParameter {
+                name: "lipschitz",
+                ..
+            })
+        ));
+    }
+    for objective in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+        assert!(matches!(
+            wgan::certified_estimate(objective, 1.0),
+            Err(Error::InvalidParameter {
+                name: "objective",
+                ..
+            })
+        ));
+    }
+}
