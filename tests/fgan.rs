@@ -731,3 +731,110 @@ proptest! {
         }
     }
 }
+
+/// The variational bound's documented conventions at points without mass
+/// (each the limit of the per-point term `p t - q f*(t)`):
+/// - a point with p = q = 0 contributes nothing, whatever T is there (even
+///   a T outside dom f*, which would be inadmissible where q = 0 < p);
+/// - a point with p = 0 contributes no `p t` (`0 x -inf = 0`), and one
+///   with q = 0 no `q f*(t)` (`0 x inf = 0`, here reverse KL's f*(0));
+/// - a point with p > 0 and t = -inf contributes -inf, and so does the
+///   bound, even where `q f*(-inf)` is -inf too (reverse KL: f*(-inf) =
+///   -f(0) = -inf).
+///
+/// Reverse KL with T = -1 where p = q = 1/2: p t - q f*(t) = -1/2 - 1/2
+/// (-1 - ln 1) = 0, so the bounds below are exactly 0 and 1.
+#[test]
+fn d5_bound_conventions_at_points_without_mass() {
+    let rkl = FDivergence::ReverseKl;
+    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    for t in [5.0, 0.0, f64::INFINITY, f64::NEG_INFINITY] {
+        assert_eq!(
+            rkl.variational_bound(&p, &q, &[-1.0, -1.0, t]).unwrap(),
+            0.0,
+            "{t}"
+        );
+    }
+    // q = 0 < p with T = 0 = f'(inf), admissible; f*(0) = +inf has no mass.
+    let p = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let q = Discrete::new(vec![1.0, 0.0]).unwrap();
+    // 0.5 (-2) - 1 f*(-2) = -1 - (-1 - ln 2) = ln 2, two roundings.
+    let bound = rkl.variational_bound(&p, &q, &[-2.0, 0.0]).unwrap();
+    assert!((bound - LN_2).abs() <= FEW_ULPS * LN_2, "{bound}");
+    // p = 0 < q with T = -inf: KL's f*(-inf) = -f(0) = 0, no p t term.
+    let kl = FDivergence::KullbackLeibler;
+    let p = Discrete::new(vec![0.0, 1.0]).unwrap();
+    let q = Discrete::new(vec![1.0, 0.0]).unwrap();
+    assert_eq!(
+        kl.variational_bound(&p, &q, &[f64::NEG_INFINITY, 1.0])
+            .unwrap(),
+        1.0
+    );
+    // p > 0 and T = -inf: -inf, with q f*(-inf) = -inf as well.
+    let one = Discrete::new(vec![1.0]).unwrap();
+    assert_eq!(
+        rkl.variational_bound(&one, &one, &[f64::NEG_INFINITY])
+            .unwrap(),
+        f64::NEG_INFINITY
+    );
+}
+
+/// `q f*(t)` and `q f*(g_f(v))` where `f*` alone overflows but the
+/// product does not (documented: "the products through ln p, ln q where
+/// one alone would overflow ... finite wherever its value is"). The
+/// generator's mass q = 1e-300 sits where the data has none, so the bound
+/// is `-q f*(.)` there plus the other point's term. References: mpmath at
+/// 40 digits with the f64 value of 1e-300:
+/// - KL, variational bound, p = (1/2, 1/2), T = (720, 0):
+///   360 - q e^719 - e^-1 = -1810224708037.616824996487;
+/// - activated bounds, p = (0, 1), v = (V, 0):
+///   KL, V = 720: -q e^719 - e^-1 = -1810224708397.616824996487;
+///   squared Hellinger, V = 720: -q (e^720 - 1) = -4920700930263.815841216398;
+///   Neyman, V = -1430: -q (2 - 2 e^715) = 66310844132.93628849507329;
+///   Pearson, V = 1e160: -q V (V/4 + 1) = -25000000000000000952.89768.
+#[test]
+fn d5_conjugate_terms_that_overflow_alone() {
+    let q = Discrete::new(vec![1e-300, 1.0]).unwrap();
+    let close = |x: f64, y: f64, rel: f64| (x - y).abs() <= rel * y.abs();
+    let kl = FDivergence::KullbackLeibler;
+    let half = Discrete::uniform(2).unwrap();
+    let bound = kl.variational_bound(&half, &q, &[720.0, 0.0]).unwrap();
+    let expected = -1_810_224_708_037.616_824_996_487;
+    assert!(close(bound, expected, LOG_SCALE_EXP_REL), "{bound}");
+    let p = Discrete::new(vec![0.0, 1.0]).unwrap();
+    let cases = [
+        (
+            kl,
+            720.0,
+            -1_810_224_708_397.616_824_996_487,
+            LOG_SCALE_EXP_REL,
+        ),
+        (
+            FDivergence::SquaredHellinger,
+            720.0,
+            -4_920_700_930_263.815_841_216_398,
+            LOG_SCALE_EXP_REL,
+        ),
+        (
+            FDivergence::Neyman,
+            -1430.0,
+            66_310_844_132.936_288_495_073_29,
+            LOG_SCALE_EXP_REL,
+        ),
+        (
+            FDivergence::Pearson,
+            1e160,
+            -25_000_000_000_000_000_952.897_68,
+            FEW_ULPS,
+        ),
+    ];
+    for (row, v, expected, rel) in cases {
+        let bound = row.activated_bound(&p, &q, &[v, 0.0]).unwrap();
+        assert!(
+            close(bound, expected, rel),
+            "{}: {bound} against {expected}",
+            row.name()
+        );
+    }
+}
