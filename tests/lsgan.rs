@@ -690,3 +690,27 @@ fn d2_pearson_term_whose_ratio_overflows() {
         2f64.powi(990)
     );
 }
+
+/// Where `p_i = q_i = 0`, `D*` is the documented midpoint `(a + b)/2`
+/// (the value it takes wherever the two distributions agree): 1/2 for the
+/// binary labels, 0 for the chi2 labels, 1 for (a, b, c) = (-1, 3, 2) and
+/// -7.5 for (-10, -5, 0) (halves of small integers: exact).
+#[test]
+fn d2_optimal_discriminator_outside_both_supports_is_the_midpoint() {
+    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.0, 0.5]).unwrap();
+    let cases = [
+        (LsganLabels::binary_labels(), 0.5),
+        (LsganLabels::chi2_labels(), 0.0),
+        (LsganLabels::new(-1.0, 3.0, 2.0).unwrap(), 1.0),
+        (LsganLabels::new(-10.0, -5.0, 0.0).unwrap(), -7.5),
+    ];
+    let empty = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    for (labels, midpoint) in cases {
+        let d = optimal_discriminator(&labels, &p, &q).unwrap();
+        // Where p = q the midpoint too; then b where only p, a where only q.
+        assert_eq!(d, vec![midpoint, labels.b(), labels.a()], "{labels:?}");
+        let d = optimal_discriminator(&labels, &empty, &empty).unwrap();
+        assert_eq!(d[2], midpoint, "{labels:?}");
+    }
+}
