@@ -838,3 +838,28 @@ fn d5_conjugate_terms_that_overflow_alone() {
         );
     }
 }
+
+/// Where q = 0 < p the optimal critic is `f'(inf)`, the slope at infinity
+/// (documented: T* = f'(p/q), admissible up to `slope_at_infinity`), and
+/// the bound there is tight: on disjoint supports p = (1, 0), q = (0, 1),
+/// T* = (f'(inf), f'(0)) and E_P T* - E_Q f*(T*) = f'(inf) + f(0) = D_f,
+/// exactly for the rows whose f'(inf) and f(0) are exact (squared
+/// Hellinger: 1 + 1 = 2; Neyman: 1 + inf; total variation: 1/2 + 1/2 = 1;
+/// Pearson: inf + 1, reverse KL: 0 + inf).
+#[test]
+fn d5_optimal_critic_where_only_p_has_mass_is_the_slope_at_infinity() {
+    let p = Discrete::new(vec![1.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.0, 1.0]).unwrap();
+    for row in FDivergence::ALL {
+        let t_star = row.optimal_critic(&p, &q).unwrap();
+        assert_eq!(t_star[0], row.slope_at_infinity(), "{}", row.name());
+    }
+    let hellinger = FDivergence::SquaredHellinger;
+    let t_star = hellinger.optimal_critic(&p, &q).unwrap();
+    assert_eq!(t_star, vec![1.0, f64::NEG_INFINITY]);
+    assert_eq!(hellinger.divergence(&p, &q).unwrap(), 2.0);
+    assert_eq!(hellinger.variational_bound(&p, &q, &t_star).unwrap(), 2.0);
+    let tv = FDivergence::TotalVariation;
+    let t_star = tv.optimal_critic(&p, &q).unwrap();
+    assert_eq!(tv.variational_bound(&p, &q, &t_star).unwrap(), 1.0);
+}
