@@ -863,3 +863,55 @@ fn d5_optimal_critic_where_only_p_has_mass_is_the_slope_at_infinity() {
     let t_star = tv.optimal_critic(&p, &q).unwrap();
     assert_eq!(tv.variational_bound(&p, &q, &t_star).unwrap(), 1.0);
 }
+
+/// `Domain::contains` honours the documented ends: a closed end belongs to
+/// the domain, an open one does not (so no open domain contains -inf or
+/// +inf), and nothing beyond either end does. Table: KL and Pearson R,
+/// reverse KL and GAN t < 0, Neyman t <= 1, Hellinger t < 1, JS t < ln 2,
+/// TV [-1/2, 1/2].
+#[test]
+fn d5_domain_contains_its_closed_ends_only() {
+    for row in FDivergence::ALL {
+        let d = row.conjugate_domain();
+        assert_eq!(d.contains(d.low), d.low_closed, "{} low", row.name());
+        assert_eq!(d.contains(d.high), d.high_closed, "{} high", row.name());
+        assert!(!d.contains(f64::NEG_INFINITY), "{}", row.name());
+        assert!(!d.contains(f64::INFINITY), "{}", row.name());
+        if d.high.is_finite() {
+            assert!(!d.contains(d.high + 1.0), "{}", row.name());
+            assert!(d.contains(d.high - 1.0), "{}", row.name());
+        }
+        if d.low.is_finite() {
+            assert!(!d.contains(d.low - 1.0), "{}", row.name());
+        }
+    }
+    let tv = FDivergence::TotalVariation.conjugate_domain();
+    assert!(tv.contains(-0.5) && tv.contains(0.5) && tv.contains(0.0));
+    assert!(!tv.contains(-0.75) && !tv.contains(0.75));
+}
+
+/// Where q = 0 < p the admissible critic values end at `f'(inf)` below and
+/// at the domain's lower end above (documented: a critic that is not
+/// admissible gets the bound -inf): reverse KL (f'(inf) = 0) refuses
+/// T = 1/2 there, total variation ([-1/2, 1/2]) refuses T = -1 and T = 1;
+/// the same T at a point where p = q = 0, or T = f'(inf) itself, is fine.
+#[test]
+fn d5_inadmissible_critic_where_q_is_zero_certifies_nothing() {
+    let p = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let q = Discrete::new(vec![1.0, 0.0]).unwrap();
+    let rkl = FDivergence::ReverseKl;
+    assert_eq!(
+        rkl.variational_bound(&p, &q, &[-1.0, 0.5]).unwrap(),
+        f64::NEG_INFINITY
+    );
+    let tv = FDivergence::TotalVariation;
+    for t in [-1.0, 1.0] {
+        assert_eq!(
+            tv.variational_bound(&p, &q, &[0.0, t]).unwrap(),
+            f64::NEG_INFINITY,
+            "{t}"
+        );
+    }
+    // T = 1/2 = f'(inf) where q = 0: 0.5 (0) - 1 f*(0) + 0.5 (1/2) = 1/4.
+    assert_eq!(tv.variational_bound(&p, &q, &[0.0, 0.5]).unwrap(), 0.25);
+}
