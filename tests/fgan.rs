@@ -915,3 +915,31 @@ fn d5_inadmissible_critic_where_q_is_zero_certifies_nothing() {
     // T = 1/2 = f'(inf) where q = 0: 0.5 (0) - 1 f*(0) + 0.5 (1/2) = 1/4.
     assert_eq!(tv.variational_bound(&p, &q, &[0.0, 0.5]).unwrap(), 0.25);
 }
+
+/// Neyman's term `p g(v) - q f*(g(v))` with both products beyond f64::MAX
+/// but a finite difference: with x = e^(-v/2) the term is
+/// x (2q - p x) + (p - 2q), finite when the gap 2q - p x is small. The gap
+/// is formed from p x = e^(ln p - v/2), whose exponent (about 0) carries
+/// the rounding of ln p and of the subtraction, a few ulps of 715
+/// (4 x 715 EPS/2 = 3.2e-13 relative); the gap, 1e-3 of p x, has a
+/// relative error 1e3 times that, 3.2e-10, and the final e^(ln |gap| - v/2)
+/// adds a few ulps of 709. Hence:
+const NEYMAN_GAP_REL: f64 = 1e-9;
+
+/// p = (1.001 e^-715 (the f64 3.019114032068e-311), 1), q = (1/2, 1/2),
+/// v = (-1430, 0): p g(v) = p (1 - x^2) and q f*(g(v)) = q (2 - 2x) are
+/// both -inf in f64, the term is -3.315542207101743186340725e307 (mpmath,
+/// 50 digits, with the f64 inputs) and the other point's is 0.
+#[test]
+fn d5_neyman_term_with_both_products_beyond_the_range() {
+    let p = Discrete::new(vec![3.019114032068e-311, 1.0]).unwrap();
+    let q = Discrete::uniform(2).unwrap();
+    let bound = FDivergence::Neyman
+        .activated_bound(&p, &q, &[-1430.0, 0.0])
+        .unwrap();
+    let expected = -3.315_542_207_101_743_186_340_725e307;
+    assert!(
+        (bound - expected).abs() <= NEYMAN_GAP_REL * expected.abs(),
+        "{bound}"
+    );
+}
