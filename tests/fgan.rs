@@ -731,3 +731,215 @@ proptest! {
         }
     }
 }
+
+/// The variational bound's documented conventions at points without mass
+/// (each the limit of the per-point term `p t - q f*(t)`):
+/// - a point with p = q = 0 contributes nothing, whatever T is there (even
+///   a T outside dom f*, which would be inadmissible where q = 0 < p);
+/// - a point with p = 0 contributes no `p t` (`0 x -inf = 0`), and one
+///   with q = 0 no `q f*(t)` (`0 x inf = 0`, here reverse KL's f*(0));
+/// - a point with p > 0 and t = -inf contributes -inf, and so does the
+///   bound, even where `q f*(-inf)` is -inf too (reverse KL: f*(-inf) =
+///   -f(0) = -inf).
+///
+/// Reverse KL with T = -1 where p = q = 1/2: p t - q f*(t) = -1/2 - 1/2
+/// (-1 - ln 1) = 0, so the bounds below are exactly 0 and 1.
+#[test]
+fn d5_bound_conventions_at_points_without_mass() {
+    let rkl = FDivergence::ReverseKl;
+    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    for t in [5.0, 0.0, f64::INFINITY, f64::NEG_INFINITY] {
+        assert_eq!(
+            rkl.variational_bound(&p, &q, &[-1.0, -1.0, t]).unwrap(),
+            0.0,
+            "{t}"
+        );
+    }
+    // q = 0 < p with T = 0 = f'(inf), admissible; f*(0) = +inf has no mass.
+    let p = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let q = Discrete::new(vec![1.0, 0.0]).unwrap();
+    // 0.5 (-2) - 1 f*(-2) = -1 - (-1 - ln 2) = ln 2, two roundings.
+    let bound = rkl.variational_bound(&p, &q, &[-2.0, 0.0]).unwrap();
+    assert!((bound - LN_2).abs() <= FEW_ULPS * LN_2, "{bound}");
+    // p = 0 < q with T = -inf: KL's f*(-inf) = -f(0) = 0, no p t term.
+    let kl = FDivergence::KullbackLeibler;
+    let p = Discrete::new(vec![0.0, 1.0]).unwrap();
+    let q = Discrete::new(vec![1.0, 0.0]).unwrap();
+    assert_eq!(
+        kl.variational_bound(&p, &q, &[f64::NEG_INFINITY, 1.0])
+            .unwrap(),
+        1.0
+    );
+    // p > 0 and T = -inf: -inf, with q f*(-inf) = -inf as well.
+    let one = Discrete::new(vec![1.0]).unwrap();
+    assert_eq!(
+        rkl.variational_bound(&one, &one, &[f64::NEG_INFINITY])
+            .unwrap(),
+        f64::NEG_INFINITY
+    );
+}
+
+/// `q f*(t)` and `q f*(g_f(v))` where `f*` alone overflows but the
+/// product does not (documented: "the products through ln p, ln q where
+/// one alone would overflow ... finite wherever its value is"). The
+/// generator's mass q = 1e-300 sits where the data has none, so the bound
+/// is `-q f*(.)` there plus the other point's term. References: mpmath at
+/// 40 digits with the f64 value of 1e-300:
+/// - KL, variational bound, p = (1/2, 1/2), T = (720, 0):
+///   360 - q e^719 - e^-1 = -1810224708037.616824996487;
+/// - activated bounds, p = (0, 1), v = (V, 0):
+///   KL, V = 720: -q e^719 - e^-1 = -1810224708397.616824996487;
+///   squared Hellinger, V = 720: -q (e^720 - 1) = -4920700930263.815841216398;
+///   Neyman, V = -1430: -q (2 - 2 e^715) = 66310844132.93628849507329;
+///   Pearson, V = 1e160: -q V (V/4 + 1) = -25000000000000000952.89768.
+#[test]
+fn d5_conjugate_terms_that_overflow_alone() {
+    let q = Discrete::new(vec![1e-300, 1.0]).unwrap();
+    let close = |x: f64, y: f64, rel: f64| (x - y).abs() <= rel * y.abs();
+    let kl = FDivergence::KullbackLeibler;
+    let half = Discrete::uniform(2).unwrap();
+    let bound = kl.variational_bound(&half, &q, &[720.0, 0.0]).unwrap();
+    let expected = -1_810_224_708_037.616_824_996_487;
+    assert!(close(bound, expected, LOG_SCALE_EXP_REL), "{bound}");
+    let p = Discrete::new(vec![0.0, 1.0]).unwrap();
+    let cases = [
+        (
+            kl,
+            720.0,
+            -1_810_224_708_397.616_824_996_487,
+            LOG_SCALE_EXP_REL,
+        ),
+        (
+            FDivergence::SquaredHellinger,
+            720.0,
+            -4_920_700_930_263.815_841_216_398,
+            LOG_SCALE_EXP_REL,
+        ),
+        (
+            FDivergence::Neyman,
+            -1430.0,
+            66_310_844_132.936_288_495_073_29,
+            LOG_SCALE_EXP_REL,
+        ),
+        (
+            FDivergence::Pearson,
+            1e160,
+            -25_000_000_000_000_000_952.897_68,
+            FEW_ULPS,
+        ),
+    ];
+    for (row, v, expected, rel) in cases {
+        let bound = row.activated_bound(&p, &q, &[v, 0.0]).unwrap();
+        assert!(
+            close(bound, expected, rel),
+            "{}: {bound} against {expected}",
+            row.name()
+        );
+    }
+}
+
+/// Where q = 0 < p the optimal critic is `f'(inf)`, the slope at infinity
+/// (documented: T* = f'(p/q), admissible up to `slope_at_infinity`), and
+/// the bound there is tight: on disjoint supports p = (1, 0), q = (0, 1),
+/// T* = (f'(inf), f'(0)) and E_P T* - E_Q f*(T*) = f'(inf) + f(0) = D_f,
+/// exactly for the rows whose f'(inf) and f(0) are exact (squared
+/// Hellinger: 1 + 1 = 2; Neyman: 1 + inf; total variation: 1/2 + 1/2 = 1;
+/// Pearson: inf + 1, reverse KL: 0 + inf).
+#[test]
+fn d5_optimal_critic_where_only_p_has_mass_is_the_slope_at_infinity() {
+    let p = Discrete::new(vec![1.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.0, 1.0]).unwrap();
+    for row in FDivergence::ALL {
+        let t_star = row.optimal_critic(&p, &q).unwrap();
+        assert_eq!(t_star[0], row.slope_at_infinity(), "{}", row.name());
+    }
+    let hellinger = FDivergence::SquaredHellinger;
+    let t_star = hellinger.optimal_critic(&p, &q).unwrap();
+    assert_eq!(t_star, vec![1.0, f64::NEG_INFINITY]);
+    assert_eq!(hellinger.divergence(&p, &q).unwrap(), 2.0);
+    assert_eq!(hellinger.variational_bound(&p, &q, &t_star).unwrap(), 2.0);
+    let tv = FDivergence::TotalVariation;
+    let t_star = tv.optimal_critic(&p, &q).unwrap();
+    assert_eq!(tv.variational_bound(&p, &q, &t_star).unwrap(), 1.0);
+}
+
+/// `Domain::contains` honours the documented ends: a closed end belongs to
+/// the domain, an open one does not (so no open domain contains -inf or
+/// +inf), and nothing beyond either end does. Table: KL and Pearson R,
+/// reverse KL and GAN t < 0, Neyman t <= 1, Hellinger t < 1, JS t < ln 2,
+/// TV [-1/2, 1/2].
+#[test]
+fn d5_domain_contains_its_closed_ends_only() {
+    for row in FDivergence::ALL {
+        let d = row.conjugate_domain();
+        assert_eq!(d.contains(d.low), d.low_closed, "{} low", row.name());
+        assert_eq!(d.contains(d.high), d.high_closed, "{} high", row.name());
+        assert!(!d.contains(f64::NEG_INFINITY), "{}", row.name());
+        assert!(!d.contains(f64::INFINITY), "{}", row.name());
+        if d.high.is_finite() {
+            assert!(!d.contains(d.high + 1.0), "{}", row.name());
+            assert!(d.contains(d.high - 1.0), "{}", row.name());
+        }
+        if d.low.is_finite() {
+            assert!(!d.contains(d.low - 1.0), "{}", row.name());
+        }
+    }
+    let tv = FDivergence::TotalVariation.conjugate_domain();
+    assert!(tv.contains(-0.5) && tv.contains(0.5) && tv.contains(0.0));
+    assert!(!tv.contains(-0.75) && !tv.contains(0.75));
+}
+
+/// Where q = 0 < p the admissible critic values end at `f'(inf)` below and
+/// at the domain's lower end above (documented: a critic that is not
+/// admissible gets the bound -inf): reverse KL (f'(inf) = 0) refuses
+/// T = 1/2 there, total variation ([-1/2, 1/2]) refuses T = -1 and T = 1;
+/// the same T at a point where p = q = 0, or T = f'(inf) itself, is fine.
+#[test]
+fn d5_inadmissible_critic_where_q_is_zero_certifies_nothing() {
+    let p = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let q = Discrete::new(vec![1.0, 0.0]).unwrap();
+    let rkl = FDivergence::ReverseKl;
+    assert_eq!(
+        rkl.variational_bound(&p, &q, &[-1.0, 0.5]).unwrap(),
+        f64::NEG_INFINITY
+    );
+    let tv = FDivergence::TotalVariation;
+    for t in [-1.0, 1.0] {
+        assert_eq!(
+            tv.variational_bound(&p, &q, &[0.0, t]).unwrap(),
+            f64::NEG_INFINITY,
+            "{t}"
+        );
+    }
+    // T = 1/2 = f'(inf) where q = 0: 0.5 (0) - 1 f*(0) + 0.5 (1/2) = 1/4.
+    assert_eq!(tv.variational_bound(&p, &q, &[0.0, 0.5]).unwrap(), 0.25);
+}
+
+/// Neyman's term `p g(v) - q f*(g(v))` with both products beyond f64::MAX
+/// but a finite difference: with x = e^(-v/2) the term is
+/// x (2q - p x) + (p - 2q), finite when the gap 2q - p x is small. The gap
+/// is formed from p x = e^(ln p - v/2), whose exponent (about 0) carries
+/// the rounding of ln p and of the subtraction, a few ulps of 715
+/// (4 x 715 EPS/2 = 3.2e-13 relative); the gap, 1e-3 of p x, has a
+/// relative error 1e3 times that, 3.2e-10, and the final e^(ln |gap| - v/2)
+/// adds a few ulps of 709. Hence:
+const NEYMAN_GAP_REL: f64 = 1e-9;
+
+/// p = (1.001 e^-715 (the f64 3.019114032068e-311), 1), q = (1/2, 1/2),
+/// v = (-1430, 0): p g(v) = p (1 - x^2) and q f*(g(v)) = q (2 - 2x) are
+/// both -inf in f64, the term is -3.315542207101743186340725e307 (mpmath,
+/// 50 digits, with the f64 inputs) and the other point's is 0.
+#[test]
+fn d5_neyman_term_with_both_products_beyond_the_range() {
+    let p = Discrete::new(vec![3.019114032068e-311, 1.0]).unwrap();
+    let q = Discrete::uniform(2).unwrap();
+    let bound = FDivergence::Neyman
+        .activated_bound(&p, &q, &[-1430.0, 0.0])
+        .unwrap();
+    let expected = -3.315_542_207_101_743_186_340_725e307;
+    assert!(
+        (bound - expected).abs() <= NEYMAN_GAP_REL * expected.abs(),
+        "{bound}"
+    );
+}

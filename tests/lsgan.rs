@@ -593,3 +593,124 @@ fn d2_generator_against_best_response_can_diverge_with_chi2_labels() {
     let q = run.generator.distribution();
     assert!(q[0] > 0.9);
 }
+
+/// `gives_half_pearson` is `b - c = 1 and b - a = 2`, both needed; the
+/// optimum's constant `((a + b)/2 - c)²` and scale `((b - a)/2)²` at labels
+/// other than the two named sets (small integers and halves: exact).
+#[test]
+fn d2_label_arithmetic_at_other_labels() {
+    let labels = |a, b, c| LsganLabels::new(a, b, c).unwrap();
+    // b - c = 1 and b - a = 2 away from c = 0:
+    assert!(labels(-2.0, 0.0, -1.0).gives_half_pearson());
+    assert!(labels(10.0, 12.0, 11.0).gives_half_pearson());
+    // Only one of the two:
+    assert!(!labels(0.0, 1.0, 0.0).gives_half_pearson()); // b - c = 1, b - a = 1
+    assert!(!labels(-1.0, 1.0, 1.0).gives_half_pearson()); // b - c = 0, b - a = 2
+    // a = -1, b = 3, c = 2: ((a + b)/2 - c)² = (1 - 2)² = 1, ((b - a)/2)² = 4.
+    let l = labels(-1.0, 3.0, 2.0);
+    assert_eq!((l.optimum_offset(), l.optimum_scale()), (1.0, 4.0));
+    // a = -2, b = 0, c = -1: (-1 + 1)² = 0 and 1.
+    let l = labels(-2.0, 0.0, -1.0);
+    assert_eq!((l.optimum_offset(), l.optimum_scale()), (0.0, 1.0));
+    // a = 1, b = 0, c = 3 (b < a is allowed): (0.5 - 3)² = 6.25, 0.25.
+    let l = labels(1.0, 0.0, 3.0);
+    assert_eq!((l.optimum_offset(), l.optimum_scale()), (6.25, 0.25));
+}
+
+/// Where `p_i + q_i = 0`, the gradient of `L_G(D*_G)` in `q_i` is the
+/// documented one-sided derivative `½ (a - c)²` (D* = a as q_i rises from
+/// 0), not the value at the midpoint (a + b)/2. Elsewhere
+/// `½ (D*_i - c)² + (D*_i - c)(a - D*_i)`: with binary labels (0, 1, 1) and
+/// p = (1/2, 1/2, 0, 0), q = (1/2, 0, 1/2, 0), D* = (1/2, 1, 0, -), so the
+/// gradient is (1/8 + 1/4, 0, 1/2, 1/2) (dyadic: exact).
+#[test]
+fn d2_value_gradient_outside_both_supports_is_one_sided() {
+    let p = Discrete::new(vec![0.5, 0.5, 0.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.0, 0.5, 0.0]).unwrap();
+    let binary = LsganLabels::binary_labels();
+    assert_eq!(
+        generator_value_gradient_in_p_g(&binary, &p, &q).unwrap(),
+        vec![0.375, 0.0, 0.5, 0.5]
+    );
+    // chi2 labels (-1, 1, 0): D* = (0, 1, -1, -); ½ (D* - c)² + (D* - c)(a - D*)
+    // = (0 + 0, ½ - 2, ½ + 0, ½ (a - c)² = ½).
+    let chi2 = LsganLabels::chi2_labels();
+    assert_eq!(
+        generator_value_gradient_in_p_g(&chi2, &p, &q).unwrap(),
+        vec![0.0, -1.5, 0.5, 0.5]
+    );
+}
+
+/// Points with no mass are skipped in the losses and their gradients, as
+/// documented ("a score so large that a square overflows gives +inf, never
+/// NaN"): labels (a, b, c) = (0, 1e308, 1e308), scores at the edge of the
+/// range where the points carry no mass, so that D - b or D - c overflows
+/// there (a term 0 (D - b)² would be 0 x inf = NaN).
+/// p = (1, 0, 0), q = (0, 1, 0), D = (1e308, -1e308, -1.7e308):
+/// - L_D = ½ 1 (1e308 - b)² + ½ 1 (-1e308 - a)² = 0 + inf = inf;
+/// - dL_D/dD = p (D - b) + q (D - a) = (0, -1e308, 0);
+/// - L_G = ½ 0² + ½ (-1e308 - c)² = inf, dL_G/dD = (p + q)(D - c) = (0, -inf, 0).
+#[test]
+fn d2_points_without_mass_are_skipped_even_where_a_score_overflows() {
+    let labels = LsganLabels::new(0.0, 1e308, 1e308).unwrap();
+    let p = Discrete::new(vec![1.0, 0.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.0, 1.0, 0.0]).unwrap();
+    let d = [1e308, -1e308, -1.7e308];
+    assert_eq!(
+        discriminator_loss(&labels, &p, &q, &d).unwrap(),
+        f64::INFINITY
+    );
+    assert_eq!(
+        discriminator_loss_gradient(&labels, &p, &q, &d).unwrap(),
+        vec![0.0, -1e308, 0.0]
+    );
+    assert_eq!(generator_loss(&labels, &p, &q, &d).unwrap(), f64::INFINITY);
+    assert_eq!(
+        generator_loss_gradient_in_d(&labels, &p, &q, &d).unwrap(),
+        vec![0.0, f64::NEG_INFINITY, 0.0]
+    );
+    // The fake-only loss skips p's point too: ½ (-1e308 - c)² = inf, never NaN.
+    assert_eq!(
+        generator_loss_fake_only(&labels, &q, &d).unwrap(),
+        f64::INFINITY
+    );
+}
+
+/// `pearson_chi2_measures` where `(P - Q) / Q` overflows but the term
+/// `(P - Q)² / Q` does not: P = 2^-40, Q = 2^-1070 (subnormal). The exact
+/// term is (2^-40 - 2^-1070)² / 2^-1070 = 2^990 - 2^-39 + 2^-1070, which
+/// rounds to 2^990, and the library's d² / Q = 2^-80 / 2^-1070 is exactly
+/// that.
+#[test]
+fn d2_pearson_term_whose_ratio_overflows() {
+    let (big_p, big_q) = (2f64.powi(-40), 2f64.powi(-1070));
+    assert!((big_p / big_q).is_infinite());
+    assert_eq!(
+        pearson_chi2_measures(&[big_p, 0.0], &[big_q, 0.0]).unwrap(),
+        2f64.powi(990)
+    );
+}
+
+/// Where `p_i = q_i = 0`, `D*` is the documented midpoint `(a + b)/2`
+/// (the value it takes wherever the two distributions agree): 1/2 for the
+/// binary labels, 0 for the chi2 labels, 1 for (a, b, c) = (-1, 3, 2) and
+/// -7.5 for (-10, -5, 0) (halves of small integers: exact).
+#[test]
+fn d2_optimal_discriminator_outside_both_supports_is_the_midpoint() {
+    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.0, 0.5]).unwrap();
+    let cases = [
+        (LsganLabels::binary_labels(), 0.5),
+        (LsganLabels::chi2_labels(), 0.0),
+        (LsganLabels::new(-1.0, 3.0, 2.0).unwrap(), 1.0),
+        (LsganLabels::new(-10.0, -5.0, 0.0).unwrap(), -7.5),
+    ];
+    let empty = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    for (labels, midpoint) in cases {
+        let d = optimal_discriminator(&labels, &p, &q).unwrap();
+        // Where p = q the midpoint too; then b where only p, a where only q.
+        assert_eq!(d, vec![midpoint, labels.b(), labels.a()], "{labels:?}");
+        let d = optimal_discriminator(&labels, &empty, &empty).unwrap();
+        assert_eq!(d[2], midpoint, "{labels:?}");
+    }
+}

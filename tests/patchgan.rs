@@ -216,3 +216,111 @@ fn f5_bad_games_are_refused() {
     assert!(image_from_rows(&["12"]).is_err());
     assert!(parity_images(0, 3, false).is_err());
 }
+
+/// `image_from_rows` takes up to `MAX_PIXELS` = 16 pixels whatever the
+/// shape (4 x 4, 1 x 16, 16 x 1, 2 x 8) and refuses more with
+/// `InvalidParameter { name: "pixels", value: height * width }` (17 in one
+/// row, 5 x 4, 3 x 6): "the value given" is the image's pixel count.
+#[test]
+fn f5_image_from_rows_takes_at_most_sixteen_pixels() {
+    use gan_theory::Error;
+    use gan_theory::variants::patchgan::MAX_PIXELS;
+    assert_eq!(MAX_PIXELS, 16);
+    let ones = |width: usize, height: usize| vec!["1".repeat(width); height];
+    for (width, height) in [(4, 4), (16, 1), (1, 16), (8, 2)] {
+        let rows = ones(width, height);
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        // All 16 pixels set: bits 0 to 15.
+        assert_eq!(image_from_rows(&rows), Ok(0xffff), "{width} x {height}");
+    }
+    for (width, height) in [(17, 1), (4, 5), (6, 3), (1, 17)] {
+        let rows = ones(width, height);
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        match image_from_rows(&rows) {
+            Err(Error::InvalidParameter { name, value, .. }) => {
+                assert_eq!(name, "pixels");
+                assert_eq!(value, (width * height) as f64);
+            }
+            other => panic!("{width} x {height}: {other:?}"),
+        }
+    }
+}
+
+/// `parity_images` puts mass 1/8 on each of the 8 images of 2 x 2 with an
+/// even number of ones (listed by hand: 0000, 0011, 0101, 0110, 1001, 1010,
+/// 1100, 1111 in binary) and 0 on the others; `odd = true` the other way
+/// round. 1/8 is exact, so the comparison is too.
+#[test]
+fn f5_parity_images_are_the_even_and_the_odd_images() {
+    let even = [0usize, 3, 5, 6, 9, 10, 12, 15];
+    let (p_even, p_odd) = (
+        parity_images(2, 2, false).unwrap(),
+        parity_images(2, 2, true).unwrap(),
+    );
+    for x in 0..16 {
+        let is_even = even.contains(&x);
+        assert_eq!(p_even[x], if is_even { 0.125 } else { 0.0 }, "{x}");
+        assert_eq!(p_odd[x], if is_even { 0.0 } else { 0.125 }, "{x}");
+    }
+    // One pixel: the blank image is the even one.
+    assert_eq!(parity_images(1, 1, false).unwrap().as_slice(), &[1.0, 0.0]);
+    assert_eq!(parity_images(1, 1, true).unwrap().as_slice(), &[0.0, 1.0]);
+}
+
+/// `with_generated` replaces the generator and keeps the rest: the new game
+/// equals the one built with that generator from the start, and refuses a
+/// generator on other images with `LengthMismatch`.
+#[test]
+fn f5_with_generated_replaces_the_generator() {
+    use gan_theory::Error;
+    let data = Discrete::point_mass(16, 0b1001).unwrap();
+    let before = Discrete::point_mass(16, 0).unwrap();
+    let after = Discrete::point_mass(16, 0b0110).unwrap();
+    let game = PatchGame::new(2, 2, 1, 2, data.clone(), before.clone()).unwrap();
+    let replaced = game.with_generated(after.clone()).unwrap();
+    assert_eq!(replaced.generated(), &after);
+    assert_eq!(replaced.data(), &data);
+    assert_eq!(replaced, PatchGame::new(2, 2, 1, 2, data, after).unwrap());
+    assert_eq!(game.generated(), &before);
+    assert_eq!(
+        game.with_generated(Discrete::uniform(8).unwrap()),
+        Err(Error::LengthMismatch { left: 16, right: 8 })
+    );
+}
+
+/// Terms of zero mass are skipped (`0 ln 0 = 0`, as documented): one-pixel
+/// images, data always 1, the generator always 0, and the optimal
+/// discriminator D(1) = 1, D(0) = 0 (logits +inf and -inf). Each image has
+/// mass under only one of the two, so V = 1 ln D(1) + 1 ln(1 - D(0)) = 0
+/// exactly, which is C(G) = -ln 4 + 2 ln 2 for disjoint patterns up to the
+/// rounding of ln 4 and ln 2; a term 0 * ln D(0) = 0 * (-inf) would make
+/// it NaN.
+#[test]
+fn f5_value_skips_the_terms_of_zero_mass() {
+    let game = PatchGame::new(
+        1,
+        1,
+        1,
+        1,
+        Discrete::point_mass(2, 1).unwrap(),
+        Discrete::point_mass(2, 0).unwrap(),
+    )
+    .unwrap();
+    let d_star = game.optimal_discriminator().unwrap();
+    assert_eq!((d_star.probability(0), d_star.probability(1)), (0.0, 1.0));
+    assert_eq!(game.value(&d_star).unwrap(), 0.0);
+    let sure = Discriminator::from_probabilities(vec![0.0, 1.0]).unwrap();
+    assert_eq!(game.value(&sure).unwrap(), 0.0);
+    // The same on 2 x 2 images with 1 x 1 windows: the data all ones, the
+    // generator all zeros.
+    let game = PatchGame::new(
+        2,
+        2,
+        1,
+        1,
+        Discrete::point_mass(16, 15).unwrap(),
+        Discrete::point_mass(16, 0).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(game.value(&sure).unwrap(), 0.0);
+}

@@ -757,3 +757,230 @@ fn d1_a_minibatch_too_large_for_memory_is_an_error_not_a_panic() {
         })
     ));
 }
+
+/// A constant critic gets exactly 0, "however large the constant"
+/// (`critic_objective`'s documented convention), even when the stored
+/// masses' totals differ from 1 by the few ulps `Discrete::new` accepts
+/// (`tol::sum_tolerance(2)` = 8 EPS): here 1 + 4 EPS against 1 - 4 EPS, on
+/// points of their own. The levels run from the smallest subnormals (whose
+/// halves round) to `-f64::MAX` and `f64::MAX` (whose sum overflows).
+#[test]
+fn d1_a_constant_critic_gets_exactly_zero_at_every_level() {
+    let eps = f64::EPSILON;
+    let tiny = f64::from_bits(1); // 2^-1074
+    let p = Discrete::new(vec![0.5, 0.5 + 4.0 * eps]).unwrap();
+    let q = Discrete::new(vec![0.25, 0.75 - 4.0 * eps, 0.0]).unwrap();
+    let even = Discrete::uniform(2).unwrap();
+    let one = Discrete::point_mass(1, 0).unwrap();
+    let levels = [
+        0.0,
+        1.0,
+        -3.0,
+        1e300,
+        f64::MAX,
+        -f64::MAX,
+        tiny,
+        3.0 * tiny,
+        -3.0 * tiny,
+        f64::MIN_POSITIVE,
+    ];
+    for level in levels {
+        for (a, b) in [(&p, &q), (&q, &p), (&even, &one), (&one, &even)] {
+            let (f_a, f_b) = (vec![level; a.len()], vec![level; b.len()]);
+            let objective = wgan::critic_objective(a, &f_a, b, &f_b).unwrap();
+            assert_eq!(objective, 0.0, "level {level:e}");
+        }
+    }
+}
+
+/// Values near `f64::MAX` do not overflow ("halves first"): f = MAX at p's
+/// point and MAX / 2 at q's gives E_p f - E_q f = MAX / 2 exactly (every
+/// step is exact: halving, and differences of multiples of MAX / 4).
+#[test]
+fn d1_critic_objective_near_the_top_of_the_range() {
+    let one = Discrete::point_mass(1, 0).unwrap();
+    let max = f64::MAX;
+    assert_eq!(
+        wgan::critic_objective(&one, &[max], &one, &[max / 2.0]).unwrap(),
+        max / 2.0
+    );
+    assert_eq!(
+        wgan::critic_objective(&one, &[-max / 2.0], &one, &[-max]).unwrap(),
+        max / 2.0
+    );
+}
+
+/// The documented centring: the result is `E_p (f - c) - E_q (f - c)` with
+/// `c` the midpoint of the values' range, so masses whose totals are off 1
+/// (here 1 + 4 EPS and 1 - 4 EPS, accepted by `Discrete::new`) multiply only
+/// the spread of `f`, not its level. Reference values from Python
+/// `fractions` (sum p_i (f_i - c) - sum q_i (f_i - c) on the stored masses);
+/// every step of the library's computation is exact on these inputs, so the
+/// comparisons are exact:
+/// - f = (L, L + 1) on both, L = 10^6, c = L + 1/2: -0.25 + 4 EPS
+///   (the uncentred E_p f - E_q f would be -0.25 + (8 L + 8) EPS);
+/// - f = (0, 2) on p's points and (1, 3, 5) on q's, c = 5/2: exactly -1
+///   (uncentred: -1 + 5 * 2^-50).
+#[test]
+fn d1_critic_objective_is_centred_at_the_midpoint() {
+    let eps = f64::EPSILON;
+    let p = Discrete::new(vec![0.5, 0.5 + 4.0 * eps]).unwrap();
+    let q = Discrete::new(vec![0.25, 0.75 - 4.0 * eps]).unwrap();
+    let level = 1e6;
+    let f = [level, level + 1.0];
+    assert_eq!(
+        wgan::critic_objective(&p, &f, &q, &f).unwrap(),
+        -0.25 + 4.0 * eps
+    );
+    let q = Discrete::new(vec![0.5, 0.5 - 4.0 * eps, 0.0]).unwrap();
+    assert_eq!(
+        wgan::critic_objective(&p, &[0.0, 2.0], &q, &[1.0, 3.0, 5.0]).unwrap(),
+        -1.0
+    );
+}
+
+/// The losses' signs and levels (module docs): the critic descends
+/// `-(E_p f - E_q f)`, the generator `-E_q f`, which is not centred (a shift
+/// of `f` by `c` shifts it by `-c`). Dyadic masses and integer values: the
+/// expectations are exact.
+#[test]
+fn d1_critic_and_generator_losses() {
+    let p = Discrete::new(vec![0.25, 0.75]).unwrap();
+    let q = Discrete::uniform(2).unwrap();
+    // E_p f - E_q f = (0.75 * 8) - (0.5 * 8) = 2, and its opposite for f reversed.
+    assert_eq!(
+        wgan::critic_loss(&p, &[0.0, 8.0], &q, &[0.0, 8.0]),
+        Ok(-2.0)
+    );
+    assert_eq!(wgan::critic_loss(&p, &[8.0, 0.0], &q, &[8.0, 0.0]), Ok(2.0));
+    let q3 = Discrete::new(vec![0.25, 0.5, 0.25]).unwrap();
+    // -E_q f = -(0.25 * 0 + 0.5 * 2 + 0.25 * 4) = -2; shifted by 10: -12.
+    assert_eq!(wgan::generator_loss(&q3, &[0.0, 2.0, 4.0]), Ok(-2.0));
+    assert_eq!(wgan::generator_loss(&q3, &[10.0, 12.0, 14.0]), Ok(-12.0));
+    assert_eq!(wgan::generator_loss(&q3, &[-4.0, -4.0, 0.0]), Ok(3.0));
+}
+
+/// The penalty weight must be finite and `>= 0` (documented error
+/// `InvalidParameter { name: "lambda" }` otherwise), for the penalty and
+/// its gradient alike: negative finite weights and both infinities are
+/// refused; 0 is a weight (no penalty).
+#[test]
+fn d1_gradient_penalty_refuses_negative_or_infinite_weights() {
+    for lambda in [
+        -1.0,
+        -1e-300,
+        -f64::MAX,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ] {
+        assert!(
+            matches!(
+                wgan::gradient_penalty(&[3.0, 4.0], lambda),
+                Err(Error::InvalidParameter { name: "lambda", .. })
+            ),
+            "{lambda}"
+        );
+        assert!(
+            matches!(
+                wgan::gradient_penalty_grad(&[3.0, 4.0], lambda),
+                Err(Error::InvalidParameter { name: "lambda", .. })
+            ),
+            "{lambda}"
+        );
+    }
+    assert_eq!(wgan::gradient_penalty(&[3.0, 4.0], 0.0), Ok(0.0));
+    assert_eq!(
+        wgan::gradient_penalty_grad(&[3.0, 4.0], 0.0),
+        Ok(vec![0.0, 0.0])
+    );
+    assert_eq!(wgan::gradient_penalty(&[3.0, 4.0], 1.0), Ok(16.0));
+}
+
+/// Where the two CDFs agree the optimal critic is flat (documented: slope
+/// sign(F_q - F_p) = 0 there), whichever side the CDFs leave it by. Dyadic
+/// masses, integer points: the CDF gaps and the values are exact.
+/// - p = (1/2, 1/2, 0), q = (1/2, 0, 1/2) on 0, 1, 2: F_p = F_q on [0, 1),
+///   F_p > F_q on [1, 2): f = (0, 0, -1).
+/// - The same with p and q exchanged: f = (0, 0, 1).
+/// - p = (1/4, 1/4, 1/4, 1/4), q = (0, 1/2, 0, 1/2) on 0, 1, 3, 6:
+///   F_p - F_q = 1/4, 0, 1/4 on [0, 1), [1, 3), [3, 6): f = (0, -1, -1, -4).
+#[test]
+fn d1_optimal_critic_is_flat_where_the_cdfs_agree() {
+    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.0, 0.5]).unwrap();
+    let points = [0.0, 1.0, 2.0];
+    assert_eq!(
+        wgan::optimal_critic_on_line(&points, &p, &q).unwrap(),
+        vec![0.0, 0.0, -1.0]
+    );
+    assert_eq!(
+        wgan::optimal_critic_on_line(&points, &q, &p).unwrap(),
+        vec![0.0, 0.0, 1.0]
+    );
+    let p = Discrete::uniform(4).unwrap();
+    let q = Discrete::new(vec![0.0, 0.5, 0.0, 0.5]).unwrap();
+    let points = [0.0, 1.0, 3.0, 6.0];
+    assert_eq!(
+        wgan::optimal_critic_on_line(&points, &p, &q).unwrap(),
+        vec![0.0, -1.0, -1.0, -4.0]
+    );
+}
+
+/// `lipschitz_on_points` takes the largest slope over every pair, including
+/// pairs with the first point: on the line points 0, 10, 1 with values
+/// 0, 0, 5 the slopes are 0 (first, second), 5 (first, third) and 5/9
+/// (second, third), so K = 5, as `lipschitz_on_line` finds too.
+#[test]
+fn d1_lipschitz_on_points_sees_every_pair() {
+    let line = [0.0, 10.0, 1.0];
+    let values = [0.0, 0.0, 5.0];
+    let points = Points::new(line.iter().map(|&x| vec![x]).collect()).unwrap();
+    for metric in [Metric::Euclidean, Metric::Cityblock] {
+        assert_eq!(
+            wgan::lipschitz_on_points(&points, &values, metric).unwrap(),
+            5.0
+        );
+    }
+    assert_eq!(wgan::lipschitz_on_line(&line, &values).unwrap(), 5.0);
+    // The steep pair last: (first, fourth).
+    let line = [0.0, 10.0, 20.0, 0.5];
+    let values = [0.0, 0.0, 0.0, 1.0];
+    let points = Points::new(line.iter().map(|&x| vec![x]).collect()).unwrap();
+    assert_eq!(
+        wgan::lipschitz_on_points(&points, &values, Metric::Euclidean).unwrap(),
+        2.0
+    );
+}
+
+/// `certified_estimate` is `objective / lipschitz`, 0 for a constant critic
+/// (`lipschitz = 0`) or no finite constant (`+inf`), and refuses a negative
+/// or NaN constant and a non-finite objective (documented errors).
+#[test]
+fn d1_certified_estimate_divides_or_certifies_zero() {
+    assert_eq!(wgan::certified_estimate(2.0, 3.0), Ok(2.0 / 3.0));
+    assert_eq!(wgan::certified_estimate(-3.0, 2.0), Ok(-1.5));
+    assert_eq!(wgan::certified_estimate(6.0, 0.5), Ok(12.0));
+    for objective in [0.0, 1e-300, -2.0] {
+        assert_eq!(wgan::certified_estimate(objective, 0.0), Ok(0.0));
+        assert_eq!(wgan::certified_estimate(objective, f64::INFINITY), Ok(0.0));
+    }
+    for lipschitz in [-1.0, -f64::MIN_POSITIVE, f64::NEG_INFINITY, f64::NAN] {
+        assert!(matches!(
+            wgan::certified_estimate(1.0, lipschitz),
+            Err(Error::InvalidParameter {
+                name: "lipschitz",
+                ..
+            })
+        ));
+    }
+    for objective in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+        assert!(matches!(
+            wgan::certified_estimate(objective, 1.0),
+            Err(Error::InvalidParameter {
+                name: "objective",
+                ..
+            })
+        ));
+    }
+}

@@ -96,8 +96,8 @@ pub fn critic_objective(p: &Discrete, f_p: &[f64], q: &Discrete, f_q: &[f64]) ->
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
             (l.min(v), h.max(v))
         });
-    // Halves first: no overflow for values near f64::MAX.
-    let centre = 0.5 * low + 0.5 * high;
+    // Halves first: no overflow near f64::MAX; clamped: a subnormal's half rounds.
+    let centre = (0.5 * low + 0.5 * high).clamp(low, high);
     Ok(expectation(p, f_p, centre)? - expectation(q, f_q, centre)?)
 }
 
