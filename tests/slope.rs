@@ -126,6 +126,54 @@ fn f7_logistic_fit_runs_to_the_perfect_discriminator_and_the_minimax_gradient_va
     );
 }
 
+/// Relative tolerance against the 50-digit references below: `sigma(l)`
+/// takes an `exp` (within 1 ulp), an addition and a division, the
+/// non-saturating gradient then `1 - sigma` (no cancellation: `sigma < 0.1`
+/// there) and a product by `w`; the logits themselves are exact (small
+/// integers and halves). At most 6 roundings of relative size `EPS / 2`
+/// each, with a 1 ulp `exp`: 8 ulps allowed.
+const LOGISTIC_REL: f64 = 8.0 * tol::EPS;
+
+/// The logistic discriminator's parts against independent references
+/// (Python's `decimal` at 50 digits, `1 / (1 + exp(-l))`): the parameters
+/// read back as given, `D(x) = sigma(w x + beta)` at logits -4, -1/2 and 5,
+/// `D = 1/2` everywhere at the ascent's start `w = beta = 0`, and the
+/// non-saturating gradient on a point mass, `-w (1 - sigma(w c + beta))`,
+/// with `w`, `c` and `beta` all away from 0 and 1 so that the point mass's
+/// closed form is checked on its own (the segment one is checked above).
+#[test]
+fn f7_logistic_probability_offset_and_point_mass_gradient_match_references() {
+    let d = Logistic::new(2.0, -1.0).unwrap();
+    assert_eq!((d.scale(), d.offset()), (2.0, -1.0));
+    for (x, reference) in [
+        (-1.5, 0.017_986_209_962_091_56),
+        (0.25, 0.377_540_668_798_145_46),
+        (3.0, 0.993_307_149_075_715_2),
+    ] {
+        let p = d.probability(x);
+        assert!(tol::close_with(p, reference, LOGISTIC_REL, 0.0), "{x}: {p}");
+    }
+    let start = logistic_ascent(
+        &Segment::point(1.0).unwrap(),
+        &Segment::point(-2.0).unwrap(),
+        0.1,
+        0,
+    )
+    .unwrap()[0];
+    for x in [-3.0, 0.0, 7.5] {
+        assert_eq!(start.probability(x), 0.5);
+    }
+    // w = 1.5, beta = 0.5 at the point -2: logit -2.5,
+    // -1.5 (1 - sigma(-2.5)) = -1.386212729968134... .
+    let g = Logistic::new(1.5, 0.5)
+        .unwrap()
+        .non_saturating_gradient(&Segment::point(-2.0).unwrap());
+    assert!(
+        tol::close_with(g, -1.386_212_729_968_134_6, LOGISTIC_REL, 0.0),
+        "{g}"
+    );
+}
+
 /// LSGAN's fitted affine D gives exactly -1/Delta on point masses, and
 /// -w (1/2 + w Delta / 2), w = Delta / (Delta^2 + 4 h^2 / 3), on segments,
 /// wherever the pair sits.
