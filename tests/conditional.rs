@@ -112,6 +112,42 @@ fn d4_reference_conditional_value() {
     }
 }
 
+/// Labels with `p(y) = 0` contribute 0 to `V`, as documented, even when
+/// their own value is `-inf` (D = 0 on the data's point, 1 on the
+/// generated one): `V` is then the other label's `ln(1/2) + ln(1/2) = -ln 4`
+/// (reference: `ln 4 = 1.386294361119890618834464242916`, from Python's
+/// `decimal`), not `0 (-inf)` = NaN.
+#[test]
+fn d4_zero_weight_label_contributes_nothing_even_at_minus_infinity() {
+    let (data0, generated0) = (
+        Discrete::new(vec![1.0, 0.0]).unwrap(),
+        Discrete::new(vec![0.0, 1.0]).unwrap(),
+    );
+    let half = Discrete::uniform(2).unwrap();
+    let g = ConditionalGame::new(
+        Discrete::new(vec![0.0, 1.0]).unwrap(),
+        vec![data0.clone(), half.clone()],
+        vec![generated0.clone(), half],
+    )
+    .unwrap();
+    let wrong = Discriminator::from_probabilities(vec![0.0, 1.0]).unwrap();
+    assert_eq!(
+        game::value(&data0, &generated0, &wrong).unwrap(),
+        f64::NEG_INFINITY
+    );
+    let d = ConditionalDiscriminator::new(vec![
+        wrong,
+        Discriminator::from_probabilities(vec![0.5, 0.5]).unwrap(),
+    ])
+    .unwrap();
+    let v = g.value(&d).unwrap();
+    let expected = -1.386_294_361_119_890_618_834_464_242_916;
+    assert!(
+        (v - expected).abs() <= REFERENCE_REL * expected.abs(),
+        "{v}"
+    );
+}
+
 /// A generator that ignores its label and draws from the data's marginal
 /// reaches the unconditional optimum -ln 4, and a conditional D still sees it.
 #[test]
