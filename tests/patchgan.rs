@@ -4,8 +4,8 @@
 mod common;
 
 use gan_theory::tol;
-use gan_theory::variants::patchgan::{PatchGame, image_from_rows, parity_images};
-use gan_theory::{Discrete, Discriminator, divergence};
+use gan_theory::variants::patchgan::{MAX_PIXELS, PatchGame, image_from_rows, parity_images};
+use gan_theory::{Discrete, Discriminator, Error, divergence};
 use proptest::prelude::*;
 
 /// A random game of shape (height, width, window height, window width)
@@ -215,4 +215,26 @@ fn f5_bad_games_are_refused() {
     );
     assert!(image_from_rows(&["12"]).is_err());
     assert!(parity_images(0, 3, false).is_err());
+}
+
+/// `image_from_rows` takes up to `MAX_PIXELS` = 16 pixels (a full 4 x 4
+/// image is the index with all 16 bits set) and refuses more, naming the
+/// pixel count: 5 rows of 4 are 20 pixels (where the row count plus the
+/// width, 9, would not exceed 16), one row of 17 is 17.
+#[test]
+fn f5_image_from_rows_takes_up_to_sixteen_pixels() {
+    assert_eq!(MAX_PIXELS, 16);
+    assert_eq!(image_from_rows(&["1111"; 4]).unwrap(), 0xFFFF);
+    assert_eq!(
+        image_from_rows(&["0000", "0000", "0000", "0001"]).unwrap(),
+        1 << 15
+    );
+    for (rows, pixels) in [(vec!["0000"; 5], 20.0), (vec!["00000000000000000"], 17.0)] {
+        match image_from_rows(&rows) {
+            Err(Error::InvalidParameter { name, value, .. }) => {
+                assert_eq!((name, value), ("pixels", pixels));
+            }
+            other => panic!("{rows:?}: {other:?}"),
+        }
+    }
 }
