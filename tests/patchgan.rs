@@ -238,3 +238,26 @@ fn f5_image_from_rows_takes_up_to_sixteen_pixels() {
         }
     }
 }
+
+/// `parity_images` puts its mass where the number of ones has the asked
+/// parity: on 2 x 2 images, `even` gives 1/8 to each of the 8 images with
+/// 0, 2 or 4 ones (the blank image 0 among them) and 0 to the rest, `odd`
+/// the reverse (1/8 is exact in `f64`); the even images are listed by hand.
+#[test]
+fn f5_parity_images_weigh_the_asked_parity() {
+    // The images with an even number of ones, listed by hand.
+    let even = [
+        0b0000, 0b0011, 0b0101, 0b0110, 0b1001, 0b1010, 0b1100, 0b1111,
+    ];
+    for odd in [false, true] {
+        let d = parity_images(2, 2, odd).unwrap();
+        assert_eq!(d.len(), 16);
+        for x in 0..16usize {
+            let expected = if even.contains(&x) != odd { 0.125 } else { 0.0 };
+            assert_eq!(d[x], expected, "{odd} {x}");
+        }
+    }
+    assert_eq!(parity_images(2, 2, false).unwrap()[0b0000], 0.125);
+    assert_eq!(parity_images(2, 2, true).unwrap()[0b0100], 0.125);
+    assert_eq!(parity_images(2, 2, true).unwrap()[0b0110], 0.0);
+}
