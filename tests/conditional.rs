@@ -148,6 +148,27 @@ fn d4_zero_weight_label_contributes_nothing_even_at_minus_infinity() {
     );
 }
 
+/// pix2pix's L1 terms weigh each label by `p(y)`, so a label with
+/// `p(y) = 0` adds nothing, even where its own `E abs(t - t')` is
+/// `2 f64::MAX`, past the largest double: with targets `(-MAX, MAX, 0)`,
+/// label 0 (weight 0) has its data at `-MAX` and its generator at `MAX`,
+/// label 1 (weight 1) its data at 0 and its generator at `MAX`. Then
+/// `L1 = 0 x 2 MAX + 1 x MAX = MAX` and, for the deterministic outputs
+/// `(MAX, 1)`, `0 x 2 MAX + 1 x 1 = 1`, both exact in `f64`, not NaN.
+#[test]
+fn d4_zero_weight_label_adds_nothing_to_l1_past_f64_max() {
+    let point = |i| Discrete::point_mass(3, i).unwrap();
+    let g = ConditionalGame::new(
+        Discrete::new(vec![0.0, 1.0]).unwrap(),
+        vec![point(0), point(2)],
+        vec![point(1), point(1)],
+    )
+    .unwrap();
+    let pix = Pix2Pix::new(g, vec![-f64::MAX, f64::MAX, 0.0]).unwrap();
+    assert_eq!(pix.l1(), f64::MAX);
+    assert_eq!(pix.l1_deterministic(&[f64::MAX, 1.0]).unwrap(), 1.0);
+}
+
 /// A generator that ignores its label and draws from the data's marginal
 /// reaches the unconditional optimum -ln 4, and a conditional D still sees it.
 #[test]
