@@ -169,6 +169,31 @@ fn d4_zero_weight_label_adds_nothing_to_l1_past_f64_max() {
     assert_eq!(pix.l1_deterministic(&[f64::MAX, 1.0]).unwrap(), 1.0);
 }
 
+/// The slope towards the median, `sum_y p(y) (E abs(t - m_y) - E abs(t - t'))`,
+/// gets nothing from a label with `p(y) = 0` even where that label's two
+/// expectations overflow: its data `(1/2 + EPS, 1/2 + EPS)` on the targets
+/// `-MAX` and `MAX` (a sum `1 + 2 EPS`, within `Discrete`'s tolerance) makes
+/// both computed expectations pass `f64::MAX` (`2 (1/2 + EPS) MAX` and
+/// `4 (1/2 + EPS)^2 MAX`), and 0 times their difference would be NaN. The
+/// other label is the documented case `p = (0.2, 0.3, 0.5)` on the targets
+/// 0, 1, 2:
+/// `E abs(t - 1) - E abs(t - t') = 0.7 - 0.82 = -0.12`.
+#[test]
+fn d4_zero_weight_label_adds_nothing_to_the_median_slope_past_f64_max() {
+    let eps = tol::EPS;
+    let wide = Discrete::new(vec![0.5 + eps, 0.5 + eps, 0.0, 0.0, 0.0]).unwrap();
+    let p = Discrete::new(vec![0.0, 0.0, 0.2, 0.3, 0.5]).unwrap();
+    let g = ConditionalGame::new(
+        Discrete::new(vec![0.0, 1.0]).unwrap(),
+        vec![wide.clone(), p.clone()],
+        vec![wide, p],
+    )
+    .unwrap();
+    let pix = Pix2Pix::new(g, vec![-f64::MAX, f64::MAX, 0.0, 1.0, 2.0]).unwrap();
+    let slope = pix.l1_slope_towards_median();
+    assert!((slope + 0.12).abs() <= L1_ROUNDING, "{slope}");
+}
+
 /// A generator that ignores its label and draws from the data's marginal
 /// reaches the unconditional optimum -ln 4, and a conditional D still sees it.
 #[test]
