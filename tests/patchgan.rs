@@ -261,3 +261,18 @@ fn f5_parity_images_weigh_the_asked_parity() {
     assert_eq!(parity_images(2, 2, true).unwrap()[0b0100], 0.125);
     assert_eq!(parity_images(2, 2, true).unwrap()[0b0110], 0.0);
 }
+
+/// `with_generated` is the same game with the new generator: the data and
+/// the shape are kept, the generator is the one given, and the game equals
+/// one built from scratch with it; a generator on other images is refused.
+#[test]
+fn f5_with_generated_replaces_only_the_generator() {
+    let data = parity_images(2, 2, false).unwrap();
+    let game = PatchGame::new(2, 2, 1, 2, data.clone(), Discrete::uniform(16).unwrap()).unwrap();
+    let odd = parity_images(2, 2, true).unwrap();
+    let moved = game.with_generated(odd.clone()).unwrap();
+    assert_eq!(moved.generated(), &odd);
+    assert_eq!(moved.data(), &data);
+    assert_eq!(moved, PatchGame::new(2, 2, 1, 2, data, odd).unwrap());
+    assert!(game.with_generated(Discrete::uniform(8).unwrap()).is_err());
+}
