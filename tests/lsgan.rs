@@ -262,6 +262,56 @@ fn d2_extreme_labels_give_no_nan() {
     }
 }
 
+/// Points with no mass add nothing to the losses and their gradients, even
+/// where a residual there overflows: labels `a = 0`, `b = c = 1e300`,
+/// `p = (0, 1, 0)`, `q = (0, 0, 1)`, `D = (-MAX, 1e300, 0)`. At the massless
+/// point 0, `D - b = -MAX - 1e300` rounds to `-inf` (1e300 is past half an
+/// ulp of `MAX`, 2^970), and 0 times it would be NaN. Elsewhere `D = D*`
+/// (b on p's point, a on q's), so `L_D = 0` and its gradient
+/// `(p + q)(D - D*)` is 0; `L_G` has the term `½ (0 - 1e300)²`, past
+/// `f64::MAX`: `+inf`, as documented, never NaN; `∂L_G / ∂D = (p + q)(D - c)
+/// = (0, 0, -1e300)`. All exact.
+#[test]
+fn d2_massless_points_add_nothing_where_their_residuals_overflow() {
+    let labels = LsganLabels::new(0.0, 1e300, 1e300).unwrap();
+    let p = Discrete::new(vec![0.0, 1.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.0, 0.0, 1.0]).unwrap();
+    let d = [-f64::MAX, 1e300, 0.0];
+    assert_eq!(discriminator_loss(&labels, &p, &q, &d).unwrap(), 0.0);
+    assert_eq!(
+        discriminator_loss_gradient(&labels, &p, &q, &d).unwrap(),
+        [0.0, 0.0, 0.0]
+    );
+    assert_eq!(generator_loss(&labels, &p, &q, &d).unwrap(), f64::INFINITY);
+    assert_eq!(
+        generator_loss_gradient_in_d(&labels, &p, &q, &d).unwrap(),
+        [0.0, 0.0, -1e300]
+    );
+}
+
+/// Where `p_i + q_i = 0`, `generator_value_gradient_in_p_g` returns the
+/// documented one-sided derivative `½ (a - c)²` (`D*_i = a` as `q_i` rises
+/// from 0), not the formula at the midpoint `(a + b) / 2` that `D*` reports
+/// there. With `p = (1, 0, 0)`, `q = (0, 1, 0)` the other points have
+/// `D* = b` (gradient `(b - c)(a - (b + c)/2)`) and `D* = a` (`½ (a - c)²`):
+/// binary labels (0, 1, 1) give (0, 1/2, 1/2), the chi2 labels (-1, 1, 0)
+/// give (-3/2, 1/2, 1/2), all exact.
+#[test]
+fn d2_value_gradient_off_both_supports_is_the_one_sided_derivative() {
+    let p = Discrete::new(vec![1.0, 0.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.0, 1.0, 0.0]).unwrap();
+    for (labels, expected) in [
+        (LsganLabels::binary_labels(), [0.0, 0.5, 0.5]),
+        (LsganLabels::chi2_labels(), [-1.5, 0.5, 0.5]),
+    ] {
+        assert_eq!(
+            generator_value_gradient_in_p_g(&labels, &p, &q).unwrap(),
+            expected,
+            "{labels:?}"
+        );
+    }
+}
+
 /// Labels 2e200 apart against a mass of 1e-300: `(b - a)²` alone
 /// overflows, but `min L_D = ½ (b - a)² sum pq/(p + q) = 2e400 x 1e-300 =
 /// 2e100` is finite, and so is `L_D(D*)`, whose only sizeable term is
