@@ -125,6 +125,18 @@ fn d2_labels_are_validated() {
         (binary.optimum_offset(), binary.optimum_scale()),
         (0.25, 0.25)
     );
+    // The paper's condition needs both b - c = 1 and b - a = 2: shifts of
+    // (-1, 1, 0) qualify, labels meeting only one half do not.
+    for (a, b, c, half_pearson) in [
+        (0.0, 2.0, 1.0, true),
+        (2.5, 4.5, 3.5, true),
+        (0.0, 1.0, 0.0, false),
+        (-1.0, 1.0, 0.5, false),
+        (1.0, 3.0, 1.0, false),
+    ] {
+        let labels = LsganLabels::new(a, b, c).unwrap();
+        assert_eq!(labels.gives_half_pearson(), half_pearson, "{a}, {b}, {c}");
+    }
 }
 
 #[test]
