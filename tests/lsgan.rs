@@ -324,6 +324,25 @@ fn d2_value_gradient_off_both_supports_is_the_one_sided_derivative() {
     }
 }
 
+/// Three roundings (`P - Q`, its square, the quotient by `Q`) of a term
+/// whose exact value is the reference: 1.5 ulps, 4 allowed.
+const SUBNORMAL_Q_REL: f64 = 4.0 * EPS;
+
+/// A term `(P - Q)² / Q` whose ratio `(P - Q) / Q` overflows yet whose value
+/// does not: `P = 1e-10` against the subnormal `Q = 1e-320` (in `f64`
+/// exactly 2024 x 2^-1074) has the ratio 1e310
+/// but the term 1.000011132941258e300 (Python's `fractions` on the exact
+/// doubles), plus 0 from the equal second entries.
+#[test]
+fn d2_pearson_term_with_an_overflowing_ratio_is_finite() {
+    let chi2 = pearson_chi2_measures(&[1e-10, 1.0], &[1e-320, 1.0]).unwrap();
+    let expected = 1.000_011_132_941_258e300;
+    assert!(
+        (chi2 - expected).abs() <= SUBNORMAL_Q_REL * expected,
+        "{chi2}"
+    );
+}
+
 /// Labels 2e200 apart against a mass of 1e-300: `(b - a)²` alone
 /// overflows, but `min L_D = ½ (b - a)² sum pq/(p + q) = 2e400 x 1e-300 =
 /// 2e100` is finite, and so is `L_D(D*)`, whose only sizeable term is
