@@ -276,3 +276,57 @@ fn f5_with_generated_replaces_only_the_generator() {
     assert_eq!(moved, PatchGame::new(2, 2, 1, 2, data, odd).unwrap());
     assert!(game.with_generated(Discrete::uniform(8).unwrap()).is_err());
 }
+
+/// Absolute tolerance for a whole-image `C(G)` of order 1 against a
+/// 40-digit reference: at most 8 nonzero terms, each at most `ln 4 < 1.4`
+/// and within 2 ulps, summed with compensation: below `8 x 2 x 1.4 EPS <
+/// 23 EPS`; 32 allowed.
+const IMAGE_C_ABS: f64 = 32.0 * tol::EPS;
+
+/// The whole-image `C(G) = -ln 4 + 2 JSD(p_data ‖ p_g)` on 1 x 2 images:
+/// `-ln 4` when the generator is the data (uniform on the 4 images), and
+/// `-ln 4 + KL(p ‖ m) + KL(q ‖ m) = -0.62550302942273484941...` against the
+/// blank image alone (`m = (5/8, 1/8, 1/8, 1/8)`; Python's `decimal` at 40
+/// digits).
+#[test]
+fn f5_image_c_of_g_matches_references() {
+    let u = Discrete::uniform(4).unwrap();
+    let same = PatchGame::new(1, 2, 1, 1, u.clone(), u.clone()).unwrap();
+    let c = same.image_c_of_g().unwrap();
+    assert!(
+        (c + 1.386_294_361_119_890_618_834).abs() <= IMAGE_C_ABS,
+        "{c}"
+    );
+    let blank = same
+        .with_generated(Discrete::point_mass(4, 0).unwrap())
+        .unwrap();
+    let c = blank.image_c_of_g().unwrap();
+    assert!(
+        (c + 0.625_503_029_422_734_849_416).abs() <= IMAGE_C_ABS,
+        "{c}"
+    );
+}
+
+/// `V` skips the terms of zero mass (`0 ln 0 = 0`), even where `ln D` or
+/// `ln(1 - D)` is `-inf`: data the image "11", generator the image "00",
+/// 1 x 1 windows, and the perfect `D = (0, 1)` on the patterns (0, 1) scores
+/// `ln 1 + ln(1 - 0) = 0` exactly, where `0 x ln D(0) = 0 x (-inf)` would be
+/// NaN.
+#[test]
+fn f5_value_skips_zero_mass_terms_at_a_perfect_discriminator() {
+    let (ones, blank) = (
+        image_from_rows(&["11"]).unwrap(),
+        image_from_rows(&["00"]).unwrap(),
+    );
+    let game = PatchGame::new(
+        1,
+        2,
+        1,
+        1,
+        Discrete::point_mass(4, ones).unwrap(),
+        Discrete::point_mass(4, blank).unwrap(),
+    )
+    .unwrap();
+    let perfect = Discriminator::from_probabilities(vec![0.0, 1.0]).unwrap();
+    assert_eq!(game.value(&perfect).unwrap(), 0.0);
+}
