@@ -220,6 +220,31 @@ fn d1_critic_objective_and_interpolates() {
     assert_eq!(x_hat.point(2), &[1.0, 4.0]);
 }
 
+/// The critic's values are centred at the midpoint of their range, as
+/// documented: a constant critic gets exactly 0 even when the stored masses
+/// do not sum to exactly 1 (0.1 + 0.2 + 0.7 and 3 x 1/3 in `f64` are off
+/// by about 1e-17, which times a level of 1e300 would be 1e283), and values
+/// `±f64::MAX` give `E_p f - E_q f = (MAX - MAX)/2 - (-MAX) = MAX` without
+/// overflowing (centre 0).
+#[test]
+fn d1_critic_objective_centres_at_the_midpoint_of_the_values() {
+    let p = Discrete::new(vec![0.1, 0.2, 0.7]).unwrap();
+    let q = Discrete::uniform(3).unwrap();
+    for level in [1e300, -3.5, 7e-300] {
+        assert_eq!(
+            wgan::critic_objective(&p, &[level; 3], &q, &[level; 3]).unwrap(),
+            0.0,
+            "{level}"
+        );
+    }
+    let half = Discrete::uniform(2).unwrap();
+    let point = Discrete::new(vec![1.0]).unwrap();
+    assert_eq!(
+        wgan::critic_objective(&half, &[f64::MAX, -f64::MAX], &point, &[-f64::MAX]).unwrap(),
+        f64::MAX
+    );
+}
+
 #[test]
 fn d1_interpolates_stay_between_their_ends() {
     use rand::{RngExt, SeedableRng};
