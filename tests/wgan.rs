@@ -225,7 +225,7 @@ fn d1_critic_objective_and_interpolates() {
 /// do not sum to exactly 1 (0.1 + 0.2 + 0.7 and 3 x 1/3 in `f64` are off
 /// by about 1e-17, which times a level of 1e300 would be 1e283), and values
 /// `±f64::MAX` give `E_p f - E_q f = (MAX - MAX)/2 - (-MAX) = MAX` without
-/// overflowing (centre 0).
+/// overflowing (centre 0); the loss is minus the objective.
 #[test]
 fn d1_critic_objective_centres_at_the_midpoint_of_the_values() {
     let p = Discrete::new(vec![0.1, 0.2, 0.7]).unwrap();
@@ -242,6 +242,15 @@ fn d1_critic_objective_centres_at_the_midpoint_of_the_values() {
     assert_eq!(
         wgan::critic_objective(&half, &[f64::MAX, -f64::MAX], &point, &[-f64::MAX]).unwrap(),
         f64::MAX
+    );
+    // The critic's loss is minus its objective.
+    assert_eq!(
+        wgan::critic_loss(&half, &[f64::MAX, -f64::MAX], &point, &[-f64::MAX]).unwrap(),
+        -f64::MAX
+    );
+    assert_eq!(
+        wgan::critic_loss(&half, &[3.0, 0.0], &point, &[1.0]).unwrap(),
+        -0.5
     );
 }
 
