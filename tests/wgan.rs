@@ -254,6 +254,28 @@ fn d1_critic_objective_centres_at_the_midpoint_of_the_values() {
     );
 }
 
+/// The generator's loss is `-E_q f` (here `-(0.25 x 3 + 0.75 x 1) = -1.5`,
+/// exact); the optimal critic on the line is flat where the two CDFs agree
+/// (documented: `p = (1/2, 1/2, 0)`, `q = (1/2, 0, 1/2)` on 0, 1, 2 agree
+/// on `[0, 1)`, so `f = (0, 0, -1)`); and a critic with Lipschitz constant
+/// 0 certifies 0, also when its objective is a rounding residue (1e-17)
+/// rather than exactly 0.
+#[test]
+fn d1_generator_loss_flat_critic_and_zero_lipschitz_conventions() {
+    let q = Discrete::new(vec![0.25, 0.75]).unwrap();
+    assert_eq!(wgan::generator_loss(&q, &[3.0, 1.0]).unwrap(), -1.5);
+    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.0, 0.5]).unwrap();
+    let f = wgan::optimal_critic_on_line(&[0.0, 1.0, 2.0], &p, &q).unwrap();
+    assert_eq!(f, [0.0, 0.0, -1.0]);
+    // The mirror image: q's CDF above p's, the critic rises after [0, 1).
+    let f = wgan::optimal_critic_on_line(&[0.0, 1.0, 2.0], &q, &p).unwrap();
+    assert_eq!(f, [0.0, 0.0, 1.0]);
+    for objective in [0.0, 1e-17, -1e-17] {
+        assert_eq!(wgan::certified_estimate(objective, 0.0).unwrap(), 0.0);
+    }
+}
+
 #[test]
 fn d1_interpolates_stay_between_their_ends() {
     use rand::{RngExt, SeedableRng};
