@@ -731,3 +731,37 @@ proptest! {
         }
     }
 }
+
+/// `-0.0` is a `u >= 0` like `+0.0`: `f`, `f'` and `f'(p/q)` at a zero
+/// ratio are the documented limits at 0 (`f(0) = +inf` for reverse KL and
+/// Neyman, `f'(0) = -inf` for every row but Pearson and total variation,
+/// `f'(+inf)` at `q = 0 < p`) whichever the sign of the zero, rather than
+/// following `1/-0 = -inf`. (Reverse KL's and Hellinger's `f'(-0)` and
+/// Neyman's `f(-0)` had the wrong infinity; `f'(p/-0)` was NaN.)
+#[test]
+fn d5_negative_zero_is_zero() {
+    for f in FDivergence::ALL {
+        let name = f.name();
+        assert_eq!(f.f(-0.0), f.f(0.0), "{name}");
+        assert_eq!(f.derivative(-0.0), f.derivative(0.0), "{name}");
+        assert_eq!(
+            f.derivative_at_ratio(-0.0, 0.5),
+            f.derivative_at_ratio(0.0, 0.5),
+            "{name}"
+        );
+        assert_eq!(
+            f.derivative_at_ratio(0.5, -0.0),
+            f.derivative_at_ratio(0.5, 0.0),
+            "{name}"
+        );
+    }
+    assert_eq!(FDivergence::Neyman.f(-0.0), f64::INFINITY);
+    assert_eq!(FDivergence::ReverseKl.f(-0.0), f64::INFINITY);
+    for f in [
+        FDivergence::ReverseKl,
+        FDivergence::SquaredHellinger,
+        FDivergence::Neyman,
+    ] {
+        assert_eq!(f.derivative(-0.0), f64::NEG_INFINITY, "{}", f.name());
+    }
+}
