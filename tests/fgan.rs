@@ -765,3 +765,21 @@ fn d5_negative_zero_is_zero() {
         assert_eq!(f.derivative(-0.0), f64::NEG_INFINITY, "{}", f.name());
     }
 }
+
+/// `derivative_at_ratio` is `f'(+inf)`, the slope at infinity, where
+/// `q = 0 < p`, for every row, as documented: Hellinger's 1 among them,
+/// not the f64 just below 1 that its `1 - sqrt(q/p)` row keeps for tiny
+/// positive `q` (`d5_hellinger_t_star_near_the_domain_end_stays_tight`).
+#[test]
+fn d5_derivative_at_ratio_with_q_zero_is_the_slope_at_infinity() {
+    for f in FDivergence::ALL {
+        for p in [0.3, 1.0, 5e-324] {
+            assert_eq!(
+                f.derivative_at_ratio(p, 0.0),
+                f.slope_at_infinity(),
+                "{} at p = {p}",
+                f.name()
+            );
+        }
+    }
+}
