@@ -276,6 +276,26 @@ fn d1_generator_loss_flat_critic_and_zero_lipschitz_conventions() {
     }
 }
 
+/// The penalty weight must be finite and `>= 0`, as documented: 0 is
+/// accepted (a zero penalty and gradient), a negative or infinite weight is
+/// refused by the penalty and by its gradient alike.
+#[test]
+fn d1_penalty_weight_must_be_finite_and_non_negative() {
+    let g = [3.0, 4.0];
+    assert_eq!(wgan::gradient_penalty(&g, 0.0).unwrap(), 0.0);
+    assert_eq!(wgan::gradient_penalty_grad(&g, 0.0).unwrap(), [0.0, 0.0]);
+    for lambda in [-1.0, -0.5e-300, f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+        assert!(
+            matches!(
+                wgan::gradient_penalty(&g, lambda),
+                Err(Error::InvalidParameter { name: "lambda", .. })
+            ),
+            "{lambda}"
+        );
+        assert!(wgan::gradient_penalty_grad(&g, lambda).is_err(), "{lambda}");
+    }
+}
+
 #[test]
 fn d1_interpolates_stay_between_their_ends() {
     use rand::{RngExt, SeedableRng};
