@@ -783,3 +783,26 @@ fn d5_derivative_at_ratio_with_q_zero_is_the_slope_at_infinity() {
         }
     }
 }
+
+/// A critic need only be admissible where `p + q > 0` (documented): at a
+/// point with no mass under either distribution its value, even one
+/// outside dom f* or above `f'(inf)`, changes nothing, for every row.
+#[test]
+fn d5_critic_value_at_a_massless_point_is_ignored() {
+    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.25, 0.75, 0.0]).unwrap();
+    for f in FDivergence::ALL {
+        let t = f.optimal_critic(&p, &q).unwrap();
+        let base = f.variational_bound(&p, &q, &t).unwrap();
+        assert!(base.is_finite(), "{}", f.name());
+        for outside in [5.0, 1e300, f64::INFINITY, f64::NEG_INFINITY] {
+            let moved = [t[0], t[1], outside];
+            assert_eq!(
+                f.variational_bound(&p, &q, &moved).unwrap(),
+                base,
+                "{} with {outside}",
+                f.name()
+            );
+        }
+    }
+}
