@@ -806,3 +806,22 @@ fn d5_critic_value_at_a_massless_point_is_ignored() {
         }
     }
 }
+
+/// Where `q = 0 < p` the admissible critic values are the closure of dom f*
+/// up to `f'(inf)`: for total variation, whose dom f* is the closed
+/// `[-1/2, 1/2]`, the end `t = -1/2` is admissible and gives a finite bound,
+/// not `-inf`. With `p = (1/2, 1/2)`, `q = (1, 0)` and `T = (1/2, -1/2)`:
+/// `E_P T - E_Q T = (1/4 - 1/4) - 1/2 = -1/2` (exact; `f*(t) = t` there).
+#[test]
+fn d5_total_variation_critic_at_the_closed_low_end_is_admissible() {
+    let p = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let q = Discrete::new(vec![1.0, 0.0]).unwrap();
+    let tv = FDivergence::TotalVariation;
+    assert_eq!(tv.variational_bound(&p, &q, &[0.5, -0.5]).unwrap(), -0.5);
+    // Just below the end it is not admissible: the bound certifies nothing.
+    assert_eq!(
+        tv.variational_bound(&p, &q, &[0.5, -0.5f64 - 1e-16])
+            .unwrap(),
+        f64::NEG_INFINITY
+    );
+}
