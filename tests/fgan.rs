@@ -5,7 +5,7 @@ mod common;
 
 use gan_theory::game::sigmoid;
 use gan_theory::tol;
-use gan_theory::variants::fgan::FDivergence;
+use gan_theory::variants::fgan::{Domain, FDivergence};
 use gan_theory::{Discrete, Discriminator, Error, divergence, game};
 use proptest::prelude::*;
 use std::f64::consts::LN_2;
@@ -824,4 +824,31 @@ fn d5_total_variation_critic_at_the_closed_low_end_is_admissible() {
             .unwrap(),
         f64::NEG_INFINITY
     );
+}
+
+/// `Domain::contains` honours open and closed ends as stored: an open low
+/// end is excluded (`-1` from `(-1, 1]`, and `-inf` from every
+/// `(-inf, ...)` domain of the table), a closed one included.
+#[test]
+fn d5_domain_ends_open_and_closed() {
+    let half_open = Domain {
+        low: -1.0,
+        high: 1.0,
+        low_closed: false,
+        high_closed: true,
+    };
+    assert!(!half_open.contains(-1.0) && half_open.contains(-0.5) && half_open.contains(1.0));
+    let closed_low = Domain {
+        low_closed: true,
+        high_closed: false,
+        ..half_open
+    };
+    assert!(closed_low.contains(-1.0) && !closed_low.contains(1.0));
+    for f in FDivergence::ALL {
+        let domain = f.conjugate_domain();
+        if domain.low == f64::NEG_INFINITY {
+            assert!(!domain.low_closed, "{}", f.name());
+            assert!(!domain.contains(f64::NEG_INFINITY), "{}", f.name());
+        }
+    }
 }
