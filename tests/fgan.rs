@@ -852,3 +852,44 @@ fn d5_domain_ends_open_and_closed() {
         }
     }
 }
+
+/// Relative tolerance for a bound of order `b e^(v - 1)` formed as
+/// `exp(ln b + v - 1)`: the exponent, about 258, comes from `ln b = -460.5`
+/// (within an ulp, 5.7e-14) and one rounded sum (half an ulp of [256, 512),
+/// 2.8e-14), an absolute error below 1e-13 that `exp` turns into the same
+/// relative error, plus its own ulp; the Pearson row's `(b v)(v/4 + 1)` is
+/// two roundings. 4e-13 allowed.
+const HUGE_OUTPUT_REL: f64 = 4e-13;
+
+/// The activated bound is finite wherever its value is (documented): a raw
+/// output `v` whose conjugate term overflows alone (`e^(v-1)`, `e^v - 1`
+/// for `v = 720`, `v (v/4 + 1)` for `v = 4e200`) against the tiny mass
+/// `q = 1e-200` gives `-1e-200 e^719 - e^-1`, `-1e-200 (e^720 - 1)` and
+/// `-(1e-200 x 4e200)(1e200 + 1)` (p = (1, 0), q = (1, 1e-200), the
+/// other output 0); references from Python's `decimal` at 60 digits on the
+/// exact doubles.
+#[test]
+fn d5_activated_bound_with_huge_outputs_against_tiny_masses_is_finite() {
+    let p = Discrete::new(vec![1.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![1.0, 1e-200]).unwrap();
+    for (f, v, expected) in [
+        (
+            FDivergence::KullbackLeibler,
+            720.0,
+            -1.810_224_708_397_248_9e112,
+        ),
+        (
+            FDivergence::SquaredHellinger,
+            720.0,
+            -4.920_700_930_263_815_6e112,
+        ),
+        (FDivergence::Pearson, 4e200, -3.999_999_999_999_999_7e200),
+    ] {
+        let bound = f.activated_bound(&p, &q, &[0.0, v]).unwrap();
+        assert!(
+            (bound - expected).abs() <= HUGE_OUTPUT_REL * expected.abs(),
+            "{}: {bound} against {expected}",
+            f.name()
+        );
+    }
+}
