@@ -296,6 +296,22 @@ fn d1_penalty_weight_must_be_finite_and_non_negative() {
     }
 }
 
+/// `lipschitz_on_points` is the largest slope over every pair of points,
+/// the first point's pairs with the later ones included: on the line at
+/// 0, 10 and 0.5 with values 1, 1 and 0 only the pair (first, last) is
+/// steep, `1 / 0.5 = 2` (exact); the others give 0 and `1 / 9.5`.
+#[test]
+fn d1_lipschitz_on_points_sees_every_pair() {
+    let points = Points::new(vec![vec![0.0], vec![10.0], vec![0.5]]).unwrap();
+    let values = [1.0, 1.0, 0.0];
+    for metric in [Metric::Euclidean, Metric::Cityblock] {
+        assert_eq!(
+            wgan::lipschitz_on_points(&points, &values, metric).unwrap(),
+            2.0
+        );
+    }
+}
+
 #[test]
 fn d1_interpolates_stay_between_their_ends() {
     use rand::{RngExt, SeedableRng};
