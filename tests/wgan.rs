@@ -274,6 +274,10 @@ fn d1_generator_loss_flat_critic_and_zero_lipschitz_conventions() {
     for objective in [0.0, 1e-17, -1e-17] {
         assert_eq!(wgan::certified_estimate(objective, 0.0).unwrap(), 0.0);
     }
+    // A finite positive constant divides: 2 / 3 (the documented example),
+    // and no finite constant (+inf) certifies only W1 >= 0.
+    assert_eq!(wgan::certified_estimate(2.0, 3.0).unwrap(), 2.0 / 3.0);
+    assert_eq!(wgan::certified_estimate(2.0, f64::INFINITY).unwrap(), 0.0);
 }
 
 /// The penalty weight must be finite and `>= 0`, as documented: 0 is
