@@ -116,7 +116,8 @@ fn d4_reference_conditional_value() {
 /// their own value is `-inf` (D = 0 on the data's point, 1 on the
 /// generated one): `V` is then the other label's `ln(1/2) + ln(1/2) = -ln 4`
 /// (reference: `ln 4 = 1.386294361119890618834464242916`, from Python's
-/// `decimal`), not `0 (-inf)` = NaN.
+/// `decimal`), not `0 (-inf)` = NaN. The discriminator has one part per
+/// label.
 #[test]
 fn d4_zero_weight_label_contributes_nothing_even_at_minus_infinity() {
     let (data0, generated0) = (
@@ -140,6 +141,10 @@ fn d4_zero_weight_label_contributes_nothing_even_at_minus_infinity() {
         Discriminator::from_probabilities(vec![0.5, 0.5]).unwrap(),
     ])
     .unwrap();
+    assert_eq!(
+        (d.label_count(), g.optimal_discriminator().label_count()),
+        (2, 2)
+    );
     let v = g.value(&d).unwrap();
     let expected = -1.386_294_361_119_890_618_834_464_242_916;
     assert!(
