@@ -112,6 +112,93 @@ fn d4_reference_conditional_value() {
     }
 }
 
+/// Labels with `p(y) = 0` contribute 0 to `V`, as documented, even when
+/// their own value is `-inf` (D = 0 on the data's point, 1 on the
+/// generated one): `V` is then the other label's `ln(1/2) + ln(1/2) = -ln 4`
+/// (reference: `ln 4 = 1.386294361119890618834464242916`, from Python's
+/// `decimal`), not `0 (-inf)` = NaN. The discriminator has one part per
+/// label.
+#[test]
+fn d4_zero_weight_label_contributes_nothing_even_at_minus_infinity() {
+    let (data0, generated0) = (
+        Discrete::new(vec![1.0, 0.0]).unwrap(),
+        Discrete::new(vec![0.0, 1.0]).unwrap(),
+    );
+    let half = Discrete::uniform(2).unwrap();
+    let g = ConditionalGame::new(
+        Discrete::new(vec![0.0, 1.0]).unwrap(),
+        vec![data0.clone(), half.clone()],
+        vec![generated0.clone(), half],
+    )
+    .unwrap();
+    let wrong = Discriminator::from_probabilities(vec![0.0, 1.0]).unwrap();
+    assert_eq!(
+        game::value(&data0, &generated0, &wrong).unwrap(),
+        f64::NEG_INFINITY
+    );
+    let d = ConditionalDiscriminator::new(vec![
+        wrong,
+        Discriminator::from_probabilities(vec![0.5, 0.5]).unwrap(),
+    ])
+    .unwrap();
+    assert_eq!(
+        (d.label_count(), g.optimal_discriminator().label_count()),
+        (2, 2)
+    );
+    let v = g.value(&d).unwrap();
+    let expected = -1.386_294_361_119_890_618_834_464_242_916;
+    assert!(
+        (v - expected).abs() <= REFERENCE_REL * expected.abs(),
+        "{v}"
+    );
+}
+
+/// pix2pix's L1 terms weigh each label by `p(y)`, so a label with
+/// `p(y) = 0` adds nothing, even where its own `E abs(t - t')` is
+/// `2 f64::MAX`, past the largest double: with targets `(-MAX, MAX, 0)`,
+/// label 0 (weight 0) has its data at `-MAX` and its generator at `MAX`,
+/// label 1 (weight 1) its data at 0 and its generator at `MAX`. Then
+/// `L1 = 0 x 2 MAX + 1 x MAX = MAX` and, for the deterministic outputs
+/// `(MAX, 1)`, `0 x 2 MAX + 1 x 1 = 1`, both exact in `f64`, not NaN.
+#[test]
+fn d4_zero_weight_label_adds_nothing_to_l1_past_f64_max() {
+    let point = |i| Discrete::point_mass(3, i).unwrap();
+    let g = ConditionalGame::new(
+        Discrete::new(vec![0.0, 1.0]).unwrap(),
+        vec![point(0), point(2)],
+        vec![point(1), point(1)],
+    )
+    .unwrap();
+    let pix = Pix2Pix::new(g, vec![-f64::MAX, f64::MAX, 0.0]).unwrap();
+    assert_eq!(pix.l1(), f64::MAX);
+    assert_eq!(pix.l1_deterministic(&[f64::MAX, 1.0]).unwrap(), 1.0);
+}
+
+/// The slope towards the median, `sum_y p(y) (E abs(t - m_y) - E abs(t - t'))`,
+/// gets nothing from a label with `p(y) = 0` even where that label's two
+/// expectations overflow: its data `(1/2 + EPS, 1/2 + EPS)` on the targets
+/// `-MAX` and `MAX` (a sum `1 + 2 EPS`, within `Discrete`'s tolerance) makes
+/// both computed expectations pass `f64::MAX` (`2 (1/2 + EPS) MAX` and
+/// `4 (1/2 + EPS)^2 MAX`), and 0 times their difference would be NaN. The
+/// other label is the documented case `p = (0.2, 0.3, 0.5)` on the targets
+/// 0, 1, 2:
+/// `E abs(t - 1) - E abs(t - t') = 0.7 - 0.82 = -0.12`.
+#[test]
+fn d4_zero_weight_label_adds_nothing_to_the_median_slope_past_f64_max() {
+    let eps = tol::EPS;
+    let wide = Discrete::new(vec![0.5 + eps, 0.5 + eps, 0.0, 0.0, 0.0]).unwrap();
+    let p = Discrete::new(vec![0.0, 0.0, 0.2, 0.3, 0.5]).unwrap();
+    let g = ConditionalGame::new(
+        Discrete::new(vec![0.0, 1.0]).unwrap(),
+        vec![wide.clone(), p.clone()],
+        vec![wide, p],
+    )
+    .unwrap();
+    let pix = Pix2Pix::new(g, vec![-f64::MAX, f64::MAX, 0.0, 1.0, 2.0]).unwrap();
+    let slope = pix.l1_slope_towards_median();
+    assert!((slope + 0.12).abs() <= L1_ROUNDING, "{slope}");
+}
+
 /// A generator that ignores its label and draws from the data's marginal
 /// reaches the unconditional optimum -ln 4, and a conditional D still sees it.
 #[test]

@@ -120,6 +120,21 @@ fn d3_reference_values() {
     assert_eq!(best_response_interval(&m, 0.0, 0.0), (0.0, f64::INFINITY));
 }
 
+/// At the kink `D_i = m` the subgradient takes the right end `p_i` of the
+/// subdifferential `[p_i - q_i, p_i]`, as documented; just below it, `p_i -
+/// q_i`. The entries are differences of dyadic numbers, exact in `f64`. A
+/// built energy is never empty (documented: "Always false").
+#[test]
+fn d3_subgradient_takes_the_right_end_at_the_margin() {
+    let p = Discrete::new(vec![0.5, 0.25, 0.25]).unwrap();
+    let q = Discrete::new(vec![0.125, 0.375, 0.5]).unwrap();
+    let m = Margin::new(2.0).unwrap();
+    let energy = Energy::new(vec![2.0, 1.5, 3.0]).unwrap();
+    assert!(!energy.is_empty());
+    let g = discriminator_subgradient(&m, &p, &q, &energy).unwrap();
+    assert_eq!(g, [0.5, 0.25 - 0.375, 0.25]);
+}
+
 /// p = (1/3, 1/6, 1/2), q = (1/7, 4/7, 2/7), m = pi: TV = 17/42, so
 /// V = 25 pi / 42; the best energy is m at the middle point only, where the
 /// generator pays 4 pi / 7 (reference values from 30-digit arithmetic).

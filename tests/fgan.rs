@@ -5,7 +5,7 @@ mod common;
 
 use gan_theory::game::sigmoid;
 use gan_theory::tol;
-use gan_theory::variants::fgan::FDivergence;
+use gan_theory::variants::fgan::{Domain, FDivergence};
 use gan_theory::{Discrete, Discriminator, Error, divergence, game};
 use proptest::prelude::*;
 use std::f64::consts::LN_2;
@@ -942,4 +942,166 @@ fn d5_neyman_term_with_both_products_beyond_the_range() {
         (bound - expected).abs() <= NEYMAN_GAP_REL * expected.abs(),
         "{bound}"
     );
+}
+
+/// `-0.0` is a `u >= 0` like `+0.0`: `f`, `f'` and `f'(p/q)` at a zero
+/// ratio are the documented limits at 0 (`f(0) = +inf` for reverse KL and
+/// Neyman, `f'(0) = -inf` for every row but Pearson and total variation,
+/// `f'(+inf)` at `q = 0 < p`) whichever the sign of the zero, rather than
+/// following `1/-0 = -inf`. (Reverse KL's and Hellinger's `f'(-0)` and
+/// Neyman's `f(-0)` had the wrong infinity; `f'(p/-0)` was NaN.)
+#[test]
+fn d5_negative_zero_is_zero() {
+    for f in FDivergence::ALL {
+        let name = f.name();
+        assert_eq!(f.f(-0.0), f.f(0.0), "{name}");
+        assert_eq!(f.derivative(-0.0), f.derivative(0.0), "{name}");
+        assert_eq!(
+            f.derivative_at_ratio(-0.0, 0.5),
+            f.derivative_at_ratio(0.0, 0.5),
+            "{name}"
+        );
+        assert_eq!(
+            f.derivative_at_ratio(0.5, -0.0),
+            f.derivative_at_ratio(0.5, 0.0),
+            "{name}"
+        );
+    }
+    assert_eq!(FDivergence::Neyman.f(-0.0), f64::INFINITY);
+    assert_eq!(FDivergence::ReverseKl.f(-0.0), f64::INFINITY);
+    for f in [
+        FDivergence::ReverseKl,
+        FDivergence::SquaredHellinger,
+        FDivergence::Neyman,
+    ] {
+        assert_eq!(f.derivative(-0.0), f64::NEG_INFINITY, "{}", f.name());
+    }
+}
+
+/// `derivative_at_ratio` is `f'(+inf)`, the slope at infinity, where
+/// `q = 0 < p`, for every row, as documented: Hellinger's 1 among them,
+/// not the f64 just below 1 that its `1 - sqrt(q/p)` row keeps for tiny
+/// positive `q` (`d5_hellinger_t_star_near_the_domain_end_stays_tight`).
+#[test]
+fn d5_derivative_at_ratio_with_q_zero_is_the_slope_at_infinity() {
+    for f in FDivergence::ALL {
+        for p in [0.3, 1.0, 5e-324] {
+            assert_eq!(
+                f.derivative_at_ratio(p, 0.0),
+                f.slope_at_infinity(),
+                "{} at p = {p}",
+                f.name()
+            );
+        }
+    }
+}
+
+/// A critic need only be admissible where `p + q > 0` (documented): at a
+/// point with no mass under either distribution its value, even one
+/// outside dom f* or above `f'(inf)`, changes nothing, for every row.
+#[test]
+fn d5_critic_value_at_a_massless_point_is_ignored() {
+    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.25, 0.75, 0.0]).unwrap();
+    for f in FDivergence::ALL {
+        let t = f.optimal_critic(&p, &q).unwrap();
+        let base = f.variational_bound(&p, &q, &t).unwrap();
+        assert!(base.is_finite(), "{}", f.name());
+        for outside in [5.0, 1e300, f64::INFINITY, f64::NEG_INFINITY] {
+            let moved = [t[0], t[1], outside];
+            assert_eq!(
+                f.variational_bound(&p, &q, &moved).unwrap(),
+                base,
+                "{} with {outside}",
+                f.name()
+            );
+        }
+    }
+}
+
+/// Where `q = 0 < p` the admissible critic values are the closure of dom f*
+/// up to `f'(inf)`: for total variation, whose dom f* is the closed
+/// `[-1/2, 1/2]`, the end `t = -1/2` is admissible and gives a finite bound,
+/// not `-inf`. With `p = (1/2, 1/2)`, `q = (1, 0)` and `T = (1/2, -1/2)`:
+/// `E_P T - E_Q T = (1/4 - 1/4) - 1/2 = -1/2` (exact; `f*(t) = t` there).
+#[test]
+fn d5_total_variation_critic_at_the_closed_low_end_is_admissible() {
+    let p = Discrete::new(vec![0.5, 0.5]).unwrap();
+    let q = Discrete::new(vec![1.0, 0.0]).unwrap();
+    let tv = FDivergence::TotalVariation;
+    assert_eq!(tv.variational_bound(&p, &q, &[0.5, -0.5]).unwrap(), -0.5);
+    // Just below the end it is not admissible: the bound certifies nothing.
+    assert_eq!(
+        tv.variational_bound(&p, &q, &[0.5, -0.5f64 - 1e-16])
+            .unwrap(),
+        f64::NEG_INFINITY
+    );
+}
+
+/// `Domain::contains` honours open and closed ends as stored: an open low
+/// end is excluded (`-1` from `(-1, 1]`, and `-inf` from every
+/// `(-inf, ...)` domain of the table), a closed one included.
+#[test]
+fn d5_domain_ends_open_and_closed() {
+    let half_open = Domain {
+        low: -1.0,
+        high: 1.0,
+        low_closed: false,
+        high_closed: true,
+    };
+    assert!(!half_open.contains(-1.0) && half_open.contains(-0.5) && half_open.contains(1.0));
+    let closed_low = Domain {
+        low_closed: true,
+        high_closed: false,
+        ..half_open
+    };
+    assert!(closed_low.contains(-1.0) && !closed_low.contains(1.0));
+    for f in FDivergence::ALL {
+        let domain = f.conjugate_domain();
+        if domain.low == f64::NEG_INFINITY {
+            assert!(!domain.low_closed, "{}", f.name());
+            assert!(!domain.contains(f64::NEG_INFINITY), "{}", f.name());
+        }
+    }
+}
+
+/// Relative tolerance for a bound of order `b e^(v - 1)` formed as
+/// `exp(ln b + v - 1)`: the exponent, about 258, comes from `ln b = -460.5`
+/// (within an ulp, 5.7e-14) and one rounded sum (half an ulp of [256, 512),
+/// 2.8e-14), an absolute error below 1e-13 that `exp` turns into the same
+/// relative error, plus its own ulp; the Pearson row's `(b v)(v/4 + 1)` is
+/// two roundings. 4e-13 allowed.
+const HUGE_OUTPUT_REL: f64 = 4e-13;
+
+/// The activated bound is finite wherever its value is (documented): a raw
+/// output `v` whose conjugate term overflows alone (`e^(v-1)`, `e^v - 1`
+/// for `v = 720`, `v (v/4 + 1)` for `v = 4e200`) against the tiny mass
+/// `q = 1e-200` gives `-1e-200 e^719 - e^-1`, `-1e-200 (e^720 - 1)` and
+/// `-(1e-200 x 4e200)(1e200 + 1)` (p = (1, 0), q = (1, 1e-200), the
+/// other output 0); references from Python's `decimal` at 60 digits on the
+/// exact doubles.
+#[test]
+fn d5_activated_bound_with_huge_outputs_against_tiny_masses_is_finite() {
+    let p = Discrete::new(vec![1.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![1.0, 1e-200]).unwrap();
+    for (f, v, expected) in [
+        (
+            FDivergence::KullbackLeibler,
+            720.0,
+            -1.810_224_708_397_248_9e112,
+        ),
+        (
+            FDivergence::SquaredHellinger,
+            720.0,
+            -4.920_700_930_263_815_6e112,
+        ),
+        (FDivergence::Pearson, 4e200, -3.999_999_999_999_999_7e200),
+    ] {
+        let bound = f.activated_bound(&p, &q, &[0.0, v]).unwrap();
+        assert!(
+            (bound - expected).abs() <= HUGE_OUTPUT_REL * expected.abs(),
+            "{}: {bound} against {expected}",
+            f.name()
+        );
+    }
 }

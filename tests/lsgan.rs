@@ -125,6 +125,18 @@ fn d2_labels_are_validated() {
         (binary.optimum_offset(), binary.optimum_scale()),
         (0.25, 0.25)
     );
+    // The paper's condition needs both b - c = 1 and b - a = 2: shifts of
+    // (-1, 1, 0) qualify, labels meeting only one half do not.
+    for (a, b, c, half_pearson) in [
+        (0.0, 2.0, 1.0, true),
+        (2.5, 4.5, 3.5, true),
+        (0.0, 1.0, 0.0, false),
+        (-1.0, 1.0, 0.5, false),
+        (1.0, 3.0, 1.0, false),
+    ] {
+        let labels = LsganLabels::new(a, b, c).unwrap();
+        assert_eq!(labels.gives_half_pearson(), half_pearson, "{a}, {b}, {c}");
+    }
 }
 
 #[test]
@@ -260,6 +272,75 @@ fn d2_extreme_labels_give_no_nan() {
             );
         }
     }
+}
+
+/// Points with no mass add nothing to the losses and their gradients, even
+/// where a residual there overflows: labels `a = 0`, `b = c = 1e300`,
+/// `p = (0, 1, 0)`, `q = (0, 0, 1)`, `D = (-MAX, 1e300, 0)`. At the massless
+/// point 0, `D - b = -MAX - 1e300` rounds to `-inf` (1e300 is past half an
+/// ulp of `MAX`, 2^970), and 0 times it would be NaN. Elsewhere `D = D*`
+/// (b on p's point, a on q's), so `L_D = 0` and its gradient
+/// `(p + q)(D - D*)` is 0; `L_G` has the term `½ (0 - 1e300)²`, past
+/// `f64::MAX`: `+inf`, as documented, never NaN; `∂L_G / ∂D = (p + q)(D - c)
+/// = (0, 0, -1e300)`. All exact.
+#[test]
+fn d2_massless_points_add_nothing_where_their_residuals_overflow() {
+    let labels = LsganLabels::new(0.0, 1e300, 1e300).unwrap();
+    let p = Discrete::new(vec![0.0, 1.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.0, 0.0, 1.0]).unwrap();
+    let d = [-f64::MAX, 1e300, 0.0];
+    assert_eq!(discriminator_loss(&labels, &p, &q, &d).unwrap(), 0.0);
+    assert_eq!(
+        discriminator_loss_gradient(&labels, &p, &q, &d).unwrap(),
+        [0.0, 0.0, 0.0]
+    );
+    assert_eq!(generator_loss(&labels, &p, &q, &d).unwrap(), f64::INFINITY);
+    assert_eq!(
+        generator_loss_gradient_in_d(&labels, &p, &q, &d).unwrap(),
+        [0.0, 0.0, -1e300]
+    );
+}
+
+/// Where `p_i + q_i = 0`, `generator_value_gradient_in_p_g` returns the
+/// documented one-sided derivative `½ (a - c)²` (`D*_i = a` as `q_i` rises
+/// from 0), not the formula at the midpoint `(a + b) / 2` that `D*` reports
+/// there. With `p = (1, 0, 0)`, `q = (0, 1, 0)` the other points have
+/// `D* = b` (gradient `(b - c)(a - (b + c)/2)`) and `D* = a` (`½ (a - c)²`):
+/// binary labels (0, 1, 1) give (0, 1/2, 1/2), the chi2 labels (-1, 1, 0)
+/// give (-3/2, 1/2, 1/2), all exact.
+#[test]
+fn d2_value_gradient_off_both_supports_is_the_one_sided_derivative() {
+    let p = Discrete::new(vec![1.0, 0.0, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.0, 1.0, 0.0]).unwrap();
+    for (labels, expected) in [
+        (LsganLabels::binary_labels(), [0.0, 0.5, 0.5]),
+        (LsganLabels::chi2_labels(), [-1.5, 0.5, 0.5]),
+    ] {
+        assert_eq!(
+            generator_value_gradient_in_p_g(&labels, &p, &q).unwrap(),
+            expected,
+            "{labels:?}"
+        );
+    }
+}
+
+/// Three roundings (`P - Q`, its square, the quotient by `Q`) of a term
+/// whose exact value is the reference: 1.5 ulps, 4 allowed.
+const SUBNORMAL_Q_REL: f64 = 4.0 * EPS;
+
+/// A term `(P - Q)² / Q` whose ratio `(P - Q) / Q` overflows yet whose value
+/// does not: `P = 1e-10` against the subnormal `Q = 1e-320` (in `f64`
+/// exactly 2024 x 2^-1074) has the ratio 1e310
+/// but the term 1.000011132941258e300 (Python's `fractions` on the exact
+/// doubles), plus 0 from the equal second entries.
+#[test]
+fn d2_pearson_term_with_an_overflowing_ratio_is_finite() {
+    let chi2 = pearson_chi2_measures(&[1e-10, 1.0], &[1e-320, 1.0]).unwrap();
+    let expected = 1.000_011_132_941_258e300;
+    assert!(
+        (chi2 - expected).abs() <= SUBNORMAL_Q_REL * expected,
+        "{chi2}"
+    );
 }
 
 /// Labels 2e200 apart against a mass of 1e-300: `(b - a)²` alone

@@ -4,8 +4,8 @@
 mod common;
 
 use gan_theory::tol;
-use gan_theory::variants::patchgan::{PatchGame, image_from_rows, parity_images};
-use gan_theory::{Discrete, Discriminator, divergence};
+use gan_theory::variants::patchgan::{MAX_PIXELS, PatchGame, image_from_rows, parity_images};
+use gan_theory::{Discrete, Discriminator, Error, divergence};
 use proptest::prelude::*;
 
 /// A random game of shape (height, width, window height, window width)
@@ -323,4 +323,118 @@ fn f5_value_skips_the_terms_of_zero_mass() {
     )
     .unwrap();
     assert_eq!(game.value(&sure).unwrap(), 0.0);
+}
+
+/// `image_from_rows` takes up to `MAX_PIXELS` = 16 pixels (a full 4 x 4
+/// image is the index with all 16 bits set) and refuses more, naming the
+/// pixel count: 5 rows of 4 are 20 pixels (where the row count plus the
+/// width, 9, would not exceed 16), one row of 17 is 17.
+#[test]
+fn f5_image_from_rows_takes_up_to_sixteen_pixels() {
+    assert_eq!(MAX_PIXELS, 16);
+    assert_eq!(image_from_rows(&["1111"; 4]).unwrap(), 0xFFFF);
+    assert_eq!(
+        image_from_rows(&["0000", "0000", "0000", "0001"]).unwrap(),
+        1 << 15
+    );
+    for (rows, pixels) in [(vec!["0000"; 5], 20.0), (vec!["00000000000000000"], 17.0)] {
+        match image_from_rows(&rows) {
+            Err(Error::InvalidParameter { name, value, .. }) => {
+                assert_eq!((name, value), ("pixels", pixels));
+            }
+            other => panic!("{rows:?}: {other:?}"),
+        }
+    }
+}
+
+/// `parity_images` puts its mass where the number of ones has the asked
+/// parity: on 2 x 2 images, `even` gives 1/8 to each of the 8 images with
+/// 0, 2 or 4 ones (the blank image 0 among them) and 0 to the rest, `odd`
+/// the reverse (1/8 is exact in `f64`); the even images are listed by hand.
+#[test]
+fn f5_parity_images_weigh_the_asked_parity() {
+    // The images with an even number of ones, listed by hand.
+    let even = [
+        0b0000, 0b0011, 0b0101, 0b0110, 0b1001, 0b1010, 0b1100, 0b1111,
+    ];
+    for odd in [false, true] {
+        let d = parity_images(2, 2, odd).unwrap();
+        assert_eq!(d.len(), 16);
+        for x in 0..16usize {
+            let expected = if even.contains(&x) != odd { 0.125 } else { 0.0 };
+            assert_eq!(d[x], expected, "{odd} {x}");
+        }
+    }
+    assert_eq!(parity_images(2, 2, false).unwrap()[0b0000], 0.125);
+    assert_eq!(parity_images(2, 2, true).unwrap()[0b0100], 0.125);
+    assert_eq!(parity_images(2, 2, true).unwrap()[0b0110], 0.0);
+}
+
+/// `with_generated` is the same game with the new generator: the data and
+/// the shape are kept, the generator is the one given, and the game equals
+/// one built from scratch with it; a generator on other images is refused.
+#[test]
+fn f5_with_generated_replaces_only_the_generator() {
+    let data = parity_images(2, 2, false).unwrap();
+    let game = PatchGame::new(2, 2, 1, 2, data.clone(), Discrete::uniform(16).unwrap()).unwrap();
+    let odd = parity_images(2, 2, true).unwrap();
+    let moved = game.with_generated(odd.clone()).unwrap();
+    assert_eq!(moved.generated(), &odd);
+    assert_eq!(moved.data(), &data);
+    assert_eq!(moved, PatchGame::new(2, 2, 1, 2, data, odd).unwrap());
+    assert!(game.with_generated(Discrete::uniform(8).unwrap()).is_err());
+}
+
+/// Absolute tolerance for a whole-image `C(G)` of order 1 against a
+/// 40-digit reference: at most 8 nonzero terms, each at most `ln 4 < 1.4`
+/// and within 2 ulps, summed with compensation: below `8 x 2 x 1.4 EPS <
+/// 23 EPS`; 32 allowed.
+const IMAGE_C_ABS: f64 = 32.0 * tol::EPS;
+
+/// The whole-image `C(G) = -ln 4 + 2 JSD(p_data ‖ p_g)` on 1 x 2 images:
+/// `-ln 4` when the generator is the data (uniform on the 4 images), and
+/// `-ln 4 + KL(p ‖ m) + KL(q ‖ m) = -0.62550302942273484941...` against the
+/// blank image alone (`m = (5/8, 1/8, 1/8, 1/8)`; Python's `decimal` at 40
+/// digits).
+#[test]
+fn f5_image_c_of_g_matches_references() {
+    let u = Discrete::uniform(4).unwrap();
+    let same = PatchGame::new(1, 2, 1, 1, u.clone(), u.clone()).unwrap();
+    let c = same.image_c_of_g().unwrap();
+    assert!(
+        (c + 1.386_294_361_119_890_618_834).abs() <= IMAGE_C_ABS,
+        "{c}"
+    );
+    let blank = same
+        .with_generated(Discrete::point_mass(4, 0).unwrap())
+        .unwrap();
+    let c = blank.image_c_of_g().unwrap();
+    assert!(
+        (c + 0.625_503_029_422_734_849_416).abs() <= IMAGE_C_ABS,
+        "{c}"
+    );
+}
+
+/// `V` skips the terms of zero mass (`0 ln 0 = 0`), even where `ln D` or
+/// `ln(1 - D)` is `-inf`: data the image "11", generator the image "00",
+/// 1 x 1 windows, and the perfect `D = (0, 1)` on the patterns (0, 1) scores
+/// `ln 1 + ln(1 - 0) = 0` exactly, where `0 x ln D(0) = 0 x (-inf)` would be
+/// NaN.
+#[test]
+fn f5_value_skips_zero_mass_terms_at_a_perfect_discriminator() {
+    let (ones, blank) = (
+        image_from_rows(&["11"]).unwrap(),
+        image_from_rows(&["00"]).unwrap(),
+    );
+    let game = PatchGame::new(
+        1,
+        2,
+        1,
+        1,
+        Discrete::point_mass(4, ones).unwrap(),
+        Discrete::point_mass(4, blank).unwrap(),
+    )
+    .unwrap();
+    let perfect = Discriminator::from_probabilities(vec![0.0, 1.0]).unwrap();
+    assert_eq!(game.value(&perfect).unwrap(), 0.0);
 }

@@ -220,6 +220,102 @@ fn d1_critic_objective_and_interpolates() {
     assert_eq!(x_hat.point(2), &[1.0, 4.0]);
 }
 
+/// The critic's values are centred at the midpoint of their range, as
+/// documented: a constant critic gets exactly 0 even when the stored masses
+/// do not sum to exactly 1 (0.1 + 0.2 + 0.7 and 3 x 1/3 in `f64` are off
+/// by about 1e-17, which times a level of 1e300 would be 1e283), and values
+/// `±f64::MAX` give `E_p f - E_q f = (MAX - MAX)/2 - (-MAX) = MAX` without
+/// overflowing (centre 0); the loss is minus the objective.
+#[test]
+fn d1_critic_objective_centres_at_the_midpoint_of_the_values() {
+    let p = Discrete::new(vec![0.1, 0.2, 0.7]).unwrap();
+    let q = Discrete::uniform(3).unwrap();
+    for level in [1e300, -3.5, 7e-300] {
+        assert_eq!(
+            wgan::critic_objective(&p, &[level; 3], &q, &[level; 3]).unwrap(),
+            0.0,
+            "{level}"
+        );
+    }
+    let half = Discrete::uniform(2).unwrap();
+    let point = Discrete::new(vec![1.0]).unwrap();
+    assert_eq!(
+        wgan::critic_objective(&half, &[f64::MAX, -f64::MAX], &point, &[-f64::MAX]).unwrap(),
+        f64::MAX
+    );
+    // The critic's loss is minus its objective.
+    assert_eq!(
+        wgan::critic_loss(&half, &[f64::MAX, -f64::MAX], &point, &[-f64::MAX]).unwrap(),
+        -f64::MAX
+    );
+    assert_eq!(
+        wgan::critic_loss(&half, &[3.0, 0.0], &point, &[1.0]).unwrap(),
+        -0.5
+    );
+}
+
+/// The generator's loss is `-E_q f` (here `-(0.25 x 3 + 0.75 x 1) = -1.5`,
+/// exact); the optimal critic on the line is flat where the two CDFs agree
+/// (documented: `p = (1/2, 1/2, 0)`, `q = (1/2, 0, 1/2)` on 0, 1, 2 agree
+/// on `[0, 1)`, so `f = (0, 0, -1)`); and a critic with Lipschitz constant
+/// 0 certifies 0, also when its objective is a rounding residue (1e-17)
+/// rather than exactly 0.
+#[test]
+fn d1_generator_loss_flat_critic_and_zero_lipschitz_conventions() {
+    let q = Discrete::new(vec![0.25, 0.75]).unwrap();
+    assert_eq!(wgan::generator_loss(&q, &[3.0, 1.0]).unwrap(), -1.5);
+    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
+    let q = Discrete::new(vec![0.5, 0.0, 0.5]).unwrap();
+    let f = wgan::optimal_critic_on_line(&[0.0, 1.0, 2.0], &p, &q).unwrap();
+    assert_eq!(f, [0.0, 0.0, -1.0]);
+    // The mirror image: q's CDF above p's, the critic rises after [0, 1).
+    let f = wgan::optimal_critic_on_line(&[0.0, 1.0, 2.0], &q, &p).unwrap();
+    assert_eq!(f, [0.0, 0.0, 1.0]);
+    for objective in [0.0, 1e-17, -1e-17] {
+        assert_eq!(wgan::certified_estimate(objective, 0.0).unwrap(), 0.0);
+    }
+    // A finite positive constant divides: 2 / 3 (the documented example),
+    // and no finite constant (+inf) certifies only W1 >= 0.
+    assert_eq!(wgan::certified_estimate(2.0, 3.0).unwrap(), 2.0 / 3.0);
+    assert_eq!(wgan::certified_estimate(2.0, f64::INFINITY).unwrap(), 0.0);
+}
+
+/// The penalty weight must be finite and `>= 0`, as documented: 0 is
+/// accepted (a zero penalty and gradient), a negative or infinite weight is
+/// refused by the penalty and by its gradient alike.
+#[test]
+fn d1_penalty_weight_must_be_finite_and_non_negative() {
+    let g = [3.0, 4.0];
+    assert_eq!(wgan::gradient_penalty(&g, 0.0).unwrap(), 0.0);
+    assert_eq!(wgan::gradient_penalty_grad(&g, 0.0).unwrap(), [0.0, 0.0]);
+    for lambda in [-1.0, -0.5e-300, f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+        assert!(
+            matches!(
+                wgan::gradient_penalty(&g, lambda),
+                Err(Error::InvalidParameter { name: "lambda", .. })
+            ),
+            "{lambda}"
+        );
+        assert!(wgan::gradient_penalty_grad(&g, lambda).is_err(), "{lambda}");
+    }
+}
+
+/// `lipschitz_on_points` is the largest slope over every pair of points,
+/// the first point's pairs with the later ones included: on the line at
+/// 0, 10 and 0.5 with values 1, 1 and 0 only the pair (first, last) is
+/// steep, `1 / 0.5 = 2` (exact); the others give 0 and `1 / 9.5`.
+#[test]
+fn d1_lipschitz_on_points_sees_every_pair() {
+    let points = Points::new(vec![vec![0.0], vec![10.0], vec![0.5]]).unwrap();
+    let values = [1.0, 1.0, 0.0];
+    for metric in [Metric::Euclidean, Metric::Cityblock] {
+        assert_eq!(
+            wgan::lipschitz_on_points(&points, &values, metric).unwrap(),
+            2.0
+        );
+    }
+}
+
 #[test]
 fn d1_interpolates_stay_between_their_ends() {
     use rand::{RngExt, SeedableRng};
@@ -932,7 +1028,7 @@ fn d1_optimal_critic_is_flat_where_the_cdfs_agree() {
 /// 0, 0, 5 the slopes are 0 (first, second), 5 (first, third) and 5/9
 /// (second, third), so K = 5, as `lipschitz_on_line` finds too.
 #[test]
-fn d1_lipschitz_on_points_sees_every_pair() {
+fn d1_lipschitz_on_points_takes_pairs_with_the_first_point() {
     let line = [0.0, 10.0, 1.0];
     let values = [0.0, 0.0, 5.0];
     let points = Points::new(line.iter().map(|&x| vec![x]).collect()).unwrap();

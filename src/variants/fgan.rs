@@ -261,6 +261,9 @@ impl FDivergence {
         if u.is_nan() {
             return u;
         }
+        // -0 is the u = 0 of the domain: as +0, so that no row divides by
+        // -0 (Neyman's (1 - u)/u would give -inf).
+        let u = u + 0.0;
         if u < 0.0 {
             return f64::INFINITY;
         }
@@ -330,6 +333,9 @@ impl FDivergence {
         if u.is_nan() || u < 0.0 {
             return f64::NAN;
         }
+        // -0 as +0 (reverse KL's -1/u and Hellinger's (u - 1)/(u + sqrt u)
+        // would give +inf at -0).
+        let u = u + 0.0;
         match self {
             FDivergence::KullbackLeibler => 1.0 + u.ln(),
             FDivergence::ReverseKl => -1.0 / u,
@@ -707,6 +713,8 @@ impl FDivergence {
     /// assert_eq!(js.derivative_at_ratio(0.3, 0.0), js.slope_at_infinity());
     /// ```
     pub fn derivative_at_ratio(self, p: f64, q: f64) -> f64 {
+        // A zero of either sign is 0 (p / -0 would be -inf, off the domain).
+        let (p, q) = (p + 0.0, q + 0.0);
         if p == 0.0 && q == 0.0 {
             return self.derivative(1.0);
         }
