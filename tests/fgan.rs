@@ -1105,3 +1105,43 @@ fn d5_activated_bound_with_huge_outputs_against_tiny_masses_is_finite() {
         );
     }
 }
+
+/// Each row's name, as the docs and the report print them.
+#[test]
+fn d5_row_names() {
+    let names: Vec<&str> = FDivergence::ALL.iter().map(|f| f.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "KL",
+            "reverse KL",
+            "Pearson chi2",
+            "Neyman chi2",
+            "squared Hellinger",
+            "Jensen-Shannon",
+            "GAN",
+            "total variation"
+        ]
+    );
+}
+
+/// `f'` is defined on `u >= 0` only: a negative `u` or NaN gives NaN in
+/// every row.
+#[test]
+fn d5_derivative_off_the_domain_is_nan() {
+    for f in FDivergence::ALL {
+        for u in [-1.0, -f64::MIN_POSITIVE, f64::NAN] {
+            assert!(f.derivative(u).is_nan(), "{}: f'({u})", f.name());
+        }
+    }
+}
+
+/// Squared Hellinger's optimal critic `1 - sqrt(q/p)` where `q/p` is so
+/// small (1e-40) that it rounds onto 1, the open end of the conjugate's
+/// domain: it is the largest double below 1, `1 - EPS/2`, exactly.
+#[test]
+fn d5_hellinger_critic_stays_inside_its_domain() {
+    let t = FDivergence::SquaredHellinger.derivative_at_ratio(1.0, 1e-40);
+    assert_eq!(t, 1.0 - f64::EPSILON / 2.0);
+    assert_eq!(t.to_bits(), 1.0f64.to_bits() - 1);
+}
