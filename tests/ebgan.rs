@@ -403,16 +403,3 @@ fn d3_energy_has_its_points() {
     let energy = Energy::new(vec![0.0, 2.0]).unwrap();
     assert_eq!((energy.len(), energy.is_empty()), (2, false));
 }
-
-/// At the kink `D_i = m` the subgradient is the right end of the
-/// subdifferential `[p_i - q_i, p_i]`, as documented: `p_i`. (Exact: one
-/// subtraction of dyadic masses elsewhere.)
-#[test]
-fn d3_subgradient_at_the_kink_is_the_right_end() {
-    let m = Margin::new(2.0).unwrap();
-    let p = Discrete::new(vec![0.5, 0.25, 0.25]).unwrap();
-    let q = Discrete::new(vec![0.25, 0.25, 0.5]).unwrap();
-    let energy = Energy::new(vec![2.0, 1.0, 3.0]).unwrap();
-    let g = discriminator_subgradient(&m, &p, &q, &energy).unwrap();
-    assert_eq!(g, vec![0.5, 0.0, 0.25]);
-}

@@ -4,8 +4,8 @@
 mod common;
 
 use gan_theory::tol;
-use gan_theory::variants::patchgan::{MAX_PIXELS, PatchGame, image_from_rows, parity_images};
-use gan_theory::{Discrete, Discriminator, Error, divergence};
+use gan_theory::variants::patchgan::{PatchGame, image_from_rows, parity_images};
+use gan_theory::{Discrete, Discriminator, divergence};
 use proptest::prelude::*;
 
 /// A random game of shape (height, width, window height, window width)
@@ -323,66 +323,6 @@ fn f5_value_skips_the_terms_of_zero_mass() {
     )
     .unwrap();
     assert_eq!(game.value(&sure).unwrap(), 0.0);
-}
-
-/// `image_from_rows` takes up to `MAX_PIXELS` = 16 pixels (a full 4 x 4
-/// image is the index with all 16 bits set) and refuses more, naming the
-/// pixel count: 5 rows of 4 are 20 pixels (where the row count plus the
-/// width, 9, would not exceed 16), one row of 17 is 17.
-#[test]
-fn f5_image_from_rows_takes_up_to_sixteen_pixels() {
-    assert_eq!(MAX_PIXELS, 16);
-    assert_eq!(image_from_rows(&["1111"; 4]).unwrap(), 0xFFFF);
-    assert_eq!(
-        image_from_rows(&["0000", "0000", "0000", "0001"]).unwrap(),
-        1 << 15
-    );
-    for (rows, pixels) in [(vec!["0000"; 5], 20.0), (vec!["00000000000000000"], 17.0)] {
-        match image_from_rows(&rows) {
-            Err(Error::InvalidParameter { name, value, .. }) => {
-                assert_eq!((name, value), ("pixels", pixels));
-            }
-            other => panic!("{rows:?}: {other:?}"),
-        }
-    }
-}
-
-/// `parity_images` puts its mass where the number of ones has the asked
-/// parity: on 2 x 2 images, `even` gives 1/8 to each of the 8 images with
-/// 0, 2 or 4 ones (the blank image 0 among them) and 0 to the rest, `odd`
-/// the reverse (1/8 is exact in `f64`); the even images are listed by hand.
-#[test]
-fn f5_parity_images_weigh_the_asked_parity() {
-    // The images with an even number of ones, listed by hand.
-    let even = [
-        0b0000, 0b0011, 0b0101, 0b0110, 0b1001, 0b1010, 0b1100, 0b1111,
-    ];
-    for odd in [false, true] {
-        let d = parity_images(2, 2, odd).unwrap();
-        assert_eq!(d.len(), 16);
-        for x in 0..16usize {
-            let expected = if even.contains(&x) != odd { 0.125 } else { 0.0 };
-            assert_eq!(d[x], expected, "{odd} {x}");
-        }
-    }
-    assert_eq!(parity_images(2, 2, false).unwrap()[0b0000], 0.125);
-    assert_eq!(parity_images(2, 2, true).unwrap()[0b0100], 0.125);
-    assert_eq!(parity_images(2, 2, true).unwrap()[0b0110], 0.0);
-}
-
-/// `with_generated` is the same game with the new generator: the data and
-/// the shape are kept, the generator is the one given, and the game equals
-/// one built from scratch with it; a generator on other images is refused.
-#[test]
-fn f5_with_generated_replaces_only_the_generator() {
-    let data = parity_images(2, 2, false).unwrap();
-    let game = PatchGame::new(2, 2, 1, 2, data.clone(), Discrete::uniform(16).unwrap()).unwrap();
-    let odd = parity_images(2, 2, true).unwrap();
-    let moved = game.with_generated(odd.clone()).unwrap();
-    assert_eq!(moved.generated(), &odd);
-    assert_eq!(moved.data(), &data);
-    assert_eq!(moved, PatchGame::new(2, 2, 1, 2, data, odd).unwrap());
-    assert!(game.with_generated(Discrete::uniform(8).unwrap()).is_err());
 }
 
 /// Absolute tolerance for a whole-image `C(G)` of order 1 against a
