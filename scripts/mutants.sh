@@ -7,6 +7,8 @@
 #   scripts/mutants.sh --list          the modules, their files and test targets
 #   MUTANTS_SHARD=1/4 scripts/mutants.sh critic   one shard of a module
 #   MUTANTS_TARGET_DIR=DIR, MUTANTS_OUT=DIR        where it builds, where it reports
+#   MUTANTS_ITERATE=1 scripts/mutants.sh fgan      skip the mutants an earlier run
+#                                      in the same MUTANTS_OUT caught (--iterate)
 #
 # Needs `cargo install cargo-mutants --locked` and jq. Each module's mutants
 # build and run only the test targets that cover it (below), in the cheap
@@ -98,6 +100,7 @@ for entry in "${MODULES[@]}"; do
   kept=$(cargo mutants --list "${file_args[@]}" "${exclude_args[@]}" | wc -l)
   shard=()
   [[ -n ${MUTANTS_SHARD:-} ]] && shard=(--shard "$MUTANTS_SHARD")
+  [[ -n ${MUTANTS_ITERATE:-} ]] && shard+=(--iterate)
   echo "== $name: $files ($all mutants, $((all - kept)) equivalent), tests: $tests"
   start=$(date +%s)
   mkdir -p "$OUT/$name"
