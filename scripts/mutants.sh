@@ -7,7 +7,7 @@
 #   scripts/mutants.sh --list          the modules, their files and test targets
 #   MUTANTS_SHARD=1/4 scripts/mutants.sh critic   one shard of a module
 #   MUTANTS_TARGET_DIR=DIR, MUTANTS_OUT=DIR        where it builds, where it reports
-#   MUTANTS_ITERATE=1 scripts/mutants.sh fgan      skip the mutants an earlier run
+#   MUTANTS_ITERATE=1 scripts/mutants.sh variants/fgan  skip the mutants an earlier run
 #                                      in the same MUTANTS_OUT caught (--iterate)
 #
 # Needs `cargo install cargo-mutants --locked` and jq. Each module's mutants
