@@ -71,9 +71,11 @@
 //!    arcs are out of the tree, `f64` prices well again), until a full exact
 //!    pass finds no negative reduced cost.
 //!
-//! The potentials are then freed of `M`: each subtree hanging from the root
-//! is shifted as far as dual feasibility allows (a Dijkstra over the
-//! subtrees with exact reduced costs as lengths), and rounded once to `f64`.
+//! The potentials hold no `M` at the end: no artificial arc carries flow
+//! at the big-M optimum of a feasible problem, and an arc of zero flow
+//! points towards the root (strong feasibility), so every subtree hanging
+//! from the root does so on a cost-0 arc and its top has potential 0. The
+//! exact potentials are rounded once to `f64`.
 //!
 //! **Guarantee.** The returned plan is an optimal basic solution *in exact
 //! rational arithmetic* for the given data (when the totals differ by

@@ -83,6 +83,9 @@ pub(crate) struct Solved {
     pub pivots: usize,
     /// Pivots in the exact phase.
     pub exact_pivots: usize,
+    /// Exact phases run (each after an `f64` phase).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub rounds: usize,
 }
 
 /// Solves `min sum C_ij x_ij` subject to row sums `p`, column sums `q`,
@@ -98,10 +101,22 @@ pub(crate) fn solve(
     cost: &CostMatrix,
     iteration_cap: usize,
 ) -> Result<Solved> {
+    solve_with_handbacks(p, q, cost, iteration_cap, HANDBACK_ROUNDS)
+}
+
+/// [`solve`] with the number of rounds after which the exact phase
+/// finishes alone (`HANDBACK_ROUNDS` there; tests choose fewer).
+fn solve_with_handbacks(
+    p: &[f64],
+    q: &[f64],
+    cost: &CostMatrix,
+    iteration_cap: usize,
+    handbacks: usize,
+) -> Result<Solved> {
     let mut network = Network::new(p, q, cost, iteration_cap);
     // The exact phase hands back to the faster f64 phase after n + m pivots:
     // on wide-range problems it mostly has to pivot huge arcs out of the
-    // tree, after which f64 prices well again. After HANDBACK_ROUNDS rounds
+    // tree, after which f64 prices well again. After `handbacks` rounds
     // it finishes alone, so that the two phases cannot undo each other's
     // work forever (the exact phase alone terminates: exact pricing on a
     // strongly feasible tree).
@@ -109,15 +124,11 @@ pub(crate) fn solve(
     let mut round = 0;
     let exact = loop {
         network.f64_phase()?;
-        let budget = if round < HANDBACK_ROUNDS {
-            nodes
-        } else {
-            usize::MAX
-        };
+        let budget = if round < handbacks { nodes } else { usize::MAX };
+        round += 1;
         if let Some(exact) = network.exact_phase(budget)? {
             break exact;
         }
-        round += 1;
         network.recompute_potentials();
     };
     network.check_feasible()?;
@@ -129,6 +140,7 @@ pub(crate) fn solve(
         v,
         pivots: network.pivots,
         exact_pivots: network.exact_pivots,
+        rounds: round,
     })
 }
 
@@ -736,20 +748,16 @@ impl<'a> Network<'a> {
         loop {
             let row = self.cost.row(i);
             let pi_i = self.pi[i];
-            let low = row_min(row, &self.pi[n..n + m], self.scale) + pi_i;
-            // The row's smallest estimate, against the largest error bound in the row.
-            let row_bound =
-                FILTER_ULPS * f64::EPSILON * (max_cost + pi_i.abs() + column_bound) + FILTER_ABS;
-            if low <= row_bound {
+            if row_may_enter(
+                row,
+                &self.pi[n..n + m],
+                self.scale,
+                pi_i,
+                max_cost,
+                column_bound,
+            ) {
                 for (j, &cij) in row.iter().enumerate() {
-                    if !cij.is_finite() {
-                        continue;
-                    }
-                    let (scaled, pj) = (cij * self.scale, self.pi[n + j]);
-                    let estimate = scaled + pi_i - pj;
-                    let bound =
-                        FILTER_ULPS * f64::EPSILON * (scaled + pi_i.abs() + pj.abs()) + FILTER_ABS;
-                    if estimate > bound {
+                    if !cij.is_finite() || !arc_may_enter(cij * self.scale, pi_i, self.pi[n + j]) {
                         continue;
                     }
                     format.set_f64(&mut rc, cij);
@@ -814,8 +822,8 @@ impl<'a> Network<'a> {
 
     /// At the exact big-M optimum, mass reaches the root from some node and
     /// leaves it to another only if it cannot travel on real arcs: then no
-    /// feasible plan exists. (Mass that only reaches the root, or only leaves
-    /// it, is the rounding-level difference of the two totals.)
+    /// feasible plan exists. (The totals were made equal exactly, so mass
+    /// that reaches the root also leaves it.)
     fn check_feasible(&self) -> Result<()> {
         let root = self.root();
         let (mut into, mut out) = (0.0f64, 0.0f64);
@@ -855,84 +863,31 @@ impl<'a> Network<'a> {
         plan
     }
 
-    /// Dual potentials free of `M`: each subtree of the root is shifted by
-    /// the largest amount, at most its own top's potential, that keeps every
-    /// arc between subtrees dual feasible (Dijkstra over the subtrees, with
-    /// exact reduced costs as lengths). Returns `(u, v)` rounded to `f64`.
-    fn duals(&mut self, exact: (Format, Vec<u64>)) -> Result<(Vec<f64>, Vec<f64>)> {
-        let (format, mut pi) = exact;
+    /// The dual potentials: the exact tree potentials, each rounded once
+    /// to `f64`. Returns `(u, v)`.
+    ///
+    /// They hold no `M`: at the exact big-M optimum of a feasible problem no
+    /// artificial arc carries flow (the totals are equal exactly and
+    /// [`Self::check_feasible`] passed), and a tree arc of zero flow points
+    /// towards the root (strong feasibility), so every arc left at the root
+    /// is the cost-0 arc of a row or of a zero-demand column, and the top
+    /// of every subtree of the root has potential exactly 0. Arcs between
+    /// two subtrees were priced by the exact phase like any other, so the
+    /// potentials are dual feasible as they stand. A top of non-zero
+    /// potential would be a bug: it is reported, not rounded into the answer.
+    fn duals(&self, exact: (Format, Vec<u64>)) -> Result<(Vec<f64>, Vec<f64>)> {
+        let (format, pi) = exact;
         let (n, m, k) = (self.n, self.m, format.limbs);
-        let root = self.root();
-        let mut tops = Vec::new();
-        let mut x = self.first_child[root];
-        while x != NONE {
-            tops.push(x);
-            x = self.next_sibling[x];
-        }
-        let r = tops.len();
-        let mut component = vec![0usize; n + m];
-        let mut columns_of: Vec<Vec<usize>> = vec![Vec::new(); r];
-        let mut members = Vec::new();
-        for (c, &top) in tops.iter().enumerate() {
-            self.preorder(top, &mut members);
-            for &x in &members {
-                component[x] = c;
-                if x >= n {
-                    columns_of[c].push(x - n);
-                }
+        let mut top = self.first_child[self.root()];
+        while top != NONE {
+            if !fixed::is_zero(&pi[top * k..top * k + k]) {
+                return Err(Error::CertificateFailed {
+                    detail: format!(
+                        "node {top} hangs from the root on an arc of cost M at the optimum"
+                    ),
+                });
             }
-        }
-        let mut shift = format.zeros(r);
-        for (c, &top) in tops.iter().enumerate() {
-            shift[c * k..c * k + k].copy_from_slice(&pi[top * k..top * k + k]);
-        }
-        if r > 1 {
-            let mut done = vec![false; r];
-            let mut scratch = format.zeros(1);
-            let mut candidate = format.zeros(1);
-            for _ in 0..r {
-                let mut best = NONE;
-                for c in 0..r {
-                    if !done[c]
-                        && (best == NONE
-                            || fixed::less(
-                                &shift[c * k..c * k + k],
-                                &shift[best * k..best * k + k],
-                                &mut scratch,
-                            ))
-                    {
-                        best = c;
-                    }
-                }
-                done[best] = true;
-                for &j in &columns_of[best] {
-                    let pj = &pi[(n + j) * k..(n + j) * k + k];
-                    for i in 0..n {
-                        let target = component[i];
-                        let cij = self.cost.get(i, j);
-                        if done[target] || !cij.is_finite() {
-                            continue;
-                        }
-                        format.set_f64(&mut candidate, cij);
-                        fixed::add_assign(&mut candidate, &pi[i * k..i * k + k]);
-                        fixed::sub_assign(&mut candidate, pj);
-                        if fixed::is_negative(&candidate) {
-                            return Err(Error::CertificateFailed {
-                                detail: format!("exact reduced cost of arc ({i}, {j}) is negative"),
-                            });
-                        }
-                        fixed::add_assign(&mut candidate, &shift[best * k..best * k + k]);
-                        let current = &shift[target * k..target * k + k];
-                        if fixed::less(&candidate, current, &mut scratch) {
-                            shift[target * k..target * k + k].copy_from_slice(&candidate);
-                        }
-                    }
-                }
-            }
-        }
-        for x in 0..n + m {
-            let c = component[x];
-            fixed::sub_assign(&mut pi[x * k..x * k + k], &shift[c * k..c * k + k]);
+            top = self.next_sibling[top];
         }
         let u = (0..n)
             .map(|i| -format.value(&pi[i * k..i * k + k], 0))
@@ -942,6 +897,37 @@ impl<'a> Network<'a> {
             .collect();
         Ok((u, v))
     }
+}
+
+/// The error bound of the exact phase's `f64` estimate
+/// `(c + pi_i) - pi_j` of a reduced cost, from the scaled cost `c` and the
+/// rounded potentials: `FILTER_ULPS EPS (c + |pi_i| + |pi_j|) + FILTER_ABS`
+/// (see [`FILTER_ULPS`]). With the largest cost and the largest column
+/// potential it bounds every arc of a row.
+fn filter_bound(scaled_cost: f64, pi_i: f64, pi_j: f64) -> f64 {
+    FILTER_ULPS * f64::EPSILON * (scaled_cost + pi_i.abs() + pi_j.abs()) + FILTER_ABS
+}
+
+/// Whether an arc's exact reduced cost may be negative, from its `f64`
+/// estimate: `false` only when the estimate exceeds its error bound, so
+/// that the exact value is positive.
+fn arc_may_enter(scaled_cost: f64, pi_i: f64, pi_j: f64) -> bool {
+    scaled_cost + pi_i - pi_j <= filter_bound(scaled_cost, pi_i, pi_j)
+}
+
+/// Whether row `i` (scaled costs `row * scale`, potential `pi_i`) may hold
+/// an arc of negative exact reduced cost: the row's smallest estimate
+/// against the largest error bound in the row (`max_cost` and
+/// `column_bound` bound the row's scaled costs and `|pi_j|`).
+fn row_may_enter(
+    row: &[f64],
+    column_pi: &[f64],
+    scale: f64,
+    pi_i: f64,
+    max_cost: f64,
+    column_bound: f64,
+) -> bool {
+    row_min(row, column_pi, scale) + pi_i <= filter_bound(max_cost, pi_i, column_bound)
 }
 
 /// `min_j (row_j * scale - v_j)`, in eight independent lanes so that it vectorises.
@@ -981,6 +967,247 @@ fn ceil_log2(x: usize) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{RngExt, SeedableRng, rngs::StdRng};
+
+    /// Costs `10^U(-300, 300)` (log-uniform over 600 orders of magnitude)
+    /// and random masses summing to 1: instances on which `f64` pricing is
+    /// hopeless and the exact phase does most of the work.
+    fn log_uniform_instance(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>, CostMatrix) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let data = (0..n * n)
+            .map(|_| 10f64.powf(600.0 * rng.random::<f64>() - 300.0))
+            .collect();
+        let mut masses = || {
+            let w: Vec<f64> = (0..n).map(|_| 0.05 + rng.random::<f64>()).collect();
+            let total: f64 = w.iter().sum();
+            w.iter().map(|x| x / total).collect::<Vec<f64>>()
+        };
+        let (p, q) = (masses(), masses());
+        (p, q, CostMatrix::new(n, n, data).unwrap())
+    }
+
+    /// The rule that ends the alternation of the phases: after `handbacks`
+    /// rounds of `f64` phase then at most `n + m` exact pivots, the exact
+    /// phase finishes alone. A 20 x 20 log-uniform instance takes three
+    /// rounds under the default rule; allowed one hand-back it takes two,
+    /// allowed none one, and every rule reaches the same optimum (generic
+    /// data: a unique optimal basis, so the same plan and potentials).
+    #[test]
+    fn the_exact_phase_finishes_alone_after_the_hand_backs() {
+        let (p, q, cost) = log_uniform_instance(20, 2);
+        let default = solve(&p, &q, &cost, usize::MAX).unwrap();
+        assert_eq!(default.rounds, 3);
+        for (handbacks, rounds) in [(0, 1), (1, 2), (2, 3), (HANDBACK_ROUNDS, 3)] {
+            let solved = solve_with_handbacks(&p, &q, &cost, usize::MAX, handbacks).unwrap();
+            assert_eq!(solved.rounds, rounds, "{handbacks} hand-backs");
+            assert_eq!(solved.plan, default.plan, "{handbacks} hand-backs");
+            assert_eq!((&solved.u, &solved.v), (&default.u, &default.v));
+        }
+    }
+
+    /// The exact phase alone, from the first tree (every column on its
+    /// artificial arc of cost `M`, every row on its arc of cost 0), reaches
+    /// the optimum that the two phases reach: so its exact big-M cost and
+    /// its pricing stand on their own, without the `f64` phase's work. The
+    /// plan is unique (generic data); the potentials need not be (a plan of
+    /// fewer than `2 n - 1` arcs leaves them free between its components),
+    /// so they are checked by the certificate.
+    #[test]
+    fn the_exact_phase_alone_solves_from_the_first_tree() {
+        for (n, seed) in [(6, 11), (20, 2)] {
+            let (p, q, cost) = log_uniform_instance(n, seed);
+            let both = super::super::emd(&p, &q, &cost).unwrap();
+            let mut alone = Network::new(&p, &q, &cost, usize::MAX);
+            let exact = alone.exact_phase(usize::MAX).unwrap().unwrap();
+            assert_eq!(alone.pivots, 0);
+            assert!(
+                alone.exact_pivots >= 2 * n - 1,
+                "{n}: {} pivots",
+                alone.exact_pivots
+            );
+            alone.check_feasible().unwrap();
+            let plan: Vec<_> = both.plan.iter().map(|e| (e.i, e.j, e.mass)).collect();
+            assert_eq!(alone.plan(), plan, "{n} x {n}");
+            let (u, v) = alone.duals(exact).unwrap();
+            let answer = super::super::Transport { u, v, ..both };
+            let certificate = super::super::verify_certificate(&p, &q, &cost, &answer);
+            assert!(certificate.passed, "{n} x {n}: {}", certificate.summary());
+        }
+    }
+
+    /// The staircase where feasibility costs most: row `i` may go to
+    /// columns `i` (cost 0) and `i + 1` (cost `c`), except that the last
+    /// row may only go to column 0 (cost `c`). The only feasible plan is the
+    /// cyclic shift, of cost `k c`; a plan that sends one unit through the
+    /// root costs `M`. So the big-M optimum is feasible only if
+    /// `M > k c`, which `M >= 2 (n + m) max C` guarantees; an `M` of a few
+    /// `max C` would report no feasible plan.
+    #[test]
+    fn the_big_m_outweighs_the_longest_detour() {
+        let (k, c) = (5usize, 1.5);
+        let mut data = vec![f64::INFINITY; k * k];
+        for i in 0..k - 1 {
+            data[i * k + i] = 0.0;
+            data[i * k + i + 1] = c;
+        }
+        data[(k - 1) * k] = c;
+        let cost = CostMatrix::new(k, k, data).unwrap();
+        let mass = vec![1.0; k];
+        let solved = solve(&mass, &mass, &cost, usize::MAX).unwrap();
+        let mut expected: Vec<(usize, usize, f64)> = (0..k - 1).map(|i| (i, i + 1, 1.0)).collect();
+        expected.insert(0, (k - 1, 0, 1.0));
+        expected.sort_by_key(|&(i, j, _)| (i, j));
+        assert_eq!(solved.plan, expected);
+    }
+
+    /// `duals` reports a tree that still hangs a column from the root on
+    /// its arc of cost `M` (here: no finite arc, so the exact phase has
+    /// nothing to price and the first tree stays), rather than rounding `M`
+    /// into the potentials.
+    #[test]
+    fn duals_refuse_a_root_arc_of_cost_m() {
+        let cost = CostMatrix::new(1, 1, vec![f64::INFINITY]).unwrap();
+        let mut net = Network::new(&[1.0], &[1.0], &cost, usize::MAX);
+        let exact = net.exact_phase(usize::MAX).unwrap().unwrap();
+        assert!(matches!(
+            net.duals(exact),
+            Err(Error::CertificateFailed { .. })
+        ));
+    }
+
+    /// Exact values on a grid of `2^-GRID`, as `i128`, for the filter's
+    /// reference: costs, potentials and reduced costs up to `2^110` units.
+    const GRID: i32 = 96;
+
+    fn grid_to_f64(x: i128) -> f64 {
+        // `as f64` rounds to nearest once; the power of two is exact.
+        fixed::ldexp(x as f64, -GRID)
+    }
+
+    fn f64_to_grid(x: f64) -> i128 {
+        fixed::ldexp(x, GRID) as i128
+    }
+
+    /// A random exact value of `bits` significant bits at most, times a
+    /// random power of two, with a random sign if `signed`.
+    fn grid_value(rng: &mut StdRng, bits: u32, signed: bool) -> i128 {
+        let magnitude = (rng.random::<u128>() >> (128 - bits)) as i128;
+        let shifted = magnitude >> rng.random_range(0..bits);
+        if signed && rng.random::<bool>() {
+            -shifted
+        } else {
+            shifted
+        }
+    }
+
+    /// Random arcs `(c, P_i, P_j)`: the cost an `f64` on the grid, the exact
+    /// potentials of up to 110 bits (their `f64` roundings are what the
+    /// filter sees), and half of the time `P_j` set so that the exact
+    /// reduced cost `c + P_i - P_j` is within a few units of the last place
+    /// of the largest term, of either sign: where the estimate's rounding
+    /// decides.
+    fn random_arc(rng: &mut StdRng) -> (i128, i128, i128) {
+        let c = f64_to_grid(grid_to_f64(grid_value(rng, 110, false)));
+        let pi_i = grid_value(rng, 110, true);
+        let mut pi_j = grid_value(rng, 110, true);
+        if rng.random::<bool>() {
+            let largest = c.abs().max(pi_i.abs()) as f64;
+            let ulp = (largest * f64::EPSILON) as i128 + 1;
+            pi_j = c + pi_i + rng.random_range(-8 * ulp..=8 * ulp);
+        }
+        (c, pi_i, pi_j)
+    }
+
+    /// The filter's bound is sound: the `f64` estimate of a reduced cost
+    /// from the rounded potentials is within `filter_bound` of the exact
+    /// value, so an arc of negative exact reduced cost always passes the
+    /// filter; and it is useful: an arc whose exact reduced cost exceeds
+    /// twice the bound is filtered out.
+    #[test]
+    fn the_filter_bound_holds_and_filters() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let (mut negative, mut filtered) = (0, 0);
+        for _ in 0..200_000 {
+            let (c, pi_i, pi_j) = random_arc(&mut rng);
+            let exact = c + pi_i - pi_j;
+            let (cf, pif, pjf) = (grid_to_f64(c), grid_to_f64(pi_i), grid_to_f64(pi_j));
+            let estimate = f64_to_grid(cf + pif - pjf);
+            let bound = fixed::ldexp(filter_bound(cf, pif, pjf), GRID);
+            assert!(
+                ((estimate - exact) as f64).abs() <= bound,
+                "c {c}, pi_i {pi_i}, pi_j {pi_j}: error {} > {bound}",
+                estimate - exact
+            );
+            if exact < 0 {
+                negative += 1;
+                assert!(arc_may_enter(cf, pif, pjf), "{c} {pi_i} {pi_j}");
+            } else if exact as f64 > 2.0 * bound {
+                filtered += 1;
+                assert!(!arc_may_enter(cf, pif, pjf), "{c} {pi_i} {pi_j}");
+            }
+        }
+        assert!(
+            negative > 50_000 && filtered > 50_000,
+            "{negative} {filtered}"
+        );
+    }
+
+    /// The bound's absolute part: a cost scaled into the subnormals rounds
+    /// by half a unit (3 units times 2^-1 is 1.5 units, rounded to 2 by
+    /// ties-to-even), which the relative part (`4 EPS` times a subnormal,
+    /// 0) cannot cover.
+    #[test]
+    fn the_filter_bound_covers_a_subnormal_scaled_cost() {
+        let unit = 5e-324;
+        let scaled = 3.0 * unit * 0.5;
+        assert_eq!(scaled, 2.0 * unit);
+        let error = scaled - 1.5 * unit; // exact: 0.5 unit, as a real number
+        assert!(filter_bound(scaled, 0.0, 0.0) >= unit);
+        assert!(error <= filter_bound(scaled, 0.0, 0.0));
+        assert!(filter_bound(scaled, 0.0, 0.0) <= FILTER_ABS + unit);
+    }
+
+    /// The row test is sound: a row holding an arc of negative exact
+    /// reduced cost is never skipped, whatever the scale of its costs; and
+    /// a row whose every exact reduced cost exceeds twice the row's bound
+    /// is skipped.
+    #[test]
+    fn the_row_filter_skips_only_rows_without_a_negative_arc() {
+        let mut rng = StdRng::seed_from_u64(8);
+        let (mut kept, mut skipped) = (0, 0);
+        for trial in 0..20_000 {
+            let len = rng.random_range(1..20);
+            let shift = if trial % 2 == 0 {
+                0
+            } else {
+                rng.random_range(1..8)
+            };
+            let scale = fixed::ldexp(1.0, -shift);
+            let pi_i = grid_value(&mut rng, 110, true);
+            let (mut row, mut columns, mut exact) = (Vec::new(), Vec::new(), Vec::new());
+            for _ in 0..len {
+                let (c, _, pi_j) = random_arc(&mut rng);
+                // The row's costs before scaling: c times 2^shift (exact).
+                row.push(fixed::ldexp(grid_to_f64(c), shift));
+                columns.push(grid_to_f64(pi_j));
+                exact.push(c + pi_i - pi_j);
+            }
+            let pif = grid_to_f64(pi_i);
+            let max_cost = row.iter().fold(0.0f64, |a, &b| a.max(b)) * scale;
+            let column_bound = columns.iter().fold(0.0f64, |a, &b| a.max(b.abs()));
+            let verdict = row_may_enter(&row, &columns, scale, pif, max_cost, column_bound);
+            let lowest = *exact.iter().min().unwrap();
+            let bound = fixed::ldexp(filter_bound(max_cost, pif, column_bound), GRID);
+            if lowest < 0 {
+                kept += 1;
+                assert!(verdict, "trial {trial}: a negative arc in a skipped row");
+            } else if lowest as f64 > 2.0 * bound {
+                skipped += 1;
+                assert!(!verdict, "trial {trial}: a row without one kept");
+            }
+        }
+        assert!(kept > 5_000 && skipped > 1_000, "{kept} {skipped}");
+    }
 
     /// `in_tree` against the tree itself: before any pivot only artificial
     /// arcs are in it; after the `f64` phase, exactly the real arcs that are
