@@ -1023,6 +1023,37 @@ fn the_f64_phase_solves_well_scaled_instances_alone() {
     }
 }
 
+/// Wide-range instances (costs in [1e-3, 1] next to [1e32, 2e32], where
+/// the exact phase pivots) times 2^905, exactly: M passes 2^1020, so both
+/// phases work on costs scaled back down by 2^-2 or 2^-4. Every number they
+/// compare is then the unscaled one times a power of two, far from
+/// underflow and overflow, so no rounding changes: the same pivots in
+/// both phases, the same plan, the potentials and the cost times 2^905.
+/// (So the scale reaches every place the exact phase prices a cost.)
+#[test]
+fn wide_range_instances_near_overflow_solve_as_the_unscaled_ones() {
+    let factor = f64::exp2(905.0);
+    let mut exact_pivots = 0;
+    for (n, seed) in [(12usize, 2u64), (40, 3)] {
+        let (p, q, cost) = wide_range_instance(n, seed);
+        let t = emd_with(&p, &q, &cost, &normalised()).unwrap();
+        let huge =
+            CostMatrix::new(n, n, cost.as_slice().iter().map(|c| c * factor).collect()).unwrap();
+        let s = emd_with(&p, &q, &huge, &normalised()).unwrap();
+        assert_eq!(
+            (s.pivots, s.exact_pivots),
+            (t.pivots, t.exact_pivots),
+            "{n} x {n}"
+        );
+        assert_eq!(s.plan, t.plan, "{n} x {n}");
+        let times = |x: &[f64]| x.iter().map(|w| w * factor).collect::<Vec<f64>>();
+        assert_eq!((&s.u, &s.v), (&times(&t.u), &times(&t.v)), "{n} x {n}");
+        assert_eq!(s.cost, t.cost * factor, "{n} x {n}");
+        exact_pivots += t.exact_pivots;
+    }
+    assert!(exact_pivots > 0);
+}
+
 /// The iteration cap counts the pivots of both phases: on instances where
 /// the exact phase pivots too, a cap of exactly the pivots the solve takes
 /// lets it finish (the cap is checked before each pivot), and one less is
