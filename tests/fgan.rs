@@ -1145,3 +1145,27 @@ fn d5_hellinger_critic_stays_inside_its_domain() {
     assert_eq!(t, 1.0 - f64::EPSILON / 2.0);
     assert_eq!(t.to_bits(), 1.0f64.to_bits() - 1);
 }
+
+/// `f*(-inf)` for every row, the limit of `f*(t)` as `t -> -inf` by the
+/// closed forms: `-f(0)` where `f*` is the conjugate over `u >= 0` (KL's
+/// `e^(t-1) -> 0`, reverse KL's `-1 - ln(-t) -> -inf`, Neyman's
+/// `2 - 2 sqrt(1 - t) -> -inf`, Hellinger's `t / (1 - t) -> -1`, JS's
+/// `-ln(2 - e^t) -> -ln 2`, GAN's `-ln(1 - e^t) -> 0`), and `+inf` for
+/// Pearson (`t + t^2/4`) and total variation (`t` on `[-1/2, 1/2]`, `+inf`
+/// outside), whose table `f*` is the conjugate of `f` on all of R.
+#[test]
+fn d5_conjugate_at_minus_infinity_is_the_limit() {
+    let expected = [
+        (FDivergence::KullbackLeibler, 0.0),
+        (FDivergence::ReverseKl, f64::NEG_INFINITY),
+        (FDivergence::Pearson, f64::INFINITY),
+        (FDivergence::Neyman, f64::NEG_INFINITY),
+        (FDivergence::SquaredHellinger, -1.0),
+        (FDivergence::JensenShannon, -std::f64::consts::LN_2),
+        (FDivergence::Gan, 0.0),
+        (FDivergence::TotalVariation, f64::INFINITY),
+    ];
+    for (f, limit) in expected {
+        assert_eq!(f.conjugate(f64::NEG_INFINITY), limit, "{}", f.name());
+    }
+}

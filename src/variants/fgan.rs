@@ -713,8 +713,10 @@ impl FDivergence {
     /// assert_eq!(js.derivative_at_ratio(0.3, 0.0), js.slope_at_infinity());
     /// ```
     pub fn derivative_at_ratio(self, p: f64, q: f64) -> f64 {
-        // A zero of either sign is 0 (p / -0 would be -inf, off the domain).
-        let (p, q) = (p + 0.0, q + 0.0);
+        // A zero q of either sign is 0 (p / -0 would be -inf, off the
+        // domain); a zero p reaches `derivative` (which takes -0 as 0) or the
+        // comparisons with 0 only.
+        let q = q + 0.0;
         if p == 0.0 && q == 0.0 {
             return self.derivative(1.0);
         }
