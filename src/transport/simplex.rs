@@ -1041,7 +1041,9 @@ mod tests {
     /// cyclic shift, of cost `k c`; a plan that sends one unit through the
     /// root costs `M`. So the big-M optimum is feasible only if
     /// `M > k c`, which `M >= 2 (n + m) max C` guarantees; an `M` of a few
-    /// `max C` would report no feasible plan.
+    /// `max C` would report no feasible plan. Checked through both phases,
+    /// and through the exact phase alone from the first tree (its exact
+    /// `M`).
     #[test]
     fn the_big_m_outweighs_the_longest_detour() {
         let (k, c) = (5usize, 1.5);
@@ -1058,6 +1060,10 @@ mod tests {
         expected.insert(0, (k - 1, 0, 1.0));
         expected.sort_by_key(|&(i, j, _)| (i, j));
         assert_eq!(solved.plan, expected);
+        let mut alone = Network::new(&mass, &mass, &cost, usize::MAX);
+        alone.exact_phase(usize::MAX).unwrap().unwrap();
+        alone.check_feasible().unwrap();
+        assert_eq!(alone.plan(), expected);
     }
 
     /// `duals` reports a tree that still hangs a column from the root on
