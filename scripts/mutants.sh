@@ -9,6 +9,8 @@
 #   MUTANTS_TARGET_DIR=DIR, MUTANTS_OUT=DIR        where it builds, where it reports
 #   MUTANTS_ITERATE=1 scripts/mutants.sh variants/fgan  skip the mutants an earlier run
 #                                      in the same MUTANTS_OUT caught (--iterate)
+#   MUTANTS_RE='in (solve|row_min)$' scripts/mutants.sh transport
+#                                      only the mutants matching a regex (--re)
 #
 # Needs `cargo install cargo-mutants --locked` and jq. Each module's mutants
 # build and run only the test targets that cover it (below), in the cheap
@@ -101,6 +103,7 @@ for entry in "${MODULES[@]}"; do
   shard=()
   [[ -n ${MUTANTS_SHARD:-} ]] && shard=(--shard "$MUTANTS_SHARD")
   [[ -n ${MUTANTS_ITERATE:-} ]] && shard+=(--iterate)
+  [[ -n ${MUTANTS_RE:-} ]] && shard+=(--re "$MUTANTS_RE")
   echo "== $name: $files ($all mutants, $((all - kept)) equivalent), tests: $tests"
   start=$(date +%s)
   mkdir -p "$OUT/$name"
