@@ -1169,3 +1169,23 @@ fn d5_conjugate_at_minus_infinity_is_the_limit() {
         assert_eq!(f.conjugate(f64::NEG_INFINITY), limit, "{}", f.name());
     }
 }
+
+/// Pearson's and Neyman's `(p - q)^2 / w` where `(p - q) / w` overflows but
+/// the square does not: `d = 2^-34` over `w = 2^-1064` (subnormal) has
+/// `d / w = 2^1030`, past `f64::MAX`, while `d^2 / w = 2^996`. The second
+/// point adds `(2^-34)^2 / 1 = 2^-68`, below half an ulp of `2^996`, so
+/// both divergences are `2^996` exactly.
+#[test]
+fn d5_pearson_and_neyman_where_the_ratio_overflows() {
+    let (d, w) = (f64::exp2(-34.0), f64::exp2(-1064.0));
+    let p = Discrete::new(vec![d, 1.0 - d]).unwrap();
+    let q = Discrete::new(vec![w, 1.0]).unwrap();
+    assert_eq!(
+        FDivergence::Pearson.divergence(&p, &q).unwrap(),
+        f64::exp2(996.0)
+    );
+    assert_eq!(
+        FDivergence::Neyman.divergence(&q, &p).unwrap(),
+        f64::exp2(996.0)
+    );
+}

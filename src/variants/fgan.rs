@@ -933,10 +933,13 @@ impl FDivergence {
 impl FDivergence {
     /// `b f*(t)` for a mass `0 < b <= 1`, finite whenever the product is,
     /// also where `f*(t)` alone overflows (KL's `e^(t-1)` for `t > 710`
-    /// against a tiny `b`, Pearson's `t^2/4` for `t > 1e154`).
+    /// against a tiny `b`, Pearson's `t^2/4` for `t > 1e154`). Both forms
+    /// need no guard: their domain is all of R, and at `t = +-inf` or NaN
+    /// they give what `b f*(t)` gives (KL: `+inf`, `0`, NaN; Pearson: `+inf`
+    /// at both ends, NaN).
     fn scaled_conjugate(self, b: f64, t: f64) -> f64 {
         match self {
-            FDivergence::KullbackLeibler if self.in_conjugate_domain(t) => {
+            FDivergence::KullbackLeibler => {
                 let v = (t - 1.0).exp();
                 if v.is_finite() {
                     b * v
@@ -944,7 +947,7 @@ impl FDivergence {
                     (b.ln() + (t - 1.0)).exp()
                 }
             }
-            FDivergence::Pearson if t.is_finite() => (b * t) * (t / 4.0 + 1.0),
+            FDivergence::Pearson => (b * t) * (t / 4.0 + 1.0),
             _ => b * self.conjugate(t),
         }
     }
