@@ -254,68 +254,6 @@ fn d1_critic_objective_centres_at_the_midpoint_of_the_values() {
     );
 }
 
-/// The generator's loss is `-E_q f` (here `-(0.25 x 3 + 0.75 x 1) = -1.5`,
-/// exact); the optimal critic on the line is flat where the two CDFs agree
-/// (documented: `p = (1/2, 1/2, 0)`, `q = (1/2, 0, 1/2)` on 0, 1, 2 agree
-/// on `[0, 1)`, so `f = (0, 0, -1)`); and a critic with Lipschitz constant
-/// 0 certifies 0, also when its objective is a rounding residue (1e-17)
-/// rather than exactly 0.
-#[test]
-fn d1_generator_loss_flat_critic_and_zero_lipschitz_conventions() {
-    let q = Discrete::new(vec![0.25, 0.75]).unwrap();
-    assert_eq!(wgan::generator_loss(&q, &[3.0, 1.0]).unwrap(), -1.5);
-    let p = Discrete::new(vec![0.5, 0.5, 0.0]).unwrap();
-    let q = Discrete::new(vec![0.5, 0.0, 0.5]).unwrap();
-    let f = wgan::optimal_critic_on_line(&[0.0, 1.0, 2.0], &p, &q).unwrap();
-    assert_eq!(f, [0.0, 0.0, -1.0]);
-    // The mirror image: q's CDF above p's, the critic rises after [0, 1).
-    let f = wgan::optimal_critic_on_line(&[0.0, 1.0, 2.0], &q, &p).unwrap();
-    assert_eq!(f, [0.0, 0.0, 1.0]);
-    for objective in [0.0, 1e-17, -1e-17] {
-        assert_eq!(wgan::certified_estimate(objective, 0.0).unwrap(), 0.0);
-    }
-    // A finite positive constant divides: 2 / 3 (the documented example),
-    // and no finite constant (+inf) certifies only W1 >= 0.
-    assert_eq!(wgan::certified_estimate(2.0, 3.0).unwrap(), 2.0 / 3.0);
-    assert_eq!(wgan::certified_estimate(2.0, f64::INFINITY).unwrap(), 0.0);
-}
-
-/// The penalty weight must be finite and `>= 0`, as documented: 0 is
-/// accepted (a zero penalty and gradient), a negative or infinite weight is
-/// refused by the penalty and by its gradient alike.
-#[test]
-fn d1_penalty_weight_must_be_finite_and_non_negative() {
-    let g = [3.0, 4.0];
-    assert_eq!(wgan::gradient_penalty(&g, 0.0).unwrap(), 0.0);
-    assert_eq!(wgan::gradient_penalty_grad(&g, 0.0).unwrap(), [0.0, 0.0]);
-    for lambda in [-1.0, -0.5e-300, f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
-        assert!(
-            matches!(
-                wgan::gradient_penalty(&g, lambda),
-                Err(Error::InvalidParameter { name: "lambda", .. })
-            ),
-            "{lambda}"
-        );
-        assert!(wgan::gradient_penalty_grad(&g, lambda).is_err(), "{lambda}");
-    }
-}
-
-/// `lipschitz_on_points` is the largest slope over every pair of points,
-/// the first point's pairs with the later ones included: on the line at
-/// 0, 10 and 0.5 with values 1, 1 and 0 only the pair (first, last) is
-/// steep, `1 / 0.5 = 2` (exact); the others give 0 and `1 / 9.5`.
-#[test]
-fn d1_lipschitz_on_points_sees_every_pair() {
-    let points = Points::new(vec![vec![0.0], vec![10.0], vec![0.5]]).unwrap();
-    let values = [1.0, 1.0, 0.0];
-    for metric in [Metric::Euclidean, Metric::Cityblock] {
-        assert_eq!(
-            wgan::lipschitz_on_points(&points, &values, metric).unwrap(),
-            2.0
-        );
-    }
-}
-
 #[test]
 fn d1_interpolates_stay_between_their_ends() {
     use rand::{RngExt, SeedableRng};
