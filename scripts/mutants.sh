@@ -5,7 +5,7 @@
 #   scripts/mutants.sh game transport  only these modules (variants: all its
 #                                      files; variants/ebgan: one of them)
 #   scripts/mutants.sh --list          the modules, their files and test targets
-#   MUTANTS_SHARD=1/4 scripts/mutants.sh critic   one shard of a module
+#   MUTANTS_SHARD=0/4 scripts/mutants.sh critic   one shard of a module (k/n, k from 0)
 #   MUTANTS_TARGET_DIR=DIR, MUTANTS_OUT=DIR        where it builds, where it reports
 #   MUTANTS_ITERATE=1 scripts/mutants.sh variants/fgan  skip the mutants an earlier run
 #                                      in the same MUTANTS_OUT caught (--iterate)
