@@ -1,0 +1,351 @@
+//! Claim D1's critic (src/critic.rs) against independent references: the
+//! certified Lipschitz bound two-sided against the path norm and the
+//! product of Frobenius norms computed plainly in f64 (and exactly on
+//! instances where every step is exact), its rounding margin and its ends
+//! of the f64 range, the clipping bound, clipping itself, zeroing the output
+//! layer, and the penalty at an activation's kink against its closed form.
+
+use gan_theory::critic::{Critic, clipping_lipschitz_bound};
+use gan_theory::mlp::{Activation, Mlp};
+use gan_theory::variants::wgan;
+use nalgebra::{DMatrix, DVector};
+
+/// `f64::EPSILON`, the ulp of 1.
+const EPS: f64 = f64::EPSILON;
+
+/// The documented rounding margin of both Lipschitz bounds: 4 ulps per
+/// term, over `terms + 2` terms, `terms` the number of parameters (each
+/// layer's `n_in n_out` weights and `n_out` biases).
+const ULPS_PER_TERM: f64 = 4.0;
+
+/// The factor `1 + 4 (terms + 2) EPS` the bounds are raised by.
+fn margin(terms: usize) -> f64 {
+    1.0 + ULPS_PER_TERM * (terms as f64 + 2.0) * EPS
+}
+
+/// Relative rounding of the plain f64 references below (a sum of at most 16
+/// products per entry and layer, at most 5 layers, one square root): under
+/// 100 ulps (2.2e-14) for these widths; 1e-13 leaves room, and every wrong
+/// term of the bound's computation shows at 1e-3 or more.
+const REFERENCE_ROUNDING: f64 = 1e-13;
+
+/// A critic with the given parameters (flat layout of `Mlp`).
+fn critic_from(widths: &[usize], activation: Activation, params: Vec<f64>) -> Critic {
+    Critic::from_mlp(Mlp::from_params(widths, activation, DVector::from_vec(params)).unwrap())
+        .unwrap()
+}
+
+/// Layer `l`'s weights as rows `W[o][i]` (layout: each layer's `n_out x n_in`
+/// weights row by row, then its `n_out` biases).
+fn layer_weights(widths: &[usize], params: &[f64], l: usize) -> Vec<Vec<f64>> {
+    let start: usize = widths.windows(2).take(l).map(|p| (p[0] + 1) * p[1]).sum();
+    let (n_in, n_out) = (widths[l], widths[l + 1]);
+    (0..n_out)
+        .map(|o| params[start + o * n_in..start + (o + 1) * n_in].to_vec())
+        .collect()
+}
+
+/// `|| |W_1|^T ... |W_L|^T 1 ||_2`, plainly in f64 (moderate values only).
+fn path_norm(widths: &[usize], params: &[f64]) -> f64 {
+    let mut v = vec![1.0];
+    for l in (0..widths.len() - 1).rev() {
+        let w = layer_weights(widths, params, l);
+        v = (0..widths[l])
+            .map(|i| (0..widths[l + 1]).map(|o| w[o][i].abs() * v[o]).sum())
+            .collect();
+    }
+    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+/// `prod_l ||W_l||_F`, plainly in f64 (moderate values only).
+fn frobenius_product(widths: &[usize], params: &[f64]) -> f64 {
+    (0..widths.len() - 1)
+        .map(|l| {
+            layer_weights(widths, params, l)
+                .iter()
+                .flatten()
+                .map(|x| x * x)
+                .sum::<f64>()
+                .sqrt()
+        })
+        .product()
+}
+
+/// Random critics of several shapes: the bound is the smaller of the two
+/// norms (here the path norm, well below the Frobenius product, which is
+/// checked, so that the path norm is what the test sees) within the plain
+/// computation's rounding below and the documented margin above.
+#[test]
+fn lipschitz_bound_is_the_path_norm_within_its_margin() {
+    for (case, widths) in [
+        vec![2, 8, 6, 1],
+        vec![1, 4, 4, 4, 1],
+        vec![3, 5, 1],
+        vec![1, 16, 1],
+        vec![4, 3, 7, 2, 1],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let critic = Critic::new(&widths, Activation::Tanh, 40 + case as u64).unwrap();
+        let params = critic.params();
+        let path = path_norm(&widths, params);
+        let frobenius = frobenius_product(&widths, params);
+        assert!(path * 1.001 < frobenius, "{widths:?}: {path} vs {frobenius}");
+        let bound = critic.lipschitz_bound();
+        let high = path * margin(critic.num_params()) * (1.0 + REFERENCE_ROUNDING);
+        assert!(
+            bound >= path * (1.0 - REFERENCE_ROUNDING) && bound <= high,
+            "{widths:?}: {bound} vs path norm {path}"
+        );
+        // Each layer's weights times a power of two: both norms are
+        // homogeneous of degree 1 in every layer, and the bound rescales the
+        // layers by exact powers of two, so it is the same bound times
+        // 2^(sum of the shifts), exactly (in the normal range), however far
+        // the weights are from 1.
+        let layers = widths.len() - 1;
+        for shifts in [
+            vec![-990, 980, 0, 0, 0],
+            vec![600, -700, 50, -3, 1],
+            vec![-200, -300, -400, -20, -2],
+            vec![1000, -990, 1, 1, 1],
+        ] {
+            let mut scaled = params.to_vec();
+            let mut offset = 0;
+            for (l, &s) in shifts.iter().take(layers).enumerate() {
+                let n = widths[l] * widths[l + 1];
+                for w in &mut scaled[offset..offset + n] {
+                    *w *= 2f64.powi(s);
+                }
+                offset += n + widths[l + 1];
+            }
+            let total: i32 = shifts.iter().take(layers).sum();
+            let rescaled = critic_from(&widths, Activation::Tanh, scaled).lipschitz_bound();
+            assert_eq!(
+                rescaled,
+                bound * 2f64.powi(total),
+                "{widths:?}, shifts {shifts:?}"
+            );
+        }
+    }
+}
+
+/// Instances where both norms are computed exactly: all weights `±1` on
+/// `[4, 2, 2, 1]` (path norm `2 * 2 * ||1_4|| = 8`, every step exact; the
+/// Frobenius product `sqrt(8) * 2 * sqrt(2)` rounds above 8, so the path
+/// norm is the smaller), and `f(x) = 3 x_1 - 4 x_2` (both norms 5, exact).
+/// The bound is the exact value times the documented margin, which is
+/// exact too (8 (1 + m EPS) and 5 (1 + 20 EPS) are doubles): no tolerance.
+#[test]
+fn lipschitz_bound_carries_exactly_the_documented_margin() {
+    let widths = [4, 2, 2, 1];
+    let mut params = Vec::new();
+    for (l, pair) in widths.windows(2).enumerate() {
+        for k in 0..pair[0] * pair[1] {
+            params.push(if (k + l) % 3 == 0 { -1.0 } else { 1.0 });
+        }
+        params.extend(std::iter::repeat_n(0.25, pair[1]));
+    }
+    assert_eq!(path_norm(&widths, &params), 8.0);
+    assert!(frobenius_product(&widths, &params) > 8.0);
+    let critic = critic_from(&widths, Activation::Relu, params);
+    assert_eq!(critic.num_params(), 19);
+    assert_eq!(critic.lipschitz_bound(), 8.0 * margin(19));
+    assert!(8.0 * margin(19) > 8.0 * margin(18));
+
+    let linear = critic_from(&[2, 1], Activation::Tanh, vec![3.0, -4.0, 0.5]);
+    assert_eq!(linear.lipschitz_bound(), 5.0 * margin(3));
+    assert!(5.0 * margin(3) > 5.0 * margin(2));
+}
+
+/// When the two norms agree exactly, the computed ones may differ by a
+/// rounding, and the bound takes the smaller: on `[1, 3, 1]` with all
+/// weights 1 the path norm is exactly 3, while the Frobenius product
+/// `fl(sqrt 3)^2` is `3 - 4.4e-16`. The bound is that product times the
+/// margin (one rounding of the same product as here), below 3 times it.
+#[test]
+fn lipschitz_bound_takes_the_smaller_of_two_equal_norms() {
+    let widths = [1, 3, 1];
+    let params = vec![1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0];
+    assert_eq!(path_norm(&widths, &params), 3.0);
+    let frobenius = frobenius_product(&widths, &params);
+    assert!(frobenius < 3.0 && frobenius > 3.0 * (1.0 - EPS));
+    let critic = critic_from(&widths, Activation::Tanh, params);
+    let bound = critic.lipschitz_bound();
+    assert!(bound >= frobenius && bound <= frobenius * margin(10));
+    assert!(bound < 3.0 * margin(10));
+}
+
+/// The ends of the range on `f(x) = w x`, whose Lipschitz constant is `|w|`:
+/// the bound is `|w| (1 + 16 EPS)` (2 terms) wherever that is a normal double (exact
+/// for `|w|` a power of two times 1 or 1.5), `+inf` only above `f64::MAX`,
+/// and `f64::MIN_POSITIVE` (the least value allowed) below the normal range.
+#[test]
+fn lipschitz_bound_at_the_ends_of_the_range() {
+    let bound = |w: f64| critic_from(&[1, 1], Activation::Tanh, vec![w, 0.0]).lipschitz_bound();
+    for w in [
+        2f64.powi(1023),
+        -1.5 * 2f64.powi(1023),
+        1.5 * 2f64.powi(-1022),
+        -1.5 * 2f64.powi(-1021),
+        f64::MIN_POSITIVE,
+        1.5,
+        -0.75,
+    ] {
+        let expected = w.abs() * margin(2);
+        assert!(expected.is_finite() && expected >= f64::MIN_POSITIVE);
+        assert_eq!(bound(w), expected, "w = {w:e}");
+    }
+    assert_eq!(bound(f64::MAX), f64::INFINITY);
+    for w in [5e-324, -1e-310, 2f64.powi(-1023), f64::MIN_POSITIVE / 3.0] {
+        assert_eq!(bound(w), f64::MIN_POSITIVE, "w = {w:e}");
+    }
+    // Subnormal weights in a deeper critic: f(x) = w2 relu(w1 x), slope
+    // w1 w2 = 1e-10 (normal), within one rounding and the margin.
+    for (w1, w2) in [(1e-310, 1e300), (5e-324, 1e300), (1e300, -1e-310)] {
+        let critic = critic_from(&[1, 1, 1], Activation::Relu, vec![w1, 0.0, w2, 0.0]);
+        let slope = (w1 * w2).abs();
+        let b = critic.lipschitz_bound();
+        assert!(
+            b >= slope * (1.0 - EPS) && b <= slope * margin(4) * (1.0 + EPS),
+            "{w1:e} {w2:e}: {b:e} vs {slope:e}"
+        );
+    }
+}
+
+/// `prod_l c sqrt(n_{l-1} n_l)` times the margin: exactly where every
+/// factor is exact, within the plain product's rounding elsewhere.
+#[test]
+fn clipping_bound_is_the_product_of_the_largest_frobenius_norms() {
+    // [4, 4, 1] at c = 1/2: (0.5 * 4) (0.5 * 2) = 2, terms 16 + 4 + 4 + 1.
+    assert_eq!(clipping_lipschitz_bound(&[4, 4, 1], 0.5).unwrap(), 2.0 * margin(25));
+    // [4, 1] at c = 1: 2, terms 4 + 1.
+    assert_eq!(clipping_lipschitz_bound(&[4, 1], 1.0).unwrap(), 2.0 * margin(5));
+    // [1, 16, 4, 1] at c = 2: (2 * 4) (2 * 8) (2 * 2) = 512, terms 32 + 68 + 5.
+    assert_eq!(
+        clipping_lipschitz_bound(&[1, 16, 4, 1], 2.0).unwrap(),
+        512.0 * margin(105)
+    );
+    for (widths, c) in [
+        (vec![1, 16, 1], 0.1),
+        (vec![2, 8, 8, 1], 0.3),
+        (vec![3, 5, 7, 1], 0.01),
+    ] {
+        let terms: usize = widths.windows(2).map(|p| (p[0] + 1) * p[1]).sum();
+        let plain: f64 = widths
+            .windows(2)
+            .map(|p| c * ((p[0] * p[1]) as f64).sqrt())
+            .product();
+        let bound = clipping_lipschitz_bound(&widths, c).unwrap();
+        assert!(
+            bound >= plain * (1.0 - REFERENCE_ROUNDING)
+                && bound <= plain * margin(terms) * (1.0 + REFERENCE_ROUNDING),
+            "{widths:?} {c}: {bound} vs {plain}"
+        );
+    }
+    // The ends of the range: c^2 below the normal range is raised to the
+    // least normal double (never to a subnormal below the true value);
+    // c^2 above f64::MAX is +inf.
+    assert_eq!(
+        clipping_lipschitz_bound(&[1, 1, 1], 1e-200).unwrap(),
+        f64::MIN_POSITIVE
+    );
+    assert_eq!(clipping_lipschitz_bound(&[1, 1], 5e-324).unwrap(), f64::MIN_POSITIVE);
+    assert_eq!(
+        clipping_lipschitz_bound(&[1, 1, 1], 1e200).unwrap(),
+        f64::INFINITY
+    );
+    // Every clipped critic is within it.
+    let mut critic = Critic::new(&[2, 8, 8, 1], Activation::Relu, 5).unwrap();
+    critic.params_mut().iter_mut().for_each(|w| *w *= 100.0);
+    critic.clip(0.3).unwrap();
+    assert!(critic.lipschitz_bound() <= clipping_lipschitz_bound(&[2, 8, 8, 1], 0.3).unwrap());
+}
+
+#[test]
+fn clipping_bound_rejects_bad_widths_and_bounds() {
+    for widths in [vec![], vec![2], vec![3, 0, 1], vec![0, 1]] {
+        assert!(clipping_lipschitz_bound(&widths, 0.1).is_err(), "{widths:?}");
+    }
+    for c in [0.0, -0.1, f64::NAN, f64::INFINITY] {
+        assert!(clipping_lipschitz_bound(&[2, 1], c).is_err(), "{c}");
+    }
+}
+
+/// Clipping is the entrywise clamp to `[-c, c]`, written out here: entries
+/// inside stay, entries beyond either end move to that end.
+#[test]
+fn clip_clamps_each_parameter_to_its_nearer_end() {
+    let widths = [2, 3, 1];
+    let params = vec![
+        -3.0, -0.1, 0.0, 0.05, 2.0, -0.2, 0.1, -0.099, 1e300, -1e-300, 0.3, -5.0, 0.07,
+    ];
+    let c = 0.1;
+    let mut critic = critic_from(&widths, Activation::Relu, params.clone());
+    critic.clip(c).unwrap();
+    for (k, (&w, &before)) in critic.params().iter().zip(&params).enumerate() {
+        let expected = if before > c {
+            c
+        } else if before < -c {
+            -c
+        } else {
+            before
+        };
+        assert_eq!(w, expected, "parameter {k}: {before}");
+    }
+    for c in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        assert!(critic.clip(c).is_err(), "{c}");
+    }
+}
+
+/// Zeroing the output layer sets exactly its `n_{L-1}` weights and its bias
+/// to 0 (the last `n_{L-1} + 1` parameters) and keeps every other.
+#[test]
+fn zero_output_layer_zeroes_exactly_the_output_layer() {
+    for widths in [
+        vec![2, 1],
+        vec![3, 1],
+        vec![2, 6, 1],
+        vec![1, 5, 4, 1],
+        vec![2, 3, 4, 5, 1],
+    ] {
+        let n: usize = widths.windows(2).map(|p| (p[0] + 1) * p[1]).sum();
+        let params: Vec<f64> = (0..n).map(|k| k as f64 + 1.0).collect();
+        let mut critic = critic_from(&widths, Activation::Tanh, params.clone());
+        critic.zero_output_layer();
+        let kept = n - (widths[widths.len() - 2] + 1);
+        assert_eq!(&critic.params()[..kept], &params[..kept], "{widths:?}");
+        assert!(critic.params()[kept..].iter().all(|&w| w == 0.0), "{widths:?}");
+        let x = DMatrix::from_element(2, widths[0], 0.5);
+        assert_eq!(critic.values(&x).unwrap(), vec![0.0, 0.0]);
+    }
+}
+
+/// At an activation's kink the penalty uses `f'` as the network does:
+/// `f(x) = relu_or_leaky(x - 1/2)` at `x = 1/2` has `z = 0` exactly, where
+/// `f'` is 0 for ReLU and the slope for leaky ReLU (documented), so
+/// `grad_x f` is that and `P = lambda (f' - 1)^2` in closed form, also
+/// equal to the closed-form term of the network's own input gradient.
+#[test]
+fn penalty_at_a_kink_uses_the_documented_derivative() {
+    let lambda = 4.0;
+    for (activation, derivative) in [
+        (Activation::Relu, 0.0),
+        (Activation::LeakyRelu { slope: 0.25 }, 0.25),
+    ] {
+        let critic = critic_from(&[1, 1, 1], activation, vec![1.0, -0.5, 1.0, 0.0]);
+        let x = DMatrix::from_row_slice(2, 1, &[0.5, 0.5]);
+        let g = critic.input_gradients(&x).unwrap();
+        assert_eq!(g[(0, 0)], derivative);
+        let expected = lambda * (derivative - 1.0) * (derivative - 1.0);
+        assert_eq!(
+            wgan::gradient_penalty(&[g[(0, 0)]], lambda).unwrap(),
+            expected
+        );
+        assert_eq!(
+            critic.gradient_penalty(&x, lambda, None).unwrap(),
+            expected,
+            "{activation:?}"
+        );
+    }
+}
