@@ -91,7 +91,10 @@ fn lipschitz_bound_is_the_path_norm_within_its_margin() {
         let params = critic.params();
         let path = path_norm(&widths, params);
         let frobenius = frobenius_product(&widths, params);
-        assert!(path * 1.001 < frobenius, "{widths:?}: {path} vs {frobenius}");
+        assert!(
+            path * 1.001 < frobenius,
+            "{widths:?}: {path} vs {frobenius}"
+        );
         let bound = critic.lipschitz_bound();
         let high = path * margin(critic.num_params()) * (1.0 + REFERENCE_ROUNDING);
         assert!(
@@ -218,9 +221,15 @@ fn lipschitz_bound_at_the_ends_of_the_range() {
 #[test]
 fn clipping_bound_is_the_product_of_the_largest_frobenius_norms() {
     // [4, 4, 1] at c = 1/2: (0.5 * 4) (0.5 * 2) = 2, terms 16 + 4 + 4 + 1.
-    assert_eq!(clipping_lipschitz_bound(&[4, 4, 1], 0.5).unwrap(), 2.0 * margin(25));
+    assert_eq!(
+        clipping_lipschitz_bound(&[4, 4, 1], 0.5).unwrap(),
+        2.0 * margin(25)
+    );
     // [4, 1] at c = 1: 2, terms 4 + 1.
-    assert_eq!(clipping_lipschitz_bound(&[4, 1], 1.0).unwrap(), 2.0 * margin(5));
+    assert_eq!(
+        clipping_lipschitz_bound(&[4, 1], 1.0).unwrap(),
+        2.0 * margin(5)
+    );
     // [1, 16, 4, 1] at c = 2: (2 * 4) (2 * 8) (2 * 2) = 512, terms 32 + 68 + 5.
     assert_eq!(
         clipping_lipschitz_bound(&[1, 16, 4, 1], 2.0).unwrap(),
@@ -250,7 +259,10 @@ fn clipping_bound_is_the_product_of_the_largest_frobenius_norms() {
         clipping_lipschitz_bound(&[1, 1, 1], 1e-200).unwrap(),
         f64::MIN_POSITIVE
     );
-    assert_eq!(clipping_lipschitz_bound(&[1, 1], 5e-324).unwrap(), f64::MIN_POSITIVE);
+    assert_eq!(
+        clipping_lipschitz_bound(&[1, 1], 5e-324).unwrap(),
+        f64::MIN_POSITIVE
+    );
     assert_eq!(
         clipping_lipschitz_bound(&[1, 1, 1], 1e200).unwrap(),
         f64::INFINITY
@@ -265,7 +277,10 @@ fn clipping_bound_is_the_product_of_the_largest_frobenius_norms() {
 #[test]
 fn clipping_bound_rejects_bad_widths_and_bounds() {
     for widths in [vec![], vec![2], vec![3, 0, 1], vec![0, 1]] {
-        assert!(clipping_lipschitz_bound(&widths, 0.1).is_err(), "{widths:?}");
+        assert!(
+            clipping_lipschitz_bound(&widths, 0.1).is_err(),
+            "{widths:?}"
+        );
     }
     for c in [0.0, -0.1, f64::NAN, f64::INFINITY] {
         assert!(clipping_lipschitz_bound(&[2, 1], c).is_err(), "{c}");
@@ -315,7 +330,10 @@ fn zero_output_layer_zeroes_exactly_the_output_layer() {
         critic.zero_output_layer();
         let kept = n - (widths[widths.len() - 2] + 1);
         assert_eq!(&critic.params()[..kept], &params[..kept], "{widths:?}");
-        assert!(critic.params()[kept..].iter().all(|&w| w == 0.0), "{widths:?}");
+        assert!(
+            critic.params()[kept..].iter().all(|&w| w == 0.0),
+            "{widths:?}"
+        );
         let x = DMatrix::from_element(2, widths[0], 0.5);
         assert_eq!(critic.values(&x).unwrap(), vec![0.0, 0.0]);
     }
@@ -346,6 +364,78 @@ fn penalty_at_a_kink_uses_the_documented_derivative() {
             critic.gradient_penalty(&x, lambda, None).unwrap(),
             expected,
             "{activation:?}"
+        );
+    }
+}
+
+/// A subnormal step inside the path norm: on `[1, 2, 2, 1]` (ReLU) with
+/// `W_3 = (2^900, 0)`, `W_2 = diag(2^-120, 2^950)`, `W_1 = (b 2^-1000, 1)^T`,
+/// the only path with nonzero weight is `2^900 * 2^-120 * b 2^-1000`, so
+/// `f(x) = b 2^-220 relu(x)` (in exact arithmetic), whose Lipschitz
+/// constant and path norm are `b 2^-220`, exact in f64. Relative to each
+/// layer's largest weight the running vector's largest entry is the
+/// subnormal `2^-120 / 2^950 = 2^-1070` on the way: rescaled by anything but
+/// its own binary exponent (2^-47 or 2^-128 instead of 1), the next layer's
+/// entry `b 2^-1000` times it falls below the normal range and loses about
+/// 25 of its bits (1e-8 relative, far above the margin) or underflows to 0
+/// (a bound of 0). Every weight is below 2^960.
+#[test]
+fn lipschitz_bound_through_a_subnormal_path_entry() {
+    let b = 1.1;
+    let params = vec![
+        // layer 1: W (2 x 1), biases
+        b * 2f64.powi(-1000),
+        1.0,
+        0.0,
+        0.0,
+        // layer 2: W (2 x 2), biases
+        2f64.powi(-120),
+        0.0,
+        0.0,
+        2f64.powi(950),
+        0.0,
+        0.0,
+        // layer 3: W (1 x 2), bias
+        2f64.powi(900),
+        0.0,
+        0.0,
+    ];
+    let critic = critic_from(&[1, 2, 2, 1], Activation::Relu, params);
+    let slope = b * 2f64.powi(-220);
+    let bound = critic.lipschitz_bound();
+    assert!(
+        bound >= slope && bound <= slope * margin(13) * (1.0 + EPS),
+        "{bound:e} vs {slope:e}"
+    );
+}
+
+/// The certificate on values of subnormal size: `f(x) = -2^-60 x` on `p`
+/// uniform on `{0, 1} 2^-970` and `q` uniform on `{2, 3} 2^-970` has values
+/// `-{0, 1, 2, 3} 2^-1030` (subnormal, exact), objective `E_p f - E_q f =
+/// 2^-60 W1 = 2^-1029` (`W1 = 2^-969`) and global bound `2^-60 (1 + 16 EPS)`,
+/// so the global certificate is `W1 / (1 + 16 EPS)` within the one rounding
+/// of the division: the values are rescaled into the normal range and the
+/// bound alike, and neither overflows (the bound times `2^1029` is about
+/// `2^969`). The same at scale 1 (no rescaling) for comparison.
+#[test]
+fn global_certificate_of_subnormal_values_is_the_closed_form() {
+    use gan_theory::train::wgan::{Empirical, evaluate_critic, exact_w1};
+    for scale in [0, -970] {
+        let x = |k: f64| k * 2f64.powi(scale);
+        let p = Empirical::on_line(&[x(0.0), x(1.0)]).unwrap();
+        let q = Empirical::on_line(&[x(2.0), x(3.0)]).unwrap();
+        let critic = critic_from(&[1, 1], Activation::Tanh, vec![-(2f64.powi(-60)), 0.0]);
+        let w1 = exact_w1(&p, &q).unwrap();
+        assert_eq!(w1, x(2.0));
+        let e = evaluate_critic(&critic, &p, &q, w1).unwrap();
+        assert_eq!(e.objective, x(2.0) * 2f64.powi(-60));
+        assert_eq!(e.global_lipschitz_bound, 2f64.powi(-60) * margin(2));
+        let expected = w1 / margin(2);
+        assert!(
+            e.globally_certified >= expected * (1.0 - EPS)
+                && e.globally_certified <= expected * (1.0 + EPS),
+            "scale 2^{scale}: {:e} vs {expected:e}",
+            e.globally_certified
         );
     }
 }
