@@ -368,45 +368,38 @@ fn penalty_at_a_kink_uses_the_documented_derivative() {
     }
 }
 
-/// A subnormal step inside the path norm: on `[1, 2, 2, 1]` (ReLU) with
-/// `W_3 = (2^900, 0)`, `W_2 = diag(2^-120, 2^950)`, `W_1 = (b 2^-1000, 1)^T`,
-/// the only path with nonzero weight is `2^900 * 2^-120 * b 2^-1000`, so
-/// `f(x) = b 2^-220 relu(x)` (in exact arithmetic), whose Lipschitz
-/// constant and path norm are `b 2^-220`, exact in f64. Relative to each
-/// layer's largest weight the running vector's largest entry is the
-/// subnormal `2^-120 / 2^950 = 2^-1070` on the way: rescaled by anything but
-/// its own binary exponent (2^-47 or 2^-128 instead of 1), the next layer's
-/// entry `b 2^-1000` times it falls below the normal range and loses about
-/// 25 of its bits (1e-8 relative, far above the margin) or underflows to 0
-/// (a bound of 0). Every weight is below 2^960.
+/// A layer of subnormal weights under a running vector with a small entry:
+/// on `[1, 2, 2, 1]` (ReLU) with `W_3 = (1, 2^-1000)`, `W_2 = diag(s, s)`,
+/// `s = 2^-1074`, and `W_1 = (2^1000, 2^1000)^T`, `f(x) = s 2^1000 (1 +
+/// 2^-1000) relu(x)`: path norm `2^-74 (1 + 2^-1000)`, which rounds to
+/// `2^-74`, half the Frobenius product `(s sqrt 2)(2^1000 sqrt 2)`. The bound
+/// is `2^-74` times the margin, exactly. Every product on the way is normal
+/// when `W_2` is rescaled by its own binary exponent (`s` to 1); rescaled by
+/// anything smaller (`s` to `2^-51` or `2^-128`), the product with the entry
+/// `2^-1000` falls below the normal range and the path norm is given up.
 #[test]
-fn lipschitz_bound_through_a_subnormal_path_entry() {
-    let b = 1.1;
+fn lipschitz_bound_over_a_layer_of_subnormal_weights() {
+    let s = 2f64.powi(-1074);
     let params = vec![
         // layer 1: W (2 x 1), biases
-        b * 2f64.powi(-1000),
-        1.0,
+        2f64.powi(1000),
+        2f64.powi(1000),
         0.0,
         0.0,
         // layer 2: W (2 x 2), biases
-        2f64.powi(-120),
+        s,
         0.0,
         0.0,
-        2f64.powi(950),
+        s,
         0.0,
         0.0,
         // layer 3: W (1 x 2), bias
-        2f64.powi(900),
-        0.0,
+        1.0,
+        2f64.powi(-1000),
         0.0,
     ];
     let critic = critic_from(&[1, 2, 2, 1], Activation::Relu, params);
-    let slope = b * 2f64.powi(-220);
-    let bound = critic.lipschitz_bound();
-    assert!(
-        bound >= slope && bound <= slope * margin(13) * (1.0 + EPS),
-        "{bound:e} vs {slope:e}"
-    );
+    assert_eq!(critic.lipschitz_bound(), 2f64.powi(-74) * margin(13));
 }
 
 /// The certificate on values of subnormal size: `f(x) = -2^-60 x` on `p`
@@ -437,5 +430,92 @@ fn global_certificate_of_subnormal_values_is_the_closed_form() {
             "scale 2^{scale}: {:e} vs {expected:e}",
             e.globally_certified
         );
+    }
+}
+
+/// A path carried by a weight far below its layer's largest: on `[1, 2, 1]`
+/// (ReLU) with `W_1 = (w, 2^1000)^T` and `W_2 = (1, 0)`, `f(x) = relu(w x)`
+/// (the unit behind the weight `2^1000` has output weight 0): Lipschitz
+/// constant and path norm `|w|`, Frobenius product `sqrt(w^2 + 2^2000) =
+/// 2^1000` (in f64). Relative to `2^1000` the weight is `|w| 2^-1000`: from
+/// `w = 2^-22` on (the least normal double, exact) the path norm is used,
+/// exactly; below, the product is subnormal (few bits left, or 0 for
+/// `w = 1e-300`, where the bound was 0) and the bound is the Frobenius
+/// product. Zero weights (the 0 output weight, and the products with the 0
+/// entry of the running vector) leave the path norm in use.
+#[test]
+fn lipschitz_bound_when_the_path_goes_through_a_relatively_tiny_weight() {
+    let big = 2f64.powi(1000);
+    let critic = |w: f64| {
+        critic_from(
+            &[1, 2, 1],
+            Activation::Relu,
+            vec![w, big, 0.0, 0.0, 1.0, 0.0, 0.0],
+        )
+    };
+    for w in [2f64.powi(-22), -2f64.powi(-22), 1.5 * 2f64.powi(-10), 0.75] {
+        assert_eq!(
+            critic(w).lipschitz_bound(),
+            w.abs() * margin(7),
+            "w = {w:e}"
+        );
+    }
+    for w in [1e-300, -1.1 * 2f64.powi(-23), 3.3e-200, 1e-320] {
+        let critic = critic(w);
+        let bound = critic.lipschitz_bound();
+        // The critic is not constant: its slope on x > 0 (or x < 0) is |w|.
+        let side = w.signum();
+        let x = DMatrix::from_row_slice(2, 1, &[side, 2.0 * side]);
+        let f = critic.values(&x).unwrap();
+        assert!(f[1] - f[0] > 0.0, "w = {w:e}");
+        assert!(
+            bound >= big && bound <= big * margin(7),
+            "w = {w:e}: {bound:e}"
+        );
+    }
+}
+
+/// Relative difference allowed between the penalty and its closed form on
+/// the network's own input gradients: two evaluations of the same products
+/// (the penalty pass's nalgebra products against `Mlp`'s backward pass), a
+/// few ulps of each of the batch's terms apart; 1e-12 leaves room, while a
+/// wrong activation (another unit pattern in a deeper layer) moves it by
+/// 1e-3 or more.
+const SAME_GRADIENTS: f64 = 1e-12;
+
+/// The penalty's value is the mean of `lambda (||g_b|| - 1)^2` over the
+/// input gradients `g_b` the network's backward pass gives (an evaluation
+/// independent of the penalty pass), on critics with two and three hidden
+/// layers: there the hidden activations' values (not only their slopes)
+/// decide the next layer's units.
+#[test]
+fn penalty_is_the_closed_form_on_deep_critics() {
+    let lambda = 3.0;
+    for (case, widths) in [vec![2, 6, 5, 1], vec![1, 8, 8, 1], vec![3, 5, 4, 4, 1]]
+        .into_iter()
+        .enumerate()
+    {
+        for activation in [
+            Activation::Tanh,
+            Activation::Relu,
+            Activation::LeakyRelu { slope: 0.2 },
+        ] {
+            let critic = Critic::new(&widths, activation, 70 + case as u64).unwrap();
+            let d = widths[0];
+            let x = DMatrix::from_fn(24, d, |b, i| 2.0 * ((b * d + i) as f64 * 0.731).sin());
+            let g = critic.input_gradients(&x).unwrap();
+            let expected = (0..x.nrows())
+                .map(|b| {
+                    let row: Vec<f64> = g.row(b).iter().copied().collect();
+                    wgan::gradient_penalty(&row, lambda).unwrap()
+                })
+                .sum::<f64>()
+                / x.nrows() as f64;
+            let value = critic.gradient_penalty(&x, lambda, None).unwrap();
+            assert!(
+                (value - expected).abs() <= SAME_GRADIENTS * expected,
+                "{widths:?} {activation:?}: {value} vs {expected}"
+            );
+        }
     }
 }
