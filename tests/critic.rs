@@ -1,9 +1,12 @@
 //! Claim D1's critic (src/critic.rs) against independent references: the
 //! certified Lipschitz bound two-sided against the path norm and the
 //! product of Frobenius norms computed plainly in f64 (and exactly on
-//! instances where every step is exact), its rounding margin and its ends
-//! of the f64 range, the clipping bound, clipping itself, zeroing the output
-//! layer, and the penalty at an activation's kink against its closed form.
+//! instances where every step is exact), its rounding margin, its ends of
+//! the f64 range, subnormal weights and weights far below their layer's
+//! largest; the clipping bound, clipping itself, zeroing the output layer;
+//! the penalty against its closed form on the network's own input
+//! gradients (deeper critics, an activation's kink); the global certificate
+//! of a critic with subnormal values.
 
 use gan_theory::critic::{Critic, clipping_lipschitz_bound};
 use gan_theory::mlp::{Activation, Mlp};
