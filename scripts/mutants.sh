@@ -53,7 +53,7 @@ MODULES=(
   "variants/wgan|src/variants/wgan.rs|--test wgan --test robustness --test segments"
   "dynamics|src/dynamics/*.rs|--lib --test dynamics"
   "mlp|src/mlp.rs|--test mlp --test training --test training_audit --test algorithm1 --test wgan"
-  "critic|src/critic.rs|--test wgan --test samples"
+  "critic|src/critic.rs|--test wgan --test samples --test critic"
 )
 
 if [[ ${1:-} == --list ]]; then

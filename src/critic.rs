@@ -295,10 +295,14 @@ impl Critic {
     /// `|| |W_1|^T ... |W_L|^T 1 ||_2` (see the [module documentation](self);
     /// every activation here is 1-Lipschitz), raised by a rounding margin of
     /// a few ulps per term. Each layer's weights and the running vector are
-    /// rescaled by exact powers of two, so no square or product underflows or
-    /// overflows on the way: the bound is `+inf` only when it exceeds
+    /// rescaled by exact powers of two, so no square or product overflows on
+    /// the way, and none underflows unless a weight lies more than `2^1022`
+    /// below its layer's largest; where such a product of the path norm falls
+    /// below the normal range (rounded to no relative precision), the
+    /// Frobenius product alone is used. The bound is `+inf` only when it exceeds
     /// `f64::MAX`, at least `f64::MIN_POSITIVE` when it is not 0, and 0
-    /// exactly when some layer's weights are all 0 (then `f` is constant);
+    /// when some layer's weights are all 0 or every path through the layers
+    /// has a zero weight (then `f` is constant);
     /// `+inf` when a parameter written through [`Critic::params_mut`] is not
     /// finite.
     ///
@@ -330,6 +334,14 @@ impl Critic {
         // v = |W_L|^T 1, then |W_l|^T v going down; the true vector is v 2^v_exponent.
         let mut v = vec![1.0];
         let mut v_exponent = 0i64;
+        // Whether every nonzero product of the path norm stayed in the normal
+        // range, so that each was rounded relative to its size. A weight far
+        // below its layer's largest (by more than the normal range) can carry
+        // the only path; its product underflows, and the path norm is then no
+        // bound (it was 0 for `f(x) = relu(1e-300 x)` next to a unit with input
+        // weight 1e300 and output weight 0). The Frobenius product is used
+        // alone then: its underflowing squares are below its own rounding.
+        let mut path_sound = true;
         for (l, (w, _)) in layer_offsets(widths).iter().enumerate().rev() {
             let (n_in, n_out) = (widths[l], widths[l + 1]);
             let weights = &params[*w..*w + n_in * n_out];
@@ -342,27 +354,42 @@ impl Critic {
             let scaled = |x: f64| times_power_of_two(x.abs(), -k);
             let squares: f64 = weights.iter().map(|&x| scaled(x) * scaled(x)).sum();
             frobenius = frobenius.times(squares.sqrt()).times_power_of_two(k);
+            terms += (n_in * n_out + n_out) as f64;
+            if !path_sound {
+                continue;
+            }
             let mut next = vec![0.0; n_in];
             for (o, &vo) in v.iter().enumerate() {
                 for (i, nx) in next.iter_mut().enumerate() {
-                    *nx += scaled(weights[o * n_in + i]) * vo;
+                    let weight = weights[o * n_in + i];
+                    let term = scaled(weight) * vo;
+                    if term < f64::MIN_POSITIVE && weight != 0.0 && vo != 0.0 {
+                        path_sound = false;
+                    }
+                    *nx += term;
                 }
             }
             let next_largest = next.iter().fold(0.0f64, |m, &x| m.max(x));
             if next_largest == 0.0 {
-                return 0.0;
+                if path_sound {
+                    // Every path has a zero weight: f is constant.
+                    return 0.0;
+                }
+                continue;
             }
             let e = binary_exponent(next_largest);
             next.iter_mut()
                 .for_each(|x| *x = times_power_of_two(*x, -e));
             v = next;
             v_exponent += k + e;
-            terms += (n_in * n_out + n_out) as f64;
         }
-        let path_norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
-        let path = Scaled::ONE.times(path_norm).times_power_of_two(v_exponent);
-        frobenius
-            .min(path)
+        let bound = if path_sound {
+            let path_norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+            frobenius.min(Scaled::ONE.times(path_norm).times_power_of_two(v_exponent))
+        } else {
+            frobenius
+        };
+        bound
             .times(1.0 + BOUND_ULPS_PER_TERM * (terms + 2.0) * EPS)
             .rounded_up()
     }
